@@ -1,0 +1,276 @@
+/* Chunk flags, heads, clauses and the main verb group of a sentence.
+ *
+ * Shared by the raw-text chunker (chunk.c) and the treebank reader
+ * (treebank.c): both produce flat chunks, and everything from here on is a
+ * function of tokens and chunks only, so the coder sees the same clause
+ * structure on either path. */
+#include "tag_internal.h"
+
+#include <string.h>
+
+static int word_in(const char *w, size_t n, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == n && memcmp(*list, w, n) == 0)
+            return 1;
+    return 0;
+}
+
+int dt__is_be_form(const char *norm, size_t n)
+{
+    static const char *const be[] = {"BE",    "IS", "ARE", "WAS", "WERE", "BEEN",
+                                     "BEING", "AM", "'S",  "'RE", "'M",   NULL};
+    return word_in(norm, n, be);
+}
+
+int dt__is_get_form(const char *norm, size_t n)
+{
+    static const char *const get[] = {"GET", "GETS", "GOT", "GOTTEN", "GETTING", NULL};
+    return word_in(norm, n, get);
+}
+
+int dt__is_negation(const char *norm, size_t n)
+{
+    static const char *const neg[] = {"NOT",   "N'T",   "NEVER", "CANNOT",
+                                      "CAN'T", "WON'T", "NT",    NULL};
+    return word_in(norm, n, neg);
+}
+
+/* Attribution verbs: the reported clause, not the act of saying, usually
+ * carries the event ("Gondor attacked Mordor, officials said"). Verbs that
+ * are events in their own right in CAMEO (deny, accuse, warn, threaten...)
+ * are deliberately not here. */
+int dt__is_say_word(const char *norm, size_t n)
+{
+    static const char *const say[] = {
+        "SAY",       "SAYS",       "SAID",      "SAYING",     "TELL",     "TELLS",      "TOLD",
+        "TELLING",   "STATE",      "STATES",    "STATED",     "STATING",  "ANNOUNCE",   "ANNOUNCES",
+        "ANNOUNCED", "ANNOUNCING", "REPORT",    "REPORTS",    "REPORTED", "REPORTING",  "CLAIM",
+        "CLAIMS",    "CLAIMED",    "ADD",       "ADDS",       "ADDED",    "DECLARE",    "DECLARES",
+        "DECLARED",  "INSIST",     "INSISTS",   "INSISTED",   "NOTE",     "NOTES",      "NOTED",
+        "EXPLAIN",   "EXPLAINS",   "EXPLAINED", "ASSERT",     "ASSERTS",  "ASSERTED",   "QUOTED",
+        "REMARKED",  "WROTE",      "WRITES",    "ADMITTED",   "BELIEVES", "BELIEVED",   "THINKS",
+        "THOUGHT",   "CONFIRMED",  "CONFIRMS",  "REITERATED", "STRESSED", "EMPHASIZED", NULL};
+    return word_in(norm, n, say);
+}
+
+static int is_nounish(int pos)
+{
+    return dt_pos_is_noun(pos) || pos == DT_POS_PRP || pos == DT_POS_CD || pos == DT_POS_EX ||
+           pos == DT_POS_WP;
+}
+
+uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t first, uint32_t n)
+{
+    if (n == 0)
+        return first;
+    uint32_t last = first + n - 1;
+    if (type == DT_CHUNK_NP) {
+        for (uint32_t i = last + 1; i-- > first;)
+            if (is_nounish(d->tok[i].pos))
+                return i;
+        for (uint32_t i = last + 1; i-- > first;)
+            if (d->tok[i].pos != DT_POS_POS)
+                return i;
+    } else if (type == DT_CHUNK_VP) {
+        for (uint32_t i = last + 1; i-- > first;)
+            if (dt_pos_is_verb(d->tok[i].pos))
+                return i;
+        for (uint32_t i = last + 1; i-- > first;)
+            if (d->tok[i].pos == DT_POS_MD)
+                return i;
+    }
+    return last;
+}
+
+uint16_t dt__vp_flags(const dt_doctext *d, uint32_t first, uint32_t n, uint32_t head)
+{
+    uint16_t f = 0;
+    int passive_aux = 0;
+    for (uint32_t i = first; i < first + n; i++) {
+        const dt_token *t = &d->tok[i];
+        if (t->pos == DT_POS_MD)
+            f |= DT_CH_MODAL;
+        if (dt__is_negation(t->norm, t->norm_len))
+            f |= DT_CH_NEGATED;
+        /* be/get before the head, and a past participle head: "was
+         * attacked", "has been attacked", "got arrested". */
+        if (i < head &&
+            (dt__is_be_form(t->norm, t->norm_len) || dt__is_get_form(t->norm, t->norm_len)) &&
+            t->pos != DT_POS_POS)
+            passive_aux = 1;
+    }
+    if (n > 0 && d->tok[first].pos == DT_POS_TO)
+        f |= DT_CH_INFINITIVE;
+    if (passive_aux && d->tok[head].pos == DT_POS_VBN)
+        f |= DT_CH_PASSIVE;
+    if (dt__is_say_word(d->tok[head].norm, d->tok[head].norm_len))
+        f |= DT_CH_SAY;
+    return f;
+}
+
+enum { K_MAIN, K_SUB, K_REL, K_REPORTED, K_ATTRIB };
+
+static int is_relative_word(const dt_token *t)
+{
+    return t->pos == DT_POS_WDT || t->pos == DT_POS_WP || t->pos == DT_POS_WPS;
+}
+
+/* Does a VP chunk come before the next clause boundary, starting at chunk
+ * index k (sentence chunk array ch[0..nch))? */
+static int vp_follows(const dt_doctext *d, const dt_chunk *ch, uint32_t k, uint32_t nch)
+{
+    for (uint32_t j = k; j < nch; j++) {
+        if (ch[j].type == DT_CHUNK_VP)
+            return (int)j + 1;
+        if (ch[j].type == DT_CHUNK_SBAR)
+            return 0;
+        /* a comma between the NP and the verb ends the search, except
+         * in an appositive we cannot see; keep it simple and stop. */
+        if (j + 1 < nch) {
+            uint32_t end = ch[j].first + ch[j].n;
+            for (uint32_t t = end; t < ch[j + 1].first; t++)
+                if (d->tok[t].pos == DT_POS_COMMA || d->tok[t].pos == DT_POS_COLON)
+                    return 0;
+        }
+    }
+    return 0;
+}
+
+void dt__clauses(dt_doctext *d, dt_sentence *s)
+{
+    s->main_vp = UINT32_MAX;
+    dt_chunk *ch = d->chunk ? d->chunk + s->chunk : NULL;
+    uint32_t nch = s->nchunk;
+    /* Clause kinds: at most one clause per chunk plus the first. */
+    enum { MAXK = 256 };
+    uint8_t kind[MAXK];
+    uint32_t nclause = 1, cur = 0;
+    kind[0] = K_MAIN;
+    int pop_at_comma = 0;
+    uint32_t saved = 0;
+    int after_comma = 0, after_cc = 0;
+    uint32_t k = 0; /* next chunk */
+    int prev_chunk_say = 0;
+    for (uint32_t i = s->tok; i < s->tok + s->ntok; i++) {
+        dt_token *t = &d->tok[i];
+        if (k < nch && ch[k].first == i) {
+            dt_chunk *c = &ch[k];
+            uint32_t open = UINT32_MAX;
+            uint8_t open_kind = K_MAIN;
+            if (c->type == DT_CHUNK_SBAR) {
+                int rel =
+                    is_relative_word(&d->tok[c->first]) ||
+                    (k > 0 && ch[k - 1].type == DT_CHUNK_NP &&
+                     ch[k - 1].first + ch[k - 1].n == c->first && d->tok[c->first].norm_len == 4 &&
+                     memcmp(d->tok[c->first].norm, "THAT", 4) == 0 && !prev_chunk_say);
+                if (rel)
+                    open_kind = K_REL;
+                else if (prev_chunk_say)
+                    open_kind = K_REPORTED;
+                else
+                    open_kind = K_SUB;
+                if (rel)
+                    c->flags |= DT_CH_RELATIVE;
+                /* ", which ...," and a sentence-initial "When ..., " end at
+                 * the next comma and return to the enclosing clause. */
+                if ((rel && after_comma) || (open_kind == K_SUB && i == s->tok)) {
+                    saved = cur;
+                    pop_at_comma = 1;
+                }
+                open = 1;
+            } else if (c->type == DT_CHUNK_NP && k > 0 && prev_chunk_say &&
+                       ch[k - 1].first + ch[k - 1].n == i && vp_follows(d, ch, k + 1, nch)) {
+                /* "Officials said Gondor attacked Mordor": a bare reported
+                 * clause right after the attribution verb. */
+                open = 1;
+                open_kind = K_REPORTED;
+            } else if (c->type == DT_CHUNK_NP && (after_comma || after_cc) && k > 0 &&
+                       vp_follows(d, ch, k + 1, nch)) {
+                /* ", officials said" or "and Gondor retaliated": a new
+                 * subject with its own verb. */
+                int j = vp_follows(d, ch, k + 1, nch) - 1;
+                open = 1;
+                open_kind = (ch[j].flags & DT_CH_SAY) && after_comma ? K_ATTRIB : K_MAIN;
+                if (kind[cur] == K_REPORTED && open_kind == K_MAIN)
+                    open_kind = K_REPORTED;
+            } else if (c->type == DT_CHUNK_VP && after_cc && !(c->flags & DT_CH_INFINITIVE)) {
+                /* Coordinated verb groups share the subject and the kind of
+                 * clause they coordinate with. */
+                open = 1;
+                open_kind = kind[cur];
+            }
+            if (open != UINT32_MAX && nclause < MAXK) {
+                kind[nclause] = open_kind;
+                cur = nclause++;
+                c->flags |= DT_CH_CLAUSE_START;
+            } else if (k == 0) {
+                c->flags |= DT_CH_CLAUSE_START;
+            }
+            prev_chunk_say = c->type == DT_CHUNK_VP && (c->flags & DT_CH_SAY);
+            after_comma = after_cc = 0;
+            k++;
+        } else if (k < nch && i > ch[k].first) {
+            /* inside a chunk: nothing */
+        }
+        t->clause = (uint16_t)cur;
+        if (t->chunk == DT_CHUNK_O) {
+            if (t->pos == DT_POS_COMMA || t->pos == DT_POS_COLON) {
+                if (pop_at_comma) {
+                    cur = saved;
+                    pop_at_comma = 0;
+                }
+                after_comma = 1;
+                prev_chunk_say = 0;
+            } else if (t->pos == DT_POS_CC) {
+                after_cc = 1;
+            }
+        }
+    }
+
+    /* Main verb group: the first finite, non-attribution verb group of a
+     * main or reported clause; attribution and subordinate clauses only
+     * when nothing better exists. */
+    uint32_t best = UINT32_MAX, say = UINT32_MAX, any = UINT32_MAX, inf = UINT32_MAX;
+    for (uint32_t j = 0; j < nch; j++) {
+        const dt_chunk *c = &ch[j];
+        if (c->type != DT_CHUNK_VP)
+            continue;
+        if (any == UINT32_MAX)
+            any = j;
+        uint16_t cl = d->tok[c->first].clause;
+        int kd = cl < MAXK ? kind[cl] : K_SUB;
+        if (kd != K_MAIN && kd != K_REPORTED) {
+            if (kd == K_ATTRIB && say == UINT32_MAX)
+                say = j;
+            continue;
+        }
+        if (c->flags & DT_CH_SAY) {
+            if (say == UINT32_MAX)
+                say = j;
+            continue;
+        }
+        if (c->flags & DT_CH_INFINITIVE) {
+            if (inf == UINT32_MAX)
+                inf = j;
+            continue;
+        }
+        if (best == UINT32_MAX)
+            best = j;
+    }
+    /* "Arnor is about to restore ties": a bare copula followed by an
+     * infinitive in the same clause defers to the infinitive. */
+    if (best != UINT32_MAX && inf != UINT32_MAX && inf > best) {
+        const dt_chunk *c = &ch[best];
+        const dt_token *h = &d->tok[c->head];
+        if (!(c->flags & DT_CH_PASSIVE) && dt__is_be_form(h->norm, h->norm_len) &&
+            d->tok[ch[inf].first].clause == d->tok[c->first].clause)
+            best = inf;
+    }
+    if (best == UINT32_MAX)
+        best = inf != UINT32_MAX ? inf : say != UINT32_MAX ? say : any;
+    if (best != UINT32_MAX) {
+        ch[best].flags |= DT_CH_MAIN;
+        s->main_vp = s->chunk + best;
+    }
+}
