@@ -313,6 +313,11 @@ static uint64_t digest_doc(uint64_t h, const dt_doctext *d, int level)
     }
     for (size_t s = 0; s < d->nsent; s++)
         h = fnv(h, &d->sent[s].ntok, sizeof d->sent[s].ntok);
+    for (size_t i = 0; level >= 2 && i < d->nchunk; i++) {
+        const dt_chunk *c = &d->chunk[i];
+        uint32_t v[5] = {c->type, c->flags, c->first, c->n, c->head};
+        h = fnv(h, v, sizeof v);
+    }
     return h;
 }
 

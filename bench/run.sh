@@ -1,0 +1,108 @@
+#!/bin/sh
+# detente benchmark: build a Release binary in its own build directory,
+# generate the corpus into bench/out/, time the pipeline stages, and print
+# the figures with the machine details.
+#
+#   bench/run.sh                 1,000,000 sentences, 3 passes per stage
+#   bench/run.sh --large         2,000,000 sentences
+#   bench/run.sh --perf          also perf stat + perf record hot spots
+#   bench/run.sh --callgrind     also callgrind hot spots (on 2,000 documents)
+#
+# Other options: --sentences N, --seed S, --repeat N, --stages LIST,
+# --no-build. Environment: DT_BENCH_BUILD (build dir, default
+# build-bench-release), DT_SHARED_DATA (for the PETRARCH dev sentences,
+# default ../shared/data beside the checkout).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+build=${DT_BENCH_BUILD:-$root/build-bench-release}
+out=$here/out
+shared=${DT_SHARED_DATA:-$root/../shared/data}
+
+sentences=1000000
+seed=20190620
+repeat=3
+stages=tokenise,tag,full
+do_build=1
+do_perf=0
+do_callgrind=0
+
+usage() {
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --large) sentences=2000000 ;;
+    --sentences) sentences=$2; shift ;;
+    --seed) seed=$2; shift ;;
+    --repeat) repeat=$2; shift ;;
+    --stages) stages=$2; shift ;;
+    --no-build) do_build=0 ;;
+    --perf) do_perf=1 ;;
+    --callgrind) do_callgrind=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 1 ;;
+    esac
+    shift
+done
+
+if [ "$do_build" = 1 ]; then
+    # DT_WERROR=OFF: a new compiler warning elsewhere in the tree should not
+    # stop a measurement. -fno-omit-frame-pointer keeps perf call graphs
+    # usable at a cost of about 1%.
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDT_WERROR=OFF \
+        -DCMAKE_C_FLAGS="-fno-omit-frame-pointer" >/dev/null
+    cmake --build "$build" --target gen_corpus dt_bench -j "$(nproc)" >/dev/null
+fi
+gen=$build/bench/gen_corpus
+drv=$build/bench/dt_bench
+
+mkdir -p "$out"
+corpus=$out/corpus-$sentences-$seed.jsonl
+dev=$shared/petrarch2/PETR.UnitTest.dev.xml
+# Regenerate when the generator changed since the corpus was written.
+if [ ! -s "$corpus" ] || [ "$gen" -nt "$corpus" ]; then
+    if [ -r "$dev" ]; then
+        "$gen" --sentences "$sentences" --seed "$seed" --dev "$dev" --out "$corpus.tmp"
+    else
+        echo "run.sh: $dev not readable; the corpus is all generated" >&2
+        "$gen" --sentences "$sentences" --seed "$seed" --no-dev --out "$corpus.tmp"
+    fi
+    mv "$corpus.tmp" "$corpus"
+fi
+
+cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
+echo "machine  $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
+    "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)"
+echo "compiler $("${cc:-cc}" --version | head -1), Release (-O3 -DNDEBUG -fno-omit-frame-pointer)"
+echo "commit   $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    "$(git -C "$root" diff --quiet HEAD -- src include 2>/dev/null || echo '(with uncommitted changes in src/ or include/)')"
+echo "command  bench/run.sh $(if [ "$sentences" != 1000000 ]; then echo "--sentences $sentences "; fi)--repeat $repeat --stages $stages"
+echo
+
+"$drv" --repeat "$repeat" --stages "$stages" --json "$out/results.json" "$corpus"
+
+if [ "$do_perf" = 1 ]; then
+    echo
+    echo "== perf stat (stage full, 1 pass; the corpus load is included) =="
+    perf stat -e task-clock,page-faults,context-switches,cycles,instructions,branch-misses \
+        -o "$out/perf-stat.txt" "$drv" --stages full --repeat 1 --check 0 "$corpus" >/dev/null
+    cat "$out/perf-stat.txt"
+    echo "== perf record: hot spots of stage full (self time, detente code only) =="
+    perf record -q -e cpu-clock -F 2000 -g -o "$out/perf.data" \
+        "$drv" --stages full --repeat 2 --check 0 "$corpus" >/dev/null 2>&1
+    perf report -i "$out/perf.data" --stdio --no-children --sort symbol \
+        --dsos "$(basename "$drv")" -g none --percent-limit 1 2>/dev/null |
+        grep -v '^#' | grep -v '^$' | head -30
+    echo "(full profile: perf report -i $out/perf.data)"
+fi
+
+if [ "$do_callgrind" = 1 ]; then
+    echo
+    echo "== callgrind: stage full on the first 2,000 documents =="
+    valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
+        "$drv" --stages full --repeat 1 --check 0 --limit 2000 "$corpus" >/dev/null 2>&1
+    callgrind_annotate "$out/callgrind.out" 2>/dev/null | sed -n '1,45p'
+fi
