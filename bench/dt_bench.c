@@ -6,6 +6,9 @@
  *   tokenise  UTF-8 check + dt_text_analyse (split and tokenise)
  *   tag       tokenise + dt_tagger_tag
  *   full      tokenise + dt_tagger_tag + dt_chunk_doc (raw text -> chunks)
+ *   code      full + dt_coder_code with the full-size PETRARCH dictionaries
+ *             (only when built with DT_BENCH_HAVE_CODER; the dictionary
+ *             load and coder construction are its load time)
  *
  * File reading and JSON parsing happen before any timing and are reported
  * on their own line, so the stage figures are pure pipeline work. Each
@@ -31,6 +34,16 @@
 #include "detente/common.h"
 #include "detente/tag.h"
 #include "detente/text.h"
+#ifndef DT_BENCH_HAVE_CODER
+#define DT_BENCH_HAVE_CODER 0
+#endif
+#ifndef DT_BENCH_DICT_DIR
+#define DT_BENCH_DICT_DIR "../shared/data/petrarch2"
+#endif
+#if DT_BENCH_HAVE_CODER
+#include "detente/code.h"
+#include "detente/dict.h"
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Clocks. */
@@ -65,6 +78,7 @@ static double peak_rss_mib(void)
 typedef struct bench_doc {
     size_t off, len;  /* into corpus.text */
     uint32_t nominal; /* n_sent from the generator, 0 if absent */
+    int32_t date;     /* yyyymmdd from "date", 0 if absent or unreadable */
 } bench_doc;
 
 typedef struct corpus {
@@ -86,7 +100,25 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
-static void corpus_add(corpus *c, const char *s, size_t n, uint32_t nominal)
+/* "YYYY-MM-DD" or "YYYYMMDD" -> yyyymmdd; 0 when it is neither. The
+ * calendar is not checked: the date only steers actor date restrictions. */
+static int32_t parse_date(const char *s)
+{
+    int32_t v = 0;
+    int digits = 0;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') {
+            v = v * 10 + (*s - '0');
+            if (++digits > 8)
+                return 0;
+        } else if (*s != '-') {
+            return 0;
+        }
+    }
+    return digits == 8 ? v : 0;
+}
+
+static void corpus_add(corpus *c, const char *s, size_t n, uint32_t nominal, int32_t date)
 {
     if (c->text_len + n + 1 > c->text_cap) {
         size_t cap = c->text_cap ? c->text_cap : (size_t)1 << 24;
@@ -103,6 +135,7 @@ static void corpus_add(corpus *c, const char *s, size_t n, uint32_t nominal)
     c->doc[c->ndoc].off = c->text_len;
     c->doc[c->ndoc].len = n;
     c->doc[c->ndoc].nominal = nominal;
+    c->doc[c->ndoc].date = date;
     c->ndoc++;
     c->text_len += n;
     /* A NUL after each text costs nothing and helps anyone debugging. */
@@ -141,7 +174,9 @@ static int corpus_load(corpus *c, const char *path, size_t limit)
         json_int_t nominal = json_is_integer(ns) ? json_integer_value(ns) : 0;
         if (nominal < 0 || nominal > (json_int_t)UINT32_MAX)
             nominal = 0;
-        corpus_add(c, json_string_value(text), json_string_length(text), (uint32_t)nominal);
+        json_t *date = json_object_get(root, "date");
+        corpus_add(c, json_string_value(text), json_string_length(text), (uint32_t)nominal,
+                   json_is_string(date) ? parse_date(json_string_value(date)) : 0);
         json_decref(root);
     }
     int bad = ferror(f);
@@ -159,11 +194,18 @@ static int corpus_load(corpus *c, const char *path, size_t limit)
 
 typedef struct bench_env {
     dt_tagger *tagger;
-    int validate; /* run dt_utf8_validate first, as the reader does */
+    int validate;         /* run dt_utf8_validate first, as the reader does */
+    const char *dict_dir; /* full-size dictionaries for the code stage */
+    int32_t date;         /* the current document's date */
+    uint64_t events;      /* events coded in the current pass */
+#if DT_BENCH_HAVE_CODER
+    dt_dicts *dicts;
+    dt_coder *coder;
+#endif
 } bench_env;
 
 typedef struct bench_counts {
-    uint64_t sent, tok, chunk, errors;
+    uint64_t sent, tok, chunk, errors, events;
 } bench_counts;
 
 typedef struct bench_stage {
@@ -216,10 +258,68 @@ static int full_doc(bench_env *env, dt_arena *a, const char *text, size_t len, d
     return dt_chunk_doc(env->tagger, a, d, err);
 }
 
+#if DT_BENCH_HAVE_CODER
+static void collect_warning(void *ud, const dt_dict_warning *w)
+{
+    (void)w;
+    ++*(size_t *)ud;
+}
+
+static size_t dict_warnings;
+
+/* Load the full-size dictionaries named in the data README (PETRARCH-1
+ * verb patterns, the three Phoenix actor files, agents, discards, issues),
+ * and build the coder. */
+static int coder_open(bench_env *env, dt_error *err)
+{
+    int rc = tagger_open(env, err);
+    if (rc < 0 || env->coder)
+        return rc;
+    char verbs[4096], a1[4096], a2[4096], a3[4096], agents[4096], discards[4096], issues[4096];
+    const char *dir = env->dict_dir;
+    snprintf(verbs, sizeof verbs, "%s/CAMEO.verbpatterns.150430.txt", dir);
+    snprintf(a1, sizeof a1, "%s/Phoenix.Countries.actors.txt", dir);
+    snprintf(a2, sizeof a2, "%s/Phoenix.International.actors.txt", dir);
+    snprintf(a3, sizeof a3, "%s/Phoenix.MilNonState.actors.txt", dir);
+    snprintf(agents, sizeof agents, "%s/Phoenix.agents.txt", dir);
+    snprintf(discards, sizeof discards, "%s/Phoenix.discards.txt", dir);
+    snprintf(issues, sizeof issues, "%s/Phoenix.IssueCoding.txt", dir);
+    const char *actors[3] = {a1, a2, a3};
+    dt_dict_files files = {verbs, actors, 3, agents, discards, issues};
+    dt_dict_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.on_warning = collect_warning;
+    opt.ud = &dict_warnings;
+    rc = dt_dicts_load_files(&files, &opt, &env->dicts, err);
+    if (rc < 0)
+        return rc;
+    return dt_coder_new(env->dicts, NULL, &env->coder, err);
+}
+
+static int code_doc(bench_env *env, dt_arena *a, const char *text, size_t len, dt_doctext *d,
+                    dt_error *err)
+{
+    int rc = full_doc(env, a, text, len, d, err);
+    if (rc < 0)
+        return rc;
+    dt_code_doc cd;
+    memset(&cd, 0, sizeof cd);
+    cd.date = env->date;
+    dt_event *ev = NULL;
+    size_t nev = 0;
+    rc = dt_coder_code(env->coder, a, d, &cd, &ev, &nev, NULL, NULL, err);
+    env->events += nev;
+    return rc;
+}
+#endif
+
 static const bench_stage stages[] = {
     {"tokenise", "UTF-8 check + split + tokenise", NULL, tokenise_doc, NULL, 0},
     {"tag", "tokenise + POS tags and lemmas", tagger_open, tag_doc, NULL, 1},
     {"full", "tokenise + tag + chunk (raw text -> chunks)", tagger_open, full_doc, NULL, 2},
+#if DT_BENCH_HAVE_CODER
+    {"code", "full + coding with the full-size dictionaries", coder_open, code_doc, NULL, 2},
+#endif
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])
 
@@ -381,6 +481,7 @@ static int run_stage(const bench_stage *st, bench_env *env, const corpus *c, int
         const bench_doc *bd = &c->doc[i];
         dt_doctext d;
         memset(&d, 0, sizeof d);
+        env->date = bd->date;
         int rc = st->doc(env, a, c->text + bd->off, bd->len, &d, &err);
         if (rc >= 0) {
             r->check_bad += check_doc(&d, c->text + bd->off, bd->len, st->level, i, &printed);
@@ -400,11 +501,13 @@ static int run_stage(const bench_stage *st, bench_env *env, const corpus *c, int
     for (int p = 0; p < repeat; p++) {
         pass_result pr;
         memset(&pr, 0, sizeof pr);
+        env->events = 0;
         double w0 = now_wall(), c0 = now_cpu();
         for (size_t i = 0; i < c->ndoc; i++) {
             const bench_doc *bd = &c->doc[i];
             dt_doctext d;
             memset(&d, 0, sizeof d);
+            env->date = bd->date;
             int rc = st->doc(env, a, c->text + bd->off, bd->len, &d, &err);
             if (rc < 0) {
                 if (pr.n.errors++ == 0 && p == 0) {
@@ -425,6 +528,7 @@ static int run_stage(const bench_stage *st, bench_env *env, const corpus *c, int
         }
         pr.cpu = now_cpu() - c0;
         pr.wall = now_wall() - w0;
+        pr.n.events = env->events;
         cpus[p] = pr.cpu;
         if (p == 0 || pr.cpu < r->best.cpu)
             r->best = pr;
@@ -443,7 +547,13 @@ static int run_stage(const bench_stage *st, bench_env *env, const corpus *c, int
 static void usage(FILE *f)
 {
     fputs("usage: dt_bench [options] CORPUS.jsonl\n"
-          "  --stages LIST  comma-separated, from: tokenise,tag,full (default all)\n"
+          "  --stages LIST  comma-separated, from: tokenise,tag,full"
+#if DT_BENCH_HAVE_CODER
+          ",code"
+#endif
+          " (default all)\n"
+          "  --dict-dir DIR full-size dictionaries for the code stage\n"
+          "                 (default " DT_BENCH_DICT_DIR ")\n"
           "  --repeat N     timed passes per stage, best reported (default 3)\n"
           "  --limit N      use only the first N documents\n"
           "  --check N      documents checked for well-formed output, untimed\n"
@@ -480,10 +590,18 @@ static int want_stage(const char *list, const char *name)
 
 int main(int argc, char **argv)
 {
-    const char *list = "tokenise,tag,full", *path = NULL, *json_path = NULL;
+    const char *list = "tokenise,tag,full"
+#if DT_BENCH_HAVE_CODER
+                       ",code"
+#endif
+        ;
+    const char *path = NULL, *json_path = NULL;
     int repeat = 3;
     size_t limit = 0, check_docs = 2000;
-    bench_env env = {NULL, 1};
+    bench_env env;
+    memset(&env, 0, sizeof env);
+    env.validate = 1;
+    env.dict_dir = DT_BENCH_DICT_DIR;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--stages") && i + 1 < argc)
@@ -494,6 +612,8 @@ int main(int argc, char **argv)
             limit = (size_t)parse_long(argv[++i], "--limit");
         else if (!strcmp(o, "--check") && i + 1 < argc)
             check_docs = (size_t)parse_long(argv[++i], "--check");
+        else if (!strcmp(o, "--dict-dir") && i + 1 < argc)
+            env.dict_dir = argv[++i];
         else if (!strcmp(o, "--no-validate"))
             env.validate = 0;
         else if (!strcmp(o, "--json") && i + 1 < argc)
@@ -575,6 +695,8 @@ int main(int argc, char **argv)
                " over %zu docs; %zu check problems; splitter = generator on %.1f%% of docs\n",
                r->st->name, r->median_cpu, (double)r->arena_peak / 1024.0, r->rss_after, r->digest,
                ncheck, r->check_bad, ncheck ? 100.0 * (double)r->agree_docs / (double)ncheck : 0.0);
+        if (r->best.n.events)
+            printf("%-9s %" PRIu64 " events\n", r->st->name, r->best.n.events);
         if (r->best.n.errors) {
             char msg[1024];
             dt_error_format(&r->first_err, msg, sizeof msg);
@@ -584,9 +706,21 @@ int main(int argc, char **argv)
         if (r->check_bad)
             failed = 1;
     }
-    const stage_result *tk = &res[0], *fu = &res[2];
-    if (tk->ran && fu->ran && tk->best.cpu > 0)
-        printf("ratio    full / tokenise CPU time: %.2f\n", fu->best.cpu / tk->best.cpu);
+    const stage_result *tk = &res[0];
+    for (size_t s = 2; s < NSTAGES; s++)
+        if (tk->ran && res[s].ran && tk->best.cpu > 0)
+            printf("ratio    %s / tokenise CPU time: %.2f\n", res[s].st->name,
+                   res[s].best.cpu / tk->best.cpu);
+#if DT_BENCH_HAVE_CODER
+    if (env.dicts) {
+        dt_dict_stats ds;
+        dt_dicts_stats(env.dicts, &ds);
+        printf("dicts    %s: %zu verb patterns, %zu actors, %zu agents, %zu words; %zu "
+               "warnings; loaded in %.0f ms, %.1f MiB compiled\n",
+               env.dict_dir, ds.patterns, ds.actors, ds.agents, ds.words, dict_warnings, ds.load_ms,
+               (double)ds.memory / 1048576.0);
+    }
+#endif
     printf("memory   peak RSS: %.1f MiB at start, %.1f MiB after loading the corpus, %.1f MiB "
            "at the end (the preloaded corpus is included)\n",
            rss0, rss_loaded, peak_rss_mib());
@@ -605,16 +739,17 @@ int main(int argc, char **argv)
             char dg[17];
             snprintf(dg, sizeof dg, "%016" PRIx64, r->digest);
             json_array_append_new(
-                arr, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:I, "
-                               "s:f, s:s, s:I}",
-                               "stage", r->st->name, "load_s", r->load_s, "cpu_s", r->best.cpu,
-                               "wall_s", r->best.wall, "median_cpu_s", r->median_cpu,
-                               "sent_per_s_core", (double)nsent / cpu, "mb_per_s", mb / cpu,
-                               "tokens_per_s", (double)r->best.n.tok / cpu, "splitter_sentences",
-                               (json_int_t)r->best.n.sent, "tokens", (json_int_t)r->best.n.tok,
-                               "chunks", (json_int_t)r->best.n.chunk, "errors",
-                               (json_int_t)r->best.n.errors, "peak_rss_mib", r->rss_after, "digest",
-                               dg, "check_problems", (json_int_t)r->check_bad));
+                arr,
+                json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:I, "
+                          "s:I, s:f, s:s, s:I}",
+                          "stage", r->st->name, "load_s", r->load_s, "cpu_s", r->best.cpu, "wall_s",
+                          r->best.wall, "median_cpu_s", r->median_cpu, "sent_per_s_core",
+                          (double)nsent / cpu, "mb_per_s", mb / cpu, "tokens_per_s",
+                          (double)r->best.n.tok / cpu, "splitter_sentences",
+                          (json_int_t)r->best.n.sent, "tokens", (json_int_t)r->best.n.tok, "chunks",
+                          (json_int_t)r->best.n.chunk, "events", (json_int_t)r->best.n.events,
+                          "errors", (json_int_t)r->best.n.errors, "peak_rss_mib", r->rss_after,
+                          "digest", dg, "check_problems", (json_int_t)r->check_bad));
         }
         if (o && arr) {
             json_object_set_new(o, "stages", arr);
@@ -627,6 +762,10 @@ int main(int argc, char **argv)
         json_decref(o);
     }
 
+#if DT_BENCH_HAVE_CODER
+    dt_coder_free(env.coder);
+    dt_dicts_free(env.dicts);
+#endif
     if (env.tagger)
         dt_tagger_free(env.tagger);
     free(c.text);

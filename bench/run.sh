@@ -8,9 +8,10 @@
 #   bench/run.sh --perf          also perf stat + perf record hot spots
 #   bench/run.sh --callgrind     also callgrind hot spots (on 2,000 documents)
 #
-# Other options: --sentences N, --seed S, --repeat N, --stages LIST,
-# --no-build. Environment: DT_BENCH_BUILD (build dir, default
-# build-bench-release), DT_SHARED_DATA (for the PETRARCH dev sentences,
+# Other options: --sentences N, --seed S, --repeat N, --no-build,
+# --stages LIST (tokenise,tag,full[,code]; default: all that are built).
+# Environment: DT_BENCH_BUILD (build dir, default build-bench-release),
+# DT_SHARED_DATA (PETRARCH dev sentences and full-size dictionaries,
 # default ../shared/data beside the checkout).
 set -eu
 
@@ -23,13 +24,13 @@ shared=${DT_SHARED_DATA:-$root/../shared/data}
 sentences=1000000
 seed=20190620
 repeat=3
-stages=tokenise,tag,full
+stages=
 do_build=1
 do_perf=0
 do_callgrind=0
 
 usage() {
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while [ $# -gt 0 ]; do
@@ -53,8 +54,15 @@ if [ "$do_build" = 1 ]; then
     # stop a measurement. -fno-omit-frame-pointer keeps perf call graphs
     # usable at a cost of about 1%.
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDT_WERROR=OFF \
-        -DCMAKE_C_FLAGS="-fno-omit-frame-pointer" >/dev/null
-    cmake --build "$build" --target gen_corpus dt_bench -j "$(nproc)" >/dev/null
+        -DCMAKE_C_FLAGS="-fno-omit-frame-pointer" -DDT_BENCH_CODER=AUTO >/dev/null
+    if ! cmake --build "$build" --target gen_corpus dt_bench -j "$(nproc)" \
+        >"$build/bench-build.log" 2>&1; then
+        # The coder may have sources before it links; measure what does.
+        echo "run.sh: dt_bench with the code stage did not build; retrying without it" \
+            "(see $build/bench-build.log)" >&2
+        cmake -S "$root" -B "$build" -DDT_BENCH_CODER=OFF >/dev/null
+        cmake --build "$build" --target gen_corpus dt_bench -j "$(nproc)"
+    fi
 fi
 gen=$build/bench/gen_corpus
 drv=$build/bench/dt_bench
@@ -79,10 +87,14 @@ echo "machine  $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores
 echo "compiler $("${cc:-cc}" --version | head -1), Release (-O3 -DNDEBUG -fno-omit-frame-pointer)"
 echo "commit   $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     "$(git -C "$root" diff --quiet HEAD -- src include 2>/dev/null || echo '(with uncommitted changes in src/ or include/)')"
-echo "command  bench/run.sh $(if [ "$sentences" != 1000000 ]; then echo "--sentences $sentences "; fi)--repeat $repeat --stages $stages"
+echo "command  bench/run.sh $(if [ "$sentences" != 1000000 ]; then echo "--sentences $sentences "; fi)--repeat $repeat${stages:+ --stages $stages}"
 echo
 
-"$drv" --repeat "$repeat" --stages "$stages" --json "$out/results.json" "$corpus"
+set -- --repeat "$repeat" --dict-dir "$shared/petrarch2" --json "$out/results.json"
+if [ -n "$stages" ]; then
+    set -- "$@" --stages "$stages"
+fi
+"$drv" "$@" "$corpus"
 
 if [ "$do_perf" = 1 ]; then
     echo
