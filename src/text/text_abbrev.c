@@ -1,0 +1,203 @@
+/* Abbreviations and sentence openers: the one place that lists them.
+ *
+ * How they are used (see docs/text.md): a word directly followed by "." is
+ * looked up here. TITLE abbreviations keep their period and never end a
+ * sentence (the next word is a name). END abbreviations keep their period
+ * too, but the sentence ends after one when the next word is capitalised
+ * AND is a typical sentence opener ("... talks in the U.S. The president
+ * said" splits; "the U.S. State Department" does not). NUMERIC ones are
+ * abbreviations only before a number ("No. 5"); "No." elsewhere is a word
+ * and a full stop. */
+#include "text/text_internal.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *s; /* without the final period, in its usual spelling */
+    unsigned char len;
+    unsigned char cls;
+} abbrev;
+
+/* T: title (never ends a sentence), E: may end one, N: only before a
+ * number. */
+#define T(s)                                                                                       \
+    {                                                                                              \
+        s, sizeof(s) - 1, DT__AB_TITLE                                                             \
+    }
+#define E(s)                                                                                       \
+    {                                                                                              \
+        s, sizeof(s) - 1, DT__AB_END                                                               \
+    }
+#define N(s)                                                                                       \
+    {                                                                                              \
+        s, sizeof(s) - 1, DT__AB_NUMERIC                                                           \
+    }
+
+/* Sorted by upper-case spelling (then by exact spelling), for the binary
+ * search in dt__abbrev_class; dt__abbrev_table_sorted() checks the order. */
+static const abbrev abbrevs[] = {
+    T("Adm"),  E("al"),    E("Ala"),  T("Amb"),  E("approx"), E("Apr"),    E("Ariz"),  E("Ark"),
+    N("Art"),  E("Assn"),  T("Atty"), E("Aug"),  E("Ave"),    E("Blvd"),   T("Brig"),  E("Bros"),
+    E("ca"),   E("Calif"), T("Capt"), T("Cdr"),  E("cf"),     N("Ch"),     T("Cmdr"),  E("Co"),
+    T("Col"),  E("Colo"),  E("Conn"), E("Corp"), E("Cos"),    T("Cpl"),    T("Cpt"),   E("Dec"),
+    E("Del"),  E("Dept"),  T("Det"),  T("Dr"),   E("est"),    E("etc"),    E("Feb"),   N("Fig"),
+    N("fig"),  E("Fla"),   T("Fr"),   E("Fri"),  T("Ft"),     E("Ga"),     T("Gen"),   T("Gens"),
+    T("Gov"),  E("Govt"),  E("govt"), T("Hon"),  E("Ill"),    E("Inc"),    T("Insp"),  E("Jan"),
+    E("Jr"),   E("Jul"),   E("Jun"),  E("Kan"),  E("Ky"),     E("La"),     T("Lieut"), T("Lt"),
+    E("Ltd"),  T("Maj"),   E("Mar"),  E("Mass"), E("Md"),     T("Messrs"), E("Mich"),  E("Minn"),
+    E("Miss"), T("Mlle"),  T("Mme"),  T("Mmes"), E("Mon"),    E("Mont"),   T("Mr"),    T("Mrs"),
+    T("Ms"),   T("Mt"),    E("Neb"),  E("Nev"),  N("No"),     N("Nos"),    E("Nov"),   E("Oct"),
+    E("Okla"), E("Ore"),   N("p"),    E("Pa"),   E("Ph"),     E("Plc"),    N("pp"),    T("Pres"),
+    T("Prof"), T("Pvt"),   E("Rd"),   T("Rep"),  T("Reps"),   T("Rev"),    E("Sat"),   N("Sec"),
+    T("Sen"),  T("Sens"),  E("Sep"),  E("Sept"), T("Sgt"),    E("Sr"),     E("St"),    T("Supt"),
+    E("Tenn"), E("Tex"),   E("Thu"),  E("Thur"), E("Thurs"),  E("Tue"),    E("Tues"),  E("Univ"),
+    E("Va"),   N("Vol"),   N("vol"),  E("vs"),   E("Vt"),     E("Wash"),   E("Wed"),   E("Wis"),
+    E("Wyo"),
+};
+
+#undef T
+#undef E
+#undef N
+
+static int is_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+static int is_lower(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+static int is_alpha(unsigned char c)
+{
+    return is_upper(c) || is_lower(c);
+}
+static unsigned char to_upper(unsigned char c)
+{
+    return is_lower(c) ? (unsigned char)(c - 32) : c;
+}
+
+/* Does word w (n bytes) spell entry e: exactly, in all capitals ("GEN"),
+ * or capitalised when the entry is lower-case ("Etc")? Mixed forms such
+ * as "iLl" are not abbreviations. */
+static int matches(const abbrev *e, const unsigned char *w, size_t n)
+{
+    if (e->len != n)
+        return 0;
+    if (memcmp(e->s, w, n) == 0)
+        return 1;
+    int all_caps = 1;
+    for (size_t i = 0; i < n; i++)
+        if (!is_upper(w[i]))
+            all_caps = 0;
+    const unsigned char *es = (const unsigned char *)e->s;
+    if (all_caps && n > 1) {
+        for (size_t i = 0; i < n; i++)
+            if (to_upper(es[i]) != w[i])
+                return 0;
+        return 1;
+    }
+    if (is_lower(es[0]) && is_upper(w[0]) && to_upper(es[0]) == w[0])
+        return memcmp(es + 1, w + 1, n - 1) == 0;
+    return 0;
+}
+
+/* "U.S", "e.g", "Ph.D", "a.m", "U.S.S.R": letters in groups of one or two
+ * separated by single periods, at least two groups. */
+static int dotted(const unsigned char *w, size_t n)
+{
+    size_t groups = 0, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_alpha(w[i])) {
+            if (++run > 2)
+                return 0;
+        } else if (w[i] == '.') {
+            if (run == 0)
+                return 0;
+            groups++;
+            run = 0;
+        } else {
+            return 0;
+        }
+    }
+    if (run == 0)
+        return 0;
+    return groups + 1 >= 2;
+}
+
+#define NABBREV (sizeof abbrevs / sizeof abbrevs[0])
+
+/* Compare an entry with a word by their upper-case spellings. */
+static int cmp_upper(const abbrev *e, const unsigned char *w, size_t n)
+{
+    size_t m = e->len < n ? e->len : n;
+    for (size_t i = 0; i < m; i++) {
+        unsigned char a = to_upper((unsigned char)e->s[i]), b = to_upper(w[i]);
+        if (a != b)
+            return a < b ? -1 : 1;
+    }
+    return e->len < n ? -1 : e->len > n ? 1 : 0;
+}
+
+int dt__abbrev_class(const char *s, size_t n)
+{
+    const unsigned char *w = (const unsigned char *)s;
+    if (n == 0)
+        return DT__AB_NONE;
+    /* An initial: "George W. Bush", "J. R. R. Tolkien". */
+    if (n == 1 && is_upper(w[0]))
+        return DT__AB_END;
+    if (n <= 6) {
+        size_t lo = 0, hi = NABBREV;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (cmp_upper(&abbrevs[mid], w, n) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        /* Entries differing only in case ("Vol", "vol") sit together. */
+        for (size_t i = lo; i < NABBREV && cmp_upper(&abbrevs[i], w, n) == 0; i++)
+            if (matches(&abbrevs[i], w, n))
+                return abbrevs[i].cls;
+    }
+    if (dotted(w, n))
+        return DT__AB_END;
+    return DT__AB_NONE;
+}
+
+int dt__abbrev_table_sorted(void)
+{
+    for (size_t i = 1; i < NABBREV; i++) {
+        const abbrev *e = &abbrevs[i];
+        int c = cmp_upper(&abbrevs[i - 1], (const unsigned char *)e->s, e->len);
+        if (c > 0 || (c == 0 && strcmp(abbrevs[i - 1].s, e->s) >= 0))
+            return 0;
+    }
+    return 1;
+}
+
+/* Words that typically open a sentence, in upper case. Deliberately short
+ * and made of function words: a capitalised NAME after "U.S." is far more
+ * often part of the same sentence ("the U.S. State Department"). */
+static const char *const openers[] = {
+    "A",       "AN",        "THE",       "HE",      "SHE",      "IT",          "THEY",     "WE",
+    "I",       "YOU",       "THIS",      "THAT",    "THESE",    "THOSE",       "THERE",    "HIS",
+    "HER",     "ITS",       "THEIR",     "OUR",     "MY",       "IN",          "ON",       "AT",
+    "BUT",     "AND",       "OR",        "SO",      "YET",      "IF",          "AS",       "FOR",
+    "WITH",    "AFTER",     "BEFORE",    "WHEN",    "WHILE",    "SINCE",       "ALTHOUGH", "THOUGH",
+    "HOWEVER", "MEANWHILE", "ALSO",      "SOME",    "MANY",     "MOST",        "ALL",      "BOTH",
+    "EACH",    "NO",        "NOT",       "NEITHER", "EVEN",     "STILL",       "THEN",     "NOW",
+    "TODAY",   "YESTERDAY", "EARLIER",   "LATER",   "LAST",     "ACCORDING",   "DURING",   "UNDER",
+    "BY",      "FROM",      "AMONG",     "OTHER",   "WHAT",     "WHO",         "WHY",      "HOW",
+    "WHERE",   "ONE",       "OFFICIALS", "THUS",    "MOREOVER", "FURTHERMORE", "BECAUSE",
+};
+
+int dt__is_opener(const char *norm, size_t n)
+{
+    if (n == 0 || n > 11)
+        return 0;
+    for (size_t i = 0; i < sizeof openers / sizeof openers[0]; i++)
+        if (strlen(openers[i]) == n && memcmp(openers[i], norm, n) == 0)
+            return 1;
+    return 0;
+}

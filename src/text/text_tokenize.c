@@ -1,0 +1,848 @@
+/* Sentence splitting and Penn-Treebank-style tokenisation of raw text.
+ *
+ * One left-to-right pass over the bytes. Each token is classified as it is
+ * produced, and the sentence boundary in front of it is decided right then
+ * from a small "pending" state left by the previous tokens (a full stop, an
+ * ellipsis, an abbreviation that may end a sentence). So no token is ever
+ * moved, and the only lookahead is the next token itself.
+ *
+ * Memory: three arena arrays. Tokens and sentences grow geometrically with
+ * dt_arena_grow. Normalised strings are packed into chunks that are never
+ * moved, so a token's norm pointer stays valid as more chunks are added.
+ */
+#include "text/text_internal.h"
+
+#include <string.h>
+
+enum kind {
+    K_WORD,
+    K_ABBR_END,   /* abbreviation that may end a sentence: U.S. Inc. */
+    K_ABBR_TITLE, /* abbreviation that never does: Mr. Gen. No. 5 */
+    K_TERM,       /* . ? ! ?! */
+    K_ELLIPSIS,   /* ... … . . . */
+    K_OQUOTE,
+    K_CQUOTE,
+    K_OPEN,  /* ( [ { */
+    K_CLOSE, /* ) ] } */
+    K_PUNCT,
+    K_CLITIC
+};
+
+enum pend {
+    P_NONE,
+    P_TERM,     /* after . ? ! (and any closing quotes/brackets since) */
+    P_ELLIPSIS, /* after an ellipsis */
+    P_ABBREV    /* after an abbreviation that may end the sentence */
+};
+
+#define CL(c) (dt__text_class[(unsigned char)(c)])
+#define REPLACEMENT "\xEF\xBF\xBD"
+
+typedef struct tz {
+    dt_arena *a;
+    const unsigned char *s;
+    size_t n;
+    dt_token *tok;
+    size_t ntok, captok;
+    dt_sentence *sent;
+    size_t nsent, capsent;
+    char *nb; /* current chunk of normalised strings */
+    size_t nbused, nbcap;
+    size_t first;    /* first token of the open sentence */
+    int pend;        /* enum pend */
+    size_t pend_tok; /* token that set pend */
+    int split;       /* 0: the whole text is one sentence (except the token limit) */
+    int space;       /* white space before the next token */
+    int para;        /* a blank line before the next token */
+    int dq_open;     /* a double quotation is open (for ambiguous quotes) */
+    int sq_open;     /* a single quotation is open */
+    int nomem;
+} tz;
+
+/* ---- storage ---------------------------------------------------------- */
+
+static char *norm_space(tz *t, size_t need)
+{
+    if (t->nbcap - t->nbused < need) {
+        /* A new chunk, not a move: norms already handed out stay put. */
+        size_t cap = t->nbcap > need ? t->nbcap : need;
+        if (cap < 4096)
+            cap = 4096;
+        char *p = dt_arena_alloc(t->a, cap);
+        if (!p) {
+            t->nomem = 1;
+            return NULL;
+        }
+        t->nb = p;
+        t->nbcap = cap;
+        t->nbused = 0;
+    }
+    return t->nb + t->nbused;
+}
+
+static void close_sentence(tz *t, uint32_t truncated)
+{
+    if (t->ntok == t->first)
+        return;
+    if (t->nsent == t->capsent) {
+        size_t cap = t->capsent * 2;
+        dt_sentence *p = dt_arena_grow(t->a, t->sent, t->capsent * sizeof *p, cap * sizeof *p);
+        if (!p) {
+            t->nomem = 1;
+            return;
+        }
+        t->sent = p;
+        t->capsent = cap;
+    }
+    const dt_token *a = &t->tok[t->first];
+    const dt_token *z = &t->tok[t->ntok - 1];
+    dt_sentence *st = &t->sent[t->nsent++];
+    st->off = a->off;
+    st->len = z->off + z->len - a->off;
+    st->tok = (uint32_t)t->first;
+    st->ntok = (uint32_t)(t->ntok - t->first);
+    st->chunk = 0;
+    st->nchunk = 0;
+    st->main_vp = UINT32_MAX;
+    st->cons = NULL;
+    st->ncons = 0;
+    st->truncated = truncated;
+    t->first = t->ntok;
+}
+
+static dt_token *push(tz *t, size_t off, size_t len, unsigned flags, const char *norm, size_t nlen)
+{
+    if (t->ntok - t->first >= DT_MAX_SENTENCE_TOKENS)
+        close_sentence(t, 1);
+    if (t->ntok == t->captok) {
+        size_t cap = t->captok * 2;
+        dt_token *p = dt_arena_grow(t->a, t->tok, t->captok * sizeof *p, cap * sizeof *p);
+        if (!p) {
+            t->nomem = 1;
+            return NULL;
+        }
+        t->tok = p;
+        t->captok = cap;
+    }
+    if (t->nomem)
+        return NULL;
+    if (t->ntok == t->first)
+        flags |= DT_TOK_SENT_START;
+    if (t->space) {
+        flags |= DT_TOK_SPACE_BEFORE;
+        t->space = 0;
+    }
+    dt_token *k = &t->tok[t->ntok++];
+    k->off = (uint32_t)off;
+    k->len = (uint32_t)len;
+    k->norm = norm;
+    k->norm_len = (uint16_t)nlen;
+    k->flags = (uint16_t)flags;
+    k->pos = DT_POS_NONE;
+    k->chunk = DT_CHUNK_O;
+    k->clause = 0;
+    k->lemma = NULL;
+    k->word_id = 0;
+    return k;
+}
+
+/* PTB writes a sentence-final abbreviation as "U.S." followed by ".": the
+ * extra token shares the abbreviation's last byte. */
+static void insert_period(tz *t)
+{
+    const dt_token *ab = &t->tok[t->ntok - 1];
+    size_t off = ab->off + ab->len - 1;
+    char *d = norm_space(t, 2);
+    if (!d)
+        return;
+    d[0] = '.';
+    d[1] = '\0';
+    t->nbused += 2;
+    push(t, off, 1, DT_TOK_PUNCT, d, 1);
+}
+
+/* ---- sentence boundaries ---------------------------------------------- */
+
+static int is_closer(int kind)
+{
+    return kind == K_CQUOTE || kind == K_CLOSE;
+}
+
+/* Decide whether a sentence ends in front of the token about to be pushed
+ * (its kind, flags and norm given), then update the pending state. */
+static void decide(tz *t, int kind, unsigned flags, const char *norm, size_t nlen, int starts_lower)
+{
+    int para = t->para;
+    t->para = 0;
+    if (para) {
+        t->dq_open = 0;
+        t->sq_open = 0;
+    }
+    if (t->ntok > t->first && t->pend != P_NONE && is_closer(kind) && !para)
+        return; /* '."' and '.)' stay with the sentence they close */
+    int brk = 0;
+    if (t->ntok > t->first) {
+        if (para) {
+            brk = 1;
+        } else {
+            switch (t->pend) {
+            case P_TERM:
+                /* A full stop ends the sentence unless what follows
+                 * plainly continues it: a lower-case word ('"Why?" he
+                 * asked'), more punctuation, or a clitic. */
+                brk = !(starts_lower || kind == K_TERM || kind == K_ELLIPSIS || kind == K_CLITIC ||
+                        (kind == K_PUNCT && nlen >= 1 &&
+                         (norm[0] == ',' || norm[0] == ';' || norm[0] == ':' || norm[0] == '-')));
+                break;
+            case P_ELLIPSIS:
+            case P_ABBREV:
+                brk = kind == K_WORD && (flags & DT_TOK_CAP) && dt__is_opener(norm, nlen);
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    if (brk && t->split) {
+        if (t->pend == P_ABBREV && t->pend_tok == t->ntok - 1)
+            insert_period(t);
+        close_sentence(t, 0);
+    }
+    t->pend = kind == K_TERM       ? P_TERM
+              : kind == K_ELLIPSIS ? P_ELLIPSIS
+              : kind == K_ABBR_END ? P_ABBREV
+                                   : P_NONE;
+    t->pend_tok = t->ntok;
+}
+
+/* ---- tokens ----------------------------------------------------------- */
+
+static int is_word_class(int u)
+{
+    return u == DT__U_UPPER || u == DT__U_LOWER || u == DT__U_LETTER || u == DT__U_DIGIT ||
+           u == DT__U_NUMBER || u == DT__U_FORMAT;
+}
+
+/* Is there a word character (letter, digit, '_') at s[j]? */
+static int word_at(const tz *t, size_t j)
+{
+    if (j >= t->n)
+        return 0;
+    unsigned cl = CL(t->s[j]);
+    if (cl & DT__CL_WORD)
+        return 1;
+    if (!(cl & DT__CL_HI))
+        return 0;
+    int32_t cp;
+    dt__utf8_decode(t->s + j, t->n - j, &cp);
+    return cp >= 0 && is_word_class(dt__text_uclass(cp));
+}
+
+static int alpha_at(const tz *t, size_t j)
+{
+    if (j >= t->n)
+        return 0;
+    unsigned cl = CL(t->s[j]);
+    if (cl & DT__CL_ALPHA)
+        return 1;
+    if (!(cl & DT__CL_HI))
+        return 0;
+    int32_t cp;
+    dt__utf8_decode(t->s + j, t->n - j, &cp);
+    if (cp < 0)
+        return 0;
+    int u = dt__text_uclass(cp);
+    return u == DT__U_UPPER || u == DT__U_LOWER || u == DT__U_LETTER;
+}
+
+static int has_hi(const unsigned char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (s[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/* Numbers: "1,000" "3.5" "10:30" "1/2" "1990s" "'90s" ".5". */
+static int is_number(const char *norm, size_t n)
+{
+    size_t i = 0;
+    if (i < n && (norm[i] == '\'' || norm[i] == '.'))
+        i++;
+    if (i >= n || norm[i] < '0' || norm[i] > '9')
+        return 0;
+    for (; i < n; i++) {
+        char c = norm[i];
+        if ((c >= '0' && c <= '9') || c == ',' || c == '.' || c == ':' || c == '/')
+            continue;
+        if (c == 'S' && i == n - 1 && norm[i - 1] >= '0' && norm[i - 1] <= '9')
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+/* Produce one token: normalise it, compute its flags, settle the sentence
+ * boundary before it, and append it. ov, when set, is its norm. */
+static void emit(tz *t, size_t off, size_t len, int kind, unsigned xf, const char *ov, int nonascii)
+{
+    if (t->nomem)
+        return;
+    size_t ovlen = ov ? strlen(ov) : 0;
+    /* Worst case of NFKC growth is about 11 bytes out per byte in (U+FDFA);
+     * norm_len is 16 bits, and dt_text_fold truncates at its cap. */
+    size_t need = ov ? ovlen + 1 : nonascii ? len * 12 + 16 : len + 1;
+    if (need > UINT16_MAX)
+        need = UINT16_MAX;
+    char *d = norm_space(t, need);
+    if (!d)
+        return;
+    const unsigned char *src = t->s + off;
+    size_t nalpha = 0, nupper = 0, nlen;
+    int cap = 0, digit = 0, lower0 = 0;
+    if (!nonascii) {
+        unsigned seen = 0;
+        if (ov) {
+            for (size_t k = 0; k < len; k++)
+                seen |= CL(src[k]);
+            memcpy(d, ov, ovlen);
+            nlen = ovlen;
+        } else {
+            /* The hot loop: classify and fold each byte through tables,
+             * with no branch per byte. */
+            for (size_t k = 0; k < len; k++) {
+                unsigned c = src[k], cl = CL(c);
+                seen |= cl;
+                nupper += (cl >> 1) & 1u; /* DT__CL_UPPER */
+                d[k] = (char)dt__text_fold_ascii[c];
+            }
+            nlen = len;
+        }
+        digit = (seen & DT__CL_DIGIT) != 0;
+        if (seen & DT__CL_ALPHA) {
+            /* ASCII: "all letters upper-case" is "no lower-case letter". */
+            nalpha = (seen & DT__CL_LOWER) ? nupper + 1 : nupper;
+            size_t k = 0;
+            while (!(CL(src[k]) & DT__CL_ALPHA))
+                k++;
+            cap = (CL(src[k]) & DT__CL_UPPER) != 0;
+        }
+        lower0 = len > 0 && (CL(src[0]) & DT__CL_LOWER);
+    } else {
+        for (size_t k = 0; k < len;) {
+            int32_t cp;
+            size_t at = k;
+            k += dt__utf8_decode(src + k, len - k, &cp);
+            if (cp < 0)
+                continue;
+            int u;
+            if (cp < 0x80) {
+                unsigned cl = CL(cp);
+                u = (cl & DT__CL_UPPER)   ? DT__U_UPPER
+                    : (cl & DT__CL_LOWER) ? DT__U_LOWER
+                    : (cl & DT__CL_DIGIT) ? DT__U_DIGIT
+                                          : DT__U_OTHER;
+            } else {
+                u = dt__text_uclass(cp);
+            }
+            int letter = u == DT__U_UPPER || u == DT__U_LOWER || u == DT__U_LETTER;
+            if (letter && nalpha == 0)
+                cap = u == DT__U_UPPER;
+            if (at == 0)
+                lower0 = u == DT__U_LOWER;
+            nalpha += (size_t)letter;
+            nupper += u == DT__U_UPPER;
+            digit |= u == DT__U_DIGIT;
+        }
+        if (ov) {
+            nlen = ovlen;
+            memcpy(d, ov, ovlen);
+        } else {
+            nlen = dt_text_fold((const char *)src, len, d, need);
+        }
+    }
+    d[nlen] = '\0';
+    t->nbused += nlen + 1;
+
+    unsigned flags = xf;
+    if (nalpha)
+        flags |= DT_TOK_ALPHA;
+    if (digit)
+        flags |= DT_TOK_DIGIT;
+    if (!nalpha && !digit)
+        flags |= DT_TOK_PUNCT;
+    if (cap)
+        flags |= DT_TOK_CAP;
+    if (nalpha > 1 && nupper == nalpha)
+        flags |= DT_TOK_ALLCAPS;
+    if (digit && is_number(d, nlen))
+        flags |= DT_TOK_NUMBER;
+
+    decide(t, kind, flags, d, nlen, lower0);
+    if (t->nomem)
+        return;
+    push(t, off, len, flags, d, nlen);
+}
+
+/* Where a clitic starts inside word s[i..j), or 0: "did|n't", "ca|n't",
+ * "Gondor|'s", "they|'re", "can|not". */
+static size_t clitic_split(const unsigned char *s, size_t i, size_t j)
+{
+    size_t len = j - i;
+    if (len >= 4 && (s[j - 1] | 0x20) == 't') {
+        if (s[j - 2] == '\'' && (s[j - 3] | 0x20) == 'n' && j - 3 > i)
+            return j - 3;
+        if (len >= 6 && s[j - 2] == 0x99 && s[j - 3] == 0x80 && s[j - 4] == 0xE2 &&
+            (s[j - 5] | 0x20) == 'n' && j - 5 > i)
+            return j - 5;
+    }
+    for (size_t k = j; k > i; k--) {
+        size_t a = k - 1, alen = 0; /* apostrophe at [a, a+alen) */
+        if (s[a] == '\'')
+            alen = 1;
+        else if (s[a] == 0x99 && a >= i + 2 && s[a - 1] == 0x80 && s[a - 2] == 0xE2)
+            a -= 2, alen = 3;
+        else if (s[a] == 0xBC && a >= i + 1 && s[a - 1] == 0xCA)
+            a -= 1, alen = 2;
+        if (!alen)
+            continue;
+        if (a == i)
+            return 0;
+        size_t b = a + alen, m = j - b;
+        char x = m >= 1 ? (char)(s[b] | 0x20) : 0, y = m >= 2 ? (char)(s[b + 1] | 0x20) : 0;
+        if ((m == 1 && (x == 's' || x == 'm' || x == 'd')) ||
+            (m == 2 &&
+             ((x == 'r' && y == 'e') || (x == 'v' && y == 'e') || (x == 'l' && y == 'l'))))
+            return a;
+        return 0;
+    }
+    if (len == 6) {
+        static const char cannot[] = "cannot";
+        for (size_t k = 0; k < 6; k++)
+            if ((s[i + k] | 0x20) != (unsigned char)cannot[k])
+                return 0;
+        return i + 3;
+    }
+    return 0;
+}
+
+/* A word: letters, digits and the punctuation that lives inside words
+ * (cease-fire, U.S, 3.5, 1,000, 10:30, AT&T, O'Brien, didn't). s[i..j) is
+ * already part of it. Returns where scanning resumes. */
+static size_t scan_word(tz *t, size_t i, size_t j, int nonascii)
+{
+    const unsigned char *s = t->s;
+    size_t n = t->n;
+    int has_apos = 0;
+    unsigned hyph = 0;
+    int kind;
+    unsigned xf;
+    /* Words longer than the limit are cut; the rest is the next token. */
+    size_t lim = n - i > DT_MAX_TOKEN_BYTES ? i + DT_MAX_TOKEN_BYTES : n;
+again:
+    while (j < n) {
+        while (j < lim && (CL(s[j]) & DT__CL_WORD))
+            j++;
+        if (j >= lim)
+            break;
+        unsigned c = s[j], cl = CL(c);
+        if (cl & DT__CL_HI) {
+            int32_t cp;
+            size_t l = dt__utf8_decode(s + j, n - j, &cp);
+            if (cp < 0 || j + l - i > DT_MAX_TOKEN_BYTES)
+                break;
+            if (is_word_class(dt__text_uclass(cp))) {
+                j += l;
+                nonascii = 1;
+                continue;
+            }
+            if ((cp == 0x2019 || cp == 0x02BC) && alpha_at(t, j + l)) {
+                j += l;
+                nonascii = 1;
+                has_apos = 1;
+                continue;
+            }
+            if ((cp == 0x2010 || cp == 0x2011 || cp == 0x2013 || cp == 0x2212) &&
+                word_at(t, j + l)) {
+                j += l;
+                nonascii = 1;
+                hyph = DT_TOK_HYPHEN;
+                continue;
+            }
+            break;
+        }
+        if (j + 1 >= n || j + 2 - i > DT_MAX_TOKEN_BYTES)
+            break;
+        unsigned nx = CL(s[j + 1]), pv = CL(s[j - 1]);
+        int take = 0;
+        switch (c) {
+        case '-':
+            take = (nx & DT__CL_WORD) || ((nx & DT__CL_HI) && word_at(t, j + 1));
+            if (take)
+                hyph = DT_TOK_HYPHEN;
+            break;
+        case '\'':
+            take = (nx & DT__CL_ALPHA) || ((nx & DT__CL_HI) && alpha_at(t, j + 1));
+            has_apos |= take;
+            break;
+        case '.':
+            take = (nx & DT__CL_WORD) != 0;
+            break;
+        case ',':
+        case ':':
+            take = (pv & DT__CL_DIGIT) && (nx & DT__CL_DIGIT);
+            break;
+        case '/':
+            take = (pv & DT__CL_WORD) && (nx & DT__CL_WORD);
+            break;
+        case '&':
+            take = (pv & DT__CL_UPPER) && (nx & DT__CL_UPPER);
+            break;
+        default:
+            break;
+        }
+        if (!take)
+            break;
+        j++;
+    }
+
+    kind = K_WORD;
+    xf = 0;
+    /* A word followed by one period (not an ellipsis): an abbreviation? */
+    if (j < n && s[j] == '.' && !(j + 1 < n && s[j + 1] == '.') &&
+        j + 1 - i <= DT_MAX_TOKEN_BYTES) {
+        int ac = dt__abbrev_class((const char *)s + i, j - i);
+        if (ac == DT__AB_NUMERIC) {
+            size_t k = j + 1;
+            while (k < n && (s[k] == ' ' || s[k] == '\t'))
+                k++;
+            ac = k < n && (CL(s[k]) & DT__CL_DIGIT) ? DT__AB_TITLE : DT__AB_NONE;
+        }
+        if (ac != DT__AB_NONE) {
+            j++;
+            /* "U.S.-led" is one hyphenated word. */
+            if (j + 1 < n && s[j] == '-' && word_at(t, j + 1)) {
+                j++;
+                hyph = DT_TOK_HYPHEN;
+                goto again;
+            }
+            kind = ac == DT__AB_END ? K_ABBR_END : K_ABBR_TITLE;
+            xf = DT_TOK_ABBREV;
+        }
+    }
+    size_t cut = 0;
+    if (kind == K_WORD && (has_apos || j - i == 6))
+        cut = clitic_split(s, i, j);
+    if (cut) {
+        emit(t, i, cut - i, K_WORD, hyph, NULL, nonascii && has_hi(s, i, cut));
+        emit(t, cut, j - cut, K_CLITIC, DT_TOK_CLITIC, NULL, has_hi(s, cut, j));
+    } else {
+        emit(t, i, j - i, kind, xf | hyph, NULL, nonascii);
+    }
+    return j;
+}
+
+/* Is the context at s[j] "closing": end, space, or punctuation that
+ * follows a closing quote? */
+static int closing_ctx_after(const tz *t, size_t j)
+{
+    if (j >= t->n)
+        return 1;
+    unsigned c = t->s[j], cl = CL(c);
+    if (cl & DT__CL_SPACE)
+        return 1;
+    if (cl & DT__CL_HI) {
+        int32_t cp;
+        dt__utf8_decode(t->s + j, t->n - j, &cp);
+        if (cp < 0)
+            return 0;
+        int u = dt__text_uclass(cp);
+        if (u == DT__U_SPACE || u == DT__U_NEWLINE || u == DT__U_PARA)
+            return 1;
+        const char *sp = dt__text_special(cp);
+        return sp && sp[0] != ' ' && sp[0] != '\'';
+    }
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
+           c == ']' || c == '}' || c == '-' || c == '"' || c == '\'';
+}
+
+static int opening_ctx_before(const tz *t, size_t i)
+{
+    if (i == 0 || t->space || t->ntok == 0)
+        return 1;
+    unsigned c = t->s[i - 1];
+    if (c == '(' || c == '[' || c == '{' || c == '-')
+        return 1;
+    /* after a dash or opening quote written as a non-ASCII character */
+    const dt_token *pv = &t->tok[t->ntok - 1];
+    return pv->norm_len >= 1 && (pv->norm[0] == '-' || strcmp(pv->norm, "``") == 0);
+}
+
+/* Double quotes in any form: opening or closing by context (white space or
+ * punctuation on one side only), else by alternation. */
+static size_t dquote(tz *t, size_t i, size_t l)
+{
+    int before = opening_ctx_before(t, i);
+    int after = closing_ctx_after(t, i + l);
+    int open = before && !after ? 1 : !before && after ? 0 : !t->dq_open;
+    t->dq_open = open;
+    emit(t, i, l, open ? K_OQUOTE : K_CQUOTE, DT_TOK_QUOTE, open ? "``" : "''", l > 1);
+    return i + l;
+}
+
+/* An apostrophe or single quote (' ’ ‘ ...) not inside a word. */
+static size_t apostrophe(tz *t, size_t i, size_t l)
+{
+    const unsigned char *s = t->s;
+    size_t n = t->n, j = i + l;
+    int hi = l > 1;
+    int attached =
+        !t->space && t->ntok > 0 && (size_t)t->tok[t->ntok - 1].off + t->tok[t->ntok - 1].len == i;
+    if (attached) {
+        const dt_token *pv = &t->tok[t->ntok - 1];
+        /* "states'" -> "states" "'" (possessive), unless a single
+         * quotation is open, when it more likely closes it. */
+        if (!word_at(t, j) && (s[i - 1] == 's' || s[i - 1] == 'S') && (pv->flags & DT_TOK_ALPHA) &&
+            !t->sq_open) {
+            emit(t, i, l, K_CLITIC, DT_TOK_CLITIC, "'", hi);
+            return j;
+        }
+        t->sq_open = 0;
+        emit(t, i, l, K_CQUOTE, DT_TOK_QUOTE, "'", hi);
+        return j;
+    }
+    /* Already tokenised text: "Gondor 's", "we 're". */
+    size_t k = j;
+    while (k < n && k - j < 3 && (CL(s[k]) & DT__CL_ALPHA))
+        k++;
+    if (k > j && !word_at(t, k)) {
+        char x = (char)(s[j] | 0x20), y = k - j >= 2 ? (char)(s[j + 1] | 0x20) : 0;
+        size_t m = k - j;
+        if ((m == 1 && (x == 's' || x == 'm' || x == 'd')) ||
+            (m == 2 &&
+             ((x == 'r' && y == 'e') || (x == 'v' && y == 'e') || (x == 'l' && y == 'l')))) {
+            emit(t, i, k - i, K_CLITIC, DT_TOK_CLITIC, NULL, hi);
+            return k;
+        }
+    }
+    if (j < n && (CL(s[j]) & DT__CL_DIGIT))
+        return scan_word(t, i, j, hi); /* '90s */
+    if (word_at(t, j)) {
+        t->sq_open = 1;
+        emit(t, i, l, K_OQUOTE, DT_TOK_QUOTE, "`", hi);
+        return j;
+    }
+    emit(t, i, l, K_CQUOTE, DT_TOK_QUOTE, "'", hi);
+    return j;
+}
+
+/* One token (or a word with its clitic) starting at s[i], not white space. */
+static size_t scan_token(tz *t, size_t i)
+{
+    const unsigned char *s = t->s;
+    size_t n = t->n;
+    unsigned c = s[i], cl = CL(c);
+    if (cl & DT__CL_WORD)
+        return scan_word(t, i, i + 1, 0);
+    if (cl & DT__CL_HI) {
+        int32_t cp;
+        size_t l = dt__utf8_decode(s + i, n - i, &cp);
+        if (cp < 0) {
+            /* Invalid UTF-8 that the caller did not reject: a symbol. */
+            emit(t, i, 1, K_PUNCT, 0, REPLACEMENT, 0);
+            return i + 1;
+        }
+        if (is_word_class(dt__text_uclass(cp)))
+            return scan_word(t, i, i + l, 1);
+        switch (cp) {
+        case 0x201C:
+        case 0x201D:
+        case 0x201E:
+        case 0x201F:
+        case 0x2033:
+        case 0x00AB:
+        case 0x00BB:
+            return dquote(t, i, l);
+        case 0x2018:
+        case 0x2019:
+        case 0x201A:
+        case 0x201B:
+        case 0x2032:
+        case 0x02BC:
+        case 0x00B4:
+            return apostrophe(t, i, l);
+        case 0x2026:
+            emit(t, i, l, K_ELLIPSIS, 0, NULL, 1);
+            return i + l;
+        default:
+            emit(t, i, l, K_PUNCT, 0, NULL, 1);
+            return i + l;
+        }
+    }
+    size_t j;
+    switch (c) {
+    case '"':
+        return dquote(t, i, 1);
+    case '`':
+        if (i + 1 < n && s[i + 1] == '`') {
+            t->dq_open = 1;
+            emit(t, i, 2, K_OQUOTE, DT_TOK_QUOTE, "``", 0);
+            return i + 2;
+        }
+        t->sq_open = 1;
+        emit(t, i, 1, K_OQUOTE, DT_TOK_QUOTE, "`", 0);
+        return i + 1;
+    case '\'':
+        if (i + 1 < n && s[i + 1] == '\'') {
+            t->dq_open = 0;
+            emit(t, i, 2, K_CQUOTE, DT_TOK_QUOTE, "''", 0);
+            return i + 2;
+        }
+        return apostrophe(t, i, 1);
+    case '.':
+        j = i;
+        while (j < n && s[j] == '.' && j - i < DT_MAX_TOKEN_BYTES)
+            j++;
+        if (j - i >= 2) {
+            emit(t, i, j - i, K_ELLIPSIS, 0, "...", 0);
+            return j;
+        }
+        if (i + 4 < n && s[i + 1] == ' ' && s[i + 2] == '.' && s[i + 3] == ' ' && s[i + 4] == '.') {
+            emit(t, i, 5, K_ELLIPSIS, 0, "...", 0);
+            return i + 5;
+        }
+        if (i + 1 < n && (CL(s[i + 1]) & DT__CL_DIGIT) && opening_ctx_before(t, i))
+            return scan_word(t, i, i + 1, 0); /* .5 */
+        emit(t, i, 1, K_TERM, 0, NULL, 0);
+        return i + 1;
+    case '?':
+    case '!':
+        j = i;
+        while (j < n && (s[j] == '?' || s[j] == '!') && j - i < DT_MAX_TOKEN_BYTES)
+            j++;
+        emit(t, i, j - i, K_TERM, 0, NULL, 0);
+        return j;
+    case '-':
+        j = i;
+        while (j < n && s[j] == '-' && j - i < DT_MAX_TOKEN_BYTES)
+            j++;
+        emit(t, i, j - i, K_PUNCT, 0, j - i >= 2 ? "--" : NULL, 0);
+        return j;
+    case '(':
+    case '[':
+    case '{':
+        emit(t, i, 1, K_OPEN, 0, NULL, 0);
+        return i + 1;
+    case ')':
+    case ']':
+    case '}':
+        emit(t, i, 1, K_CLOSE, 0, NULL, 0);
+        return i + 1;
+    case '\0':
+        emit(t, i, 1, K_PUNCT, 0, REPLACEMENT, 0);
+        return i + 1;
+    default:
+        emit(t, i, 1, K_PUNCT, 0, NULL, 0);
+        return i + 1;
+    }
+}
+
+/* ---- driver ----------------------------------------------------------- */
+
+static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, dt_error *err,
+                   int split)
+{
+    if (!out)
+        return dt_error_set(err, DT_EINVAL, NULL, 0, UINT64_MAX, "no output document");
+    memset(out, 0, sizeof *out);
+    if (!a || (!text && len))
+        return dt_error_set(err, DT_EINVAL, NULL, 0, UINT64_MAX, "no arena or no text");
+    if (len > DT_MAX_DOC_BYTES)
+        return dt_error_set(err, DT_ELIMIT, NULL, 0, DT_MAX_DOC_BYTES,
+                            "text of %zu bytes is over the %zu-byte document limit", len,
+                            DT_MAX_DOC_BYTES);
+    out->text = text;
+    out->len = len;
+
+    tz t;
+    memset(&t, 0, sizeof t);
+    t.a = a;
+    t.s = (const unsigned char *)text;
+    t.n = len;
+    t.split = split;
+    /* English news runs about 6 bytes per token and 150 per sentence, so
+     * these first guesses rarely need to grow. The token array is taken
+     * last so that it can grow in place. */
+    t.nbcap = len + len / 4 + 64;
+    t.capsent = split ? len / 64 + 4 : 4;
+    t.captok = len / 4 + 32;
+    t.nb = dt_arena_alloc(a, t.nbcap);
+    t.sent = dt_arena_alloc(a, t.capsent * sizeof *t.sent);
+    t.tok = dt_arena_alloc(a, t.captok * sizeof *t.tok);
+    if (!t.nb || !t.sent || !t.tok)
+        goto nomem;
+
+    const unsigned char *s = t.s;
+    size_t n = len, i = 0;
+    while (i < n) {
+        size_t nl = 0;
+        while (i < n) {
+            unsigned c = s[i], cl = CL(c);
+            if (cl & DT__CL_SPACE) {
+                if (c == '\n' && ++nl >= 2)
+                    t.para = 1;
+                t.space = 1;
+                i++;
+                continue;
+            }
+            if (cl & DT__CL_HI) {
+                int32_t cp;
+                size_t l = dt__utf8_decode(s + i, n - i, &cp);
+                if (cp >= 0) {
+                    int u = dt__text_uclass(cp);
+                    if (u == DT__U_SPACE || u == DT__U_NEWLINE || u == DT__U_PARA) {
+                        if ((u == DT__U_NEWLINE && ++nl >= 2) || u == DT__U_PARA)
+                            t.para = 1;
+                        t.space = 1;
+                        i += l;
+                        continue;
+                    }
+                }
+            }
+            break;
+        }
+        if (i >= n)
+            break;
+        i = scan_token(&t, i);
+        if (t.nomem)
+            goto nomem;
+    }
+    /* A document that ends on "U.S." gets its full stop, as mid-text. */
+    if (t.pend == P_ABBREV && t.ntok > t.first && t.pend_tok == t.ntok - 1)
+        insert_period(&t);
+    close_sentence(&t, 0);
+    if (t.nomem)
+        goto nomem;
+
+    out->tok = t.tok;
+    out->ntok = t.ntok;
+    out->sent = t.sent;
+    out->nsent = t.nsent;
+    return DT_OK;
+
+nomem:
+    memset(out, 0, sizeof *out);
+    return dt_error_set(err, DT_ENOMEM, NULL, 0, UINT64_MAX,
+                        "out of memory tokenising %zu bytes of text", len);
+}
+
+int dt_text_analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, dt_error *err)
+{
+    return analyse(a, text, len, out, err, 1);
+}
+
+int dt_text_analyse_sentence(dt_arena *a, const char *text, size_t len, dt_doctext *out,
+                             dt_error *err)
+{
+    return analyse(a, text, len, out, err, 0);
+}
