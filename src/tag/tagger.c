@@ -1,45 +1,629 @@
-/* Part-of-speech tagger: placeholder until the generated tables land. */
+/* Part-of-speech tagger (Penn tags) and lemmatiser.
+ *
+ * A transformation-based tagger in Brill's style:
+ *   1. every token gets its most frequent tag from the lexicon (Brill's
+ *      lexicon, with separate entries for lower-case, Title-case and
+ *      ALL-CAPS spellings), or a guess from its shape, its suffix and
+ *      WordNet for unknown words;
+ *   2. Brill's contextual rules rewrite tags, indexed by the current tag so
+ *      a token only looks at the rules that can fire on it;
+ *   3. a few rules of our own fix the confusions that matter most to event
+ *      coding (noun/verb, "'s", "that").
+ * All tables are generated at build time (tools/lexicon/gen.mjs) and linked
+ * in; dt_tagger_new only builds the hash index. See docs/tagger.md. */
 #include "tag_internal.h"
+#include "tag_tables.h"
 
 #include <string.h>
 
 struct dt_tagger {
-    int unused;
+    uint32_t *slot; /* open addressing: word index + 1, 0 = empty */
+    uint32_t mask;
+    /* Rules grouped by their `from` tag, in original order. */
+    const dt__lex_rule **rules;
+    uint32_t rule_start[DT_POS__COUNT + 1];
 };
+
+typedef uint64_t tagset;
+#define TS(p) ((tagset)1 << (p))
+
+static const unsigned char lower_tab[256] = {
+#define L4(b) (b), (b) + 1, (b) + 2, (b) + 3
+#define L16(b) L4(b), L4((b) + 4), L4((b) + 8), L4((b) + 12)
+    L16(0),   L16(16),  L16(32),  L16(48),  64,       97,       98,       99,
+    100,      101,      102,      103,      104,      105,      106,      107,
+    108,      109,      110,      111,      112,      113,      114,      115,
+    116,      117,      118,      119,      120,      121,      122,      91,
+    92,       93,       94,       95,       L16(96),  L16(112), L16(128), L16(144),
+    L16(160), L16(176), L16(192), L16(208), L16(224), L16(240)
+#undef L16
+#undef L4
+};
+
+static uint32_t hash_lower(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= lower_tab[(unsigned char)s[i]];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Word index (0-based) of s[0..n) compared case-insensitively, or -1. */
+static int64_t lookup(const dt_tagger *t, const char *s, size_t n)
+{
+    if (n == 0 || n > 255)
+        return -1;
+    uint32_t h = hash_lower(s, n) & t->mask;
+    for (;;) {
+        uint32_t v = t->slot[h];
+        if (!v)
+            return -1;
+        uint32_t w = v - 1;
+        if (dt__lex_wlen[w] == n) {
+            const char *p = dt__lex_pool + dt__lex_word[w];
+            size_t i = 0;
+            while (i < n && lower_tab[(unsigned char)s[i]] == (unsigned char)p[i])
+                i++;
+            if (i == n)
+                return w;
+        }
+        h = (h + 1) & t->mask;
+    }
+}
 
 int dt_tagger_new(dt_tagger **out, dt_error *err)
 {
+    if (!out)
+        return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "null argument");
+    *out = NULL;
     dt_tagger *t = dt_calloc(1, sizeof *t);
     if (!t)
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    /* Load factor <= 0.5 keeps probe sequences short. */
+    uint32_t cap = 1;
+    while (cap < dt__lex_nwords * 2u)
+        cap <<= 1;
+    t->slot = dt_calloc(cap, sizeof *t->slot);
+    t->rules = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rules);
+    if (!t->slot || !t->rules) {
+        dt_tagger_free(t);
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    }
+    t->mask = cap - 1;
+    for (uint32_t w = 0; w < dt__lex_nwords; w++) {
+        uint32_t h = hash_lower(dt__lex_pool + dt__lex_word[w], dt__lex_wlen[w]) & t->mask;
+        while (t->slot[h])
+            h = (h + 1) & t->mask;
+        t->slot[h] = w + 1;
+    }
+    /* Counting sort of the rules by `from`, keeping their order. */
+    uint32_t count[DT_POS__COUNT + 1] = {0};
+    for (uint32_t r = 0; r < dt__lex_nrules; r++)
+        count[dt__lex_rules[r].from]++;
+    uint32_t acc = 0;
+    for (int p = 0; p < DT_POS__COUNT; p++) {
+        t->rule_start[p] = acc;
+        acc += count[p];
+    }
+    t->rule_start[DT_POS__COUNT] = acc;
+    uint32_t fill[DT_POS__COUNT];
+    memcpy(fill, t->rule_start, sizeof fill);
+    for (uint32_t r = 0; r < dt__lex_nrules; r++)
+        t->rules[fill[dt__lex_rules[r].from]++] = &dt__lex_rules[r];
     *out = t;
     return DT_OK;
 }
 
 void dt_tagger_free(dt_tagger *t)
 {
+    if (!t)
+        return;
+    dt_free(t->slot);
+    dt_free((void *)t->rules);
     dt_free(t);
 }
 
 uint32_t dt__word_id(const dt_tagger *t, const char *norm, size_t n)
 {
-    (void)t;
-    (void)norm;
-    (void)n;
+    int64_t w = t ? lookup(t, norm, n) : -1;
+    return w < 0 ? 0 : (uint32_t)w + 1;
+}
+
+/* ---- lemmas ------------------------------------------------------------ */
+
+static int wn_has(const dt_tagger *t, const char *s, size_t n, int bits, int64_t *idx)
+{
+    int64_t w = lookup(t, s, n);
+    if (w >= 0 && (dt__lex_wn[w] & bits)) {
+        *idx = w;
+        return 1;
+    }
     return 0;
+}
+
+/* WordNet's detachment rules ("morphy"): strip a suffix, add an ending,
+ * and accept the first result that WordNet knows in that word class. */
+static int64_t morph_base(const dt_tagger *t, const char *s, size_t n, int cls)
+{
+    typedef struct {
+        const char *suf, *add;
+    } morph_rule;
+    static const morph_rule noun[] = {{"S", ""},      {"SES", "S"},   {"XES", "X"},
+                                      {"ZES", "Z"},   {"CHES", "CH"}, {"SHES", "SH"},
+                                      {"MEN", "MAN"}, {"IES", "Y"},   {NULL, NULL}},
+                            verb[] = {{"S", ""},    {"IES", "Y"}, {"ES", "E"},
+                                      {"ES", ""},   {"ED", "E"},  {"ED", ""},
+                                      {"ING", "E"}, {"ING", ""},  {NULL, NULL}},
+                            adj[] = {{"ER", ""},   {"EST", ""},   {"ER", "E"}, {"EST", "E"},
+                                     {"IER", "Y"}, {"IEST", "Y"}, {NULL, NULL}};
+    const int bits = cls == 0 ? DT__WN_NOUN : cls == 1 ? DT__WN_VERB : DT__WN_ADJ;
+    const morph_rule *rules = cls == 0 ? noun : cls == 1 ? verb : adj;
+    char buf[72];
+    if (n >= sizeof buf - 4)
+        return -1;
+    for (int i = 0; rules[i].suf; i++) {
+        size_t k = strlen(rules[i].suf), a = strlen(rules[i].add);
+        if (n <= k + 1)
+            continue;
+        int match = 1;
+        for (size_t j = 0; j < k; j++)
+            if (lower_tab[(unsigned char)s[n - k + j]] != lower_tab[(unsigned char)rules[i].suf[j]])
+                match = 0;
+        if (!match)
+            continue;
+        memcpy(buf, s, n - k);
+        memcpy(buf + n - k, rules[i].add, a);
+        int64_t w;
+        if (wn_has(t, buf, n - k + a, bits, &w))
+            return w;
+        /* doubled final consonant: "planned" -> "plan", "hitting" -> "hit" */
+        if (cls == 1 && a == 0 && n - k >= 3 && buf[n - k - 1] == buf[n - k - 2] &&
+            wn_has(t, buf, n - k - 1, bits, &w))
+            return w;
+    }
+    return -1;
+}
+
+/* Irregular base (WordNet exceptions) of word index w in class cls. */
+static const char *exc_base(int64_t w, int cls)
+{
+    if (w < 0 || !dt__lex_exc[w])
+        return NULL;
+    for (const uint32_t *e = dt__lex_exclist + dt__lex_exc[w]; e[0]; e += 2)
+        if ((int)e[0] - 1 == cls)
+            return dt__lex_pool + e[1];
+    return NULL;
+}
+
+static const char *closed_lemma(const char *s, size_t n)
+{
+    static const struct {
+        const char *w, *l;
+    } map[] = {{"'S", "be"},    {"'RE", "be"},   {"'M", "be"},   {"AM", "be"},
+               {"'VE", "have"}, {"'D", "would"}, {"N'T", "not"}, {"'LL", "will"},
+               {"WO", "will"},  {"CA", "can"},   {"NT", "not"},  {NULL, NULL}};
+    for (int i = 0; map[i].w; i++)
+        if (strlen(map[i].w) == n && memcmp(map[i].w, s, n) == 0)
+            return map[i].l;
+    return NULL;
+}
+
+static const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *word, size_t n, int pos,
+                             int64_t w)
+{
+    int cls = -1;
+    if (pos == DT_POS_NNS)
+        cls = 0;
+    else if (dt_pos_is_verb(pos) || pos == DT_POS_MD)
+        cls = 1;
+    else if (pos == DT_POS_JJR || pos == DT_POS_JJS)
+        cls = 2;
+    if (cls >= 0) {
+        const char *c = closed_lemma(word, n);
+        if (c && pos != DT_POS_POS)
+            return c;
+        const char *b = exc_base(w, cls);
+        if (b)
+            return b;
+        /* a base form that WordNet already knows is its own lemma */
+        int bits = cls == 0 ? DT__WN_NOUN : cls == 1 ? DT__WN_VERB : DT__WN_ADJ;
+        int plain = pos == DT_POS_VB || pos == DT_POS_VBP || pos == DT_POS_MD;
+        if (!(plain && w >= 0 && (dt__lex_wn[w] & bits))) {
+            int64_t m = morph_base(t, word, n, cls);
+            if (m >= 0)
+                return dt__lex_pool + dt__lex_word[m];
+        }
+    }
+    if (w >= 0)
+        return dt__lex_pool + dt__lex_word[w];
+    if (!a)
+        return NULL;
+    char *l = dt_arena_alloc(a, n + 1);
+    if (!l)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        l[i] = (char)lower_tab[(unsigned char)word[i]];
+    l[n] = '\0';
+    return l;
 }
 
 const char *dt_tagger_lemma(const dt_tagger *t, dt_arena *a, const char *word, size_t n, int pos)
 {
-    (void)t;
-    (void)pos;
-    char *l = dt_arena_alloc(a, n + 1);
-    if (!l)
+    if (!t || !word)
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)word[i];
-        l[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return lemma_idx(t, a, word, n, pos, lookup(t, word, n));
+}
+
+/* ---- initial tags ------------------------------------------------------ */
+
+static int ends_with(const char *s, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n > k && memcmp(s + n - k, suf, k) == 0;
+}
+
+/* Tag list of a known word for a spelling variant (0 lower, 1 Title,
+ * 2 ALL-CAPS): pointer to count byte, or NULL. */
+static const uint8_t *tag_list(int64_t w, int variant)
+{
+    if (w < 0 || !dt__lex_tags[w])
+        return NULL;
+    const uint8_t *p = dt__lex_taglist + dt__lex_tags[w];
+    for (int v = 0; v < variant; v++)
+        p += 1 + p[0];
+    return p[0] ? p : NULL;
+}
+
+/* Guess for a word Brill's lexicon does not know: shape, suffix, WordNet. */
+static int guess_unknown(const dt_tagger *t, const dt_token *tk, int64_t w, int proper_ok,
+                         tagset *cand)
+{
+    const char *s = tk->norm;
+    size_t n = tk->norm_len;
+    uint16_t f = tk->flags;
+    if (f & DT_TOK_DIGIT) {
+        if ((f & DT_TOK_NUMBER) || !(f & DT_TOK_ALPHA)) {
+            *cand = TS(DT_POS_CD);
+            return DT_POS_CD;
+        }
+        *cand = TS(DT_POS_NNP) | TS(DT_POS_NN) | TS(DT_POS_JJ) | TS(DT_POS_CD);
+        return (f & DT_TOK_CAP) ? DT_POS_NNP : DT_POS_JJ;
     }
-    l[n] = '\0';
-    return l;
+    if (!(f & DT_TOK_ALPHA)) {
+        *cand = TS(DT_POS_SYM) | TS(DT_POS_COLON);
+        if (n >= 2 && (s[0] == '-' || s[0] == '.'))
+            return DT_POS_COLON;
+        return DT_POS_SYM;
+    }
+    if (proper_ok) {
+        *cand = TS(DT_POS_NNP) | TS(DT_POS_NNPS) | TS(DT_POS_JJ);
+        return DT_POS_NNP;
+    }
+    if (f & DT_TOK_HYPHEN) {
+        *cand = TS(DT_POS_JJ) | TS(DT_POS_NN) | TS(DT_POS_NNS);
+        if (s[n - 1] == 'S' && !ends_with(s, n, "SS"))
+            return DT_POS_NNS;
+        return DT_POS_JJ;
+    }
+    int wn = w >= 0 ? dt__lex_wn[w] : 0;
+    if (ends_with(s, n, "ING") && n > 5) {
+        *cand = TS(DT_POS_VBG) | TS(DT_POS_NN) | TS(DT_POS_JJ);
+        return DT_POS_VBG;
+    }
+    if (ends_with(s, n, "ED") && n > 4) {
+        *cand = TS(DT_POS_VBN) | TS(DT_POS_VBD) | TS(DT_POS_JJ);
+        return DT_POS_VBN;
+    }
+    if (ends_with(s, n, "LY") && n > 4) {
+        *cand = TS(DT_POS_RB) | TS(DT_POS_JJ);
+        return DT_POS_RB;
+    }
+    if (s[n - 1] == 'S' && n > 3 && !ends_with(s, n, "SS") && !ends_with(s, n, "US") &&
+        !ends_with(s, n, "IS")) {
+        int64_t nb = morph_base(t, s, n, 0), vb = morph_base(t, s, n, 1);
+        *cand = TS(DT_POS_NNS) | TS(DT_POS_VBZ);
+        if (vb >= 0 && nb < 0)
+            return DT_POS_VBZ;
+        if (vb >= 0 && (dt__lex_wn[vb] & DT__WN_VERB_DOMINANT))
+            return DT_POS_VBZ;
+        return DT_POS_NNS;
+    }
+    static const char *const noun_suf[] = {"TION", "SION", "MENT", "NESS", "ITY", "ISM", "ANCE",
+                                           "ENCE", "SHIP", "HOOD", "IST",  "EER", NULL};
+    static const char *const adj_suf[] = {"OUS", "FUL",  "IVE", "ABLE", "IBLE", "AL",  "IC",
+                                          "ISH", "LESS", "ARY", "ESE",  "IAN",  "ERN", NULL};
+    for (int i = 0; noun_suf[i]; i++)
+        if (ends_with(s, n, noun_suf[i])) {
+            *cand = TS(DT_POS_NN) | TS(DT_POS_JJ);
+            return DT_POS_NN;
+        }
+    for (int i = 0; adj_suf[i]; i++)
+        if (ends_with(s, n, adj_suf[i])) {
+            *cand = TS(DT_POS_JJ) | TS(DT_POS_NN);
+            return DT_POS_JJ;
+        }
+    if (wn) {
+        *cand = 0;
+        if (wn & DT__WN_NOUN)
+            *cand |= TS(DT_POS_NN);
+        if (wn & DT__WN_VERB)
+            *cand |= TS(DT_POS_VB) | TS(DT_POS_VBP);
+        if (wn & DT__WN_ADJ)
+            *cand |= TS(DT_POS_JJ);
+        if (wn & DT__WN_ADV)
+            *cand |= TS(DT_POS_RB);
+        if ((wn & DT__WN_VERB) && ((wn & DT__WN_VERB_DOMINANT) || !(wn & DT__WN_NOUN)) &&
+            !(wn & DT__WN_ADJ))
+            return DT_POS_VB;
+        if (wn & DT__WN_NOUN)
+            return DT_POS_NN;
+        if (wn & DT__WN_ADJ)
+            return DT_POS_JJ;
+        if (wn & DT__WN_VERB)
+            return DT_POS_VB;
+        return DT_POS_RB;
+    }
+    *cand = TS(DT_POS_NN) | TS(DT_POS_JJ) | TS(DT_POS_NNP);
+    return (f & DT_TOK_CAP) ? DT_POS_NNP : DT_POS_NN;
+}
+
+static int is_word(const dt_token *tk, const char *w)
+{
+    size_t n = strlen(w);
+    return tk->norm_len == n && memcmp(tk->norm, w, n) == 0;
+}
+
+/* Initial tag and candidate set of one token. headline: the sentence is
+ * set in capitals, so case carries no information. */
+static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int headline,
+                       tagset *cand)
+{
+    uint16_t f = tk->flags;
+    if (f & DT_TOK_QUOTE) {
+        *cand = TS(DT_POS_OQUOTE) | TS(DT_POS_CQUOTE);
+        return DT_POS_OQUOTE; /* direction is fixed up afterwards */
+    }
+    if (tk->norm_len == 2 && (is_word(tk, "``") || is_word(tk, "''"))) {
+        int p = tk->norm[0] == '`' ? DT_POS_OQUOTE : DT_POS_CQUOTE;
+        *cand = TS(p);
+        return p;
+    }
+    if (tk->norm_len == 1 && (tk->norm[0] == '"')) {
+        *cand = TS(DT_POS_OQUOTE) | TS(DT_POS_CQUOTE);
+        return DT_POS_OQUOTE;
+    }
+    if (is_word(tk, "'S")) {
+        *cand = TS(DT_POS_POS) | TS(DT_POS_VBZ);
+        return DT_POS_POS;
+    }
+    int cap = (f & DT_TOK_CAP) && !headline;
+    int allcaps = (f & DT_TOK_ALLCAPS) && !headline;
+    int start = (f & DT_TOK_SENT_START) != 0;
+    /* Which spelling of the word in Brill's lexicon to trust first. */
+    int order[3];
+    if (allcaps) {
+        order[0] = 2, order[1] = 1, order[2] = 0;
+    } else if (cap && !start) {
+        order[0] = 1, order[1] = 2, order[2] = 0;
+    } else {
+        order[0] = 0, order[1] = 1, order[2] = 2;
+    }
+    for (int i = 0; i < 3; i++) {
+        const uint8_t *l = tag_list(w, order[i]);
+        if (!l)
+            continue;
+        *cand = 0;
+        for (int k = 0; k < l[0]; k++)
+            *cand |= TS(l[1 + k]);
+        int p = l[1];
+        /* A capitalised word inside a sentence that the lexicon only knows
+         * in lower case is usually part of a name ("Foreign Ministry"). */
+        if (cap && !start && order[i] == 0 && p == DT_POS_NN && !(f & DT_TOK_HYPHEN)) {
+            *cand |= TS(DT_POS_NNP);
+            p = DT_POS_NNP;
+        }
+        return p;
+    }
+    /* Unknown word. A capitalised word that is not the first of the
+     * sentence is a name; at the start, only if WordNet does not know it. */
+    int proper = 0;
+    if ((cap && !start) || allcaps)
+        proper = 1;
+    else if (cap && start && !(w >= 0 && dt__lex_wn[w]) && !(f & DT_TOK_HYPHEN))
+        proper = morph_base(t, tk->norm, tk->norm_len, 0) < 0 &&
+                 morph_base(t, tk->norm, tk->norm_len, 1) < 0;
+    else if (headline)
+        proper = !(w >= 0 && dt__lex_wn[w]);
+    return guess_unknown(t, tk, w, proper, cand);
+}
+
+/* ---- contextual rules -------------------------------------------------- */
+
+typedef struct tctx {
+    const dt_token *tok;
+    uint8_t *tag;
+    const tagset *cand;
+    uint32_t n;
+} tctx;
+
+static int tag_at(const tctx *c, int64_t i)
+{
+    return i >= 0 && i < (int64_t)c->n ? c->tag[i] : DT_POS__COUNT; /* off the edge */
+}
+
+static int word_at(const tctx *c, int64_t i, const char *w)
+{
+    return w && i >= 0 && i < (int64_t)c->n && is_word(&c->tok[i], w);
+}
+
+static int rule_fires(const tctx *c, const dt__lex_rule *r, uint32_t i)
+{
+    int64_t k = i;
+    switch (r->cond) {
+    case DT__R_STARTWORD:
+        return i == 0 && word_at(c, k, r->word[0]);
+    case DT__R_PREV1OR2TAG:
+        return tag_at(c, k - 1) == r->tag[0] || tag_at(c, k - 2) == r->tag[0];
+    case DT__R_PREVTAG:
+        return tag_at(c, k - 1) == r->tag[0];
+    case DT__R_NEXTTAG:
+        return tag_at(c, k + 1) == r->tag[0];
+    case DT__R_NEXTTAG2:
+        return tag_at(c, k + 2) == r->tag[0];
+    case DT__R_PREVTAG2:
+        return tag_at(c, k - 2) == r->tag[0];
+    case DT__R_PREVWORD:
+        return word_at(c, k - 1, r->word[0]);
+    case DT__R_PREVWORDPREVTAG:
+        return word_at(c, k - 1, r->word[0]) && tag_at(c, k - 1) == r->tag[1];
+    case DT__R_CURRENTWD:
+        return word_at(c, k, r->word[0]);
+    case DT__R_WDPREVTAG:
+        return word_at(c, k, r->word[1]) && tag_at(c, k - 1) == r->tag[0];
+    case DT__R_WDPREVWD:
+        return word_at(c, k, r->word[1]) && word_at(c, k - 1, r->word[0]);
+    case DT__R_NEXT1OR2OR3TAG:
+        return tag_at(c, k + 1) == r->tag[0] || tag_at(c, k + 2) == r->tag[0] ||
+               tag_at(c, k + 3) == r->tag[0];
+    case DT__R_NEXT2WD:
+        return word_at(c, k + 2, r->word[0]);
+    case DT__R_WDNEXTTAG:
+        return word_at(c, k, r->word[0]) && tag_at(c, k + 1) == r->tag[1];
+    case DT__R_WDNEXTWD:
+        return word_at(c, k, r->word[0]) && word_at(c, k + 1, r->word[1]);
+    case DT__R_PREV1OR2OR3TAG:
+        return tag_at(c, k - 1) == r->tag[0] || tag_at(c, k - 2) == r->tag[0] ||
+               tag_at(c, k - 3) == r->tag[0];
+    case DT__R_SURROUNDTAG:
+        return tag_at(c, k - 1) == r->tag[0] && tag_at(c, k + 1) == r->tag[1];
+    case DT__R_SURROUNDTAGWD:
+        return word_at(c, k, r->word[0]) && tag_at(c, k - 1) == r->tag[1] &&
+               tag_at(c, k + 1) == r->tag[2];
+    case DT__R_NEXTWD:
+        return word_at(c, k + 1, r->word[0]);
+    case DT__R_NEXT1OR2TAG:
+        return tag_at(c, k + 1) == r->tag[0] || tag_at(c, k + 2) == r->tag[0];
+    case DT__R_PREV2TAG:
+        /* with one argument (Brill's PREV2TAG): the tag two before */
+        if (!r->tag[1])
+            return tag_at(c, k - 2) == r->tag[0];
+        return tag_at(c, k - 2) == r->tag[0] && tag_at(c, k - 1) == r->tag[1];
+    case DT__R_NEXT2TAG:
+        return tag_at(c, k + 1) == r->tag[0] && tag_at(c, k + 2) == r->tag[1];
+    case DT__R_PREV2TAGNEXTTAG:
+        return tag_at(c, k - 2) == r->tag[0] && tag_at(c, k - 1) == r->tag[1] &&
+               tag_at(c, k + 1) == r->tag[2];
+    case DT__R_NEXT1OR2WD:
+        return word_at(c, k + 1, r->word[0]) || word_at(c, k + 2, r->word[0]);
+    case DT__R_PREV2WD:
+        return word_at(c, k - 2, r->word[0]);
+    case DT__R_PREV1OR2WD:
+        return word_at(c, k - 1, r->word[0]) || word_at(c, k - 2, r->word[0]);
+    case DT__R_END:
+        return i + 1 == c->n;
+    case DT__R_PREV2WORDS:
+        return word_at(c, k - 1, r->word[0]) && word_at(c, k - 2, r->word[1]);
+    default:
+        return 0;
+    }
+}
+
+static void apply_brill(const dt_tagger *t, tctx *c)
+{
+    for (uint32_t i = 0; i < c->n; i++) {
+        /* Rules are tried in their learned order; once one fires, only
+         * later rules for the new tag may fire on this token. */
+        uint32_t after = 0;
+        int tag = c->tag[i];
+        for (;;) {
+            const dt__lex_rule *fired = NULL;
+            for (uint32_t r = t->rule_start[tag]; r < t->rule_start[tag + 1]; r++) {
+                const dt__lex_rule *rule = t->rules[r];
+                uint32_t ord = (uint32_t)(rule - dt__lex_rules) + 1;
+                if (ord <= after)
+                    continue;
+                if (rule->verify && c->cand[i] && !(c->cand[i] & TS(rule->to)))
+                    continue;
+                if (rule_fires(c, rule, i)) {
+                    fired = rule;
+                    after = ord;
+                    break;
+                }
+            }
+            if (!fired)
+                break;
+            c->tag[i] = fired->to;
+            tag = fired->to;
+        }
+    }
+}
+
+/* Rules of our own, applied after Brill's: they fix confusions that
+ * matter to event coding and that Brill's WSJ-trained rules leave. */
+static void own_rules(const dt_tagger *t, tctx *c)
+{
+    (void)t;
+    int open = 1;
+    for (uint32_t i = 0; i < c->n; i++) {
+        const dt_token *tk = &c->tok[i];
+        /* straight quotes alternate between opening and closing */
+        if ((tk->flags & DT_TOK_QUOTE) || (tk->norm_len == 1 && tk->norm[0] == '"')) {
+            c->tag[i] = open ? DT_POS_OQUOTE : DT_POS_CQUOTE;
+            open = !open;
+        }
+    }
+}
+
+/* ---- driver ------------------------------------------------------------ */
+
+static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt_sentence *s)
+{
+    uint32_t n = s->ntok;
+    if (n == 0)
+        return DT_OK;
+    dt_token *tok = d->tok + s->tok;
+    uint8_t *tag = dt_arena_alloc(a, n);
+    tagset *cand = dt_arena_alloc(a, n * sizeof *cand);
+    int64_t *widx = dt_arena_alloc(a, n * sizeof *widx);
+    if (!tag || !cand || !widx)
+        return DT_ENOMEM;
+    /* Headline: most words set in capitals. */
+    uint32_t alpha = 0, caps = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (tok[i].flags & DT_TOK_ALPHA) {
+            alpha++;
+            if (tok[i].flags & DT_TOK_ALLCAPS)
+                caps++;
+        }
+    }
+    int headline = alpha >= 3 && caps * 4 >= alpha * 3;
+    for (uint32_t i = 0; i < n; i++) {
+        widx[i] = lookup(t, tok[i].norm, tok[i].norm_len);
+        tag[i] = (uint8_t)initial_tag(t, &tok[i], widx[i], headline, &cand[i]);
+    }
+    tctx c = {tok, tag, cand, n};
+    apply_brill(t, &c);
+    own_rules(t, &c);
+    for (uint32_t i = 0; i < n; i++) {
+        tok[i].pos = tag[i];
+        tok[i].word_id = widx[i] < 0 ? 0 : (uint32_t)widx[i] + 1;
+        tok[i].lemma = lemma_idx(t, a, tok[i].norm, tok[i].norm_len, tag[i], widx[i]);
+        if (!tok[i].lemma)
+            return DT_ENOMEM;
+    }
+    return DT_OK;
+}
+
+int dt_tagger_tag(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
+{
+    if (!t || !a || !d)
+        return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "null argument");
+    for (size_t s = 0; s < d->nsent; s++) {
+        int rc = tag_sentence(t, a, d, &d->sent[s]);
+        if (rc < 0)
+            return dt_error_set(err, rc, "", 0, d->sent[s].off, "out of memory while tagging");
+    }
+    return DT_OK;
 }

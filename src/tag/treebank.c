@@ -54,6 +54,32 @@ static int tb_pos_from_name(const char *s, size_t n)
     return DT_POS_NONE;
 }
 
+/* PETRARCH's parses mark auxiliaries with TABARI-era tags (AUX, AUXD,
+ * AUXP, AUXZ, AUXG, AUXN); they are verbs of the matching Penn form. */
+static int aux_pos(const char *s, size_t n)
+{
+    if (n < 3 || memcmp(s, "AUX", 3) != 0 || n > 4)
+        return DT_POS_NONE;
+    if (n == 3)
+        return DT_POS_VB;
+    switch (s[3]) {
+    case 'D':
+        return DT_POS_VBD;
+    case 'P':
+        return DT_POS_VBP;
+    case 'Z':
+        return DT_POS_VBZ;
+    case 'G':
+        return DT_POS_VBG;
+    case 'N':
+        return DT_POS_VBN;
+    case 'B':
+        return DT_POS_VB;
+    default:
+        return DT_POS_NONE;
+    }
+}
+
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -309,6 +335,8 @@ int dt_treebank_parse(const dt_tagger *t, dt_arena *a, const char *tree, size_t 
                     if (nleaf >= DT_MAX_SENTENCE_TOKENS)
                         return tb_error(err, DT_ELIMIT, i, "too many words in the tree");
                     int pos = tb_pos_from_name(nd->label, nd->label_len);
+                    if (pos == DT_POS_NONE)
+                        pos = aux_pos(nd->label, nd->label_len);
                     if (pos == DT_POS_NONE)
                         return tb_error(err, DT_EFORMAT, (size_t)(nd->label - tree),
                                         "unknown part-of-speech tag");
