@@ -85,7 +85,12 @@ void dt_reader_free(dt_reader *r);
  * code: DT_EFORMAT/DT_EUTF8/DT_EDATE/DT_ELIMIT mean that one record was
  * rejected (err says where and why) and the caller may call again;
  * DT_EIO (truncated or unreadable stream) and DT_ENOMEM are fatal for this
- * reader (later calls return 0). */
+ * reader (later calls return 0). In PETRARCH XML a well-formedness error
+ * (truncated or mismatched markup, invalid UTF-8, a DOCTYPE) is also final:
+ * the records completed before it are returned first, then one DT_EFORMAT,
+ * then 0. A blank input (no bytes, or only white space) yields one
+ * DT_EFORMAT "empty input". err->line is the record's 1-based line; for
+ * stream errors it is 0 and err->offset is the decoded byte offset. */
 int dt_reader_next(dt_reader *r, dt_arena *a, dt_doc *doc, dt_error *err);
 
 /* The format in use (after auto-detection). */
