@@ -29,14 +29,17 @@ static int is_blank(char c)
 }
 
 /* Compare the view (p, n) with the NUL-terminated s, bytewise, the way
- * strcmp orders them. */
+ * strcmp orders them. One pass, no strlen: codes are at most 4 bytes. */
 static int view_cmp(const char *p, size_t n, const char *s)
 {
-    size_t m = strlen(s);
-    int c = memcmp(p, s, n < m ? n : m);
-    if (c != 0)
-        return c;
-    return n < m ? -1 : (n > m ? 1 : 0);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char a = (unsigned char)p[i], b = (unsigned char)s[i];
+        if (b == 0)
+            return 1;
+        if (a != b)
+            return a < b ? -1 : 1;
+    }
+    return s[n] != '\0' ? -1 : 0;
 }
 
 /* Binary search for an exact all-digit code of 2..4 bytes. */
