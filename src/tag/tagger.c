@@ -561,17 +561,126 @@ static void apply_brill(const dt_tagger *t, tctx *c)
 }
 
 /* Rules of our own, applied after Brill's: they fix confusions that
- * matter to event coding and that Brill's WSJ-trained rules leave. */
+ * matter to event coding and that Brill's WSJ-trained rules leave. Each
+ * is a general pattern; none refers to a particular sentence. */
+static int has(const tctx *c, uint32_t i, int pos)
+{
+    return c->cand[i] == 0 || (c->cand[i] & TS(pos)) != 0;
+}
+
+static int is_do_form(const dt_token *tk)
+{
+    return is_word(tk, "DO") || is_word(tk, "DOES") || is_word(tk, "DID");
+}
+
+static int is_adverb(int p)
+{
+    return p == DT_POS_RB || p == DT_POS_RBR || p == DT_POS_RBS;
+}
+
+static int is_particle_word(const dt_token *tk)
+{
+    static const char *const prt[] = {"DOWN", "UP", "OUT", "OFF", "AWAY", "BACK", NULL};
+    for (int i = 0; prt[i]; i++)
+        if (is_word(tk, prt[i]))
+            return 1;
+    return 0;
+}
+
 static void own_rules(const dt_tagger *t, tctx *c)
 {
     (void)t;
     int open = 1;
-    for (uint32_t i = 0; i < c->n; i++) {
+    uint32_t n = c->n;
+    for (uint32_t i = 0; i < n; i++) {
         const dt_token *tk = &c->tok[i];
+        int prev = i > 0 ? c->tag[i - 1] : DT_POS__COUNT;
+        int next = i + 1 < n ? c->tag[i + 1] : DT_POS__COUNT;
+        int tag = c->tag[i];
         /* straight quotes alternate between opening and closing */
         if ((tk->flags & DT_TOK_QUOTE) || (tk->norm_len == 1 && tk->norm[0] == '"')) {
-            c->tag[i] = open ? DT_POS_OQUOTE : DT_POS_CQUOTE;
+            /* ...except a bare apostrophe after a plural: a possessive */
+            if (is_word(tk, "'") && i > 0 && (prev == DT_POS_NNS || prev == DT_POS_NNPS) &&
+                c->tok[i - 1].norm[c->tok[i - 1].norm_len - 1] == 'S') {
+                c->tag[i] = DT_POS_POS;
+                continue;
+            }
+            c->tag[i] = (uint8_t)(open ? DT_POS_OQUOTE : DT_POS_CQUOTE);
             open = !open;
+            continue;
+        }
+        /* "US" in capitals is the country, not the pronoun. */
+        if (is_word(tk, "US") && (tk->flags & DT_TOK_ALLCAPS)) {
+            c->tag[i] = DT_POS_NNP;
+            continue;
+        }
+        /* A prefix split off before a hyphen ("anti-", "pro-") modifies. */
+        if (tk->norm_len > 1 && tk->norm[tk->norm_len - 1] == '-' && (tk->flags & DT_TOK_ALPHA)) {
+            c->tag[i] = DT_POS_JJ;
+            continue;
+        }
+        /* The base form after a modal, do-support or "to", across adverbs
+         * and negation: "can't ever clash", "did not visit", "to visit". */
+        if ((tag == DT_POS_NN || tag == DT_POS_VBP || tag == DT_POS_JJ || tag == DT_POS_NNP ||
+             tag == DT_POS_VBD) &&
+            has(c, i, DT_POS_VB) && !(tag == DT_POS_NNP && (tk->flags & DT_TOK_CAP))) {
+            int64_t j = (int64_t)i - 1;
+            while (j >= 0 && is_adverb(c->tag[j]))
+                j--;
+            if (j >= 0 && (c->tag[j] == DT_POS_MD || c->tag[j] == DT_POS_TO ||
+                           (is_do_form(&c->tok[j]) && dt_pos_is_verb(c->tag[j])))) {
+                c->tag[i] = DT_POS_VB;
+                continue;
+            }
+        }
+        /* Particles: "burned down its embassy", "crack down on". */
+        if (is_particle_word(tk) && dt_pos_is_verb(prev) && has(c, i, DT_POS_RP) &&
+            (next == DT_POS_IN || next == DT_POS_TO || next == DT_POS_PERIOD ||
+             next == DT_POS_COMMA || next == DT_POS_CC || next == DT_POS_PRPS ||
+             next == DT_POS__COUNT)) {
+            c->tag[i] = DT_POS_RP;
+            continue;
+        }
+        /* Noun or verb. After a determiner, adjective or possessive, a noun:
+         * "the talks", "his visit", "Gondor's attacks". */
+        if ((tag == DT_POS_VBZ || tag == DT_POS_VBP || tag == DT_POS_VB) &&
+            (prev == DT_POS_DT || prev == DT_POS_JJ || prev == DT_POS_PRPS || prev == DT_POS_POS ||
+             prev == DT_POS_JJS || prev == DT_POS_JJR)) {
+            int to = tag == DT_POS_VBZ ? DT_POS_NNS : DT_POS_NN;
+            if (has(c, i, to) && !(prev == DT_POS_DT && (is_word(&c->tok[i - 1], "THAT") ||
+                                                         is_word(&c->tok[i - 1], "ALL")))) {
+                c->tag[i] = (uint8_t)to;
+                continue;
+            }
+        }
+        /* After a subject and before an object, a verb: "Arnor talks to",
+         * "officials visit Gondor", "he calls the". */
+        if ((tag == DT_POS_NNS || tag == DT_POS_NN) && i > 0 &&
+            (prev == DT_POS_NNP || prev == DT_POS_PRP || prev == DT_POS_NNPS ||
+             prev == DT_POS_NNS || prev == DT_POS_NN) &&
+            (next == DT_POS_DT || next == DT_POS_PRPS || next == DT_POS_NNP || next == DT_POS_PRP ||
+             next == DT_POS_CD || next == DT_POS_TO)) {
+            int to = DT_POS__COUNT;
+            if (tag == DT_POS_NNS && has(c, i, DT_POS_VBZ) &&
+                (prev == DT_POS_NNP || prev == DT_POS_NN ||
+                 (prev == DT_POS_PRP && !is_word(&c->tok[i - 1], "THEY") &&
+                  !is_word(&c->tok[i - 1], "WE") && !is_word(&c->tok[i - 1], "I"))))
+                to = DT_POS_VBZ;
+            else if (tag == DT_POS_NN && has(c, i, DT_POS_VBP) &&
+                     (prev == DT_POS_NNS || prev == DT_POS_NNPS ||
+                      is_word(&c->tok[i - 1], "THEY") || is_word(&c->tok[i - 1], "WE") ||
+                      is_word(&c->tok[i - 1], "I")))
+                to = DT_POS_VBP;
+            /* a noun before the candidate makes a compound likelier
+             * ("peace talks"), so only a name or pronoun subject counts
+             * when the next word is "to" */
+            if (to != DT_POS__COUNT && next == DT_POS_TO && prev != DT_POS_NNP &&
+                prev != DT_POS_PRP)
+                to = DT_POS__COUNT;
+            if (to != DT_POS__COUNT) {
+                c->tag[i] = (uint8_t)to;
+                continue;
+            }
         }
     }
 }

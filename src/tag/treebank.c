@@ -31,29 +31,6 @@ typedef struct tb_leaf {
     int32_t parent; /* constituent that directly holds the preterminal */
 } tb_leaf;
 
-/* TEMPORARY: the text module's dt_pos_from_name has not landed yet;
- * remove this once src/text/ provides it. */
-static int tb_pos_from_name(const char *s, size_t n)
-{
-    static const char *const names[] = {
-#define TB__POS_NAME(name, str) str,
-        DT_POS_MAP(TB__POS_NAME)
-#undef TB__POS_NAME
-    };
-    for (int i = 1; i < DT_POS__COUNT; i++)
-        if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
-            return i;
-    if (n == 1 && s[0] == '(')
-        return DT_POS_LRB;
-    if (n == 1 && s[0] == ')')
-        return DT_POS_RRB;
-    if (n == 5 && (memcmp(s, "-LCB-", 5) == 0 || memcmp(s, "-LSB-", 5) == 0))
-        return DT_POS_LRB;
-    if (n == 5 && (memcmp(s, "-RCB-", 5) == 0 || memcmp(s, "-RSB-", 5) == 0))
-        return DT_POS_RRB;
-    return DT_POS_NONE;
-}
-
 /* PETRARCH's parses mark auxiliaries with TABARI-era tags (AUX, AUXD,
  * AUXP, AUXZ, AUXG, AUXN); they are verbs of the matching Penn form. */
 static int aux_pos(const char *s, size_t n)
@@ -334,7 +311,7 @@ int dt_treebank_parse(const dt_tagger *t, dt_arena *a, const char *tree, size_t 
                 } else {
                     if (nleaf >= DT_MAX_SENTENCE_TOKENS)
                         return tb_error(err, DT_ELIMIT, i, "too many words in the tree");
-                    int pos = tb_pos_from_name(nd->label, nd->label_len);
+                    int pos = dt_pos_from_name(nd->label, nd->label_len);
                     if (pos == DT_POS_NONE)
                         pos = aux_pos(nd->label, nd->label_len);
                     if (pos == DT_POS_NONE)
@@ -390,19 +367,18 @@ int dt_treebank_parse(const dt_tagger *t, dt_arena *a, const char *tree, size_t 
         if (k > 0)
             text[off++] = ' ';
         memcpy(text + off, sw, sn);
-        char *norm = dt_arena_alloc(a, sn + 1);
+        /* Same folding as the tokeniser, so dictionary matching behaves
+         * identically on parsed and raw input. */
+        size_t ncap = sn * 4 + 8;
+        char *norm = dt_arena_alloc(a, ncap);
         if (!norm)
             return DT_ENOMEM;
-        for (size_t j = 0; j < sn; j++) {
-            unsigned char ch = (unsigned char)sw[j];
-            norm[j] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
-        }
-        norm[sn] = '\0';
+        size_t nn = dt_text_fold(sw, sn, norm, ncap);
         dt_token *tk = &tok[k];
         tk->off = (uint32_t)off;
         tk->len = (uint32_t)sn;
         tk->norm = norm;
-        tk->norm_len = (uint16_t)(sn > UINT16_MAX ? UINT16_MAX : sn);
+        tk->norm_len = (uint16_t)(nn > UINT16_MAX ? UINT16_MAX : nn);
         tk->flags = dt__surface_flags(sw, sn);
         if (k == 0)
             tk->flags |= DT_TOK_SENT_START;
@@ -412,7 +388,7 @@ int dt_treebank_parse(const dt_tagger *t, dt_arena *a, const char *tree, size_t 
             tk->flags |= DT_TOK_NUMBER;
         tk->pos = leaf[k].pos;
         tk->chunk = DT_CHUNK_O;
-        tk->lemma = t ? dt_tagger_lemma(t, a, norm, sn, tk->pos) : NULL;
+        tk->lemma = t ? dt_tagger_lemma(t, a, norm, nn, tk->pos) : NULL;
         off += sn;
     }
     text[off] = '\0';
