@@ -1,0 +1,364 @@
+/* Event writers: JSONL and TSV lines in bounded buffers. */
+#include "detente/event.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A bounded output cursor: writes past cap set `over` instead of
+ * overflowing, so callers check once at the end. */
+typedef struct outbuf {
+    char *p;
+    size_t n, cap;
+    int over;
+} outbuf;
+
+static void ob_putn(outbuf *o, const char *s, size_t n)
+{
+    if (o->over || n > o->cap - o->n) {
+        o->over = 1;
+        return;
+    }
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+}
+
+static void ob_puts(outbuf *o, const char *s)
+{
+    ob_putn(o, s, strlen(s));
+}
+
+static void ob_putc(outbuf *o, char c)
+{
+    ob_putn(o, &c, 1);
+}
+
+static void ob_printf_u64(outbuf *o, unsigned long long v)
+{
+    char tmp[24];
+    int k = snprintf(tmp, sizeof tmp, "%llu", v);
+    ob_putn(o, tmp, (size_t)k);
+}
+
+static void ob_printf_dbl(outbuf *o, double v)
+{
+    char tmp[32];
+    /* %.10g keeps weights like -9.5 or 3.4 exact and never prints "nan"
+     * for the finite values the ontology holds. */
+    int k = snprintf(tmp, sizeof tmp, "%.10g", v);
+    ob_putn(o, tmp, (size_t)k);
+}
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t k;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        k = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        k = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        k = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (k > n)
+        return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return k;
+}
+
+/* The escaped body of a JSON string, without the quotes. */
+static void json_body(outbuf *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            ob_putn(o, esc, 2);
+            i++;
+        } else if (c < 0x20 || c == 0x7F) {
+            switch (c) {
+            case '\n':
+                ob_puts(o, "\\n");
+                break;
+            case '\r':
+                ob_puts(o, "\\r");
+                break;
+            case '\t':
+                ob_puts(o, "\\t");
+                break;
+            default: {
+                char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                ob_putn(o, esc, 6);
+            }
+            }
+            i++;
+        } else if (c < 0x80) {
+            ob_putc(o, (char)c);
+            i++;
+        } else {
+            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+            if (k == 0) {
+                /* The library validates input text, but events can be built
+                 * by hand; never emit invalid UTF-8 in JSON. */
+                ob_puts(o, "\\ufffd");
+                i++;
+            } else {
+                /* U+2028/2029 are valid JSON but break JavaScript line
+                 * parsers that consume JSONL; escape them. */
+                if (k == 3 && c == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+                    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
+                    ob_puts(o, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+                else
+                    ob_putn(o, s + i, k);
+                i += k;
+            }
+        }
+    }
+}
+
+static void json_str(outbuf *o, const char *s, size_t n)
+{
+    ob_putc(o, '"');
+    json_body(o, s, n);
+    ob_putc(o, '"');
+}
+
+static void json_cstr(outbuf *o, const char *s)
+{
+    json_str(o, s, strlen(s));
+}
+
+static void json_key(outbuf *o, const char *k, int first)
+{
+    if (!first)
+        ob_putc(o, ',');
+    ob_putc(o, '"');
+    ob_puts(o, k);
+    ob_puts(o, "\":");
+}
+
+static void json_span(outbuf *o, dt_span sp)
+{
+    if (sp.len == 0) {
+        ob_puts(o, "null");
+        return;
+    }
+    ob_putc(o, '[');
+    ob_printf_u64(o, sp.off);
+    ob_putc(o, ',');
+    ob_printf_u64(o, sp.len);
+    ob_putc(o, ']');
+}
+
+static void date_iso(int32_t d, char out[11])
+{
+    int y = d / 10000, m = (d / 100) % 100, day = d % 100;
+    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, day);
+}
+
+static int finish(outbuf *o, size_t *len)
+{
+    ob_putc(o, '\n');
+    ob_putc(o, '\0');
+    if (o->over)
+        return DT_ELIMIT;
+    if (len)
+        *len = o->n - 1;
+    return DT_OK;
+}
+
+int dt_event_format_jsonl(const dt_event *e, char *buf, size_t cap, size_t *len)
+{
+    if (!e || !buf)
+        return DT_EINVAL;
+    outbuf o = {buf, 0, cap, 0};
+    ob_putc(&o, '{');
+    json_key(&o, "doc_id", 1);
+    json_str(&o, e->doc_id.p ? e->doc_id.p : "", e->doc_id.n);
+    json_key(&o, "sentence", 0);
+    ob_printf_u64(&o, e->sentence);
+    if (e->sentence_id.n) {
+        json_key(&o, "sentence_id", 0);
+        json_str(&o, e->sentence_id.p, e->sentence_id.n);
+    }
+    json_key(&o, "date", 0);
+    if (e->date > 0) {
+        char d[11];
+        date_iso(e->date, d);
+        json_cstr(&o, d);
+    } else {
+        ob_puts(&o, "null");
+    }
+    json_key(&o, "source", 0);
+    json_cstr(&o, e->source);
+    json_key(&o, "target", 0);
+    json_cstr(&o, e->target);
+    json_key(&o, "code", 0);
+    json_cstr(&o, e->code);
+    json_key(&o, "root", 0);
+    json_cstr(&o, e->root);
+    json_key(&o, "quad", 0);
+    ob_printf_u64(&o, (unsigned long long)(e->quad < 0 ? 0 : e->quad));
+    json_key(&o, "goldstein", 0);
+    ob_printf_dbl(&o, e->goldstein);
+    json_key(&o, "passive", 0);
+    ob_puts(&o, e->passive ? "true" : "false");
+    if (e->issues.n) {
+        json_key(&o, "issues", 0);
+        json_str(&o, e->issues.p, e->issues.n);
+    }
+    json_key(&o, "evidence", 0);
+    ob_putc(&o, '{');
+    json_key(&o, "text", 1);
+    json_str(&o, e->text.p ? e->text.p : "", e->text.n);
+    json_key(&o, "sentence_span", 0);
+    json_span(&o, e->sent_span);
+    json_key(&o, "source_span", 0);
+    json_span(&o, e->source_span);
+    json_key(&o, "verb_span", 0);
+    json_span(&o, e->verb_span);
+    json_key(&o, "target_span", 0);
+    json_span(&o, e->target_span);
+    json_key(&o, "pattern", 0);
+    json_str(&o, e->pattern.p ? e->pattern.p : "", e->pattern.n);
+    json_key(&o, "dict", 0);
+    {
+        char line[16];
+        int k = snprintf(line, sizeof line, ":%u", (unsigned)e->dict_line);
+        ob_putc(&o, '"');
+        json_body(&o, e->dict_file.p ? e->dict_file.p : "", e->dict_file.n);
+        if (e->dict_line)
+            ob_putn(&o, line, (size_t)k);
+        ob_putc(&o, '"');
+    }
+    ob_putc(&o, '}');
+    /* Pass through the input's extra top-level members. */
+    if (e->extra.n >= 2 && e->extra.p[0] == '{' && e->extra.p[e->extra.n - 1] == '}') {
+        size_t a = 1, b = e->extra.n - 1;
+        while (a < b && (e->extra.p[a] == ' ' || e->extra.p[a] == '\t' || e->extra.p[a] == '\n' ||
+                         e->extra.p[a] == '\r'))
+            a++;
+        if (a < b) {
+            ob_putc(&o, ',');
+            ob_putn(&o, e->extra.p + a, b - a);
+        }
+    }
+    ob_putc(&o, '}');
+    return finish(&o, len);
+}
+
+/* TSV field: tabs and newlines would break the columns. */
+static void tsv_str(outbuf *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        ob_putc(o, (c == '\t' || c == '\n' || c == '\r') ? ' ' : c);
+    }
+}
+
+int dt_event_format_tsv(const dt_event *e, char *buf, size_t cap, size_t *len)
+{
+    if (!e || !buf)
+        return DT_EINVAL;
+    outbuf o = {buf, 0, cap, 0};
+    char d[16];
+    if (e->date > 0)
+        snprintf(d, sizeof d, "%08d", (int)e->date);
+    else
+        d[0] = '\0';
+    ob_puts(&o, d);
+    ob_putc(&o, '\t');
+    tsv_str(&o, e->source, strlen(e->source));
+    ob_putc(&o, '\t');
+    tsv_str(&o, e->target, strlen(e->target));
+    ob_putc(&o, '\t');
+    tsv_str(&o, e->code, strlen(e->code));
+    ob_putc(&o, '\t');
+    tsv_str(&o, e->root, strlen(e->root));
+    ob_putc(&o, '\t');
+    ob_printf_u64(&o, (unsigned long long)(e->quad < 0 ? 0 : e->quad));
+    ob_putc(&o, '\t');
+    ob_printf_dbl(&o, e->goldstein);
+    ob_putc(&o, '\t');
+    tsv_str(&o, e->doc_id.p ? e->doc_id.p : "", e->doc_id.n);
+    ob_putc(&o, '\t');
+    if (e->sentence_id.n)
+        tsv_str(&o, e->sentence_id.p, e->sentence_id.n);
+    else
+        ob_printf_u64(&o, e->sentence);
+    ob_putc(&o, '\t');
+    tsv_str(&o, e->issues.p ? e->issues.p : "", e->issues.n);
+    ob_putc(&o, '\t');
+    tsv_str(&o, e->pattern.p ? e->pattern.p : "", e->pattern.n);
+    ob_putc(&o, '\t');
+    tsv_str(&o, e->text.p ? e->text.p : "", e->text.n);
+    return finish(&o, len);
+}
+
+const char *dt_event_tsv_header(void)
+{
+    return "date\tsource\ttarget\tcode\troot\tquad\tgoldstein\tdoc_id\tsentence\tissues\tpattern\t"
+           "text\n";
+}
+
+int dt_event_format_from_name(const char *s)
+{
+    if (!s)
+        return -1;
+    if (!strcmp(s, "jsonl") || !strcmp(s, "json"))
+        return DT_EVENTS_JSONL;
+    if (!strcmp(s, "tsv"))
+        return DT_EVENTS_TSV;
+    return -1;
+}
+
+int dt_event_write(FILE *f, int format, const dt_event *e, dt_error *err)
+{
+    if (!f || !e || (format != DT_EVENTS_JSONL && format != DT_EVENTS_TSV))
+        return dt_error_set(err, DT_EINVAL, NULL, 0, UINT64_MAX, "bad event writer arguments");
+    char stackbuf[4096];
+    char *buf = stackbuf;
+    size_t cap = sizeof stackbuf, len = 0;
+    int rc;
+    for (;;) {
+        rc = format == DT_EVENTS_JSONL ? dt_event_format_jsonl(e, buf, cap, &len)
+                                       : dt_event_format_tsv(e, buf, cap, &len);
+        if (rc != DT_ELIMIT || cap >= DT_EVENT_MAX_LINE)
+            break;
+        cap *= 4;
+        if (cap > DT_EVENT_MAX_LINE)
+            cap = DT_EVENT_MAX_LINE;
+        if (buf != stackbuf)
+            dt_free(buf);
+        buf = dt_malloc(cap);
+        if (!buf)
+            return dt_error_set(err, DT_ENOMEM, NULL, 0, UINT64_MAX, "out of memory");
+    }
+    if (rc == DT_OK && fwrite(buf, 1, len, f) != len)
+        rc = DT_EIO;
+    if (buf != stackbuf)
+        dt_free(buf);
+    if (rc == DT_ELIMIT)
+        return dt_error_set(err, rc, NULL, 0, UINT64_MAX, "event line longer than %zu bytes",
+                            (size_t)DT_EVENT_MAX_LINE);
+    if (rc == DT_EIO)
+        return dt_error_set(err, rc, NULL, 0, UINT64_MAX, "cannot write event");
+    return rc;
+}

@@ -1,0 +1,48 @@
+# Run `detente validate` on a PETRARCH validation file and check its pass
+# rate against a floor. Invoked by CTest as
+#   cmake -DDETENTE=... -DXML=... -DDICT_DIR=... -DMODE=parse|raw
+#         -DFLOOR_PERCENT=N -P run_validation.cmake
+# A missing data file is a failure, never a skip: the suite must be able
+# to fail.
+foreach(v DETENTE XML DICT_DIR MODE FLOOR_PERCENT)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "run_validation: ${v} is not set")
+  endif()
+endforeach()
+if(NOT EXISTS "${XML}")
+  message(FATAL_ERROR "validation file not found: ${XML} (set DT_SHARED_DATA)")
+endif()
+set(args validate "${XML}" --dict-dir "${DICT_DIR}")
+if(MODE STREQUAL "parse")
+  list(APPEND args --use-parse)
+endif()
+execute_process(COMMAND "${DETENTE}" ${args}
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "detente validate exited with ${rc}\n${err}")
+endif()
+# The last line must be exactly "N passed, N failed".
+string(STRIP "${out}" stripped)
+string(REGEX MATCH "[^\n]*$" last "${stripped}")
+if(NOT last MATCHES "^([0-9]+) passed, ([0-9]+) failed$")
+  message(FATAL_ERROR "unexpected last line: '${last}'")
+endif()
+set(pass ${CMAKE_MATCH_1})
+set(fail ${CMAKE_MATCH_2})
+math(EXPR total "${pass} + ${fail}")
+if(total EQUAL 0)
+  message(FATAL_ERROR "no records were validated")
+endif()
+math(EXPR permille "(${pass} * 1000) / ${total}")
+math(EXPR whole "${permille} / 10")
+math(EXPR frac "${permille} % 10")
+string(REGEX MATCHALL "[^\n]* FAIL [^\n]*" fails "${out}")
+foreach(f ${fails})
+  message("  ${f}")
+endforeach()
+message("validation (${MODE}): ${pass}/${total} passed = ${whole}.${frac}% (floor ${FLOOR_PERCENT}%)")
+math(EXPR need "${FLOOR_PERCENT} * ${total}")
+math(EXPR have "${pass} * 100")
+if(have LESS need)
+  message(FATAL_ERROR "pass rate below the floor of ${FLOOR_PERCENT}%")
+endif()
