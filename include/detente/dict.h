@@ -65,7 +65,8 @@ const char *dt_dict_kind_name(int kind);
 /* One input. If data is non-NULL it is read from memory (len bytes, need
  * not be NUL-terminated; `name` is used in messages, "<memory>" if NULL);
  * otherwise the file at `path` is read and `name` defaults to the path.
- * Several ACTORS sources may be given; at most one of each other kind. */
+ * Several sources of any kind may be given (typically several ACTORS);
+ * several verbs files share one synset namespace. */
 typedef struct dt_dict_source {
     int kind; /* dt_dict_kind */
     const char *path;
@@ -173,9 +174,9 @@ typedef struct dt_dict_stats {
 
 void dt_dicts_stats(const dt_dicts *d, dt_dict_stats *st);
 
-/* 64-bit FNV-1a over every source's kind, name length and bytes, in load
- * order; and the same as 16 hex digits ("dict-" prefix not included).
- * Identical inputs give identical hashes, for run records. */
+/* 64-bit FNV-1a over every source's kind, length and bytes (not its
+ * name), in load order; and the same as 16 hex digits. Identical
+ * dictionary contents give identical hashes, for run records. */
 uint64_t dt_dicts_hash(const dt_dicts *d);
 const char *dt_dicts_hash_hex(const dt_dicts *d);
 
@@ -261,6 +262,8 @@ typedef struct dt_dict_phrase_set {
     const uint32_t *values;
     /* Phrase indices sorted by (first word, nwords descending, index). */
     const uint32_t *by_first;
+    /* The word-id pool phrases index into (== dt_dict_word_ids()). */
+    const uint32_t *pool;
 } dt_dict_phrase_set;
 
 /* Child of `node` along `word`, or DT_DICT_NONE. O(log edges). */
@@ -325,8 +328,8 @@ typedef struct dt_dict_agent {
     dt_dict_src src;
 } dt_dict_agent;
 
-/* Agent phrases: phrase.entry is the agent index (one agent per phrase,
- * so plurals and substitutions each get their own agent record). */
+/* Agent phrases: phrase.entry is the agent index. The phrases of one
+ * line (singular, plural(s), !SUBST! expansions) share one agent. */
 const dt_dict_phrase_set *dt_dict_agent_phrases(const dt_dicts *d);
 const dt_dict_agent *dt_dict_agents(const dt_dicts *d, uint32_t *n);
 
@@ -449,13 +452,20 @@ typedef struct dt_dict_pelem {
     uint32_t value;
 } dt_dict_pelem;
 
+enum {
+    /* Same elements as an EARLIER pattern of the block: with first-match-
+     * wins it can never fire (PETRARCH-1's tree kept the LAST one). Kept
+     * so the coder can choose; `detente dict check` reports it. */
+    DT_PAT_DUPLICATE = 1u << 0
+};
+
 typedef struct dt_dict_pattern {
     uint32_t block;      /* owning verb block */
     uint32_t first_elem; /* into dt_dict_pattern_elems() */
     uint16_t nelem;      /* elements in text order, the verb included */
     uint16_t verb_pos;   /* index (0-based, within the pattern) of the '*' */
     uint16_t nwords;     /* WORD + SYNSET elements: a specificity measure */
-    uint16_t pad;
+    uint16_t flags;      /* DT_PAT_* */
     const char *code;    /* verbatim: "075A", "030:030", "---" */
     uint32_t code_flags; /* DT_CODE_* */
     const char *text;    /* the pattern as written (after '-', comment removed) */

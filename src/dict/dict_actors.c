@@ -1,0 +1,592 @@
+/* detente dict — actor dictionaries (phrases with dated codes) and the
+ * agent dictionary (role phrases with prefix/suffix codes). */
+#include "dict/dict_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DATE_MIN 0
+#define DATE_MAX 99999999
+
+/* ---- actors ---- */
+
+typedef struct astate {
+    dt_dicts *d;
+    uint32_t file;
+    uint32_t actor; /* current actor, DT_DICT_NONE before the first */
+    int skipping;   /* the current entry was rejected: ignore its '+' and code lines */
+} astate;
+
+static void finish_actor(astate *a)
+{
+    dt_dicts *d = a->d;
+    if (a->actor == DT_DICT_NONE)
+        return;
+    const dt_dict_actor *ac = &d->actors.p[a->actor];
+    if (ac->ncodes == 0) {
+        const dt_dict_phrase *h = &d->actor_set.ph.p[ac->head_phrase];
+        char buf[160];
+        dt__phrase_text(d, h->words, h->nwords, buf, sizeof buf);
+        dt__warn(d, ac->src.file, ac->src.line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
+                 "actor '%s' has no code (it matches but codes as nothing)", buf);
+        return;
+    }
+    /* Two different codes valid on the same day make the answer depend on
+     * file order. Ranges that only share their boundary day are the
+     * files' convention for "until / from then" and are not reported. */
+    for (uint32_t i = 0; i < ac->ncodes; i++) {
+        const dt_dict_actor_code *x = &d->acodes.p[ac->first_code + i];
+        if (x->flags & DT_AC_DEFAULT)
+            continue;
+        for (uint32_t j = i + 1; j < ac->ncodes; j++) {
+            const dt_dict_actor_code *y = &d->acodes.p[ac->first_code + j];
+            if (y->flags & DT_AC_DEFAULT || strcmp(x->code, y->code) == 0)
+                continue;
+            int32_t lo = x->from > y->from ? x->from : y->from;
+            int32_t hi = x->to < y->to ? x->to : y->to;
+            if (lo < hi)
+                dt__warn(d, y->src.file, y->src.line, DT_DICT_SEV_WARNING, DT_DICTW_DATE_OVERLAP,
+                         "date range of [%s] overlaps [%s] (line %u) from %d to %d; the earlier "
+                         "line wins",
+                         y->code, x->code, x->src.line, (int)lo, (int)hi);
+        }
+    }
+}
+
+static int looks_like_date(const char *s, size_t n)
+{
+    int digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (s[i] != '-' && s[i] != '<' && s[i] != '>')
+            return 0;
+    }
+    return digits >= 6;
+}
+
+/* Parse the inside of one [...] of an actor: "CODE", "CODE <date",
+ * "CODE >date", "CODE date-date". Adds it to the current actor. */
+static void actor_code(astate *a, const char *s, size_t n, uint32_t line)
+{
+    dt_dicts *d = a->d;
+    dt__trim(&s, &n);
+    size_t i = 0;
+    while (i < n && !dt__isspace((unsigned char)s[i]) && s[i] != '<' && s[i] != '>')
+        i++;
+    const char *code = s;
+    size_t cn = i;
+    const char *rest = s + i;
+    size_t rn = n - i;
+    dt__trim(&rest, &rn);
+    if (cn == 0 || looks_like_date(code, cn)) {
+        dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                 "missing actor code in '[%.*s]'; skipped", (int)n, s);
+        return;
+    }
+    /* A code glued to a date ("AAA950601-990815") is a typo for a
+     * restriction, not a code. */
+    for (size_t k = 0; k + 5 < cn; k++) {
+        int run = 0;
+        while (k + (size_t)run < cn && code[k + (size_t)run] >= '0' && code[k + (size_t)run] <= '9')
+            run++;
+        if (run >= 6) {
+            dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                     "code '%.*s' has a date glued to it; skipped", (int)cn, code);
+            return;
+        }
+    }
+    dt_dict_actor_code c;
+    memset(&c, 0, sizeof c);
+    c.code = dt__strdup(d, code, cn);
+    c.src.file = a->file;
+    c.src.line = line;
+    c.from = DATE_MIN;
+    c.to = DATE_MAX;
+    if (rn == 0) {
+        c.flags = DT_AC_DEFAULT;
+    } else if (rest[0] == '<' || rest[0] == '>') {
+        int32_t dt;
+        if (dt_dict_parse_date(rest + 1, rn - 1, &dt) != DT_OK) {
+            dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
+                     "bad date in '[%.*s]' (want yymmdd or yyyymmdd); skipped", (int)n, s);
+            return;
+        }
+        if (rest[0] == '<') {
+            c.flags = DT_AC_BEFORE;
+            c.to = dt;
+        } else {
+            c.flags = DT_AC_AFTER;
+            c.from = dt;
+        }
+    } else {
+        const char *dash = memchr(rest, '-', rn);
+        int32_t d1, d2;
+        if (!dash || dt_dict_parse_date(rest, (size_t)(dash - rest), &d1) != DT_OK ||
+            dt_dict_parse_date(dash + 1, rn - (size_t)(dash - rest) - 1, &d2) != DT_OK) {
+            dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
+                     "bad date restriction in '[%.*s]' (want <date, >date or date-date); "
+                     "skipped",
+                     (int)n, s);
+            return;
+        }
+        if (d2 < d1) {
+            dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
+                     "date range in '[%.*s]' ends before it starts; skipped", (int)n, s);
+            return;
+        }
+        c.flags = DT_AC_RANGE;
+        c.from = d1;
+        c.to = d2;
+    }
+    if (DT__VEC_PUSH(d, d->acodes, c))
+        return;
+    d->actors.p[a->actor].ncodes++;
+}
+
+/* Each [...] on the line, from byte `from`. Returns 0, or -1 if unbalanced. */
+static int each_bracket(astate *a, const char *s, size_t n, size_t from, uint32_t line, int apply)
+{
+    size_t i = from;
+    while (i < n) {
+        const char *o = memchr(s + i, '[', n - i);
+        const char *c = memchr(s + i, ']', n - i);
+        if (!o && !c)
+            return 0;
+        if (!o || !c || c < o || memchr(o + 1, '[', (size_t)(c - o - 1))) {
+            dt__warn(a->d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                     "unbalanced '[' ']' in actor entry; rest of line skipped");
+            return -1;
+        }
+        if (apply)
+            actor_code(a, o + 1, (size_t)(c - o - 1), line);
+        i = (size_t)(c - s) + 1;
+    }
+    return 0;
+}
+
+/* PETRARCH stops reading an actors file at a "---STOP---" line. */
+static int is_stop(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 10 <= n; i++)
+        if (memcmp(s + i, "---STOP---", 10) == 0)
+            return 1;
+    return 0;
+}
+
+static void actor_phrase(astate *a, const char *s, size_t n, uint32_t line, uint32_t flags)
+{
+    dt_dicts *d = a->d;
+    dt__trim(&s, &n);
+    uint32_t off, nw, gaps;
+    int rc = dt__phrase_words(d, s, n, &off, &nw, &gaps);
+    if (rc == DT_ELIMIT) {
+        dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                 "actor phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+        return;
+    }
+    if (rc)
+        return;
+    if (nw == 0) {
+        dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                 "empty actor phrase; skipped");
+        return;
+    }
+    dt_dict_src src = {a->file, line};
+    (void)dt__pset_add(d, &d->actor_set, off, nw, gaps, flags, a->actor, src);
+}
+
+int dt__read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len)
+{
+    dt__lines *L = dt_malloc(sizeof *L);
+    if (!L)
+        return dt__oom(d);
+    dt__lines_init(L, d, file, data, len, 1);
+    astate a = {d, file, DT_DICT_NONE, 0};
+    const char *s;
+    size_t n;
+    uint32_t line;
+    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
+        if (is_stop(s, n))
+            break;
+        dt__trim(&s, &n);
+        if (a.skipping && (s[0] == '[' || s[0] == '+'))
+            continue;
+        a.skipping = 0;
+        if (s[0] == '[') {
+            /* A date restriction (TABARI/PETRARCH put them on tab-indented
+             * lines) or a bare default code for the current actor. */
+            if (a.actor == DT_DICT_NONE) {
+                dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
+                         "code line before any actor; skipped");
+                continue;
+            }
+            (void)each_bracket(&a, s, n, 0, line, 1);
+            continue;
+        }
+        const char *br = memchr(s, '[', n);
+        const char *cl = memchr(s, ']', n);
+        size_t pn = br ? (size_t)(br - s) : cl ? (size_t)(cl - s) : n;
+        if (s[0] == '+') {
+            if (a.actor == DT_DICT_NONE) {
+                dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
+                         "synonym before any actor; skipped");
+                continue;
+            }
+            actor_phrase(&a, s + 1, pn - 1, line, DT_PH_SYNONYM);
+            if (br || cl)
+                dt__warn(d, file, line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
+                         "'[' or ']' on a '+' synonym line: ignored from there (codes go on the "
+                         "head line or on indented lines)");
+            continue;
+        }
+        /* A head phrase starts a new actor -- unless the current one has
+         * no code yet: PETRARCH-1 then gives both phrases the codes that
+         * follow, and the Phoenix files rely on it (a run of names, then
+         * the dated codes they share). */
+        if (a.actor != DT_DICT_NONE && d->actors.p[a.actor].ncodes == 0) {
+            actor_phrase(&a, s, pn, line, DT_PH_SYNONYM);
+            (void)each_bracket(&a, s, n, pn, line, 1);
+            continue;
+        }
+        finish_actor(&a);
+        dt_dict_actor ac;
+        memset(&ac, 0, sizeof ac);
+        ac.first_code = (uint32_t)d->acodes.n;
+        ac.head_phrase = (uint32_t)d->actor_set.ph.n;
+        ac.src.file = file;
+        ac.src.line = line;
+        const char *ps = s;
+        size_t psn = pn;
+        dt__trim(&ps, &psn);
+        if (psn == 0) {
+            dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                     "actor entry without a phrase; skipped");
+            a.actor = DT_DICT_NONE;
+            a.skipping = 1;
+            continue;
+        }
+        size_t before = d->actor_set.ph.n;
+        if (DT__VEC_PUSH(d, d->actors, ac))
+            break;
+        a.actor = (uint32_t)(d->actors.n - 1);
+        actor_phrase(&a, ps, psn, line, 0);
+        if (d->actor_set.ph.n == before) {
+            /* The phrase was rejected: drop the actor so that synonyms and
+             * codes that follow do not attach to a headless entry. */
+            d->actors.n--;
+            a.actor = DT_DICT_NONE;
+            a.skipping = 1;
+            continue;
+        }
+        (void)each_bracket(&a, s, n, pn, line, 1);
+    }
+    finish_actor(&a);
+    dt_free(L);
+    return d->oom ? DT_ENOMEM : 0;
+}
+
+/* ---- agents ---- */
+
+#define MAX_MARKERS 256
+#define MAX_MARKER_ITEMS 64
+#define MAX_SUBST_EXPANSION 4096
+
+typedef struct marker {
+    const char *name;
+    size_t nlen;
+    const char *item[MAX_MARKER_ITEMS];
+    size_t ilen[MAX_MARKER_ITEMS];
+    size_t nitems;
+} marker;
+
+typedef struct gstate {
+    dt_dicts *d;
+    uint32_t file;
+    marker *mk;
+    size_t nmk;
+} gstate;
+
+/* "!NAME! = A, B, C" */
+static void define_marker(gstate *g, const char *s, size_t n, uint32_t line)
+{
+    dt_dicts *d = g->d;
+    const char *b1 = memchr(s, '!', n);
+    const char *b2 = b1 ? memchr(b1 + 1, '!', n - (size_t)(b1 + 1 - s)) : NULL;
+    const char *eq = b2 ? memchr(b2, '=', n - (size_t)(b2 - s)) : NULL;
+    if (!b1 || !b2 || !eq || b2 == b1 + 1) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                 "substitution set must read '!NAME! = A, B, ...'; skipped");
+        return;
+    }
+    if (g->nmk == MAX_MARKERS) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                 "more than %d substitution sets; skipped", MAX_MARKERS);
+        return;
+    }
+    marker m;
+    memset(&m, 0, sizeof m);
+    m.name = dt__strdup(d, b1 + 1, (size_t)(b2 - b1 - 1));
+    m.nlen = (size_t)(b2 - b1 - 1);
+    const char *p = eq + 1, *e = s + n;
+    while (p < e) {
+        const char *c = memchr(p, ',', (size_t)(e - p));
+        const char *ie = c ? c : e;
+        const char *it = p;
+        size_t in = (size_t)(ie - p);
+        dt__trim(&it, &in);
+        if (in) {
+            if (m.nitems == MAX_MARKER_ITEMS) {
+                dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                         "substitution set with more than %d items; rest ignored",
+                         MAX_MARKER_ITEMS);
+                break;
+            }
+            m.item[m.nitems] = dt__strdup(d, it, in);
+            m.ilen[m.nitems] = in;
+            m.nitems++;
+        }
+        p = c ? c + 1 : e;
+    }
+    if (m.nitems == 0) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                 "substitution set !%.*s! is empty; skipped", (int)m.nlen, m.name);
+        return;
+    }
+    for (size_t i = 0; i < g->nmk; i++) {
+        if (g->mk[i].nlen == m.nlen && memcmp(g->mk[i].name, m.name, m.nlen) == 0) {
+            dt__warn(d, g->file, line, DT_DICT_SEV_WARNING, DT_DICTW_DUPLICATE,
+                     "substitution set !%.*s! redefined; the new list replaces the old",
+                     (int)m.nlen, m.name);
+            g->mk[i] = m;
+            return;
+        }
+    }
+    g->mk[g->nmk++] = m;
+}
+
+static int agent_phrase(gstate *g, const char *s, size_t n, uint32_t line, uint32_t flags,
+                        uint32_t agent)
+{
+    dt_dicts *d = g->d;
+    uint32_t off, nw, gaps;
+    int rc = dt__phrase_words(d, s, n, &off, &nw, &gaps);
+    if (rc == DT_ELIMIT) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                 "agent phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (nw == 0) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                 "empty agent phrase; skipped");
+        return 0;
+    }
+    dt_dict_src src = {g->file, line};
+    return dt__pset_add(d, &d->agent_set, off, nw, gaps, flags, agent, src);
+}
+
+/* Expand every !NAME! in s (recursively, left to right). */
+static int expand_subst(gstate *g, const char *s, size_t n, uint32_t line, uint32_t agent,
+                        size_t *count)
+{
+    const char *b1 = memchr(s, '!', n);
+    if (!b1)
+        return agent_phrase(g, s, n, line, DT_PH_GENERATED, agent);
+    const char *b2 = memchr(b1 + 1, '!', n - (size_t)(b1 + 1 - s));
+    if (!b2) {
+        dt__warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                 "unpaired '!' in agent phrase; skipped");
+        return 0;
+    }
+    const marker *m = NULL;
+    for (size_t i = 0; i < g->nmk; i++)
+        if (g->mk[i].nlen == (size_t)(b2 - b1 - 1) &&
+            memcmp(g->mk[i].name, b1 + 1, g->mk[i].nlen) == 0)
+            m = &g->mk[i];
+    if (!m) {
+        dt__warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                 "substitution set !%.*s! is not defined (define it before use); skipped",
+                 (int)(b2 - b1 - 1), b1 + 1);
+        return 0;
+    }
+    char buf[DT_DICT_MAX_LINE];
+    size_t pre = (size_t)(b1 - s), post = n - (size_t)(b2 + 1 - s);
+    for (size_t i = 0; i < m->nitems; i++) {
+        if (pre + m->ilen[i] + post >= sizeof buf)
+            continue;
+        if (++*count > MAX_SUBST_EXPANSION) {
+            dt__warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                     "substitution expands to more than %d phrases; rest skipped",
+                     MAX_SUBST_EXPANSION);
+            return 0;
+        }
+        memcpy(buf, s, pre);
+        memcpy(buf + pre, m->item[i], m->ilen[i]);
+        memcpy(buf + pre + m->ilen[i], b2 + 1, post);
+        int rc = expand_subst(g, buf, pre + m->ilen[i] + post, line, agent, count);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
+{
+    dt_dicts *d = g->d;
+    const char *o = memchr(s, '[', n);
+    const char *c = o ? memchr(o, ']', n - (size_t)(o - s)) : NULL;
+    if (!o) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                 "agent without a [~CODE] or [CODE~]; skipped");
+        return;
+    }
+    if (!c) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                 "unbalanced '[' ']' in agent entry; skipped");
+        return;
+    }
+    const char *code = o + 1;
+    size_t cn = (size_t)(c - o - 1);
+    dt__trim(&code, &cn);
+    dt_dict_agent ag;
+    memset(&ag, 0, sizeof ag);
+    ag.src.file = g->file;
+    ag.src.line = line;
+    if (cn && code[0] == '~') {
+        code++;
+        cn--;
+    } else if (cn && code[cn - 1] == '~') {
+        ag.prefix = 1;
+        cn--;
+    } else if (cn) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
+                 "agent code [%.*s] has no '~'; taken as a suffix [~%.*s]", (int)cn, code, (int)cn,
+                 code);
+    }
+    dt__trim(&code, &cn);
+    if (cn == 0 || memchr(code, '~', cn)) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                 "bad agent code '[%.*s]'; skipped", (int)(c - o - 1), o + 1);
+        return;
+    }
+    ag.code = dt__strdup(d, code, cn);
+    const char *ph = s;
+    size_t pn = (size_t)(o - s);
+    const char *lb = memchr(ph, '{', pn);
+    const char *rb = memchr(ph, '}', pn);
+    if ((lb == NULL) != (rb == NULL) || (lb && rb < lb)) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                 "unbalanced '{' '}' in agent entry; skipped");
+        return;
+    }
+    const char *plural = NULL;
+    size_t pln = 0;
+    if (lb) {
+        plural = lb + 1;
+        pln = (size_t)(rb - lb - 1);
+        dt__trim(&plural, &pln);
+        pn = (size_t)(lb - s);
+    }
+    dt__trim(&ph, &pn);
+    if (pn == 0) {
+        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                 "agent entry without a phrase; skipped");
+        return;
+    }
+    if (DT__VEC_PUSH(d, d->agents, ag))
+        return;
+    uint32_t ai = (uint32_t)(d->agents.n - 1);
+    size_t before = d->agent_set.ph.n;
+    if (memchr(ph, '!', pn)) {
+        /* Substitutions replace the plural rule: every listed form is
+         * spelled out in the set (MAN, MEN, ...). */
+        size_t count = 0;
+        (void)expand_subst(g, ph, pn, line, ai, &count);
+    } else {
+        if (agent_phrase(g, ph, pn, line, 0, ai))
+            return;
+        if (lb) {
+            if (pln && agent_phrase(g, plural, pln, line, DT_PH_PLURAL, ai))
+                return;
+        } else if (d->agent_set.ph.n > before) {
+            /* Automatic plural of the last word. */
+            const dt_dict_phrase *p = &d->agent_set.ph.p[d->agent_set.ph.n - 1];
+            uint32_t last = d->pool.p[p->words + p->nwords - 1];
+            char buf[DT_MAX_TOKEN_BYTES + 8];
+            size_t wn = d->wlen[last];
+            if (wn + 4 < sizeof buf) {
+                size_t bn = dt__plural(d->words[last], wn, buf);
+                uint32_t pid = dt__intern(d, buf, bn);
+                if (pid) {
+                    dt_dict_phrase q = *p;
+                    uint32_t off = (uint32_t)d->pool.n;
+                    for (uint32_t k = 0; k + 1 < q.nwords; k++)
+                        if (DT__VEC_PUSH(d, d->pool, d->pool.p[q.words + k]))
+                            return;
+                    if (DT__VEC_PUSH(d, d->pool, pid))
+                        return;
+                    (void)dt__pset_add(d, &d->agent_set, off, q.nwords, q.gaps, DT_PH_PLURAL, ai,
+                                       q.src);
+                }
+            }
+        }
+    }
+    if (d->agent_set.ph.n == before)
+        d->agents.n--; /* nothing usable came out of the line */
+}
+
+int dt__read_agents(dt_dicts *d, uint32_t file, const char *data, size_t len)
+{
+    dt__lines *L = dt_malloc(sizeof *L);
+    marker *mk = dt_malloc(MAX_MARKERS * sizeof *mk);
+    if (!L || !mk) {
+        dt_free(L);
+        dt_free(mk);
+        return dt__oom(d);
+    }
+    dt__lines_init(L, d, file, data, len, 0);
+    gstate g = {d, file, mk, 0};
+    const char *s;
+    size_t n;
+    uint32_t line;
+    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
+        dt__trim(&s, &n);
+        if (memchr(s, '!', n) && memchr(s, '=', n) && !memchr(s, '[', n))
+            define_marker(&g, s, n, line);
+        else
+            read_agent(&g, s, n, line);
+    }
+    dt_free(mk);
+    dt_free(L);
+    return d->oom ? DT_ENOMEM : 0;
+}
+
+/* Phrases spelled the same for two actors (or agents): legal, but the
+ * match is ambiguous, so `dict check` lists them. */
+static void lint_set(dt_dicts *d, const dt__pset *ps, const char *what)
+{
+    for (uint32_t n = 0; n < ps->nnodes; n++) {
+        const dt_dict_trie_node *nd = &ps->nodes[n];
+        if (nd->nvalues < 2)
+            continue;
+        const dt_dict_phrase *first = &ps->ph.p[ps->values[nd->first_value]];
+        for (uint32_t k = 1; k < nd->nvalues; k++) {
+            const dt_dict_phrase *p = &ps->ph.p[ps->values[nd->first_value + k]];
+            if (p->entry == first->entry)
+                continue;
+            char buf[160];
+            dt__phrase_text(d, p->words, p->nwords, buf, sizeof buf);
+            dt__warn(d, p->src.file, p->src.line, DT_DICT_SEV_NOTE, DT_DICTW_DUPLICATE,
+                     "%s phrase '%s' also defined at %s:%u", what, buf,
+                     dt_dict_source_name(d, first->src.file), first->src.line);
+        }
+    }
+}
+
+void dt__actors_lint(dt_dicts *d)
+{
+    lint_set(d, &d->actor_set, "actor");
+    lint_set(d, &d->agent_set, "agent");
+}

@@ -1,0 +1,928 @@
+/* detente dict — loading driver, phrase-set compilation (tries), and the
+ * read-only accessors the coder uses. */
+#include "dict/dict_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *dt_dict_kind_name(int kind)
+{
+    static const char *const names[] = {"verbs", "actors", "agents", "discards", "issues"};
+    if (kind < 0 || kind >= DT_DICT__KIND_COUNT)
+        return "?";
+    return names[kind];
+}
+
+/* ------------------------------------------------------------------ */
+/* Phrases                                                             */
+/* ------------------------------------------------------------------ */
+
+static int is_sep(char c)
+{
+    return c == ' ' || c == '\t' || c == '_';
+}
+
+static int push_word(dt_dicts *d, const char *w, size_t n, uint32_t *nw)
+{
+    uint32_t id = dt__intern(d, w, n);
+    if (!id)
+        return d->oom ? DT_ENOMEM : 0;
+    if (*nw >= DT_DICT_MAX_PHRASE_WORDS)
+        return DT_ELIMIT;
+    if (DT__VEC_PUSH(d, d->pool, id))
+        return DT_ENOMEM;
+    (*nw)++;
+    return 0;
+}
+
+int dt__phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
+                     uint32_t *gaps)
+{
+    size_t start_pool = d->pool.n;
+    *off = (uint32_t)start_pool;
+    *nw = 0;
+    *gaps = 0;
+    size_t i = 0;
+    int gap = 0;
+    while (i < n) {
+        if (is_sep(s[i])) {
+            if (s[i] != '_')
+                gap = 1;
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !is_sep(s[j]))
+            j++;
+        const char *w = s + i;
+        size_t wn = j - i;
+        /* Split clitics the way the tokeniser does (Penn Treebank), so a
+         * dictionary "DIDN'T" or "VALENTINE'S" can meet the tokens. */
+        size_t cut = wn;
+        if (wn > 2 && w[wn - 2] == '\'' && (w[wn - 1] == 'S' || w[wn - 1] == 's'))
+            cut = wn - 2;
+        else if (wn > 3 && (w[wn - 3] == 'N' || w[wn - 3] == 'n') && w[wn - 2] == '\'' &&
+                 (w[wn - 1] == 'T' || w[wn - 1] == 't'))
+            cut = wn - 3;
+        if (*nw > 0 && gap)
+            *gaps |= 1u << *nw;
+        int rc = push_word(d, w, cut, nw);
+        if (rc == 0 && cut < wn)
+            rc = push_word(d, w + cut, wn - cut, nw);
+        if (rc) {
+            d->pool.n = start_pool;
+            *nw = 0;
+            return rc;
+        }
+        gap = 0;
+        i = j;
+    }
+    if (*nw == 0)
+        d->pool.n = start_pool;
+    return 0;
+}
+
+size_t dt__phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, size_t cap)
+{
+    size_t o = 0;
+    if (!cap)
+        return 0;
+    buf[0] = '\0';
+    for (uint32_t w = 0; w < nw; w++) {
+        const char *ws = d->words[d->pool.p[off + w]];
+        size_t wn = strlen(ws);
+        if (o + wn + 2 > cap)
+            break;
+        if (w)
+            buf[o++] = ' ';
+        memcpy(buf + o, ws, wn);
+        o += wn;
+        buf[o] = '\0';
+    }
+    return o;
+}
+
+int dt__pset_add(dt_dicts *d, dt__pset *ps, uint32_t off, uint32_t nw, uint32_t gaps,
+                 uint32_t flags, uint32_t entry, dt_dict_src src)
+{
+    dt_dict_phrase p;
+    p.words = off;
+    p.nwords = (uint16_t)nw;
+    p.flags = (uint16_t)flags;
+    p.gaps = gaps;
+    p.entry = entry;
+    p.src = src;
+    return DT__VEC_PUSH(d, ps->ph, p);
+}
+
+/* Open-addressing map from (node, word) to child, used only while
+ * building a trie. */
+typedef struct edge_map {
+    uint64_t *keys; /* key + 1; 0 = empty */
+    uint32_t *vals;
+    size_t mask;
+} edge_map;
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+typedef struct tedge {
+    uint32_t parent, word, child;
+} tedge;
+
+static int cmp_u32_pair(const void *a, const void *b)
+{
+    const dt_dict_trie_edge *x = a, *y = b;
+    return (x->word > y->word) - (x->word < y->word);
+}
+
+typedef struct first_key {
+    uint32_t first, nwords, idx;
+} first_key;
+
+static int cmp_by_first(const void *a, const void *b)
+{
+    const first_key *p = a, *q = b;
+    if (p->first != q->first)
+        return p->first < q->first ? -1 : 1;
+    if (p->nwords != q->nwords)
+        return p->nwords > q->nwords ? -1 : 1;
+    return (p->idx > q->idx) - (p->idx < q->idx);
+}
+
+int dt__pset_compile(dt_dicts *d, dt__pset *ps)
+{
+    size_t np = ps->ph.n;
+    size_t total = 1;
+    for (size_t i = 0; i < np; i++)
+        total += ps->ph.p[i].nwords;
+    size_t cap = 64;
+    while (cap < total * 2)
+        cap *= 2;
+    edge_map m;
+    m.keys = dt_calloc(cap, sizeof *m.keys);
+    m.vals = dt_malloc(cap * sizeof *m.vals);
+    m.mask = cap - 1;
+    tedge *te = dt_malloc(total * sizeof *te);
+    uint32_t *vnode = dt_malloc((np ? np : 1) * sizeof *vnode);
+    if (!m.keys || !m.vals || !te || !vnode)
+        goto oom;
+    uint32_t nnodes = 1, nte = 0;
+    for (size_t i = 0; i < np; i++) {
+        const dt_dict_phrase *p = &ps->ph.p[i];
+        uint32_t node = 0;
+        for (uint32_t k = 0; k < p->nwords; k++) {
+            uint32_t w = d->pool.p[p->words + k];
+            uint64_t key = ((uint64_t)node << 32 | w) + 1;
+            size_t h = (size_t)mix64(key) & m.mask;
+            while (m.keys[h] && m.keys[h] != key)
+                h = (h + 1) & m.mask;
+            if (m.keys[h]) {
+                node = m.vals[h];
+            } else {
+                m.keys[h] = key;
+                m.vals[h] = nnodes;
+                te[nte].parent = node;
+                te[nte].word = w;
+                te[nte].child = nnodes;
+                nte++;
+                node = nnodes++;
+            }
+        }
+        vnode[i] = node;
+    }
+    ps->nodes = dt_calloc(nnodes, sizeof *ps->nodes);
+    ps->edges = dt_malloc((nte ? nte : 1) * sizeof *ps->edges);
+    ps->values = dt_malloc((np ? np : 1) * sizeof *ps->values);
+    ps->by_first = dt_malloc((np ? np : 1) * sizeof *ps->by_first);
+    if (!ps->nodes || !ps->edges || !ps->values || !ps->by_first)
+        goto oom;
+    ps->nnodes = nnodes;
+    /* Counting sort of edges by parent, then each node's edges by word,
+     * so a step is a binary search in one contiguous run. */
+    for (uint32_t i = 0; i < nte; i++)
+        ps->nodes[te[i].parent].nedges++;
+    uint32_t acc = 0;
+    for (uint32_t n = 0; n < nnodes; n++) {
+        ps->nodes[n].first_edge = acc;
+        acc += ps->nodes[n].nedges;
+        ps->nodes[n].nedges = 0;
+    }
+    for (uint32_t i = 0; i < nte; i++) {
+        dt_dict_trie_node *nd = &ps->nodes[te[i].parent];
+        dt_dict_trie_edge *e = &ps->edges[nd->first_edge + nd->nedges++];
+        e->word = te[i].word;
+        e->child = te[i].child;
+    }
+    for (uint32_t n = 0; n < nnodes; n++)
+        if (ps->nodes[n].nedges > 1)
+            qsort(ps->edges + ps->nodes[n].first_edge, ps->nodes[n].nedges, sizeof *ps->edges,
+                  cmp_u32_pair);
+    for (size_t i = 0; i < np; i++)
+        ps->nodes[vnode[i]].nvalues++;
+    acc = 0;
+    for (uint32_t n = 0; n < nnodes; n++) {
+        ps->nodes[n].first_value = acc;
+        acc += ps->nodes[n].nvalues;
+        ps->nodes[n].nvalues = 0;
+    }
+    for (size_t i = 0; i < np; i++) {
+        dt_dict_trie_node *nd = &ps->nodes[vnode[i]];
+        ps->values[nd->first_value + nd->nvalues++] = (uint32_t)i;
+    }
+    first_key *fk = dt_malloc((np ? np : 1) * sizeof *fk);
+    if (!fk)
+        goto oom;
+    for (size_t i = 0; i < np; i++) {
+        fk[i].first = d->pool.p[ps->ph.p[i].words];
+        fk[i].nwords = ps->ph.p[i].nwords;
+        fk[i].idx = (uint32_t)i;
+    }
+    qsort(fk, np, sizeof *fk, cmp_by_first);
+    for (size_t i = 0; i < np; i++)
+        ps->by_first[i] = fk[i].idx;
+    dt_free(fk);
+    dt_free(m.keys);
+    dt_free(m.vals);
+    dt_free(te);
+    dt_free(vnode);
+    ps->view.phrases = ps->ph.p;
+    ps->view.nphrases = (uint32_t)np;
+    ps->view.nodes = ps->nodes;
+    ps->view.nnodes = nnodes;
+    ps->view.edges = ps->edges;
+    ps->view.values = ps->values;
+    ps->view.by_first = ps->by_first;
+    ps->view.pool = d->pool.p;
+    return 0;
+oom:
+    dt_free(m.keys);
+    dt_free(m.vals);
+    dt_free(te);
+    dt_free(vnode);
+    return dt__oom(d);
+}
+
+void dt__pset_free(dt__pset *ps)
+{
+    DT__VEC_FREE(ps->ph);
+    dt_free(ps->nodes);
+    dt_free(ps->edges);
+    dt_free(ps->values);
+    dt_free(ps->by_first);
+    memset(ps, 0, sizeof *ps);
+}
+
+uint32_t dt_dict_trie_step(const dt_dict_phrase_set *s, uint32_t node, uint32_t word)
+{
+    if (!s || node >= s->nnodes || word == 0)
+        return DT_DICT_NONE;
+    const dt_dict_trie_node *nd = &s->nodes[node];
+    uint32_t lo = nd->first_edge, hi = nd->first_edge + nd->nedges;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        uint32_t w = s->edges[mid].word;
+        if (w == word)
+            return s->edges[mid].child;
+        if (w < word)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return DT_DICT_NONE;
+}
+
+size_t dt_dict_match_longest(const dt_dict_phrase_set *s, const uint32_t *ids, size_t n,
+                             const uint32_t **vals, uint32_t *nvals)
+{
+    size_t best = 0;
+    uint32_t best_node = DT_DICT_NONE;
+    uint32_t node = 0;
+    for (size_t i = 0; s && i < n; i++) {
+        node = dt_dict_trie_step(s, node, ids[i]);
+        if (node == DT_DICT_NONE)
+            break;
+        if (s->nodes[node].nvalues) {
+            best = i + 1;
+            best_node = node;
+        }
+    }
+    if (vals)
+        *vals = best ? s->values + s->nodes[best_node].first_value : NULL;
+    if (nvals)
+        *nvals = best ? s->nodes[best_node].nvalues : 0;
+    return best;
+}
+
+const uint32_t *dt_dict_phrases_by_first(const dt_dict_phrase_set *s, uint32_t word, uint32_t *n)
+{
+    *n = 0;
+    if (!s || !s->nphrases || !word)
+        return NULL;
+    uint32_t lo = 0, hi = s->nphrases;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->pool[s->phrases[s->by_first[mid]].words] < word)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t e = lo;
+    while (e < s->nphrases && s->pool[s->phrases[s->by_first[e]].words] == word)
+        e++;
+    *n = e - lo;
+    return *n ? s->by_first + lo : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading                                                             */
+/* ------------------------------------------------------------------ */
+
+static int read_file(const char *path, char **out, size_t *len, dt_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return dt_error_set(err, DT_EIO, path, 0, UINT64_MAX, "cannot open: %s", strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = dt_malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return dt_error_set(err, DT_ENOMEM, path, 0, UINT64_MAX, "out of memory");
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap >= ((size_t)1 << 30)) {
+                dt_free(buf);
+                fclose(f);
+                return dt_error_set(err, DT_ELIMIT, path, 0, UINT64_MAX,
+                                    "dictionary file over 1 GiB");
+            }
+            char *nb = dt_realloc(buf, cap * 2);
+            if (!nb) {
+                dt_free(buf);
+                fclose(f);
+                return dt_error_set(err, DT_ENOMEM, path, 0, UINT64_MAX, "out of memory");
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        dt_free(buf);
+        return dt_error_set(err, DT_EIO, path, 0, UINT64_MAX, "read error");
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options *opt,
+                  dt_dicts **out, dt_error *err)
+{
+    if (!out || (nsrc && !src))
+        return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "dt_dicts_load: bad arguments");
+    *out = NULL;
+    for (size_t i = 0; i < nsrc; i++) {
+        if (src[i].kind < 0 || src[i].kind >= DT_DICT__KIND_COUNT || (!src[i].data && !src[i].path))
+            return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX,
+                                "dictionary source %zu: bad kind or no path/data", i);
+    }
+    double t0 = now_ms();
+    dt_dicts *d = dt_calloc(1, sizeof *d);
+    if (!d)
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    if (opt)
+        d->opt = *opt;
+    d->arena = dt_arena_new((size_t)256 << 10);
+    if (!d->arena) {
+        dt_free(d);
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    }
+    d->nwords = 1; /* id 0 = unknown */
+    d->hash = 0xcbf29ce484222325ULL;
+    int rc = 0;
+    dt_error ferr;
+    dt_error_clear(&ferr);
+    int io_failed = 0;
+    for (size_t i = 0; i < nsrc && !rc; i++) {
+        const dt_dict_source *s = &src[i];
+        const char *name = s->name ? s->name : s->data ? "<memory>" : s->path;
+        const char *nm = dt__strdup(d, name, strlen(name));
+        if (DT__VEC_PUSH(d, d->src_names, nm)) {
+            rc = DT_ENOMEM;
+            break;
+        }
+        uint32_t file = (uint32_t)(d->src_names.n - 1);
+        char *buf = NULL;
+        const char *data = s->data;
+        size_t len = s->len;
+        if (!data) {
+            dt_error e1;
+            dt_error_clear(&e1);
+            int r = read_file(s->path, &buf, &len, &e1);
+            if (r == DT_ENOMEM) {
+                rc = r;
+                break;
+            }
+            if (r) {
+                dt__warn(d, file, 0, DT_DICT_SEV_ERROR, DT_DICTW_IO, "%s", e1.msg);
+                if (!io_failed)
+                    ferr = e1;
+                io_failed = 1;
+                continue;
+            }
+            data = buf;
+        }
+        uint32_t kind = (uint32_t)s->kind;
+        uint64_t l64 = len;
+        d->hash = fnv64(d->hash, &kind, sizeof kind);
+        d->hash = fnv64(d->hash, &l64, sizeof l64);
+        d->hash = fnv64(d->hash, data, len);
+        d->bytes_read += len;
+        switch (s->kind) {
+        case DT_DICT_VERBS:
+            rc = dt__read_verbs(d, file, data, len);
+            break;
+        case DT_DICT_ACTORS:
+            rc = dt__read_actors(d, file, data, len);
+            break;
+        case DT_DICT_AGENTS:
+            rc = dt__read_agents(d, file, data, len);
+            break;
+        case DT_DICT_DISCARDS:
+            rc = dt__read_discards(d, file, data, len);
+            break;
+        default:
+            rc = dt__read_issues(d, file, data, len);
+            break;
+        }
+        dt_free(buf);
+    }
+    if (!rc)
+        rc = dt__verbs_finish(d);
+    dt__pset *sets[] = {&d->actor_set, &d->agent_set, &d->discard_set, &d->issue_set, &d->syn_set};
+    for (size_t i = 0; !rc && i < sizeof sets / sizeof sets[0]; i++)
+        rc = dt__pset_compile(d, sets[i]);
+    if (!rc && d->oom)
+        rc = DT_ENOMEM;
+    if (rc) {
+        dt_dicts_free(d);
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX,
+                            "out of memory loading dictionaries");
+    }
+    dt__actors_lint(d);
+    /* Phrase views point into the pool, which may have moved while later
+     * files were read; fix them now that it is final. */
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        sets[i]->view.pool = d->pool.p;
+    snprintf(d->hash_hex, sizeof d->hash_hex, "%016llx", (unsigned long long)d->hash);
+    d->load_ms = now_ms() - t0;
+    *out = d;
+    if (io_failed) {
+        if (err)
+            *err = ferr;
+        return DT_EIO;
+    }
+    size_t bad = d->sev_count[DT_DICT_SEV_WARNING] + d->sev_count[DT_DICT_SEV_ERROR];
+    if (d->opt.strict && bad) {
+        const dt_dict_warning *w = NULL;
+        for (size_t i = 0; i < d->warns.n; i++)
+            if (d->warns.p[i].severity >= DT_DICT_SEV_WARNING) {
+                w = &d->warns.p[i];
+                break;
+            }
+        if (w)
+            return dt_error_set(err, DT_EFORMAT, w->file, w->line, UINT64_MAX,
+                                "%zu dictionary warning(s) in strict mode; first: %s", bad, w->msg);
+        return dt_error_set(err, DT_EFORMAT, "", 0, UINT64_MAX,
+                            "%zu dictionary warning(s) in strict mode", bad);
+    }
+    return DT_OK;
+}
+
+int dt_dicts_load_files(const dt_dict_files *files, const dt_dict_options *opt, dt_dicts **out,
+                        dt_error *err)
+{
+    if (!files || !out || (files->nactors && !files->actors))
+        return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX,
+                            "dt_dicts_load_files: bad arguments");
+    size_t n = 0, cap = 4 + files->nactors;
+    dt_dict_source *s = dt_calloc(cap, sizeof *s);
+    if (!s)
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    /* Verbs first: synsets then exist before anything else is indexed,
+     * and warnings come out in a predictable order. */
+    if (files->verbs)
+        s[n++] = (dt_dict_source){DT_DICT_VERBS, files->verbs, NULL, NULL, 0};
+    for (size_t i = 0; i < files->nactors; i++)
+        if (files->actors[i])
+            s[n++] = (dt_dict_source){DT_DICT_ACTORS, files->actors[i], NULL, NULL, 0};
+    if (files->agents)
+        s[n++] = (dt_dict_source){DT_DICT_AGENTS, files->agents, NULL, NULL, 0};
+    if (files->discards)
+        s[n++] = (dt_dict_source){DT_DICT_DISCARDS, files->discards, NULL, NULL, 0};
+    if (files->issues)
+        s[n++] = (dt_dict_source){DT_DICT_ISSUES, files->issues, NULL, NULL, 0};
+    int rc = dt_dicts_load(s, n, opt, out, err);
+    dt_free(s);
+    return rc;
+}
+
+void dt_dicts_free(dt_dicts *d)
+{
+    if (!d)
+        return;
+    dt__pset_free(&d->actor_set);
+    dt__pset_free(&d->agent_set);
+    dt__pset_free(&d->discard_set);
+    dt__pset_free(&d->issue_set);
+    dt__pset_free(&d->syn_set);
+    DT__VEC_FREE(d->pool);
+    DT__VEC_FREE(d->src_names);
+    DT__VEC_FREE(d->warns);
+    DT__VEC_FREE(d->actors);
+    DT__VEC_FREE(d->acodes);
+    DT__VEC_FREE(d->agents);
+    DT__VEC_FREE(d->issues);
+    DT__VEC_FREE(d->synsets);
+    DT__VEC_FREE(d->synnames);
+    DT__VEC_FREE(d->rawmembers);
+    DT__VEC_FREE(d->tmp_elems);
+    DT__VEC_FREE(d->verbs);
+    DT__VEC_FREE(d->vforms);
+    DT__VEC_FREE(d->blocks);
+    DT__VEC_FREE(d->patterns);
+    DT__VEC_FREE(d->pelems);
+    DT__VEC_FREE(d->transforms);
+    dt_free(d->vf_start);
+    dt_free(d->words);
+    dt_free(d->wlen);
+    dt_free(d->whash);
+    dt_free(d->wtab);
+    dt_arena_free(d->arena);
+    dt_free(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                           */
+/* ------------------------------------------------------------------ */
+
+size_t dt_dicts_nwarnings(const dt_dicts *d)
+{
+    return d ? d->warns.n : 0;
+}
+
+const dt_dict_warning *dt_dicts_warning(const dt_dicts *d, size_t i)
+{
+    return d && i < d->warns.n ? &d->warns.p[i] : NULL;
+}
+
+size_t dt_dicts_count_severity(const dt_dicts *d, int severity)
+{
+    if (!d || severity < 0 || severity > 2)
+        return 0;
+    return d->sev_count[severity];
+}
+
+static size_t vec_bytes(size_t cap, size_t el)
+{
+    return cap * el;
+}
+
+void dt_dicts_stats(const dt_dicts *d, dt_dict_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (!d)
+        return;
+    st->words = d->nwords ? d->nwords - 1 : 0;
+    st->actors = d->actors.n;
+    st->actor_phrases = d->actor_set.ph.n;
+    st->actor_codes = d->acodes.n;
+    st->agents = d->agent_set.ph.n;
+    st->verbs = d->verbs.n;
+    st->verb_forms = d->vforms.n;
+    st->verb_blocks = d->blocks.n;
+    st->patterns = d->patterns.n;
+    for (size_t i = 0; i < d->synsets.n; i++)
+        if (d->synnames.p[i].defined)
+            st->synsets++;
+    st->synset_members = d->syn_set.ph.n;
+    st->discards = d->discard_set.ph.n;
+    st->issues = d->issue_set.ph.n;
+    st->transforms = d->transforms.n;
+    st->warnings = d->nwarn_total;
+    st->bytes_read = d->bytes_read;
+    size_t m = dt_arena_reserved(d->arena);
+    m += vec_bytes(d->capwords, sizeof(char *) + 2 * sizeof(uint32_t));
+    m += ((size_t)d->wtab_mask + 1) * sizeof(uint32_t);
+    m += vec_bytes(d->pool.cap, sizeof(uint32_t));
+    const dt__pset *sets[] = {&d->actor_set, &d->agent_set, &d->discard_set, &d->issue_set,
+                              &d->syn_set};
+    for (size_t i = 0; i < 5; i++) {
+        const dt__pset *ps = sets[i];
+        m += vec_bytes(ps->ph.cap, sizeof(dt_dict_phrase));
+        m += ps->nnodes * sizeof(dt_dict_trie_node);
+        m += ps->nnodes * sizeof(dt_dict_trie_edge);
+        m += ps->ph.n * 2 * sizeof(uint32_t);
+    }
+    m += vec_bytes(d->actors.cap, sizeof(dt_dict_actor));
+    m += vec_bytes(d->acodes.cap, sizeof(dt_dict_actor_code));
+    m += vec_bytes(d->agents.cap, sizeof(dt_dict_agent));
+    m += vec_bytes(d->issues.cap, sizeof(dt_dict_issue));
+    m += vec_bytes(d->verbs.cap, sizeof(dt_dict_verb));
+    m += vec_bytes(d->vforms.cap, sizeof(dt_dict_verb_form));
+    m += vec_bytes(d->blocks.cap, sizeof(dt_dict_verb_block));
+    m += vec_bytes(d->patterns.cap, sizeof(dt_dict_pattern));
+    m += vec_bytes(d->pelems.cap, sizeof(dt_dict_pelem));
+    m += (size_t)d->nwords * sizeof(uint32_t);
+    st->memory = m;
+    st->load_ms = d->load_ms;
+}
+
+uint64_t dt_dicts_hash(const dt_dicts *d)
+{
+    return d ? d->hash : 0;
+}
+
+const char *dt_dicts_hash_hex(const dt_dicts *d)
+{
+    return d ? d->hash_hex : "";
+}
+
+const char *dt_dict_source_name(const dt_dicts *d, uint32_t file)
+{
+    if (!d || file >= d->src_names.n)
+        return "?";
+    return d->src_names.p[file];
+}
+
+const uint32_t *dt_dict_word_ids(const dt_dicts *d)
+{
+    return d ? d->pool.p : NULL;
+}
+
+const dt_dict_phrase_set *dt_dict_actor_phrases(const dt_dicts *d)
+{
+    return &d->actor_set.view;
+}
+
+const dt_dict_actor *dt_dict_actors(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->actors.n;
+    return d->actors.p;
+}
+
+const dt_dict_actor_code *dt_dict_actor_codes(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->acodes.n;
+    return d->acodes.p;
+}
+
+const char *dt_dict_actor_code_at(const dt_dicts *d, uint32_t actor, int32_t date, uint32_t *which)
+{
+    if (which)
+        *which = DT_DICT_NONE;
+    if (!d || actor >= d->actors.n)
+        return NULL;
+    const dt_dict_actor *a = &d->actors.p[actor];
+    if (date > 0) {
+        for (uint32_t i = 0; i < a->ncodes; i++) {
+            const dt_dict_actor_code *c = &d->acodes.p[a->first_code + i];
+            if (c->flags & DT_AC_DEFAULT)
+                continue;
+            if (date >= c->from && date <= c->to) {
+                if (which)
+                    *which = a->first_code + i;
+                return c->code;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < a->ncodes; i++) {
+        const dt_dict_actor_code *c = &d->acodes.p[a->first_code + i];
+        if (c->flags & DT_AC_DEFAULT) {
+            if (which)
+                *which = a->first_code + i;
+            return c->code;
+        }
+    }
+    return NULL;
+}
+
+const dt_dict_phrase_set *dt_dict_agent_phrases(const dt_dicts *d)
+{
+    return &d->agent_set.view;
+}
+
+const dt_dict_agent *dt_dict_agents(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->agents.n;
+    return d->agents.p;
+}
+
+const dt_dict_phrase_set *dt_dict_discard_phrases(const dt_dicts *d)
+{
+    return &d->discard_set.view;
+}
+
+/* Does discard phrase p match at tokens [i, ...)? The first word has
+ * already matched (exactly, or as a stem when the phrase is one word). */
+static int discard_rest(const dt_dicts *d, const dt_dict_phrase *p, const uint32_t *ids,
+                        const char *const *norms, size_t n, size_t i)
+{
+    if (i + p->nwords > n)
+        return 0;
+    for (uint32_t k = 1; k < p->nwords; k++) {
+        uint32_t w = d->pool.p[p->words + k];
+        if (ids[i + k] == w)
+            continue;
+        if (k + 1 == p->nwords && (p->flags & DT_PH_STEM) && norms && norms[i + k]) {
+            const char *ws = d->words[w];
+            if (strncmp(norms[i + k], ws, d->wlen[w]) == 0)
+                continue;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *const *norms,
+                          size_t n, uint32_t *phrase)
+{
+    if (phrase)
+        *phrase = DT_DICT_NONE;
+    if (!d || !ids)
+        return 0;
+    const dt_dict_phrase_set *s = &d->discard_set.view;
+    int found = 0;
+    for (size_t i = 0; i < n && found < 2; i++) {
+        size_t len = norms && norms[i] ? strlen(norms[i]) : 0;
+        /* Try the whole token, then (for stems) each proper prefix. */
+        for (size_t L = len ? len : 1; L >= 1 && found < 2; L--) {
+            uint32_t id = L == len || !len ? ids[i] : dt_dict_word_id(d, norms[i], L);
+            if (!id)
+                goto next;
+            uint32_t nc;
+            const uint32_t *cand = dt_dict_phrases_by_first(s, id, &nc);
+            for (uint32_t c = 0; c < nc; c++) {
+                const dt_dict_phrase *p = &s->phrases[cand[c]];
+                int exact = L == len || !len;
+                if (!exact && !(p->nwords == 1 && (p->flags & DT_PH_STEM)))
+                    continue;
+                if (!discard_rest(d, p, ids, norms, n, i))
+                    continue;
+                int lvl = (p->flags & DT_PH_STORY) ? 2 : 1;
+                if (lvl > found) {
+                    found = lvl;
+                    if (phrase)
+                        *phrase = cand[c];
+                }
+            }
+        next:
+            if (!len)
+                break;
+        }
+    }
+    return found;
+}
+
+const dt_dict_phrase_set *dt_dict_issue_phrases(const dt_dicts *d)
+{
+    return &d->issue_set.view;
+}
+
+const dt_dict_issue *dt_dict_issues(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->issues.n;
+    return d->issues.p;
+}
+
+const dt_dict_phrase_set *dt_dict_synset_phrases(const dt_dicts *d)
+{
+    return &d->syn_set.view;
+}
+
+const dt_dict_synset *dt_dict_synsets(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->synsets.n;
+    return d->synsets.p;
+}
+
+uint32_t dt_dict_synset_find(const dt_dicts *d, const char *name, size_t n)
+{
+    if (!d || !name)
+        return DT_DICT_NONE;
+    if (n && name[0] == '&') {
+        name++;
+        n--;
+    }
+    for (size_t i = 0; i < d->synsets.n; i++) {
+        const char *s = d->synsets.p[i].name + 1;
+        if (strlen(s) == n && memcmp(s, name, n) == 0)
+            return (uint32_t)i;
+    }
+    return DT_DICT_NONE;
+}
+
+size_t dt_dict_synset_match(const dt_dicts *d, uint32_t syn, const uint32_t *ids, size_t n)
+{
+    if (!d || syn >= d->synsets.n)
+        return 0;
+    const dt_dict_synset *s = &d->synsets.p[syn];
+    size_t best = 0;
+    for (uint32_t m = 0; m < s->nmembers; m++) {
+        const dt_dict_phrase *p = &d->syn_set.ph.p[s->first_member + m];
+        if (p->nwords > n || p->nwords <= best)
+            continue;
+        if (memcmp(ids, d->pool.p + p->words, p->nwords * sizeof *ids) == 0)
+            best = p->nwords;
+    }
+    return best;
+}
+
+size_t dt_dict_synset_match_back(const dt_dicts *d, uint32_t syn, const uint32_t *ids, size_t n)
+{
+    if (!d || syn >= d->synsets.n)
+        return 0;
+    const dt_dict_synset *s = &d->synsets.p[syn];
+    size_t best = 0;
+    for (uint32_t m = 0; m < s->nmembers; m++) {
+        const dt_dict_phrase *p = &d->syn_set.ph.p[s->first_member + m];
+        if (p->nwords > n || p->nwords <= best)
+            continue;
+        if (memcmp(ids + n - p->nwords, d->pool.p + p->words, p->nwords * sizeof *ids) == 0)
+            best = p->nwords;
+    }
+    return best;
+}
+
+const dt_dict_verb_form *dt_dict_verb_forms(const dt_dicts *d, uint32_t word, uint32_t *n)
+{
+    *n = 0;
+    if (!d || !d->vf_start || word == 0 || word >= d->nwords)
+        return NULL;
+    uint32_t a = d->vf_start[word], b = d->vf_start[word + 1];
+    *n = b - a;
+    return *n ? d->vforms.p + a : NULL;
+}
+
+const dt_dict_verb *dt_dict_verbs(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->verbs.n;
+    return d->verbs.p;
+}
+
+const dt_dict_verb_block *dt_dict_verb_blocks(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->blocks.n;
+    return d->blocks.p;
+}
+
+const dt_dict_pattern *dt_dict_patterns(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->patterns.n;
+    return d->patterns.p;
+}
+
+const dt_dict_pelem *dt_dict_pattern_elems(const dt_dicts *d)
+{
+    return d->pelems.p;
+}
+
+const dt_dict_transform *dt_dict_transforms(const dt_dicts *d, uint32_t *n)
+{
+    *n = (uint32_t)d->transforms.n;
+    return d->transforms.p;
+}

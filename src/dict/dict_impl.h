@@ -1,0 +1,168 @@
+/* detente dict — internals shared by the dictionary readers (src/dict/).
+ * Not a public header: the coder uses include/detente/dict.h only. */
+#ifndef DT_DICT_IMPL_H
+#define DT_DICT_IMPL_H
+
+#include "detente/arena.h"
+#include "detente/text.h"
+#include "detente/dict.h"
+
+#include <stdarg.h>
+
+/* A growable array. Grown by doubling through dt_realloc, so loading
+ * does one allocation per array per doubling, not one per entry. */
+#define DT__VEC(T)                                                                                 \
+    struct {                                                                                       \
+        T *p;                                                                                      \
+        size_t n, cap;                                                                             \
+    }
+
+/* Make room for `need` more elements; 0 or DT_ENOMEM. */
+int dt__vec_reserve(void **p, size_t *cap, size_t n, size_t need, size_t elsize);
+#define DT__VEC_PUSH(d, v, val)                                                                    \
+    (dt__vec_reserve((void **)&(v).p, &(v).cap, (v).n, 1, sizeof *(v).p)                           \
+         ? dt__oom(d)                                                                              \
+         : ((v).p[(v).n++] = (val), 0))
+#define DT__VEC_FREE(v) (dt_free((v).p), (v).p = NULL, (v).n = (v).cap = 0)
+
+/* A phrase set under construction, and its compiled form. */
+typedef struct dt__pset {
+    DT__VEC(dt_dict_phrase) ph;
+    dt_dict_trie_node *nodes;
+    uint32_t nnodes;
+    dt_dict_trie_edge *edges;
+    uint32_t *values;
+    uint32_t *by_first;
+    dt_dict_phrase_set view;
+} dt__pset;
+
+/* A synset member before nesting is resolved: elements are word ids, or
+ * synset indices with the top bit set. */
+#define DT__SYNREF 0x80000000u
+typedef struct dt__rawmember {
+    uint32_t syn;
+    uint32_t off, n; /* into d->tmp_elems */
+    uint32_t plural; /* generate the plural of the last word */
+    dt_dict_src src;
+} dt__rawmember;
+
+typedef struct dt__synname {
+    uint32_t defined; /* 1 once "&NAME" has been seen as a definition */
+    uint32_t first_use_line, first_use_file;
+} dt__synname;
+
+/* Pattern-level synset references are resolved after the whole verb file
+ * is read, because synsets may be defined after their first use. */
+
+struct dt_dicts {
+    dt_arena *arena; /* every string: words, codes, names, messages */
+
+    /* Interner: ids 1..nwords-1; wtab is open addressing over ids. */
+    const char **words;
+    uint32_t *wlen;
+    uint32_t *whash;
+    uint32_t nwords, capwords;
+    uint32_t *wtab;
+    uint32_t wtab_mask;
+
+    DT__VEC(uint32_t) pool; /* word ids of all phrases and verb forms */
+    DT__VEC(const char *) src_names;
+
+    DT__VEC(dt_dict_warning) warns;
+    size_t sev_count[3];
+    size_t nwarn_total;
+    dt_dict_options opt;
+    int oom; /* an allocation failed somewhere: the load fails */
+
+    dt__pset actor_set, agent_set, discard_set, issue_set, syn_set;
+    DT__VEC(dt_dict_actor) actors;
+    DT__VEC(dt_dict_actor_code) acodes;
+    DT__VEC(dt_dict_agent) agents;
+    DT__VEC(dt_dict_issue) issues;
+    DT__VEC(dt_dict_synset) synsets;
+    DT__VEC(dt__synname) synnames;
+    DT__VEC(dt__rawmember) rawmembers;
+    DT__VEC(uint32_t) tmp_elems;
+    DT__VEC(dt_dict_verb) verbs;
+    DT__VEC(dt_dict_verb_form) vforms;
+    uint32_t *vf_start; /* CSR over word ids: forms of word w are
+                           vforms[vf_start[w] .. vf_start[w+1]) */
+    DT__VEC(dt_dict_verb_block) blocks;
+    DT__VEC(dt_dict_pattern) patterns;
+    DT__VEC(dt_dict_pelem) pelems;
+    DT__VEC(dt_dict_transform) transforms;
+
+    uint64_t hash;
+    char hash_hex[17];
+    size_t bytes_read;
+    double load_ms;
+};
+
+/* Errors. */
+int dt__oom(dt_dicts *d);
+/* Record a warning at file:line (severity, kind, printf message). */
+void dt__warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* Strings. */
+const char *dt__strdup(dt_dicts *d, const char *s, size_t n);
+/* Intern a word: fold to the tokens' normal form (ASCII upper case,
+ * accents stripped) and return its id; 0 on ENOMEM or empty word. */
+uint32_t dt__intern(dt_dicts *d, const char *s, size_t n);
+
+/* Line reader: hands out lines with comments removed. */
+typedef struct dt__lines {
+    dt_dicts *d;
+    uint32_t file;
+    const char *p, *end;
+    uint32_t lineno;
+    int semicolon; /* ';' starts a comment (TABARI legacy) */
+    char buf[DT_DICT_MAX_LINE];
+} dt__lines;
+void dt__lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *data, size_t len,
+                    int semicolon);
+/* Next non-blank line (comments stripped, trailing blanks trimmed,
+ * leading blanks KEPT); 1 with s, n and line set, 0 at the end. */
+int dt__lines_next(dt__lines *L, const char **s, size_t *n, uint32_t *line);
+
+/* Small string-view helpers. */
+int dt__isspace(int c);
+void dt__trim(const char **s, size_t *n);
+
+/* English inflection, as the readers use it. out must hold n+4 bytes;
+ * returns the new length. */
+size_t dt__plural(const char *w, size_t n, char *out);
+size_t dt__verb_s(const char *w, size_t n, char *out);
+size_t dt__verb_ed(const char *w, size_t n, char *out);
+size_t dt__verb_ing(const char *w, size_t n, char *out);
+
+/* Phrase sets. */
+/* Split a phrase on blanks and '_' into interned words appended to the
+ * pool; sets off, nw and the gap mask (bit i: blank before word i).
+ * Returns 0, or a negative DT_E* (DT_ELIMIT: too many words). */
+int dt__phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
+                     uint32_t *gaps);
+/* The words of a phrase, blank-separated, into buf (truncated). */
+size_t dt__phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, size_t cap);
+int dt__pset_add(dt_dicts *d, dt__pset *ps, uint32_t off, uint32_t nw, uint32_t gaps,
+                 uint32_t flags, uint32_t entry, dt_dict_src src);
+int dt__pset_compile(dt_dicts *d, dt__pset *ps);
+void dt__pset_free(dt__pset *ps);
+
+/* Readers: each parses one source into d; they only return an error for
+ * out-of-memory (bad entries are warnings). */
+int dt__read_verbs(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__read_agents(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__read_discards(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__read_issues(dt_dicts *d, uint32_t file, const char *data, size_t len);
+/* After all sources: resolve synsets, drop patterns with undefined ones,
+ * index verb forms. */
+int dt__verbs_finish(dt_dicts *d);
+/* After compiling: notes for phrases shared by two actors / agents. */
+void dt__actors_lint(dt_dicts *d);
+
+#endif

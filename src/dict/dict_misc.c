@@ -1,0 +1,334 @@
+/* detente dict — the discard list and the issue coding file. */
+#include "dict/dict_impl.h"
+
+#include <string.h>
+
+/* ---- discards ---- */
+
+int dt__read_discards(dt_dicts *d, uint32_t file, const char *data, size_t len)
+{
+    dt__lines *L = dt_malloc(sizeof *L);
+    if (!L)
+        return dt__oom(d);
+    dt__lines_init(L, d, file, data, len, 0);
+    const char *s;
+    size_t n;
+    uint32_t line;
+    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
+        dt__trim(&s, &n);
+        uint32_t flags = 0;
+        if (s[0] == '+') {
+            flags |= DT_PH_STORY;
+            s++;
+            n--;
+            dt__trim(&s, &n);
+        }
+        /* A final '_' asks for a word boundary; otherwise the last word is
+         * a stem, as in PETRARCH's substring match. */
+        if (n && s[n - 1] == '_')
+            n--;
+        else
+            flags |= DT_PH_STEM;
+        uint32_t off, nw, gaps;
+        int rc = dt__phrase_words(d, s, n, &off, &nw, &gaps);
+        if (rc == DT_ELIMIT) {
+            dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                     "discard phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+            continue;
+        }
+        if (rc)
+            break;
+        if (nw == 0) {
+            dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                     "empty discard phrase; skipped");
+            continue;
+        }
+        dt_dict_src src = {file, line};
+        (void)dt__pset_add(d, &d->discard_set, off, nw, 0, flags, (uint32_t)d->discard_set.ph.n,
+                           src);
+    }
+    dt_free(L);
+    return d->oom ? DT_ENOMEM : 0;
+}
+
+/* ---- issues ---- */
+
+#define MAX_ISSUE_EXPANSION 1024
+#define MAX_SLOTS 32
+#define MAX_ALTS 8
+#define ALT_LEN 128
+
+/* A phrase template: each slot has alternative spellings; between slot i
+ * and i+1 the joiner is a blank, or (after '+') either a blank or '-'. */
+typedef struct tmpl {
+    char alt[MAX_SLOTS][MAX_ALTS][ALT_LEN];
+    size_t altlen[MAX_SLOTS][MAX_ALTS];
+    size_t nalt[MAX_SLOTS];
+    int plus_after[MAX_SLOTS];
+    size_t nslots;
+} tmpl;
+
+typedef struct istate {
+    dt_dicts *d;
+    uint32_t file;
+    const char *category;
+    uint32_t open_line; /* line of the open <ISSUE>, 0 if none */
+    tmpl *t;
+    size_t count;
+    int limited;
+} istate;
+
+static void upper(char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= 'a' && s[i] <= 'z')
+            s[i] = (char)(s[i] - 'a' + 'A');
+}
+
+/* Fill slot alternatives for one part ("n:crime", "v:purge", "school"). */
+static int add_part(tmpl *t, const char *p, size_t n)
+{
+    if (t->nslots == MAX_SLOTS)
+        return -1;
+    size_t k = t->nslots++;
+    int kind = 0;
+    if (n > 2 && p[1] == ':' && (p[0] == 'n' || p[0] == 'N')) {
+        kind = 'n';
+        p += 2;
+        n -= 2;
+    } else if (n > 2 && p[1] == ':' && (p[0] == 'v' || p[0] == 'V')) {
+        kind = 'v';
+        p += 2;
+        n -= 2;
+    }
+    if (n + 5 > ALT_LEN)
+        return -1;
+    char w[ALT_LEN];
+    memcpy(w, p, n);
+    upper(w, n);
+    memcpy(t->alt[k][0], w, n);
+    t->altlen[k][0] = n;
+    t->nalt[k] = 1;
+    if (kind == 'n') {
+        t->altlen[k][1] = dt__plural(w, n, t->alt[k][1]);
+        t->nalt[k] = 2;
+    } else if (kind == 'v') {
+        t->altlen[k][1] = dt__verb_s(w, n, t->alt[k][1]);
+        t->altlen[k][2] = dt__verb_ed(w, n, t->alt[k][2]);
+        t->altlen[k][3] = dt__verb_ing(w, n, t->alt[k][3]);
+        t->nalt[k] = 4;
+    }
+    t->plus_after[k] = 0;
+    return 0;
+}
+
+static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len, size_t slot)
+{
+    dt_dicts *d = is->d;
+    tmpl *t = is->t;
+    if (slot == t->nslots) {
+        if (++is->count > MAX_ISSUE_EXPANSION) {
+            if (!is->limited)
+                dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                         "issue phrase expands to more than %d forms; rest skipped",
+                         MAX_ISSUE_EXPANSION);
+            is->limited = 1;
+            return 0;
+        }
+        uint32_t off, nw, gaps;
+        int rc = dt__phrase_words(d, buf, len, &off, &nw, &gaps);
+        if (rc == DT_ELIMIT) {
+            dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                     "issue phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+            return 0;
+        }
+        if (rc || nw == 0)
+            return rc;
+        dt_dict_src src = {is->file, line};
+        return dt__pset_add(d, &d->issue_set, off, nw, 0, is->count > 1 ? DT_PH_GENERATED : 0,
+                            issue, src);
+    }
+    for (size_t a = 0; a < t->nalt[slot]; a++) {
+        size_t l = len;
+        if (slot > 0) {
+            /* After '+' both "PRE SCHOOL" and "PRE-SCHOOL" are produced. */
+            int njoin = t->plus_after[slot - 1] ? 2 : 1;
+            for (int j = 0; j < njoin; j++) {
+                size_t l2 = len;
+                buf[l2++] = j ? '-' : ' ';
+                memcpy(buf + l2, t->alt[slot][a], t->altlen[slot][a]);
+                int rc = emit(is, issue, line, buf, l2 + t->altlen[slot][a], slot + 1);
+                if (rc)
+                    return rc;
+            }
+            continue;
+        }
+        memcpy(buf + l, t->alt[slot][a], t->altlen[slot][a]);
+        l += t->altlen[slot][a];
+        int rc = emit(is, issue, line, buf, l, slot + 1);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void issue_tag(istate *is, const char *s, size_t n, uint32_t line)
+{
+    dt_dicts *d = is->d;
+    if (n >= 2 && s[1] == '/') {
+        if (!is->open_line)
+            dt__warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
+                     "'%.*s' without an open <ISSUE> section", (int)n, s);
+        is->open_line = 0;
+        is->category = "";
+        return;
+    }
+    if (n < 6 || memcmp(s, "<ISSUE", 6) != 0) {
+        dt__warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
+                 "unknown tag '%.*s' ignored", (int)n, s);
+        return;
+    }
+    if (is->open_line)
+        dt__warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
+                 "<ISSUE> section opened at line %u was not closed", is->open_line);
+    is->open_line = line;
+    is->category = "";
+    const char *a = NULL;
+    for (size_t i = 0; i + 9 <= n; i++)
+        if (memcmp(s + i, "CATEGORY=", 9) == 0) {
+            a = s + i + 9;
+            break;
+        }
+    if (a && a < s + n && *a == '"') {
+        const char *e = memchr(a + 1, '"', (size_t)(s + n - a - 1));
+        if (e)
+            is->category = dt__strdup(d, a + 1, (size_t)(e - a - 1));
+    }
+}
+
+static void read_issue(istate *is, const char *s, size_t n, uint32_t line)
+{
+    dt_dicts *d = is->d;
+    dt_dict_issue iss;
+    memset(&iss, 0, sizeof iss);
+    iss.category = is->category;
+    iss.src.file = is->file;
+    iss.src.line = line;
+    const char *ph = s;
+    size_t pn = n;
+    if (n >= 2 && s[0] == '~' && s[1] == '~') {
+        iss.type = DT_ISSUE_IGNORE_STORY;
+        ph += 2;
+        pn -= 2;
+    } else if (s[0] == '~') {
+        iss.type = DT_ISSUE_IGNORE_SENT;
+        ph++;
+        pn--;
+    } else {
+        const char *o = memchr(s, '[', n);
+        const char *c = o ? memchr(o, ']', n - (size_t)(o - s)) : NULL;
+        if (!o) {
+            dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                     "issue phrase without an [ISSUE_CODE]; skipped");
+            return;
+        }
+        if (!c) {
+            dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                     "unbalanced '[' ']' in issue entry; skipped");
+            return;
+        }
+        const char *code = o + 1;
+        size_t cn = (size_t)(c - o - 1);
+        dt__trim(&code, &cn);
+        if (!cn) {
+            dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                     "empty issue code; skipped");
+            return;
+        }
+        iss.code = dt__strdup(d, code, cn);
+        pn = (size_t)(o - s);
+    }
+    dt__trim(&ph, &pn);
+    if (pn == 0) {
+        dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                 "empty issue phrase; skipped");
+        return;
+    }
+    tmpl *t = is->t;
+    t->nslots = 0;
+    size_t i = 0;
+    while (i < pn) {
+        if (dt__isspace((unsigned char)ph[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < pn && !dt__isspace((unsigned char)ph[j]))
+            j++;
+        /* One blank-separated token; '+' splits it into joined parts. */
+        size_t p = i;
+        while (p <= j) {
+            size_t q = p;
+            while (q < j && ph[q] != '+')
+                q++;
+            if (q > p && add_part(t, ph + p, q - p) != 0) {
+                dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                         "issue phrase too long or too many words; skipped");
+                return;
+            }
+            if (q < j && t->nslots)
+                t->plus_after[t->nslots - 1] = 1;
+            p = q + 1;
+        }
+        i = j;
+    }
+    if (t->nslots == 0) {
+        dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                 "empty issue phrase; skipped");
+        return;
+    }
+    if (DT__VEC_PUSH(d, d->issues, iss))
+        return;
+    uint32_t ii = (uint32_t)(d->issues.n - 1);
+    char buf[MAX_SLOTS * (ALT_LEN + 1) + 1];
+    is->count = 0;
+    is->limited = 0;
+    size_t before = d->issue_set.ph.n;
+    (void)emit(is, ii, line, buf, 0, 0);
+    if (d->issue_set.ph.n == before)
+        d->issues.n--;
+}
+
+int dt__read_issues(dt_dicts *d, uint32_t file, const char *data, size_t len)
+{
+    dt__lines *L = dt_malloc(sizeof *L);
+    tmpl *t = dt_malloc(sizeof *t);
+    if (!L || !t) {
+        dt_free(L);
+        dt_free(t);
+        return dt__oom(d);
+    }
+    dt__lines_init(L, d, file, data, len, 0);
+    istate is;
+    memset(&is, 0, sizeof is);
+    is.d = d;
+    is.file = file;
+    is.category = "";
+    is.t = t;
+    const char *s;
+    size_t n;
+    uint32_t line;
+    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
+        dt__trim(&s, &n);
+        if (s[0] == '<')
+            issue_tag(&is, s, n, line);
+        else
+            read_issue(&is, s, n, line);
+    }
+    if (is.open_line)
+        dt__warn(d, file, is.open_line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
+                 "<ISSUE> section never closed");
+    dt_free(t);
+    dt_free(L);
+    return d->oom ? DT_ENOMEM : 0;
+}

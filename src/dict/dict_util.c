@@ -1,0 +1,425 @@
+/* detente dict — shared machinery: growable arrays, warnings, the word
+ * interner, the comment-stripping line reader and English inflection. */
+#include "dict/dict_impl.h"
+
+#include "detente/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int dt__vec_reserve(void **p, size_t *cap, size_t n, size_t need, size_t elsize)
+{
+    if (n + need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < n + need) {
+        if (nc > ((size_t)-1 / 2) / elsize)
+            return DT_ENOMEM;
+        nc *= 2;
+    }
+    void *q = dt_realloc(*p, nc * elsize);
+    if (!q)
+        return DT_ENOMEM;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+int dt__oom(dt_dicts *d)
+{
+    d->oom = 1;
+    return DT_ENOMEM;
+}
+
+const char *dt__strdup(dt_dicts *d, const char *s, size_t n)
+{
+    char *r = dt_arena_strndup(d->arena, s, n);
+    if (!r) {
+        dt__oom(d);
+        return "";
+    }
+    return r;
+}
+
+void dt__warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (sev < 0 || sev > 2)
+        sev = DT_DICT_SEV_ERROR;
+    d->sev_count[sev]++;
+    d->nwarn_total++;
+    dt_dict_warning w;
+    w.severity = sev;
+    w.kind = kind;
+    w.file = file < d->src_names.n ? d->src_names.p[file] : "?";
+    w.line = line;
+    w.msg = msg;
+    if (d->opt.on_warning)
+        d->opt.on_warning(d->opt.ud, &w);
+    uint32_t cap = d->opt.max_warnings ? d->opt.max_warnings : 100000;
+    if (d->warns.n >= cap)
+        return;
+    w.msg = dt__strdup(d, msg, strlen(msg));
+    (void)DT__VEC_PUSH(d, d->warns, w);
+}
+
+/* ---- interner ---- */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    /* FNV-1a: words are short, so a simple byte hash is as fast as any. */
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static int wtab_grow(dt_dicts *d)
+{
+    uint32_t ncap = d->wtab ? (d->wtab_mask + 1) * 2 : 1u << 14;
+    uint32_t *t = dt_calloc(ncap, sizeof *t);
+    if (!t)
+        return dt__oom(d);
+    uint32_t mask = ncap - 1;
+    for (uint32_t id = 1; id < d->nwords; id++) {
+        uint32_t i = d->whash[id] & mask;
+        while (t[i])
+            i = (i + 1) & mask;
+        t[i] = id;
+    }
+    dt_free(d->wtab);
+    d->wtab = t;
+    d->wtab_mask = mask;
+    return 0;
+}
+
+static uint32_t lookup(const dt_dicts *d, const char *s, size_t n, uint32_t h)
+{
+    if (!d->wtab)
+        return 0;
+    uint32_t i = h & d->wtab_mask;
+    for (;;) {
+        uint32_t id = d->wtab[i];
+        if (!id)
+            return 0;
+        if (d->whash[id] == h && d->wlen[id] == n && memcmp(d->words[id], s, n) == 0)
+            return id;
+        i = (i + 1) & d->wtab_mask;
+    }
+}
+
+uint32_t dt_dict_word_id(const dt_dicts *d, const char *norm, size_t n)
+{
+    if (!d || !norm || n == 0)
+        return 0;
+    return lookup(d, norm, n, hash_bytes(norm, n));
+}
+
+uint32_t dt__intern(dt_dicts *d, const char *s, size_t n)
+{
+    char buf[DT_MAX_TOKEN_BYTES + 8];
+    if (n == 0)
+        return 0;
+    /* Dictionary words take exactly the form tokens' `norm` takes, so the
+     * coder can compare ids; dt_text_fold is the one definition of it. */
+    size_t m = dt_text_fold(s, n, buf, sizeof buf);
+    if (m == 0)
+        return 0;
+    uint32_t h = hash_bytes(buf, m);
+    uint32_t id = lookup(d, buf, m, h);
+    if (id)
+        return id;
+    if (d->nwords + 1 >= d->capwords) {
+        uint32_t nc = d->capwords ? d->capwords * 2 : 4096;
+        const char **w = dt_realloc(d->words, nc * sizeof *w);
+        if (!w) {
+            dt__oom(d);
+            return 0;
+        }
+        d->words = w;
+        uint32_t *l = dt_realloc(d->wlen, nc * sizeof *l);
+        if (!l) {
+            dt__oom(d);
+            return 0;
+        }
+        d->wlen = l;
+        uint32_t *hh = dt_realloc(d->whash, nc * sizeof *hh);
+        if (!hh) {
+            dt__oom(d);
+            return 0;
+        }
+        d->whash = hh;
+        d->capwords = nc;
+    }
+    if (!d->wtab || (d->nwords + 1) * 2 > d->wtab_mask + 1) {
+        if (wtab_grow(d))
+            return 0;
+    }
+    const char *copy = dt_arena_strndup(d->arena, buf, m);
+    if (!copy) {
+        dt__oom(d);
+        return 0;
+    }
+    id = d->nwords++;
+    d->words[id] = copy;
+    d->wlen[id] = (uint32_t)m;
+    d->whash[id] = h;
+    uint32_t i = h & d->wtab_mask;
+    while (d->wtab[i])
+        i = (i + 1) & d->wtab_mask;
+    d->wtab[i] = id;
+    return id;
+}
+
+const char *dt_dict_word(const dt_dicts *d, uint32_t id)
+{
+    if (!d || id == 0 || id >= d->nwords)
+        return "";
+    return d->words[id];
+}
+
+uint32_t dt_dict_nwords(const dt_dicts *d)
+{
+    return d ? d->nwords : 0;
+}
+
+/* ---- strings ---- */
+
+int dt__isspace(int c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+void dt__trim(const char **s, size_t *n)
+{
+    while (*n && dt__isspace((unsigned char)**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && dt__isspace((unsigned char)(*s)[*n - 1]))
+        (*n)--;
+}
+
+/* ---- line reader ---- */
+
+void dt__lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *data, size_t len,
+                    int semicolon)
+{
+    L->d = d;
+    L->file = file;
+    L->p = data;
+    L->end = data + len;
+    L->lineno = 0;
+    L->semicolon = semicolon;
+}
+
+static const char *find2(const char *s, const char *e, const char *pat, size_t pn)
+{
+    for (; s + pn <= e; s++)
+        if (memcmp(s, pat, pn) == 0)
+            return s;
+    return NULL;
+}
+
+int dt__lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *line)
+{
+    while (L->p < L->end) {
+        const char *s = L->p;
+        const char *nl = memchr(s, '\n', (size_t)(L->end - s));
+        const char *e = nl ? nl : L->end;
+        L->p = nl ? nl + 1 : L->end;
+        L->lineno++;
+        uint32_t here = L->lineno;
+        size_t n = (size_t)(e - s);
+        if (n >= DT_DICT_MAX_LINE) {
+            dt__warn(L->d, L->file, here, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                     "line longer than %d bytes skipped", DT_DICT_MAX_LINE);
+            continue;
+        }
+        /* Copy so that comments can be cut out of the middle of a line. */
+        size_t o = 0;
+        const char *q = s;
+        /* PETRARCH skips any line that starts with "<!" (also the
+         * malformed "<! -- ... -->" the validation actors file has). */
+        const char *t = s;
+        while (t < e && dt__isspace((unsigned char)*t))
+            t++;
+        if (t + 1 < e && t[0] == '<' && t[1] == '!' && !(t + 3 < e && t[2] == '-' && t[3] == '-'))
+            continue;
+        while (q < e) {
+            const char *open = find2(q, e, "<!--", 4);
+            const char *stop = open ? open : e;
+            size_t take = (size_t)(stop - q);
+            if (o + take >= DT_DICT_MAX_LINE)
+                take = DT_DICT_MAX_LINE - 1 - o; /* only after a multi-line comment */
+            memcpy(L->buf + o, q, take);
+            o += take;
+            if (!open)
+                break;
+            const char *close = find2(open + 4, e, "-->", 3);
+            if (close) {
+                q = close + 3;
+                continue;
+            }
+            /* A comment running over several lines: skip to its end. */
+            for (;;) {
+                if (L->p >= L->end) {
+                    dt__warn(L->d, L->file, here, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                             "'<!--' comment never closed");
+                    q = e;
+                    break;
+                }
+                const char *s2 = L->p;
+                const char *nl2 = memchr(s2, '\n', (size_t)(L->end - s2));
+                const char *e2 = nl2 ? nl2 : L->end;
+                L->p = nl2 ? nl2 + 1 : L->end;
+                L->lineno++;
+                const char *c2 = find2(s2, e2, "-->", 3);
+                if (c2) {
+                    q = c2 + 3;
+                    e = e2;
+                    break;
+                }
+            }
+        }
+        /* '#' comments (and ';' in the TABARI-derived files). */
+        for (size_t i = 0; i < o; i++) {
+            if (L->buf[i] == '#' || (L->semicolon && L->buf[i] == ';')) {
+                o = i;
+                break;
+            }
+        }
+        while (o && dt__isspace((unsigned char)L->buf[o - 1]))
+            o--;
+        size_t lead = 0;
+        while (lead < o && dt__isspace((unsigned char)L->buf[lead]))
+            lead++;
+        if (lead == o)
+            continue;
+        L->buf[o] = '\0';
+        *out = L->buf;
+        *outn = o;
+        *line = here;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- inflection ---- */
+
+static int is_vowel(char c)
+{
+    return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
+}
+
+static int ends_sibilant(const char *w, size_t n)
+{
+    char c = w[n - 1];
+    if (c == 'S' || c == 'X' || c == 'Z')
+        return 1;
+    return n >= 2 && w[n - 1] == 'H' && (w[n - 2] == 'C' || w[n - 2] == 'S');
+}
+
+size_t dt__plural(const char *w, size_t n, char *out)
+{
+    memcpy(out, w, n);
+    if (n == 0)
+        return 0;
+    if (ends_sibilant(w, n)) {
+        memcpy(out + n, "ES", 2);
+        return n + 2;
+    }
+    if (w[n - 1] == 'Y' && n >= 2 && !is_vowel(w[n - 2])) {
+        memcpy(out + n - 1, "IES", 3);
+        return n + 2;
+    }
+    out[n] = 'S';
+    return n + 1;
+}
+
+size_t dt__verb_s(const char *w, size_t n, char *out)
+{
+    return dt__plural(w, n, out);
+}
+
+size_t dt__verb_ed(const char *w, size_t n, char *out)
+{
+    memcpy(out, w, n);
+    if (n == 0)
+        return 0;
+    if (w[n - 1] == 'E') {
+        out[n] = 'D';
+        return n + 1;
+    }
+    if (w[n - 1] == 'Y' && n >= 2 && !is_vowel(w[n - 2])) {
+        memcpy(out + n - 1, "IED", 3);
+        return n + 2;
+    }
+    memcpy(out + n, "ED", 2);
+    return n + 2;
+}
+
+size_t dt__verb_ing(const char *w, size_t n, char *out)
+{
+    memcpy(out, w, n);
+    if (n == 0)
+        return 0;
+    if (n >= 3 && w[n - 1] == 'E' && w[n - 2] == 'I') { /* DIE -> DYING */
+        memcpy(out + n - 2, "YING", 4);
+        return n + 2;
+    }
+    /* Drop a silent E (MAKE -> MAKING) but not in AGREE, SEE, DYE. */
+    if (n >= 3 && w[n - 1] == 'E' && w[n - 2] != 'E' && w[n - 2] != 'Y' && w[n - 2] != 'O') {
+        memcpy(out + n - 1, "ING", 3);
+        return n + 2;
+    }
+    memcpy(out + n, "ING", 3);
+    return n + 3;
+}
+
+int dt_dict_parse_date(const char *s, size_t n, int32_t *out)
+{
+    while (n && dt__isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n && dt__isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n != 6 && n != 8)
+        return DT_EDATE;
+    int v[8];
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return DT_EDATE;
+        v[i] = s[i] - '0';
+    }
+    int year, k;
+    if (n == 8) {
+        year = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+        k = 4;
+    } else {
+        /* Two-digit years as KEDS/TABARI/PETRARCH read them. */
+        year = v[0] * 10 + v[1];
+        year += year <= 30 ? 2000 : 1900;
+        k = 2;
+    }
+    int month = v[k] * 10 + v[k + 1];
+    int day = v[k + 2] * 10 + v[k + 3];
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || day < 1 || day > mdays[month - 1])
+        return DT_EDATE;
+    if (month == 2 && day == 29) {
+        int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        if (!leap)
+            return DT_EDATE;
+    }
+    if (out)
+        *out = (int32_t)(year * 10000 + month * 100 + day);
+    return DT_OK;
+}
