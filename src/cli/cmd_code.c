@@ -1,10 +1,671 @@
-/* detente code — placeholder until the module lands. */
+/* detente code — read documents, code them into events, write the events.
+ *
+ * The driver owns the accounting promised in DESIGN.md: every input
+ * document ends up counted as coded (>= 1 event), without events, or
+ * rejected with a reason, and a bad record costs exactly one error line
+ * ("detente: FILE:LINE: reason") while the records around it go on.
+ * Exit status: 0 all good, 1 something was rejected (or bad usage),
+ * 2 internal error (out of memory, write failure). */
 #include "cli.h"
+
+#include "detente/arena.h"
+#include "detente/common.h"
+#include "detente/reader.h"
+#include "detente/tag.h"
+#include "detente/text.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ACTOR_FILES 64
+
+/* 1 once the chunker (dt_chunk_doc, dt_analyse) and the coder
+ * (dt_coder_*, dt_dicts_*, dt_event_*) are in the library; until then the
+ * driver reads, validates, tokenises and tags, and codes nothing. */
+#ifndef DT_CODE_WIRED
+#define DT_CODE_WIRED 0
+#endif
+#if DT_CODE_WIRED
+#include "detente/code.h"
+#include "detente/dict.h"
+#include "detente/event.h"
+#endif
+
+#if !DT_CODE_WIRED
+typedef struct dt_dicts dt_dicts;
+typedef struct dt_coder dt_coder;
+#endif
+
+/* Output formats (mapped to the event writers' dt_event_format). */
+enum { OUT_JSONL = 0, OUT_TSV };
+
+typedef struct code_opts {
+    int input;    /* dt_input_format */
+    int32_t date; /* --date, yyyymmdd, 0 = none */
+    int output;   /* dt_event_format */
+    const char *out_path;
+    int quiet;
+    const char *dict_dir;
+    const char *verbs, *agents, *discards, *issues;
+    const char *actors[MAX_ACTOR_FILES];
+    size_t nactors;
+} code_opts;
+
+typedef struct tally {
+    uint64_t read, coded, no_events, rejected;
+    uint64_t sentences, events;
+    uint64_t by_code[16]; /* rejected, indexed by -DT_E* */
+    int internal;         /* an internal error happened: exit 2 */
+} tally;
+
+static void usage(FILE *f)
+{
+    fputs("Usage: detente code [OPTIONS] [FILE...]\n"
+          "\n"
+          "Read news documents (FILE..., or standard input) and write the political\n"
+          "events they report (source, CAMEO action, target, date) with their evidence.\n"
+          "Input may be gzip- or zstd-compressed; that is detected automatically.\n"
+          "\n"
+          "Input:\n"
+          "  --input FORMAT     jsonl, text or petrarch-xml (default: detect from the\n"
+          "                     first byte: '{' JSONL, '<' XML, otherwise text)\n"
+          "  --date YYYY-MM-DD  date for documents that carry none (text files without a\n"
+          "                     date in their name, JSONL records without \"date\")\n"
+          "Output:\n"
+          "  --output FORMAT    jsonl (default) or tsv\n"
+          "  -o, --out FILE     write events to FILE instead of standard output\n"
+          "  -q, --quiet        no summary line (error lines are still printed)\n"
+          "Dictionaries (PETRARCH-1 format):\n"
+          "  --dict DIR         load the set in DIR (*.verbs.txt, *.actors.txt,\n"
+          "                     *.agents.txt, *.discards.txt, *.issues.txt)\n"
+          "  --verbs FILE       verb patterns\n"
+          "  --actors FILE      actors (repeatable)\n"
+          "  --agents FILE      agents\n"
+          "  --discards FILE    discard phrases\n"
+          "  --issues FILE      issue phrases\n"
+          "  -h, --help         this help\n"
+          "\n"
+          "At the end a summary goes to standard error:\n"
+          "  detente: N documents read, N coded, N without events, N rejected; "
+          "N sentences, N events\n"
+          "Exit status: 0 success, 1 a document was rejected or bad usage, 2 internal error.\n",
+          f);
+}
+
+static int32_t parse_date_opt(const char *s)
+{
+    int32_t d;
+    if (dt_date_parse(s, strlen(s), &d) < 0)
+        return -1;
+    return d;
+}
+
+static int output_from_name(const char *s)
+{
+    if (!strcmp(s, "jsonl") || !strcmp(s, "json"))
+        return OUT_JSONL;
+    if (!strcmp(s, "tsv"))
+        return OUT_TSV;
+    return -1;
+}
+
+/* Returns 0 to go on, or an exit status (usage error, or 0 after --help)
+ * via *stop. */
+static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *nfiles, int *stop)
+{
+    memset(o, 0, sizeof *o);
+    o->input = DT_INPUT_AUTO;
+    o->output = OUT_JSONL;
+    *stop = 0;
+    char **f = calloc((size_t)argc + 1, sizeof *f);
+    if (!f) {
+        dt_cli_errorf("out of memory");
+        *stop = 1;
+        return DT_EXIT_INTERNAL;
+    }
+    int nf = 0, only_files = 0;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (only_files || a[0] != '-' || !strcmp(a, "-")) {
+            f[nf++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            only_files = 1;
+            continue;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            free(f);
+            *stop = 1;
+            return DT_EXIT_OK;
+        }
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+            continue;
+        }
+        /* Options with a value: "--opt VALUE" or "--opt=VALUE". */
+        static const char *const with_value[] = {"--input",  "--date",     "--output", "-o",
+                                                 "--out",    "--dict",     "--verbs",  "--actors",
+                                                 "--agents", "--discards", "--issues"};
+        const char *name = NULL, *val = NULL;
+        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+            size_t n = strlen(with_value[k]);
+            if (!strncmp(a, with_value[k], n) && (a[n] == '\0' || a[n] == '=')) {
+                name = with_value[k];
+                if (a[n] == '=') {
+                    val = a + n + 1;
+                } else if (i + 1 < argc) {
+                    val = argv[++i];
+                } else {
+                    dt_cli_errorf("code: option %s needs a value", name);
+                    goto usage_error;
+                }
+                break;
+            }
+        }
+        if (!name) {
+            dt_cli_errorf("code: unknown option '%s' (see 'detente code --help')", a);
+            goto usage_error;
+        }
+        if (!strcmp(name, "--input")) {
+            o->input = dt_input_format_from_name(val);
+            if (o->input < 0) {
+                dt_cli_errorf("code: unknown input format '%s' (jsonl, text, petrarch-xml)", val);
+                goto usage_error;
+            }
+        } else if (!strcmp(name, "--date")) {
+            o->date = parse_date_opt(val);
+            if (o->date < 0) {
+                dt_cli_errorf("code: bad --date '%s' (want a real date, YYYY-MM-DD)", val);
+                goto usage_error;
+            }
+        } else if (!strcmp(name, "--output")) {
+            o->output = output_from_name(val);
+            if (o->output < 0) {
+                dt_cli_errorf("code: unsupported output '%s' (jsonl, tsv)", val);
+                goto usage_error;
+            }
+        } else if (!strcmp(name, "-o") || !strcmp(name, "--out")) {
+            o->out_path = val;
+        } else if (!strcmp(name, "--dict")) {
+            o->dict_dir = val;
+        } else if (!strcmp(name, "--verbs")) {
+            o->verbs = val;
+        } else if (!strcmp(name, "--agents")) {
+            o->agents = val;
+        } else if (!strcmp(name, "--discards")) {
+            o->discards = val;
+        } else if (!strcmp(name, "--issues")) {
+            o->issues = val;
+        } else if (!strcmp(name, "--actors")) {
+            if (o->nactors == MAX_ACTOR_FILES) {
+                dt_cli_errorf("code: more than %d --actors files", MAX_ACTOR_FILES);
+                goto usage_error;
+            }
+            o->actors[o->nactors++] = val;
+        }
+    }
+    *files = f;
+    *nfiles = nf;
+    return 0;
+usage_error:
+    free(f);
+    *stop = 1;
+    return DT_EXIT_INPUT;
+}
+
+/* ---- dictionaries --------------------------------------------------- */
+
+/* Paths found in --dict DIR, classified by file name. The strings are
+ * heap copies owned by this struct. */
+typedef struct dict_set {
+    char *verbs, *agents, *discards, *issues;
+    char *actors[MAX_ACTOR_FILES];
+    size_t nactors;
+} dict_set;
+
+static void dict_set_free(dict_set *s)
+{
+    free(s->verbs);
+    free(s->agents);
+    free(s->discards);
+    free(s->issues);
+    for (size_t i = 0; i < s->nactors; i++)
+        free(s->actors[i]);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, name, b + 1);
+    return p;
+}
+
+/* A dictionary directory holds one file per kind, named *.verbs.txt,
+ * *.actors.txt (any number), *.agents.txt, *.discards.txt and
+ * *.issues.txt — the naming PETRARCH's own sets use. Entries are taken in
+ * sorted order so a run does not depend on readdir order. */
+static int scan_dict_dir(const char *dir, dict_set *s)
+{
+    memset(s, 0, sizeof *s);
+    DIR *d = opendir(dir);
+    if (!d) {
+        dt_cli_errorf("%s: cannot open dictionary directory: %s", dir, strerror(errno));
+        return DT_EXIT_INPUT;
+    }
+    size_t n = 0, cap = 0;
+    char **names = NULL;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        names[n] = strdup(e->d_name);
+        if (names[n])
+            n++;
+    }
+    closedir(d);
+    /* insertion sort: directories are small */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *nm = names[i];
+        char **slot = NULL;
+        if (ends_with(nm, ".verbs.txt"))
+            slot = &s->verbs;
+        else if (ends_with(nm, ".agents.txt"))
+            slot = &s->agents;
+        else if (ends_with(nm, ".discards.txt"))
+            slot = &s->discards;
+        else if (ends_with(nm, ".issues.txt"))
+            slot = &s->issues;
+        else if (ends_with(nm, ".actors.txt")) {
+            if (s->nactors < MAX_ACTOR_FILES)
+                s->actors[s->nactors++] = join_path(dir, nm);
+            continue;
+        }
+        if (!slot)
+            continue;
+        if (*slot) {
+            dt_cli_errorf("%s: two files of one kind (%s and %s); use --verbs etc. to choose", dir,
+                          *slot, nm);
+            rc = DT_EXIT_INPUT;
+            continue;
+        }
+        *slot = join_path(dir, nm);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc == 0 && !s->verbs && !s->nactors) {
+        dt_cli_errorf("%s: no *.verbs.txt or *.actors.txt dictionary files found", dir);
+        rc = DT_EXIT_INPUT;
+    }
+    return rc;
+}
+
+static int load_dicts(const code_opts *o, dt_dicts **out)
+{
+    *out = NULL;
+    dict_set ds;
+    memset(&ds, 0, sizeof ds);
+    if (o->dict_dir) {
+        int rc = scan_dict_dir(o->dict_dir, &ds);
+        if (rc) {
+            dict_set_free(&ds);
+            return rc;
+        }
+    }
+#if !DT_CODE_WIRED
+    dict_set_free(&ds);
+    if (!o->quiet)
+        fputs("detente: note: this build has no coder yet; documents are read, checked and "
+              "analysed, and no events are written\n",
+              stderr);
+    return 0;
+#else
+    /* Explicit files override the directory's file of the same kind. */
+    dt_dict_files files;
+    memset(&files, 0, sizeof files);
+    files.verbs = o->verbs ? o->verbs : ds.verbs;
+    files.agents = o->agents ? o->agents : ds.agents;
+    files.discards = o->discards ? o->discards : ds.discards;
+    files.issues = o->issues ? o->issues : ds.issues;
+    if (o->nactors) {
+        files.actors = o->actors;
+        files.nactors = o->nactors;
+    } else {
+        files.actors = (const char *const *)ds.actors;
+        files.nactors = ds.nactors;
+    }
+    if (!files.verbs && !files.nactors) {
+        dict_set_free(&ds);
+        dt_cli_errorf("code: no dictionaries given (use --dict DIR, or --verbs and --actors)");
+        return DT_EXIT_INPUT;
+    }
+    dt_error err;
+    dt_error_clear(&err);
+    dt_dicts *d = NULL;
+    int rc = dt_dicts_load_files(&files, NULL, &d, &err);
+    dict_set_free(&ds);
+    if (rc < 0) {
+        char buf[900];
+        dt_error_format(&err, buf, sizeof buf);
+        dt_cli_errorf("%s", buf);
+        dt_dicts_free(d);
+        return rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
+    }
+    if (!o->quiet) {
+        size_t nerr = dt_dicts_count_severity(d, DT_DICT_SEV_ERROR);
+        if (nerr)
+            fprintf(stderr,
+                    "detente: dictionaries: %zu malformed entries skipped "
+                    "(see 'detente dict check')\n",
+                    nerr);
+    }
+    *out = d;
+    return 0;
+#endif
+}
+
+/* ---- the per-document pipeline -------------------------------------- */
+
+typedef struct pipeline {
+    const code_opts *o;
+    dt_tagger *tagger;
+    dt_dicts *dicts;
+    dt_coder *coder;
+    FILE *out;
+    tally t;
+} pipeline;
+
+static void report(const dt_error *err)
+{
+    char buf[900];
+    dt_error_format(err, buf, sizeof buf);
+    dt_cli_errorf("%s", buf);
+}
+
+static void reject(pipeline *p, const dt_error *err, int code)
+{
+    report(err);
+    p->t.read++;
+    p->t.rejected++;
+    size_t k = (size_t)(code < 0 ? -code : 0);
+    if (k < sizeof p->t.by_code / sizeof p->t.by_code[0])
+        p->t.by_code[k]++;
+}
+
+/* Returns 0, or -1 on an internal error (stop everything). */
+static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, const dt_doc *doc)
+{
+    dt_error err;
+    dt_error_clear(&err);
+    dt_doctext dtext;
+    memset(&dtext, 0, sizeof dtext);
+    int rc;
+    /* A PETRARCH record is one sentence by definition; don't let the
+     * splitter cut it at an abbreviation. */
+    int one_sentence = dt_reader_format(r) == DT_INPUT_PETRARCH_XML;
+    if (one_sentence) {
+        rc = dt_text_analyse_sentence(a, doc->text.p, doc->text.n, &dtext, &err);
+        if (rc == DT_OK)
+            rc = dt_tagger_tag(p->tagger, a, &dtext, &err);
+#if DT_CODE_WIRED
+        if (rc == DT_OK)
+            rc = dt_chunk_doc(p->tagger, a, &dtext, &err);
+    } else {
+        rc = dt_analyse(p->tagger, a, doc->text.p, doc->text.n, &dtext, &err);
+    }
+#else
+    } else {
+        rc = dt_text_analyse(a, doc->text.p, doc->text.n, &dtext, &err);
+        if (rc == DT_OK)
+            rc = dt_tagger_tag(p->tagger, a, &dtext, &err);
+    }
+#endif
+    if (rc < 0) {
+        if (!err.file[0]) {
+            /* The analysis stages know nothing of files: say where. */
+            dt_error where = err;
+            dt_error_set(&err, rc, name, doc->line, doc->offset, "%s", where.msg);
+        }
+        if (rc == DT_ENOMEM || rc == DT_EINTERNAL) {
+            report(&err);
+            p->t.internal = 1;
+            return -1;
+        }
+        reject(p, &err, rc);
+        return 0;
+    }
+    p->t.read++;
+    p->t.sentences += dtext.nsent;
+#if DT_CODE_WIRED
+
+    dt_code_doc cdoc;
+    memset(&cdoc, 0, sizeof cdoc);
+    cdoc.doc_id = doc->id;
+    cdoc.date = doc->date;
+    cdoc.extra = doc->extra;
+    if (one_sentence)
+        cdoc.sentence_id = doc->id;
+    dt_event *ev = NULL;
+    size_t nev = 0;
+    rc = dt_coder_code(p->coder, a, &dtext, &cdoc, &ev, &nev, NULL, NULL, &err);
+    if (rc < 0) {
+        report(&err);
+        p->t.internal = 1;
+        return -1;
+    }
+    for (size_t i = 0; i < nev; i++) {
+        rc = dt_event_write(p->out, p->o->output == OUT_TSV ? DT_EVENTS_TSV : DT_EVENTS_JSONL,
+                            &ev[i], &err);
+        if (rc == DT_ELIMIT) {
+            /* One over-long event line is that event's problem only. */
+            report(&err);
+            continue;
+        }
+        if (rc < 0) {
+            report(&err);
+            p->t.internal = 1;
+            return -1;
+        }
+    }
+#else
+    size_t nev = 0;
+#endif
+    p->t.events += nev;
+    if (nev > 0)
+        p->t.coded++;
+    else
+        p->t.no_events++;
+    return 0;
+}
+
+/* Read one input to the end. Returns -1 on an internal error. */
+static int run_file(pipeline *p, const char *path, dt_arena *a)
+{
+    dt_reader_opts ro = {p->o->input, p->o->date, NULL};
+    dt_reader *r = NULL;
+    dt_error err;
+    dt_error_clear(&err);
+    int rc = dt_reader_open(&r, path, &ro, &err);
+    if (rc < 0) {
+        if (rc == DT_ENOMEM) {
+            report(&err);
+            p->t.internal = 1;
+            return -1;
+        }
+        reject(p, &err, rc); /* an unreadable file is one lost document */
+        return 0;
+    }
+    int status = 0;
+    for (;;) {
+        dt_doc doc;
+        dt_arena_reset(a);
+        dt_error_clear(&err);
+        rc = dt_reader_next(r, a, &doc, &err);
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            if (rc == DT_ENOMEM || rc == DT_EINTERNAL) {
+                report(&err);
+                p->t.internal = 1;
+                status = -1;
+                break;
+            }
+            reject(p, &err, rc);
+            continue;
+        }
+        if (doc.kind == DT_REC_CONFIG) {
+#if DT_CODE_WIRED
+            /* PETRARCH <Config> changes coder options from here on. */
+            char opt[128], val[128];
+            snprintf(opt, sizeof opt, "%.*s", (int)doc.option.n, doc.option.p);
+            snprintf(val, sizeof val, "%.*s", (int)doc.value.n, doc.value.p);
+            rc = dt_coder_set_option(p->coder, opt, val, &err);
+            if (rc < 0 && !p->o->quiet) {
+                dt_cli_errorf("%s:%llu: warning: <Config option=\"%s\">: %s",
+                              path ? path : "<stdin>", (unsigned long long)doc.line, opt, err.msg);
+            }
+#endif
+            continue;
+        }
+        if (doc.kind != DT_REC_DOC)
+            continue; /* <Environment> names dictionaries for 'validate' */
+        if (code_doc(p, path ? path : "<stdin>", r, a, &doc) < 0) {
+            status = -1;
+            break;
+        }
+    }
+    dt_reader_free(r);
+    return status;
+}
+
+static void summary(const pipeline *p)
+{
+    const tally *t = &p->t;
+    fprintf(stderr,
+            "detente: %llu documents read, %llu coded, %llu without events, %llu rejected; "
+            "%llu sentences, %llu events\n",
+            (unsigned long long)t->read, (unsigned long long)t->coded,
+            (unsigned long long)t->no_events, (unsigned long long)t->rejected,
+            (unsigned long long)t->sentences, (unsigned long long)t->events);
+    if (t->rejected) {
+        fputs("detente: rejected:", stderr);
+        const char *sep = " ";
+        for (size_t k = 1; k < sizeof t->by_code / sizeof t->by_code[0]; k++) {
+            if (!t->by_code[k])
+                continue;
+            fprintf(stderr, "%s%llu %s", sep, (unsigned long long)t->by_code[k],
+                    dt_strerror(-(int)k));
+            sep = ", ";
+        }
+        fputc('\n', stderr);
+    }
+}
 
 int dt_cli_code(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    dt_cli_errorf("'code' is not implemented yet");
-    return DT_EXIT_INTERNAL;
+    code_opts o;
+    char **files = NULL;
+    int nfiles = 0, stop = 0;
+    int rc = parse_args(argc, argv, &o, &files, &nfiles, &stop);
+    if (stop)
+        return rc;
+
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    p.o = &o;
+    dt_arena *a = NULL;
+    int exit_code = DT_EXIT_OK;
+
+    dt_error err;
+    dt_error_clear(&err);
+    rc = load_dicts(&o, &p.dicts);
+    if (rc) {
+        free(files);
+        return rc;
+    }
+#if DT_CODE_WIRED
+    if (dt_coder_new(p.dicts, NULL, &p.coder, &err) < 0) {
+        report(&err);
+        exit_code = DT_EXIT_INTERNAL;
+        goto done;
+    }
+#endif
+    if (dt_tagger_new(&p.tagger, &err) < 0 || !(a = dt_arena_new(0))) {
+        if (!err.msg[0])
+            dt_error_set(&err, DT_ENOMEM, NULL, 0, UINT64_MAX, "out of memory");
+        report(&err);
+        exit_code = DT_EXIT_INTERNAL;
+        goto done;
+    }
+    if (o.out_path) {
+        p.out = fopen(o.out_path, "w");
+        if (!p.out) {
+            dt_cli_errorf("%s: cannot write: %s", o.out_path, strerror(errno));
+            exit_code = DT_EXIT_INPUT;
+            goto done;
+        }
+    } else {
+        p.out = stdout;
+    }
+#if DT_CODE_WIRED
+    if (o.output == OUT_TSV)
+        fputs(dt_event_tsv_header(), p.out);
+#endif
+
+    if (nfiles == 0) {
+        run_file(&p, NULL, a);
+    } else {
+        for (int i = 0; i < nfiles && !p.t.internal; i++)
+            run_file(&p, files[i], a);
+    }
+    if (fflush(p.out) != 0 || ferror(p.out)) {
+        dt_cli_errorf("%s: write error: %s", o.out_path ? o.out_path : "<stdout>", strerror(errno));
+        p.t.internal = 1;
+    }
+    if (o.out_path && fclose(p.out) != 0) {
+        dt_cli_errorf("%s: write error: %s", o.out_path, strerror(errno));
+        p.t.internal = 1;
+    }
+    if (!o.quiet)
+        summary(&p);
+    exit_code = p.t.internal ? DT_EXIT_INTERNAL : p.t.rejected ? DT_EXIT_INPUT : DT_EXIT_OK;
+done:
+    dt_arena_free(a);
+#if DT_CODE_WIRED
+    dt_coder_free(p.coder);
+    dt_dicts_free(p.dicts);
+#endif
+    dt_tagger_free(p.tagger);
+    free(files);
+    return exit_code;
 }
