@@ -26,9 +26,9 @@ static void finish_actor(astate *a)
     if (ac->ncodes == 0) {
         const dt_dict_phrase *h = &d->actor_set.ph.p[ac->head_phrase];
         char buf[160];
-        dt__phrase_text(d, h->words, h->nwords, buf, sizeof buf);
-        dt__warn(d, ac->src.file, ac->src.line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
-                 "actor '%s' has no code (it matches but codes as nothing)", buf);
+        dt__dict_phrase_text(d, h->words, h->nwords, buf, sizeof buf);
+        dt__dict_warn(d, ac->src.file, ac->src.line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
+                      "actor '%s' has no code (it matches but codes as nothing)", buf);
         return;
     }
     /* Two different codes valid on the same day make the answer depend on
@@ -45,10 +45,11 @@ static void finish_actor(astate *a)
             int32_t lo = x->from > y->from ? x->from : y->from;
             int32_t hi = x->to < y->to ? x->to : y->to;
             if (lo < hi)
-                dt__warn(d, y->src.file, y->src.line, DT_DICT_SEV_WARNING, DT_DICTW_DATE_OVERLAP,
-                         "date range of [%s] overlaps [%s] (line %u) from %d to %d; the earlier "
-                         "line wins",
-                         y->code, x->code, x->src.line, (int)lo, (int)hi);
+                dt__dict_warn(
+                    d, y->src.file, y->src.line, DT_DICT_SEV_WARNING, DT_DICTW_DATE_OVERLAP,
+                    "date range of [%s] overlaps [%s] (line %u) from %d to %d; the earlier "
+                    "line wins",
+                    y->code, x->code, x->src.line, (int)lo, (int)hi);
         }
     }
 }
@@ -70,18 +71,18 @@ static int looks_like_date(const char *s, size_t n)
 static void actor_code(astate *a, const char *s, size_t n, uint32_t line)
 {
     dt_dicts *d = a->d;
-    dt__trim(&s, &n);
+    dt__dict_trim(&s, &n);
     size_t i = 0;
-    while (i < n && !dt__isspace((unsigned char)s[i]) && s[i] != '<' && s[i] != '>')
+    while (i < n && !dt__dict_isspace((unsigned char)s[i]) && s[i] != '<' && s[i] != '>')
         i++;
     const char *code = s;
     size_t cn = i;
     const char *rest = s + i;
     size_t rn = n - i;
-    dt__trim(&rest, &rn);
+    dt__dict_trim(&rest, &rn);
     if (cn == 0 || looks_like_date(code, cn)) {
-        dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
-                 "missing actor code in '[%.*s]'; skipped", (int)n, s);
+        dt__dict_warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                      "missing actor code in '[%.*s]'; skipped", (int)n, s);
         return;
     }
     /* A code glued to a date ("AAA950601-990815") is a typo for a
@@ -91,14 +92,14 @@ static void actor_code(astate *a, const char *s, size_t n, uint32_t line)
         while (k + (size_t)run < cn && code[k + (size_t)run] >= '0' && code[k + (size_t)run] <= '9')
             run++;
         if (run >= 6) {
-            dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
-                     "code '%.*s' has a date glued to it; skipped", (int)cn, code);
+            dt__dict_warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                          "code '%.*s' has a date glued to it; skipped", (int)cn, code);
             return;
         }
     }
     dt_dict_actor_code c;
     memset(&c, 0, sizeof c);
-    c.code = dt__strdup(d, code, cn);
+    c.code = dt__dict_strdup(d, code, cn);
     c.src.file = a->file;
     c.src.line = line;
     c.from = DATE_MIN;
@@ -108,8 +109,8 @@ static void actor_code(astate *a, const char *s, size_t n, uint32_t line)
     } else if (rest[0] == '<' || rest[0] == '>') {
         int32_t dt;
         if (dt_dict_parse_date(rest + 1, rn - 1, &dt) != DT_OK) {
-            dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
-                     "bad date in '[%.*s]' (want yymmdd or yyyymmdd); skipped", (int)n, s);
+            dt__dict_warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
+                          "bad date in '[%.*s]' (want yymmdd or yyyymmdd); skipped", (int)n, s);
             return;
         }
         if (rest[0] == '<') {
@@ -124,15 +125,15 @@ static void actor_code(astate *a, const char *s, size_t n, uint32_t line)
         int32_t d1, d2;
         if (!dash || dt_dict_parse_date(rest, (size_t)(dash - rest), &d1) != DT_OK ||
             dt_dict_parse_date(dash + 1, rn - (size_t)(dash - rest) - 1, &d2) != DT_OK) {
-            dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
-                     "bad date restriction in '[%.*s]' (want <date, >date or date-date); "
-                     "skipped",
-                     (int)n, s);
+            dt__dict_warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
+                          "bad date restriction in '[%.*s]' (want <date, >date or date-date); "
+                          "skipped",
+                          (int)n, s);
             return;
         }
         if (d2 < d1) {
-            dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
-                     "date range in '[%.*s]' ends before it starts; skipped", (int)n, s);
+            dt__dict_warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_DATE,
+                          "date range in '[%.*s]' ends before it starts; skipped", (int)n, s);
             return;
         }
         c.flags = DT_AC_RANGE;
@@ -154,8 +155,8 @@ static int each_bracket(astate *a, const char *s, size_t n, size_t from, uint32_
         if (!o && !c)
             return 0;
         if (!o || !c || c < o || memchr(o + 1, '[', (size_t)(c - o - 1))) {
-            dt__warn(a->d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                     "unbalanced '[' ']' in actor entry; rest of line skipped");
+            dt__dict_warn(a->d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                          "unbalanced '[' ']' in actor entry; rest of line skipped");
             return -1;
         }
         if (apply)
@@ -177,39 +178,39 @@ static int is_stop(const char *s, size_t n)
 static void actor_phrase(astate *a, const char *s, size_t n, uint32_t line, uint32_t flags)
 {
     dt_dicts *d = a->d;
-    dt__trim(&s, &n);
+    dt__dict_trim(&s, &n);
     uint32_t off, nw, gaps;
-    int rc = dt__phrase_words(d, s, n, &off, &nw, &gaps);
+    int rc = dt__dict_phrase_words(d, s, n, &off, &nw, &gaps);
     if (rc == DT_ELIMIT) {
-        dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                 "actor phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+        dt__dict_warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "actor phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
         return;
     }
     if (rc)
         return;
     if (nw == 0) {
-        dt__warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                 "empty actor phrase; skipped");
+        dt__dict_warn(d, a->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "empty actor phrase; skipped");
         return;
     }
     dt_dict_src src = {a->file, line};
-    (void)dt__pset_add(d, &d->actor_set, off, nw, gaps, flags, a->actor, src);
+    (void)dt__dict_pset_add(d, &d->actor_set, off, nw, gaps, flags, a->actor, src);
 }
 
-int dt__read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len)
+int dt__dict_read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len)
 {
     dt__lines *L = dt_malloc(sizeof *L);
     if (!L)
-        return dt__oom(d);
-    dt__lines_init(L, d, file, data, len, 1);
+        return dt__dict_oom(d);
+    dt__dict_lines_init(L, d, file, data, len, 1);
     astate a = {d, file, DT_DICT_NONE, 0};
     const char *s;
     size_t n;
     uint32_t line;
-    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
+    while (!d->oom && dt__dict_lines_next(L, &s, &n, &line)) {
         if (is_stop(s, n))
             break;
-        dt__trim(&s, &n);
+        dt__dict_trim(&s, &n);
         if (a.skipping && (s[0] == '[' || s[0] == '+'))
             continue;
         a.skipping = 0;
@@ -217,8 +218,8 @@ int dt__read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len)
             /* A date restriction (TABARI/PETRARCH put them on tab-indented
              * lines) or a bare default code for the current actor. */
             if (a.actor == DT_DICT_NONE) {
-                dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
-                         "code line before any actor; skipped");
+                dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
+                              "code line before any actor; skipped");
                 continue;
             }
             (void)each_bracket(&a, s, n, 0, line, 1);
@@ -229,15 +230,16 @@ int dt__read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len)
         size_t pn = br ? (size_t)(br - s) : cl ? (size_t)(cl - s) : n;
         if (s[0] == '+') {
             if (a.actor == DT_DICT_NONE) {
-                dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
-                         "synonym before any actor; skipped");
+                dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
+                              "synonym before any actor; skipped");
                 continue;
             }
             actor_phrase(&a, s + 1, pn - 1, line, DT_PH_SYNONYM);
             if (br || cl)
-                dt__warn(d, file, line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
-                         "'[' or ']' on a '+' synonym line: ignored from there (codes go on the "
-                         "head line or on indented lines)");
+                dt__dict_warn(
+                    d, file, line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
+                    "'[' or ']' on a '+' synonym line: ignored from there (codes go on the "
+                    "head line or on indented lines)");
             continue;
         }
         /* A head phrase starts a new actor -- unless the current one has
@@ -258,10 +260,10 @@ int dt__read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len)
         ac.src.line = line;
         const char *ps = s;
         size_t psn = pn;
-        dt__trim(&ps, &psn);
+        dt__dict_trim(&ps, &psn);
         if (psn == 0) {
-            dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                     "actor entry without a phrase; skipped");
+            dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                          "actor entry without a phrase; skipped");
             a.actor = DT_DICT_NONE;
             a.skipping = 1;
             continue;
@@ -315,18 +317,18 @@ static void define_marker(gstate *g, const char *s, size_t n, uint32_t line)
     const char *b2 = b1 ? memchr(b1 + 1, '!', n - (size_t)(b1 + 1 - s)) : NULL;
     const char *eq = b2 ? memchr(b2, '=', n - (size_t)(b2 - s)) : NULL;
     if (!b1 || !b2 || !eq || b2 == b1 + 1) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
-                 "substitution set must read '!NAME! = A, B, ...'; skipped");
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                      "substitution set must read '!NAME! = A, B, ...'; skipped");
         return;
     }
     if (g->nmk == MAX_MARKERS) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                 "more than %d substitution sets; skipped", MAX_MARKERS);
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "more than %d substitution sets; skipped", MAX_MARKERS);
         return;
     }
     marker m;
     memset(&m, 0, sizeof m);
-    m.name = dt__strdup(d, b1 + 1, (size_t)(b2 - b1 - 1));
+    m.name = dt__dict_strdup(d, b1 + 1, (size_t)(b2 - b1 - 1));
     m.nlen = (size_t)(b2 - b1 - 1);
     const char *p = eq + 1, *e = s + n;
     while (p < e) {
@@ -334,30 +336,30 @@ static void define_marker(gstate *g, const char *s, size_t n, uint32_t line)
         const char *ie = c ? c : e;
         const char *it = p;
         size_t in = (size_t)(ie - p);
-        dt__trim(&it, &in);
+        dt__dict_trim(&it, &in);
         if (in) {
             if (m.nitems == MAX_MARKER_ITEMS) {
-                dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                         "substitution set with more than %d items; rest ignored",
-                         MAX_MARKER_ITEMS);
+                dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                              "substitution set with more than %d items; rest ignored",
+                              MAX_MARKER_ITEMS);
                 break;
             }
-            m.item[m.nitems] = dt__strdup(d, it, in);
+            m.item[m.nitems] = dt__dict_strdup(d, it, in);
             m.ilen[m.nitems] = in;
             m.nitems++;
         }
         p = c ? c + 1 : e;
     }
     if (m.nitems == 0) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
-                 "substitution set !%.*s! is empty; skipped", (int)m.nlen, m.name);
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                      "substitution set !%.*s! is empty; skipped", (int)m.nlen, m.name);
         return;
     }
     for (size_t i = 0; i < g->nmk; i++) {
         if (g->mk[i].nlen == m.nlen && memcmp(g->mk[i].name, m.name, m.nlen) == 0) {
-            dt__warn(d, g->file, line, DT_DICT_SEV_WARNING, DT_DICTW_DUPLICATE,
-                     "substitution set !%.*s! redefined; the new list replaces the old",
-                     (int)m.nlen, m.name);
+            dt__dict_warn(d, g->file, line, DT_DICT_SEV_WARNING, DT_DICTW_DUPLICATE,
+                          "substitution set !%.*s! redefined; the new list replaces the old",
+                          (int)m.nlen, m.name);
             g->mk[i] = m;
             return;
         }
@@ -370,21 +372,21 @@ static int agent_phrase(gstate *g, const char *s, size_t n, uint32_t line, uint3
 {
     dt_dicts *d = g->d;
     uint32_t off, nw, gaps;
-    int rc = dt__phrase_words(d, s, n, &off, &nw, &gaps);
+    int rc = dt__dict_phrase_words(d, s, n, &off, &nw, &gaps);
     if (rc == DT_ELIMIT) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                 "agent phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "agent phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
         return 0;
     }
     if (rc)
         return rc;
     if (nw == 0) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                 "empty agent phrase; skipped");
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "empty agent phrase; skipped");
         return 0;
     }
     dt_dict_src src = {g->file, line};
-    return dt__pset_add(d, &d->agent_set, off, nw, gaps, flags, agent, src);
+    return dt__dict_pset_add(d, &d->agent_set, off, nw, gaps, flags, agent, src);
 }
 
 /* Expand every !NAME! in s (recursively, left to right). */
@@ -396,8 +398,8 @@ static int expand_subst(gstate *g, const char *s, size_t n, uint32_t line, uint3
         return agent_phrase(g, s, n, line, DT_PH_GENERATED, agent);
     const char *b2 = memchr(b1 + 1, '!', n - (size_t)(b1 + 1 - s));
     if (!b2) {
-        dt__warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
-                 "unpaired '!' in agent phrase; skipped");
+        dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                      "unpaired '!' in agent phrase; skipped");
         return 0;
     }
     const marker *m = NULL;
@@ -406,9 +408,9 @@ static int expand_subst(gstate *g, const char *s, size_t n, uint32_t line, uint3
             memcmp(g->mk[i].name, b1 + 1, g->mk[i].nlen) == 0)
             m = &g->mk[i];
     if (!m) {
-        dt__warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
-                 "substitution set !%.*s! is not defined (define it before use); skipped",
-                 (int)(b2 - b1 - 1), b1 + 1);
+        dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                      "substitution set !%.*s! is not defined (define it before use); skipped",
+                      (int)(b2 - b1 - 1), b1 + 1);
         return 0;
     }
     char buf[DT_DICT_MAX_LINE];
@@ -417,9 +419,9 @@ static int expand_subst(gstate *g, const char *s, size_t n, uint32_t line, uint3
         if (pre + m->ilen[i] + post >= sizeof buf)
             continue;
         if (++*count > MAX_SUBST_EXPANSION) {
-            dt__warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                     "substitution expands to more than %d phrases; rest skipped",
-                     MAX_SUBST_EXPANSION);
+            dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                          "substitution expands to more than %d phrases; rest skipped",
+                          MAX_SUBST_EXPANSION);
             return 0;
         }
         memcpy(buf, s, pre);
@@ -438,18 +440,18 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
     const char *o = memchr(s, '[', n);
     const char *c = o ? memchr(o, ']', n - (size_t)(o - s)) : NULL;
     if (!o) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
-                 "agent without a [~CODE] or [CODE~]; skipped");
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                      "agent without a [~CODE] or [CODE~]; skipped");
         return;
     }
     if (!c) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                 "unbalanced '[' ']' in agent entry; skipped");
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                      "unbalanced '[' ']' in agent entry; skipped");
         return;
     }
     const char *code = o + 1;
     size_t cn = (size_t)(c - o - 1);
-    dt__trim(&code, &cn);
+    dt__dict_trim(&code, &cn);
     dt_dict_agent ag;
     memset(&ag, 0, sizeof ag);
     ag.src.file = g->file;
@@ -461,24 +463,24 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
         ag.prefix = 1;
         cn--;
     } else if (cn) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
-                 "agent code [%.*s] has no '~'; taken as a suffix [~%.*s]", (int)cn, code, (int)cn,
-                 code);
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
+                      "agent code [%.*s] has no '~'; taken as a suffix [~%.*s]", (int)cn, code,
+                      (int)cn, code);
     }
-    dt__trim(&code, &cn);
+    dt__dict_trim(&code, &cn);
     if (cn == 0 || memchr(code, '~', cn)) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
-                 "bad agent code '[%.*s]'; skipped", (int)(c - o - 1), o + 1);
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                      "bad agent code '[%.*s]'; skipped", (int)(c - o - 1), o + 1);
         return;
     }
-    ag.code = dt__strdup(d, code, cn);
+    ag.code = dt__dict_strdup(d, code, cn);
     const char *ph = s;
     size_t pn = (size_t)(o - s);
     const char *lb = memchr(ph, '{', pn);
     const char *rb = memchr(ph, '}', pn);
     if ((lb == NULL) != (rb == NULL) || (lb && rb < lb)) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                 "unbalanced '{' '}' in agent entry; skipped");
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                      "unbalanced '{' '}' in agent entry; skipped");
         return;
     }
     const char *plural = NULL;
@@ -486,13 +488,13 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
     if (lb) {
         plural = lb + 1;
         pln = (size_t)(rb - lb - 1);
-        dt__trim(&plural, &pln);
+        dt__dict_trim(&plural, &pln);
         pn = (size_t)(lb - s);
     }
-    dt__trim(&ph, &pn);
+    dt__dict_trim(&ph, &pn);
     if (pn == 0) {
-        dt__warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                 "agent entry without a phrase; skipped");
+        dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "agent entry without a phrase; skipped");
         return;
     }
     if (DT__VEC_PUSH(d, d->agents, ag))
@@ -517,8 +519,8 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
             char buf[DT_MAX_TOKEN_BYTES + 8];
             size_t wn = d->wlen[last];
             if (wn + 4 < sizeof buf) {
-                size_t bn = dt__plural(d->words[last], wn, buf);
-                uint32_t pid = dt__intern(d, buf, bn);
+                size_t bn = dt__dict_plural(d->words[last], wn, buf);
+                uint32_t pid = dt__dict_intern(d, buf, bn);
                 if (pid) {
                     dt_dict_phrase q = *p;
                     uint32_t off = (uint32_t)d->pool.n;
@@ -527,8 +529,8 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
                             return;
                     if (DT__VEC_PUSH(d, d->pool, pid))
                         return;
-                    (void)dt__pset_add(d, &d->agent_set, off, q.nwords, q.gaps, DT_PH_PLURAL, ai,
-                                       q.src);
+                    (void)dt__dict_pset_add(d, &d->agent_set, off, q.nwords, q.gaps, DT_PH_PLURAL,
+                                            ai, q.src);
                 }
             }
         }
@@ -537,22 +539,22 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
         d->agents.n--; /* nothing usable came out of the line */
 }
 
-int dt__read_agents(dt_dicts *d, uint32_t file, const char *data, size_t len)
+int dt__dict_read_agents(dt_dicts *d, uint32_t file, const char *data, size_t len)
 {
     dt__lines *L = dt_malloc(sizeof *L);
     marker *mk = dt_malloc(MAX_MARKERS * sizeof *mk);
     if (!L || !mk) {
         dt_free(L);
         dt_free(mk);
-        return dt__oom(d);
+        return dt__dict_oom(d);
     }
-    dt__lines_init(L, d, file, data, len, 0);
+    dt__dict_lines_init(L, d, file, data, len, 0);
     gstate g = {d, file, mk, 0};
     const char *s;
     size_t n;
     uint32_t line;
-    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
-        dt__trim(&s, &n);
+    while (!d->oom && dt__dict_lines_next(L, &s, &n, &line)) {
+        dt__dict_trim(&s, &n);
         if (memchr(s, '!', n) && memchr(s, '=', n) && !memchr(s, '[', n))
             define_marker(&g, s, n, line);
         else
@@ -577,15 +579,15 @@ static void lint_set(dt_dicts *d, const dt__pset *ps, const char *what)
             if (p->entry == first->entry)
                 continue;
             char buf[160];
-            dt__phrase_text(d, p->words, p->nwords, buf, sizeof buf);
-            dt__warn(d, p->src.file, p->src.line, DT_DICT_SEV_NOTE, DT_DICTW_DUPLICATE,
-                     "%s phrase '%s' also defined at %s:%u", what, buf,
-                     dt_dict_source_name(d, first->src.file), first->src.line);
+            dt__dict_phrase_text(d, p->words, p->nwords, buf, sizeof buf);
+            dt__dict_warn(d, p->src.file, p->src.line, DT_DICT_SEV_NOTE, DT_DICTW_DUPLICATE,
+                          "%s phrase '%s' also defined at %s:%u", what, buf,
+                          dt_dict_source_name(d, first->src.file), first->src.line);
         }
     }
 }
 
-void dt__actors_lint(dt_dicts *d)
+void dt__dict_actors_lint(dt_dicts *d)
 {
     lint_set(d, &d->actor_set, "actor");
     lint_set(d, &d->agent_set, "agent");

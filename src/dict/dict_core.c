@@ -27,7 +27,7 @@ static int is_sep(char c)
 
 static int push_word(dt_dicts *d, const char *w, size_t n, uint32_t *nw)
 {
-    uint32_t id = dt__intern(d, w, n);
+    uint32_t id = dt__dict_intern(d, w, n);
     if (!id)
         return d->oom ? DT_ENOMEM : 0;
     if (*nw >= DT_DICT_MAX_PHRASE_WORDS)
@@ -38,8 +38,8 @@ static int push_word(dt_dicts *d, const char *w, size_t n, uint32_t *nw)
     return 0;
 }
 
-int dt__phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
-                     uint32_t *gaps)
+int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
+                          uint32_t *gaps)
 {
     size_t start_pool = d->pool.n;
     *off = (uint32_t)start_pool;
@@ -85,7 +85,7 @@ int dt__phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32
     return 0;
 }
 
-size_t dt__phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, size_t cap)
+size_t dt__dict_phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, size_t cap)
 {
     size_t o = 0;
     if (!cap)
@@ -105,8 +105,8 @@ size_t dt__phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, 
     return o;
 }
 
-int dt__pset_add(dt_dicts *d, dt__pset *ps, uint32_t off, uint32_t nw, uint32_t gaps,
-                 uint32_t flags, uint32_t entry, dt_dict_src src)
+int dt__dict_pset_add(dt_dicts *d, dt__pset *ps, uint32_t off, uint32_t nw, uint32_t gaps,
+                      uint32_t flags, uint32_t entry, dt_dict_src src)
 {
     dt_dict_phrase p;
     p.words = off;
@@ -160,7 +160,7 @@ static int cmp_by_first(const void *a, const void *b)
     return (p->idx > q->idx) - (p->idx < q->idx);
 }
 
-int dt__pset_compile(dt_dicts *d, dt__pset *ps)
+int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
 {
     size_t np = ps->ph.n;
     size_t total = 1;
@@ -270,10 +270,10 @@ oom:
     dt_free(m.vals);
     dt_free(te);
     dt_free(vnode);
-    return dt__oom(d);
+    return dt__dict_oom(d);
 }
 
-void dt__pset_free(dt__pset *ps)
+void dt__dict_pset_free(dt__pset *ps)
 {
     DT__VEC_FREE(ps->ph);
     dt_free(ps->nodes);
@@ -440,7 +440,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
     for (size_t i = 0; i < nsrc && !rc; i++) {
         const dt_dict_source *s = &src[i];
         const char *name = s->name ? s->name : s->data ? "<memory>" : s->path;
-        const char *nm = dt__strdup(d, name, strlen(name));
+        const char *nm = dt__dict_strdup(d, name, strlen(name));
         if (DT__VEC_PUSH(d, d->src_names, nm)) {
             rc = DT_ENOMEM;
             break;
@@ -458,7 +458,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
                 break;
             }
             if (r) {
-                dt__warn(d, file, 0, DT_DICT_SEV_ERROR, DT_DICTW_IO, "%s", e1.msg);
+                dt__dict_warn(d, file, 0, DT_DICT_SEV_ERROR, DT_DICTW_IO, "%s", e1.msg);
                 if (!io_failed)
                     ferr = e1;
                 io_failed = 1;
@@ -474,28 +474,28 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
         d->bytes_read += len;
         switch (s->kind) {
         case DT_DICT_VERBS:
-            rc = dt__read_verbs(d, file, data, len);
+            rc = dt__dict_read_verbs(d, file, data, len);
             break;
         case DT_DICT_ACTORS:
-            rc = dt__read_actors(d, file, data, len);
+            rc = dt__dict_read_actors(d, file, data, len);
             break;
         case DT_DICT_AGENTS:
-            rc = dt__read_agents(d, file, data, len);
+            rc = dt__dict_read_agents(d, file, data, len);
             break;
         case DT_DICT_DISCARDS:
-            rc = dt__read_discards(d, file, data, len);
+            rc = dt__dict_read_discards(d, file, data, len);
             break;
         default:
-            rc = dt__read_issues(d, file, data, len);
+            rc = dt__dict_read_issues(d, file, data, len);
             break;
         }
         dt_free(buf);
     }
     if (!rc)
-        rc = dt__verbs_finish(d);
+        rc = dt__dict_verbs_finish(d);
     dt__pset *sets[] = {&d->actor_set, &d->agent_set, &d->discard_set, &d->issue_set, &d->syn_set};
     for (size_t i = 0; !rc && i < sizeof sets / sizeof sets[0]; i++)
-        rc = dt__pset_compile(d, sets[i]);
+        rc = dt__dict_pset_compile(d, sets[i]);
     if (!rc && d->oom)
         rc = DT_ENOMEM;
     if (rc) {
@@ -503,7 +503,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX,
                             "out of memory loading dictionaries");
     }
-    dt__actors_lint(d);
+    dt__dict_actors_lint(d);
     /* Phrase views point into the pool, which may have moved while later
      * files were read; fix them now that it is final. */
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
@@ -565,11 +565,11 @@ void dt_dicts_free(dt_dicts *d)
 {
     if (!d)
         return;
-    dt__pset_free(&d->actor_set);
-    dt__pset_free(&d->agent_set);
-    dt__pset_free(&d->discard_set);
-    dt__pset_free(&d->issue_set);
-    dt__pset_free(&d->syn_set);
+    dt__dict_pset_free(&d->actor_set);
+    dt__dict_pset_free(&d->agent_set);
+    dt__dict_pset_free(&d->discard_set);
+    dt__dict_pset_free(&d->issue_set);
+    dt__dict_pset_free(&d->syn_set);
     DT__VEC_FREE(d->pool);
     DT__VEC_FREE(d->src_names);
     DT__VEC_FREE(d->warns);

@@ -18,10 +18,10 @@
     }
 
 /* Make room for `need` more elements; 0 or DT_ENOMEM. */
-int dt__vec_reserve(void **p, size_t *cap, size_t n, size_t need, size_t elsize);
+int dt__dict_vec_reserve(void **p, size_t *cap, size_t n, size_t need, size_t elsize);
 #define DT__VEC_PUSH(d, v, val)                                                                    \
-    (dt__vec_reserve((void **)&(v).p, &(v).cap, (v).n, 1, sizeof *(v).p)                           \
-         ? dt__oom(d)                                                                              \
+    (dt__dict_vec_reserve((void **)&(v).p, &(v).cap, (v).n, 1, sizeof *(v).p)                      \
+         ? dt__dict_oom(d)                                                                         \
          : ((v).p[(v).n++] = (val), 0))
 #define DT__VEC_FREE(v) (dt_free((v).p), (v).p = NULL, (v).n = (v).cap = 0)
 
@@ -99,19 +99,20 @@ struct dt_dicts {
 };
 
 /* Errors. */
-int dt__oom(dt_dicts *d);
+int dt__dict_oom(dt_dicts *d);
 /* Record a warning at file:line (severity, kind, printf message). */
-void dt__warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, const char *fmt, ...)
+void dt__dict_warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, const char *fmt,
+                   ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
 
 /* Strings. */
-const char *dt__strdup(dt_dicts *d, const char *s, size_t n);
+const char *dt__dict_strdup(dt_dicts *d, const char *s, size_t n);
 /* Intern a word: fold to the tokens' normal form (ASCII upper case,
  * accents stripped) and return its id; 0 on ENOMEM or empty word. */
-uint32_t dt__intern(dt_dicts *d, const char *s, size_t n);
+uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n);
 
 /* Line reader: hands out lines with comments removed. */
 typedef struct dt__lines {
@@ -122,47 +123,47 @@ typedef struct dt__lines {
     int semicolon; /* ';' starts a comment (TABARI legacy) */
     char buf[DT_DICT_MAX_LINE];
 } dt__lines;
-void dt__lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *data, size_t len,
-                    int semicolon);
+void dt__dict_lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *data, size_t len,
+                         int semicolon);
 /* Next non-blank line (comments stripped, trailing blanks trimmed,
  * leading blanks KEPT); 1 with s, n and line set, 0 at the end. */
-int dt__lines_next(dt__lines *L, const char **s, size_t *n, uint32_t *line);
+int dt__dict_lines_next(dt__lines *L, const char **s, size_t *n, uint32_t *line);
 
 /* Small string-view helpers. */
-int dt__isspace(int c);
-void dt__trim(const char **s, size_t *n);
+int dt__dict_isspace(int c);
+void dt__dict_trim(const char **s, size_t *n);
 
 /* English inflection, as the readers use it. out must hold n+4 bytes;
  * returns the new length. */
-size_t dt__plural(const char *w, size_t n, char *out);
-size_t dt__verb_s(const char *w, size_t n, char *out);
-size_t dt__verb_ed(const char *w, size_t n, char *out);
-size_t dt__verb_ing(const char *w, size_t n, char *out);
+size_t dt__dict_plural(const char *w, size_t n, char *out);
+size_t dt__dict_verb_s(const char *w, size_t n, char *out);
+size_t dt__dict_verb_ed(const char *w, size_t n, char *out);
+size_t dt__dict_verb_ing(const char *w, size_t n, char *out);
 
 /* Phrase sets. */
 /* Split a phrase on blanks and '_' into interned words appended to the
  * pool; sets off, nw and the gap mask (bit i: blank before word i).
  * Returns 0, or a negative DT_E* (DT_ELIMIT: too many words). */
-int dt__phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
-                     uint32_t *gaps);
+int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
+                          uint32_t *gaps);
 /* The words of a phrase, blank-separated, into buf (truncated). */
-size_t dt__phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, size_t cap);
-int dt__pset_add(dt_dicts *d, dt__pset *ps, uint32_t off, uint32_t nw, uint32_t gaps,
-                 uint32_t flags, uint32_t entry, dt_dict_src src);
-int dt__pset_compile(dt_dicts *d, dt__pset *ps);
-void dt__pset_free(dt__pset *ps);
+size_t dt__dict_phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, size_t cap);
+int dt__dict_pset_add(dt_dicts *d, dt__pset *ps, uint32_t off, uint32_t nw, uint32_t gaps,
+                      uint32_t flags, uint32_t entry, dt_dict_src src);
+int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps);
+void dt__dict_pset_free(dt__pset *ps);
 
 /* Readers: each parses one source into d; they only return an error for
  * out-of-memory (bad entries are warnings). */
-int dt__read_verbs(dt_dicts *d, uint32_t file, const char *data, size_t len);
-int dt__read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len);
-int dt__read_agents(dt_dicts *d, uint32_t file, const char *data, size_t len);
-int dt__read_discards(dt_dicts *d, uint32_t file, const char *data, size_t len);
-int dt__read_issues(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__dict_read_verbs(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__dict_read_actors(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__dict_read_agents(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__dict_read_discards(dt_dicts *d, uint32_t file, const char *data, size_t len);
+int dt__dict_read_issues(dt_dicts *d, uint32_t file, const char *data, size_t len);
 /* After all sources: resolve synsets, drop patterns with undefined ones,
  * index verb forms. */
-int dt__verbs_finish(dt_dicts *d);
+int dt__dict_verbs_finish(dt_dicts *d);
 /* After compiling: notes for phrases shared by two actors / agents. */
-void dt__actors_lint(dt_dicts *d);
+void dt__dict_actors_lint(dt_dicts *d);
 
 #endif

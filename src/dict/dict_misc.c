@@ -5,23 +5,23 @@
 
 /* ---- discards ---- */
 
-int dt__read_discards(dt_dicts *d, uint32_t file, const char *data, size_t len)
+int dt__dict_read_discards(dt_dicts *d, uint32_t file, const char *data, size_t len)
 {
     dt__lines *L = dt_malloc(sizeof *L);
     if (!L)
-        return dt__oom(d);
-    dt__lines_init(L, d, file, data, len, 0);
+        return dt__dict_oom(d);
+    dt__dict_lines_init(L, d, file, data, len, 0);
     const char *s;
     size_t n;
     uint32_t line;
-    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
-        dt__trim(&s, &n);
+    while (!d->oom && dt__dict_lines_next(L, &s, &n, &line)) {
+        dt__dict_trim(&s, &n);
         uint32_t flags = 0;
         if (s[0] == '+') {
             flags |= DT_PH_STORY;
             s++;
             n--;
-            dt__trim(&s, &n);
+            dt__dict_trim(&s, &n);
         }
         /* A final '_' asks for a word boundary; otherwise the last word is
          * a stem, as in PETRARCH's substring match. */
@@ -30,22 +30,23 @@ int dt__read_discards(dt_dicts *d, uint32_t file, const char *data, size_t len)
         else
             flags |= DT_PH_STEM;
         uint32_t off, nw, gaps;
-        int rc = dt__phrase_words(d, s, n, &off, &nw, &gaps);
+        int rc = dt__dict_phrase_words(d, s, n, &off, &nw, &gaps);
         if (rc == DT_ELIMIT) {
-            dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                     "discard phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+            dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                          "discard phrase with more than %d words; skipped",
+                          DT_DICT_MAX_PHRASE_WORDS);
             continue;
         }
         if (rc)
             break;
         if (nw == 0) {
-            dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                     "empty discard phrase; skipped");
+            dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                          "empty discard phrase; skipped");
             continue;
         }
         dt_dict_src src = {file, line};
-        (void)dt__pset_add(d, &d->discard_set, off, nw, 0, flags, (uint32_t)d->discard_set.ph.n,
-                           src);
+        (void)dt__dict_pset_add(d, &d->discard_set, off, nw, 0, flags,
+                                (uint32_t)d->discard_set.ph.n, src);
     }
     dt_free(L);
     return d->oom ? DT_ENOMEM : 0;
@@ -110,12 +111,12 @@ static int add_part(tmpl *t, const char *p, size_t n)
     t->altlen[k][0] = n;
     t->nalt[k] = 1;
     if (kind == 'n') {
-        t->altlen[k][1] = dt__plural(w, n, t->alt[k][1]);
+        t->altlen[k][1] = dt__dict_plural(w, n, t->alt[k][1]);
         t->nalt[k] = 2;
     } else if (kind == 'v') {
-        t->altlen[k][1] = dt__verb_s(w, n, t->alt[k][1]);
-        t->altlen[k][2] = dt__verb_ed(w, n, t->alt[k][2]);
-        t->altlen[k][3] = dt__verb_ing(w, n, t->alt[k][3]);
+        t->altlen[k][1] = dt__dict_verb_s(w, n, t->alt[k][1]);
+        t->altlen[k][2] = dt__dict_verb_ed(w, n, t->alt[k][2]);
+        t->altlen[k][3] = dt__dict_verb_ing(w, n, t->alt[k][3]);
         t->nalt[k] = 4;
     }
     t->plus_after[k] = 0;
@@ -129,24 +130,25 @@ static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len
     if (slot == t->nslots) {
         if (++is->count > MAX_ISSUE_EXPANSION) {
             if (!is->limited)
-                dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                         "issue phrase expands to more than %d forms; rest skipped",
-                         MAX_ISSUE_EXPANSION);
+                dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                              "issue phrase expands to more than %d forms; rest skipped",
+                              MAX_ISSUE_EXPANSION);
             is->limited = 1;
             return 0;
         }
         uint32_t off, nw, gaps;
-        int rc = dt__phrase_words(d, buf, len, &off, &nw, &gaps);
+        int rc = dt__dict_phrase_words(d, buf, len, &off, &nw, &gaps);
         if (rc == DT_ELIMIT) {
-            dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                     "issue phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+            dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                          "issue phrase with more than %d words; skipped",
+                          DT_DICT_MAX_PHRASE_WORDS);
             return 0;
         }
         if (rc || nw == 0)
             return rc;
         dt_dict_src src = {is->file, line};
-        return dt__pset_add(d, &d->issue_set, off, nw, 0, is->count > 1 ? DT_PH_GENERATED : 0,
-                            issue, src);
+        return dt__dict_pset_add(d, &d->issue_set, off, nw, 0, is->count > 1 ? DT_PH_GENERATED : 0,
+                                 issue, src);
     }
     for (size_t a = 0; a < t->nalt[slot]; a++) {
         size_t l = len;
@@ -177,20 +179,20 @@ static void issue_tag(istate *is, const char *s, size_t n, uint32_t line)
     dt_dicts *d = is->d;
     if (n >= 2 && s[1] == '/') {
         if (!is->open_line)
-            dt__warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
-                     "'%.*s' without an open <ISSUE> section", (int)n, s);
+            dt__dict_warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
+                          "'%.*s' without an open <ISSUE> section", (int)n, s);
         is->open_line = 0;
         is->category = "";
         return;
     }
     if (n < 6 || memcmp(s, "<ISSUE", 6) != 0) {
-        dt__warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
-                 "unknown tag '%.*s' ignored", (int)n, s);
+        dt__dict_warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
+                      "unknown tag '%.*s' ignored", (int)n, s);
         return;
     }
     if (is->open_line)
-        dt__warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
-                 "<ISSUE> section opened at line %u was not closed", is->open_line);
+        dt__dict_warn(d, is->file, line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
+                      "<ISSUE> section opened at line %u was not closed", is->open_line);
     is->open_line = line;
     is->category = "";
     const char *a = NULL;
@@ -202,7 +204,7 @@ static void issue_tag(istate *is, const char *s, size_t n, uint32_t line)
     if (a && a < s + n && *a == '"') {
         const char *e = memchr(a + 1, '"', (size_t)(s + n - a - 1));
         if (e)
-            is->category = dt__strdup(d, a + 1, (size_t)(e - a - 1));
+            is->category = dt__dict_strdup(d, a + 1, (size_t)(e - a - 1));
     }
 }
 
@@ -228,42 +230,42 @@ static void read_issue(istate *is, const char *s, size_t n, uint32_t line)
         const char *o = memchr(s, '[', n);
         const char *c = o ? memchr(o, ']', n - (size_t)(o - s)) : NULL;
         if (!o) {
-            dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
-                     "issue phrase without an [ISSUE_CODE]; skipped");
+            dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                          "issue phrase without an [ISSUE_CODE]; skipped");
             return;
         }
         if (!c) {
-            dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                     "unbalanced '[' ']' in issue entry; skipped");
+            dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                          "unbalanced '[' ']' in issue entry; skipped");
             return;
         }
         const char *code = o + 1;
         size_t cn = (size_t)(c - o - 1);
-        dt__trim(&code, &cn);
+        dt__dict_trim(&code, &cn);
         if (!cn) {
-            dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
-                     "empty issue code; skipped");
+            dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                          "empty issue code; skipped");
             return;
         }
-        iss.code = dt__strdup(d, code, cn);
+        iss.code = dt__dict_strdup(d, code, cn);
         pn = (size_t)(o - s);
     }
-    dt__trim(&ph, &pn);
+    dt__dict_trim(&ph, &pn);
     if (pn == 0) {
-        dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                 "empty issue phrase; skipped");
+        dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "empty issue phrase; skipped");
         return;
     }
     tmpl *t = is->t;
     t->nslots = 0;
     size_t i = 0;
     while (i < pn) {
-        if (dt__isspace((unsigned char)ph[i])) {
+        if (dt__dict_isspace((unsigned char)ph[i])) {
             i++;
             continue;
         }
         size_t j = i;
-        while (j < pn && !dt__isspace((unsigned char)ph[j]))
+        while (j < pn && !dt__dict_isspace((unsigned char)ph[j]))
             j++;
         /* One blank-separated token; '+' splits it into joined parts. */
         size_t p = i;
@@ -272,8 +274,8 @@ static void read_issue(istate *is, const char *s, size_t n, uint32_t line)
             while (q < j && ph[q] != '+')
                 q++;
             if (q > p && add_part(t, ph + p, q - p) != 0) {
-                dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                         "issue phrase too long or too many words; skipped");
+                dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                              "issue phrase too long or too many words; skipped");
                 return;
             }
             if (q < j && t->nslots)
@@ -283,8 +285,8 @@ static void read_issue(istate *is, const char *s, size_t n, uint32_t line)
         i = j;
     }
     if (t->nslots == 0) {
-        dt__warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                 "empty issue phrase; skipped");
+        dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "empty issue phrase; skipped");
         return;
     }
     if (DT__VEC_PUSH(d, d->issues, iss))
@@ -299,16 +301,16 @@ static void read_issue(istate *is, const char *s, size_t n, uint32_t line)
         d->issues.n--;
 }
 
-int dt__read_issues(dt_dicts *d, uint32_t file, const char *data, size_t len)
+int dt__dict_read_issues(dt_dicts *d, uint32_t file, const char *data, size_t len)
 {
     dt__lines *L = dt_malloc(sizeof *L);
     tmpl *t = dt_malloc(sizeof *t);
     if (!L || !t) {
         dt_free(L);
         dt_free(t);
-        return dt__oom(d);
+        return dt__dict_oom(d);
     }
-    dt__lines_init(L, d, file, data, len, 0);
+    dt__dict_lines_init(L, d, file, data, len, 0);
     istate is;
     memset(&is, 0, sizeof is);
     is.d = d;
@@ -318,16 +320,16 @@ int dt__read_issues(dt_dicts *d, uint32_t file, const char *data, size_t len)
     const char *s;
     size_t n;
     uint32_t line;
-    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
-        dt__trim(&s, &n);
+    while (!d->oom && dt__dict_lines_next(L, &s, &n, &line)) {
+        dt__dict_trim(&s, &n);
         if (s[0] == '<')
             issue_tag(&is, s, n, line);
         else
             read_issue(&is, s, n, line);
     }
     if (is.open_line)
-        dt__warn(d, file, is.open_line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
-                 "<ISSUE> section never closed");
+        dt__dict_warn(d, file, is.open_line, DT_DICT_SEV_WARNING, DT_DICTW_UNBALANCED,
+                      "<ISSUE> section never closed");
     dt_free(t);
     dt_free(L);
     return d->oom ? DT_ENOMEM : 0;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int dt__vec_reserve(void **p, size_t *cap, size_t n, size_t need, size_t elsize)
+int dt__dict_vec_reserve(void **p, size_t *cap, size_t n, size_t need, size_t elsize)
 {
     if (n + need <= *cap)
         return 0;
@@ -25,23 +25,24 @@ int dt__vec_reserve(void **p, size_t *cap, size_t n, size_t need, size_t elsize)
     return 0;
 }
 
-int dt__oom(dt_dicts *d)
+int dt__dict_oom(dt_dicts *d)
 {
     d->oom = 1;
     return DT_ENOMEM;
 }
 
-const char *dt__strdup(dt_dicts *d, const char *s, size_t n)
+const char *dt__dict_strdup(dt_dicts *d, const char *s, size_t n)
 {
     char *r = dt_arena_strndup(d->arena, s, n);
     if (!r) {
-        dt__oom(d);
+        dt__dict_oom(d);
         return "";
     }
     return r;
 }
 
-void dt__warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, const char *fmt, ...)
+void dt__dict_warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, const char *fmt,
+                   ...)
 {
     char msg[512];
     va_list ap;
@@ -63,7 +64,7 @@ void dt__warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, cons
     uint32_t cap = d->opt.max_warnings ? d->opt.max_warnings : 100000;
     if (d->warns.n >= cap)
         return;
-    w.msg = dt__strdup(d, msg, strlen(msg));
+    w.msg = dt__dict_strdup(d, msg, strlen(msg));
     (void)DT__VEC_PUSH(d, d->warns, w);
 }
 
@@ -85,7 +86,7 @@ static int wtab_grow(dt_dicts *d)
     uint32_t ncap = d->wtab ? (d->wtab_mask + 1) * 2 : 1u << 14;
     uint32_t *t = dt_calloc(ncap, sizeof *t);
     if (!t)
-        return dt__oom(d);
+        return dt__dict_oom(d);
     uint32_t mask = ncap - 1;
     for (uint32_t id = 1; id < d->nwords; id++) {
         uint32_t i = d->whash[id] & mask;
@@ -121,7 +122,7 @@ uint32_t dt_dict_word_id(const dt_dicts *d, const char *norm, size_t n)
     return lookup(d, norm, n, hash_bytes(norm, n));
 }
 
-uint32_t dt__intern(dt_dicts *d, const char *s, size_t n)
+uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
 {
     char buf[DT_MAX_TOKEN_BYTES + 8];
     if (n == 0)
@@ -139,19 +140,19 @@ uint32_t dt__intern(dt_dicts *d, const char *s, size_t n)
         uint32_t nc = d->capwords ? d->capwords * 2 : 4096;
         const char **w = dt_realloc(d->words, nc * sizeof *w);
         if (!w) {
-            dt__oom(d);
+            dt__dict_oom(d);
             return 0;
         }
         d->words = w;
         uint32_t *l = dt_realloc(d->wlen, nc * sizeof *l);
         if (!l) {
-            dt__oom(d);
+            dt__dict_oom(d);
             return 0;
         }
         d->wlen = l;
         uint32_t *hh = dt_realloc(d->whash, nc * sizeof *hh);
         if (!hh) {
-            dt__oom(d);
+            dt__dict_oom(d);
             return 0;
         }
         d->whash = hh;
@@ -163,7 +164,7 @@ uint32_t dt__intern(dt_dicts *d, const char *s, size_t n)
     }
     const char *copy = dt_arena_strndup(d->arena, buf, m);
     if (!copy) {
-        dt__oom(d);
+        dt__dict_oom(d);
         return 0;
     }
     id = d->nwords++;
@@ -191,25 +192,25 @@ uint32_t dt_dict_nwords(const dt_dicts *d)
 
 /* ---- strings ---- */
 
-int dt__isspace(int c)
+int dt__dict_isspace(int c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
-void dt__trim(const char **s, size_t *n)
+void dt__dict_trim(const char **s, size_t *n)
 {
-    while (*n && dt__isspace((unsigned char)**s)) {
+    while (*n && dt__dict_isspace((unsigned char)**s)) {
         (*s)++;
         (*n)--;
     }
-    while (*n && dt__isspace((unsigned char)(*s)[*n - 1]))
+    while (*n && dt__dict_isspace((unsigned char)(*s)[*n - 1]))
         (*n)--;
 }
 
 /* ---- line reader ---- */
 
-void dt__lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *data, size_t len,
-                    int semicolon)
+void dt__dict_lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *data, size_t len,
+                         int semicolon)
 {
     L->d = d;
     L->file = file;
@@ -227,7 +228,7 @@ static const char *find2(const char *s, const char *e, const char *pat, size_t p
     return NULL;
 }
 
-int dt__lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *line)
+int dt__dict_lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *line)
 {
     while (L->p < L->end) {
         const char *s = L->p;
@@ -238,8 +239,8 @@ int dt__lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *line)
         uint32_t here = L->lineno;
         size_t n = (size_t)(e - s);
         if (n >= DT_DICT_MAX_LINE) {
-            dt__warn(L->d, L->file, here, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                     "line longer than %d bytes skipped", DT_DICT_MAX_LINE);
+            dt__dict_warn(L->d, L->file, here, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                          "line longer than %d bytes skipped", DT_DICT_MAX_LINE);
             continue;
         }
         /* Copy so that comments can be cut out of the middle of a line. */
@@ -248,7 +249,7 @@ int dt__lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *line)
         /* PETRARCH skips any line that starts with "<!" (also the
          * malformed "<! -- ... -->" the validation actors file has). */
         const char *t = s;
-        while (t < e && dt__isspace((unsigned char)*t))
+        while (t < e && dt__dict_isspace((unsigned char)*t))
             t++;
         if (t + 1 < e && t[0] == '<' && t[1] == '!' && !(t + 3 < e && t[2] == '-' && t[3] == '-'))
             continue;
@@ -270,8 +271,8 @@ int dt__lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *line)
             /* A comment running over several lines: skip to its end. */
             for (;;) {
                 if (L->p >= L->end) {
-                    dt__warn(L->d, L->file, here, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                             "'<!--' comment never closed");
+                    dt__dict_warn(L->d, L->file, here, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                                  "'<!--' comment never closed");
                     q = e;
                     break;
                 }
@@ -295,10 +296,10 @@ int dt__lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *line)
                 break;
             }
         }
-        while (o && dt__isspace((unsigned char)L->buf[o - 1]))
+        while (o && dt__dict_isspace((unsigned char)L->buf[o - 1]))
             o--;
         size_t lead = 0;
-        while (lead < o && dt__isspace((unsigned char)L->buf[lead]))
+        while (lead < o && dt__dict_isspace((unsigned char)L->buf[lead]))
             lead++;
         if (lead == o)
             continue;
@@ -326,7 +327,7 @@ static int ends_sibilant(const char *w, size_t n)
     return n >= 2 && w[n - 1] == 'H' && (w[n - 2] == 'C' || w[n - 2] == 'S');
 }
 
-size_t dt__plural(const char *w, size_t n, char *out)
+size_t dt__dict_plural(const char *w, size_t n, char *out)
 {
     memcpy(out, w, n);
     if (n == 0)
@@ -343,12 +344,12 @@ size_t dt__plural(const char *w, size_t n, char *out)
     return n + 1;
 }
 
-size_t dt__verb_s(const char *w, size_t n, char *out)
+size_t dt__dict_verb_s(const char *w, size_t n, char *out)
 {
-    return dt__plural(w, n, out);
+    return dt__dict_plural(w, n, out);
 }
 
-size_t dt__verb_ed(const char *w, size_t n, char *out)
+size_t dt__dict_verb_ed(const char *w, size_t n, char *out)
 {
     memcpy(out, w, n);
     if (n == 0)
@@ -365,7 +366,7 @@ size_t dt__verb_ed(const char *w, size_t n, char *out)
     return n + 2;
 }
 
-size_t dt__verb_ing(const char *w, size_t n, char *out)
+size_t dt__dict_verb_ing(const char *w, size_t n, char *out)
 {
     memcpy(out, w, n);
     if (n == 0)
@@ -385,11 +386,11 @@ size_t dt__verb_ing(const char *w, size_t n, char *out)
 
 int dt_dict_parse_date(const char *s, size_t n, int32_t *out)
 {
-    while (n && dt__isspace((unsigned char)*s)) {
+    while (n && dt__dict_isspace((unsigned char)*s)) {
         s++;
         n--;
     }
-    while (n && dt__isspace((unsigned char)s[n - 1]))
+    while (n && dt__dict_isspace((unsigned char)s[n - 1]))
         n--;
     if (n != 6 && n != 8)
         return DT_EDATE;

@@ -38,7 +38,7 @@ static uint32_t syn_get(dt_dicts *d, const char *name, size_t n, uint32_t file, 
             return (uint32_t)i;
     dt_dict_synset s;
     memset(&s, 0, sizeof s);
-    s.name = dt__strdup(d, buf, n + 1);
+    s.name = dt__dict_strdup(d, buf, n + 1);
     s.src.file = file;
     s.src.line = line;
     dt__synname sn = {0, line, file};
@@ -57,19 +57,19 @@ static int is_name_char(char c)
 static int parse_code(dt_dicts *d, uint32_t file, uint32_t line, const char *s, size_t n,
                       const char **code, uint32_t *flags)
 {
-    dt__trim(&s, &n);
+    dt__dict_trim(&s, &n);
     if (n == 0) {
-        dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE, "empty code '[]'");
+        dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE, "empty code '[]'");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        if (dt__isspace((unsigned char)s[i])) {
-            dt__warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
-                     "code '%.*s' contains a blank", (int)n, s);
+        if (dt__dict_isspace((unsigned char)s[i])) {
+            dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                          "code '%.*s' contains a blank", (int)n, s);
             return -1;
         }
     }
-    *code = dt__strdup(d, s, n);
+    *code = dt__dict_strdup(d, s, n);
     *flags = 0;
     if (n == 3 && memcmp(s, "---", 3) == 0)
         *flags |= DT_CODE_NULL;
@@ -114,13 +114,13 @@ static void read_block(vstate *v, const char *s, size_t n, uint32_t line)
     const char *name = s + i;
     size_t nn = (br == 1 ? o : n) - i;
     /* The name runs up to the code or the closing dashes. */
-    while (nn && (name[nn - 1] == '-' || dt__isspace((unsigned char)name[nn - 1])))
+    while (nn && (name[nn - 1] == '-' || dt__dict_isspace((unsigned char)name[nn - 1])))
         nn--;
-    dt__trim(&name, &nn);
-    b.name = dt__strdup(d, name, nn);
+    dt__dict_trim(&name, &nn);
+    b.name = dt__dict_strdup(d, name, nn);
     if (br < 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                 "unbalanced '[' ']' in verb block header; block has no code");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                      "unbalanced '[' ']' in verb block header; block has no code");
     } else if (br == 1) {
         const char *code;
         uint32_t fl;
@@ -130,12 +130,13 @@ static void read_block(vstate *v, const char *s, size_t n, uint32_t line)
         }
         size_t o2, c2;
         if (find_bracket(s, n, c + 1, &o2, &c2) != 0)
-            dt__warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
-                     "verb block '%s' has more than one code; only [%s] is used", b.name, b.code);
+            dt__dict_warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_BAD_CODE,
+                          "verb block '%s' has more than one code; only [%s] is used", b.name,
+                          b.code);
     }
     if (nn == 0)
-        dt__warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
-                 "verb block header without a name");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
+                      "verb block header without a name");
     b.first_verb = (uint32_t)d->verbs.n;
     b.first_pattern = (uint32_t)d->patterns.n;
     if (DT__VEC_PUSH(d, d->blocks, b))
@@ -163,12 +164,12 @@ static int split_verb(const char *s, size_t n, vwords *out)
     out->plus_count = 0;
     size_t i = 0;
     while (i < n) {
-        if (s[i] == '_' || dt__isspace((unsigned char)s[i])) {
+        if (s[i] == '_' || dt__dict_isspace((unsigned char)s[i])) {
             i++;
             continue;
         }
         size_t j = i;
-        while (j < n && s[j] != '_' && !dt__isspace((unsigned char)s[j]))
+        while (j < n && s[j] != '_' && !dt__dict_isspace((unsigned char)s[j]))
             j++;
         if (out->count == DT_DICT_MAX_PHRASE_WORDS)
             return -1;
@@ -201,19 +202,19 @@ static int add_form(dt_dicts *d, uint32_t verb, const vwords *vw, const char *he
     memset(&f, 0, sizeof f);
     f.verb = verb;
     f.is_base = is_base;
-    f.head = dt__intern(d, head, hn);
+    f.head = dt__dict_intern(d, head, hn);
     if (!f.head)
         return d->oom ? DT_ENOMEM : 0;
     f.pre = (uint32_t)d->pool.n;
     for (size_t k = 0; k < vw->head; k++) {
-        uint32_t id = dt__intern(d, vw->w[k], vw->n[k]);
+        uint32_t id = dt__dict_intern(d, vw->w[k], vw->n[k]);
         if (id && DT__VEC_PUSH(d, d->pool, id))
             return DT_ENOMEM;
     }
     f.npre = (uint32_t)d->pool.n - f.pre;
     f.post = (uint32_t)d->pool.n;
     for (size_t k = vw->head + 1; k < vw->count; k++) {
-        uint32_t id = dt__intern(d, vw->w[k], vw->n[k]);
+        uint32_t id = dt__dict_intern(d, vw->w[k], vw->n[k]);
         if (id && DT__VEC_PUSH(d, d->pool, id))
             return DT_ENOMEM;
     }
@@ -225,15 +226,16 @@ static void read_verb(vstate *v, const char *s, size_t n, uint32_t line)
 {
     dt_dicts *d = v->d;
     if (v->block == DT_DICT_NONE) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
-                 "verb '%.*s' before any '--- NAME [CODE] ---' block header; skipped", (int)n, s);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
+                      "verb '%.*s' before any '--- NAME [CODE] ---' block header; skipped", (int)n,
+                      s);
         return;
     }
     const dt_dict_verb_block *b = &d->blocks.p[v->block];
     const char *lb = memchr(s, '{', n), *rb = memchr(s, '}', n);
     if ((lb == NULL) != (rb == NULL) || (lb && rb < lb)) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                 "unbalanced '{' '}' in verb line; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                      "unbalanced '{' '}' in verb line; skipped");
         return;
     }
     /* The code may stand before or after the {forms}; look for it with
@@ -247,8 +249,8 @@ static void read_verb(vstate *v, const char *s, size_t n, uint32_t line)
     size_t o2, c2;
     if (br < 0 || (br == 0 && (memchr(tmp, '[', n) || memchr(tmp, ']', n))) ||
         (br == 1 && find_bracket(tmp, n, c + 1, &o2, &c2) != 0)) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                 "unbalanced or repeated '[' ']' in verb line; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                      "unbalanced or repeated '[' ']' in verb line; skipped");
         return;
     }
     size_t vend = n;
@@ -258,10 +260,10 @@ static void read_verb(vstate *v, const char *s, size_t n, uint32_t line)
         vend = o;
     const char *vs = s;
     size_t vn = vend;
-    dt__trim(&vs, &vn);
+    dt__dict_trim(&vs, &vn);
     if (vn == 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                 "verb line without a verb; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "verb line without a verb; skipped");
         return;
     }
     dt_dict_verb vb;
@@ -281,29 +283,30 @@ static void read_verb(vstate *v, const char *s, size_t n, uint32_t line)
     }
     vwords vw;
     if (split_verb(vs, vn, &vw) != 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                 "verb with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "verb with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
         return;
     }
     if (vw.count == 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                 "verb line without a verb; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "verb line without a verb; skipped");
         return;
     }
     if (vw.plus_count > 1) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
-                 "multi-word verb '%.*s' marks more than one word with '+'; skipped", (int)vn, vs);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
+                      "multi-word verb '%.*s' marks more than one word with '+'; skipped", (int)vn,
+                      vs);
         return;
     }
     if (vw.head == SIZE_MAX) {
         /* TABARI wrote the verb first ("LASH OUT"); PETRARCH-1 also keyed
          * such a line on its first word. */
-        dt__warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
-                 "multi-word verb '%.*s' has no '+' on its verb word; taking '%.*s'", (int)vn, vs,
-                 (int)vw.n[0], vw.w[0]);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
+                      "multi-word verb '%.*s' has no '+' on its verb word; taking '%.*s'", (int)vn,
+                      vs, (int)vw.n[0], vw.w[0]);
         vw.head = 0;
     }
-    vb.word = dt__intern(d, vw.w[vw.head], vw.n[vw.head]);
+    vb.word = dt__dict_intern(d, vw.w[vw.head], vw.n[vw.head]);
     if (!vb.word)
         return;
     if (DT__VEC_PUSH(d, d->verbs, vb))
@@ -316,21 +319,21 @@ static void read_verb(vstate *v, const char *s, size_t n, uint32_t line)
          * nothing when {...} is present, even if it is empty). */
         const char *p = lb + 1;
         while (p < rb) {
-            while (p < rb && dt__isspace((unsigned char)*p))
+            while (p < rb && dt__dict_isspace((unsigned char)*p))
                 p++;
             const char *q = p;
-            while (q < rb && !dt__isspace((unsigned char)*q))
+            while (q < rb && !dt__dict_isspace((unsigned char)*q))
                 q++;
             if (q > p) {
                 vwords fw;
                 if (split_verb(p, (size_t)(q - p), &fw) != 0 || fw.count == 0) {
-                    dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                             "verb form too long; skipped");
+                    dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                                  "verb form too long; skipped");
                 } else if (fw.plus_count > 1 || (fw.head == SIZE_MAX && vw.head != 0)) {
-                    dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
-                             "form '%.*s' of a multi-word verb must mark its verb word with "
-                             "'+'; skipped",
-                             (int)(q - p), p);
+                    dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
+                                  "form '%.*s' of a multi-word verb must mark its verb word with "
+                                  "'+'; skipped",
+                                  (int)(q - p), p);
                 } else {
                     if (fw.head == SIZE_MAX)
                         fw.head = 0; /* same convention as the base form */
@@ -350,13 +353,13 @@ static void read_verb(vstate *v, const char *s, size_t n, uint32_t line)
     memcpy(root, vw.w[vw.head], rn);
     upcase(root, rn);
     char form[sizeof root + 8];
-    size_t fn = dt__verb_s(root, rn, form);
+    size_t fn = dt__dict_verb_s(root, rn, form);
     if (add_form(d, vi, &vw, form, fn, 0))
         return;
-    fn = dt__verb_ed(root, rn, form);
+    fn = dt__dict_verb_ed(root, rn, form);
     if (add_form(d, vi, &vw, form, fn, 0))
         return;
-    fn = dt__verb_ing(root, rn, form);
+    fn = dt__dict_verb_ing(root, rn, form);
     (void)add_form(d, vi, &vw, form, fn, 0);
 }
 
@@ -366,7 +369,7 @@ static void read_synset_def(vstate *v, const char *s, size_t n, uint32_t line)
 {
     dt_dicts *d = v->d;
     size_t i = 1;
-    while (i < n && !dt__isspace((unsigned char)s[i]))
+    while (i < n && !dt__dict_isspace((unsigned char)s[i]))
         i++;
     const char *name = s + 1;
     size_t nn = i - 1;
@@ -377,32 +380,32 @@ static void read_synset_def(vstate *v, const char *s, size_t n, uint32_t line)
     }
     const char *rest = s + i;
     size_t rn = n - i;
-    dt__trim(&rest, &rn);
+    dt__dict_trim(&rest, &rn);
     v->synset = DT_DICT_NONE;
     if (nn == 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
-                 "'&' without a synset name; its members are skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
+                      "'&' without a synset name; its members are skipped");
         return;
     }
     for (size_t k = 0; k < nn; k++) {
         if (!is_name_char(name[k])) {
-            dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
-                     "bad character '%c' in synset name; its members are skipped", name[k]);
+            dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
+                          "bad character '%c' in synset name; its members are skipped", name[k]);
             return;
         }
     }
     if (rn)
-        dt__warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
-                 "text after synset name '&%.*s' ignored", (int)nn, name);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
+                      "text after synset name '&%.*s' ignored", (int)nn, name);
     uint32_t si = syn_get(d, name, nn, v->file, line);
     if (si == DT_DICT_NONE)
         return;
     dt__synname *sn = &d->synnames.p[si];
     dt_dict_synset *sy = &d->synsets.p[si];
     if (sn->defined) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_DUPLICATE,
-                 "synset %s defined again (first at line %u); members are merged", sy->name,
-                 sy->src.line);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_DUPLICATE,
+                      "synset %s defined again (first at line %u); members are merged", sy->name,
+                      sy->src.line);
     } else {
         sn->defined = 1;
         sy->src.file = v->file;
@@ -417,10 +420,10 @@ static void read_synset_member(vstate *v, const char *s, size_t n, uint32_t line
     dt_dicts *d = v->d;
     const char *m = s + 1;
     size_t mn = n - 1;
-    dt__trim(&m, &mn);
+    dt__dict_trim(&m, &mn);
     if (mn == 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
-                 "empty synset member; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "empty synset member; skipped");
         return;
     }
     int trailing_us = m[mn - 1] == '_';
@@ -429,20 +432,20 @@ static void read_synset_member(vstate *v, const char *s, size_t n, uint32_t line
     int last_is_word = 0;
     uint32_t count = 0;
     while (i < mn) {
-        if (m[i] == '_' || dt__isspace((unsigned char)m[i])) {
+        if (m[i] == '_' || dt__dict_isspace((unsigned char)m[i])) {
             i++;
             continue;
         }
         size_t j = i;
-        while (j < mn && m[j] != '_' && !dt__isspace((unsigned char)m[j]))
+        while (j < mn && m[j] != '_' && !dt__dict_isspace((unsigned char)m[j]))
             j++;
         const char *w = m + i;
         size_t wn = j - i;
         uint32_t el;
         if (w[0] == '&') {
             if (wn == 1) {
-                dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
-                         "'&' without a synset name in member; skipped");
+                dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
+                              "'&' without a synset name in member; skipped");
                 d->tmp_elems.n = start;
                 return;
             }
@@ -453,13 +456,13 @@ static void read_synset_member(vstate *v, const char *s, size_t n, uint32_t line
             el = r | DT__SYNREF;
             last_is_word = 0;
         } else if (wn == 1 && strchr("$+%^*{}()", w[0])) {
-            dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNKNOWN_MARKER,
-                     "pattern marker '%c' is not allowed in a synset member; skipped", w[0]);
+            dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNKNOWN_MARKER,
+                          "pattern marker '%c' is not allowed in a synset member; skipped", w[0]);
             d->tmp_elems.n = start;
             return;
         } else {
             uint32_t off, nw, gaps;
-            int rc = dt__phrase_words(d, w, wn, &off, &nw, &gaps);
+            int rc = dt__dict_phrase_words(d, w, wn, &off, &nw, &gaps);
             if (rc || nw == 0) {
                 d->tmp_elems.n = start;
                 return;
@@ -479,8 +482,8 @@ static void read_synset_member(vstate *v, const char *s, size_t n, uint32_t line
         i = j;
     }
     if (count > DT_DICT_MAX_PHRASE_WORDS) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                 "synset member with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "synset member with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
         d->tmp_elems.n = start;
         return;
     }
@@ -505,20 +508,20 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
 {
     dt_dicts *d = v->d;
     if (v->block == DT_DICT_NONE) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
-                 "pattern before any verb block; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_CONTEXT,
+                      "pattern before any verb block; skipped");
         return;
     }
     size_t o, c;
     int br = find_bracket(s, n, 1, &o, &c);
     if (br < 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                 "unbalanced '[' ']' in pattern; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                      "unbalanced '[' ']' in pattern; skipped");
         return;
     }
     if (br == 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
-                 "pattern without a [CODE]; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_BAD_CODE,
+                      "pattern without a [CODE]; skipped");
         return;
     }
     dt_dict_pattern p;
@@ -529,15 +532,15 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
     while (skip < o && s[skip] == '-')
         skip++;
     if (skip > 1)
-        dt__warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
-                 "pattern starts with '%.*s'; read as '-'", (int)skip, s);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
+                      "pattern starts with '%.*s'; read as '-'", (int)skip, s);
     const char *body = s + skip;
     size_t bn = o - skip;
-    dt__trim(&body, &bn);
+    dt__dict_trim(&body, &bn);
     p.block = v->block;
     p.src.file = v->file;
     p.src.line = line;
-    p.text = dt__strdup(d, body, bn);
+    p.text = dt__dict_strdup(d, body, bn);
 
     dt_dict_pelem el[DT_DICT_MAX_PATTERN_ELEMS];
     size_t ne = 0, nverb = 0;
@@ -546,7 +549,7 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
     int sep_seen = 0, sep_space = 0;
     while (i < bn) {
         char ch = body[i];
-        if (ch == '_' || dt__isspace((unsigned char)ch)) {
+        if (ch == '_' || dt__dict_isspace((unsigned char)ch)) {
             sep_seen = 1;
             if (ch != '_')
                 sep_space = 1;
@@ -574,7 +577,7 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
             else if (ch == ')' && --depth_pp < 0)
                 break;
         } else {
-            while (j < bn && body[j] != '_' && !dt__isspace((unsigned char)body[j]) &&
+            while (j < bn && body[j] != '_' && !dt__dict_isspace((unsigned char)body[j]) &&
                    !strchr("{}()", body[j]))
                 j++;
             const char *w = body + i;
@@ -603,8 +606,8 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
                 while (k < wn && is_name_char(w[k]))
                     k++;
                 if (k == 1 || k != wn) {
-                    dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
-                             "bad synset reference '%.*s' in pattern; skipped", (int)wn, w);
+                    dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
+                                  "bad synset reference '%.*s' in pattern; skipped", (int)wn, w);
                     return;
                 }
                 size_t nn = wn - 1;
@@ -620,12 +623,12 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
                        !((w[0] >= 'A' && w[0] <= 'Z') || (w[0] >= 'a' && w[0] <= 'z') ||
                          (w[0] >= '0' && w[0] <= '9') || w[0] == '\'' ||
                          (unsigned char)w[0] >= 0x80)) {
-                dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNKNOWN_MARKER,
-                         "unknown marker '%.*s' in pattern; skipped", (int)wn, w);
+                dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNKNOWN_MARKER,
+                              "unknown marker '%.*s' in pattern; skipped", (int)wn, w);
                 return;
             } else {
                 uint32_t off, nw, gaps;
-                int rc = dt__phrase_words(d, w, wn, &off, &nw, &gaps);
+                int rc = dt__dict_phrase_words(d, w, wn, &off, &nw, &gaps);
                 if (rc == DT_ENOMEM)
                     return;
                 d->pool.n = off;
@@ -655,19 +658,19 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
         i = j;
     }
     if (ne > DT_DICT_MAX_PATTERN_ELEMS) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                 "pattern with more than %d elements; skipped", DT_DICT_MAX_PATTERN_ELEMS);
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "pattern with more than %d elements; skipped", DT_DICT_MAX_PATTERN_ELEMS);
         return;
     }
     if (depth_np != 0 || depth_pp != 0) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
-                 "unbalanced '{' '}' or '(' ')' in pattern; skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_UNBALANCED,
+                      "unbalanced '{' '}' or '(' ')' in pattern; skipped");
         return;
     }
     if (nverb != 1) {
-        dt__warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
-                 nverb ? "pattern has more than one '*'; skipped"
-                       : "pattern has no '*' (verb position); skipped");
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SYNTAX,
+                      nverb ? "pattern has more than one '*'; skipped"
+                            : "pattern has no '*' (verb position); skipped");
         return;
     }
     p.first_elem = (uint32_t)d->pelems.n;
@@ -681,18 +684,18 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
     (void)DT__VEC_PUSH(d, d->patterns, p);
 }
 
-int dt__read_verbs(dt_dicts *d, uint32_t file, const char *data, size_t len)
+int dt__dict_read_verbs(dt_dicts *d, uint32_t file, const char *data, size_t len)
 {
     dt__lines *L = dt_malloc(sizeof *L);
     if (!L)
-        return dt__oom(d);
-    dt__lines_init(L, d, file, data, len, 1);
+        return dt__dict_oom(d);
+    dt__dict_lines_init(L, d, file, data, len, 1);
     vstate v = {d, file, DT_DICT_NONE, DT_DICT_NONE};
     const char *s;
     size_t n;
     uint32_t line;
-    while (!d->oom && dt__lines_next(L, &s, &n, &line)) {
-        dt__trim(&s, &n);
+    while (!d->oom && dt__dict_lines_next(L, &s, &n, &line)) {
+        dt__dict_trim(&s, &n);
         if (s[0] == '+' && v.synset != DT_DICT_NONE) {
             read_synset_member(&v, s, n, line);
             continue;
@@ -705,7 +708,7 @@ int dt__read_verbs(dt_dicts *d, uint32_t file, const char *data, size_t len)
         else if (s[0] == '&')
             read_synset_def(&v, s, n, line);
         else if (s[0] == '~') {
-            dt_dict_transform t = {dt__strdup(d, s, n), {file, line}};
+            dt_dict_transform t = {dt__dict_strdup(d, s, n), {file, line}};
             (void)DT__VEC_PUSH(d, d->transforms, t);
         } else
             read_verb(&v, s, n, line);
@@ -746,15 +749,17 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
             continue;
         uint32_t r = el[k] & ~DT__SYNREF;
         if (!d->synnames.p[r].defined) {
-            dt__warn(d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR, DT_DICTW_UNDEFINED_SYNSET,
-                     "synset %s used in %s is not defined; member skipped", d->synsets.p[r].name,
-                     d->synsets.p[s].name);
+            dt__dict_warn(d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR,
+                          DT_DICTW_UNDEFINED_SYNSET,
+                          "synset %s used in %s is not defined; member skipped",
+                          d->synsets.p[r].name, d->synsets.p[s].name);
             return 0;
         }
         if (x->state[r] == 1) {
-            dt__warn(d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR, DT_DICTW_RECURSIVE_SYNSET,
-                     "synset %s includes itself (through %s); member skipped", d->synsets.p[s].name,
-                     d->synsets.p[r].name);
+            dt__dict_warn(d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR,
+                          DT_DICTW_RECURSIVE_SYNSET,
+                          "synset %s includes itself (through %s); member skipped",
+                          d->synsets.p[s].name, d->synsets.p[r].name);
             return 0;
         }
         int rc = expand(x, r);
@@ -793,9 +798,9 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
             d->pool.n = off;
         } else {
             if (x->out[s].n >= MAX_SYN_EXPANSION) {
-                dt__warn(d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                         "synset %s expands to more than %d phrases; rest skipped",
-                         d->synsets.p[s].name, MAX_SYN_EXPANSION);
+                dt__dict_warn(d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                              "synset %s expands to more than %d phrases; rest skipped",
+                              d->synsets.p[s].name, MAX_SYN_EXPANSION);
                 d->pool.n = off;
                 return 0;
             }
@@ -812,8 +817,8 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
                 size_t wn = d->wlen[last];
                 char buf[DT_MAX_TOKEN_BYTES + 8];
                 if (wn + 4 < sizeof buf) {
-                    size_t pn = dt__plural(w, wn, buf);
-                    uint32_t pid = dt__intern(d, buf, pn);
+                    size_t pn = dt__dict_plural(w, wn, buf);
+                    uint32_t pid = dt__dict_intern(d, buf, pn);
                     if (pid) {
                         uint32_t poff = (uint32_t)d->pool.n;
                         for (uint32_t t = 0; t + 1 < nw; t++)
@@ -870,7 +875,7 @@ static int resolve_synsets(dt_dicts *d)
     x.order = dt_malloc((d->rawmembers.n + 1) * sizeof *x.order);
     int rc = 0;
     if (!x.out || !x.state || !x.first || !x.order) {
-        rc = dt__oom(d);
+        rc = dt__dict_oom(d);
         goto done;
     }
     for (size_t i = 0; i < d->rawmembers.n; i++)
@@ -880,7 +885,7 @@ static int resolve_synsets(dt_dicts *d)
     {
         uint32_t *fill = dt_calloc(ns, sizeof *fill);
         if (!fill) {
-            rc = dt__oom(d);
+            rc = dt__dict_oom(d);
             goto done;
         }
         for (size_t i = 0; i < d->rawmembers.n; i++) {
@@ -897,7 +902,7 @@ static int resolve_synsets(dt_dicts *d)
         sy->nmembers = (uint32_t)x.out[s].n;
         for (size_t k = 0; k < x.out[s].n && !rc; k++) {
             const xmem *m = &x.out[s].p[k];
-            rc = dt__pset_add(d, &d->syn_set, m->off, m->n, 0, m->flags, s, m->src);
+            rc = dt__dict_pset_add(d, &d->syn_set, m->off, m->n, 0, m->flags, s, m->src);
         }
     }
 done:
@@ -944,9 +949,9 @@ static int check_patterns(dt_dicts *d)
         int ok = 1;
         for (uint32_t k = 0; k < p->nelem && ok; k++) {
             if (e[k].kind == DT_PEL_SYNSET && !d->synnames.p[e[k].value].defined) {
-                dt__warn(d, p->src.file, p->src.line, DT_DICT_SEV_ERROR, DT_DICTW_UNDEFINED_SYNSET,
-                         "synset %s is not defined; pattern skipped",
-                         d->synsets.p[e[k].value].name);
+                dt__dict_warn(
+                    d, p->src.file, p->src.line, DT_DICT_SEV_ERROR, DT_DICTW_UNDEFINED_SYNSET,
+                    "synset %s is not defined; pattern skipped", d->synsets.p[e[k].value].name);
                 ok = 0;
             }
         }
@@ -979,9 +984,9 @@ static int check_patterns(dt_dicts *d)
         if (d->blocks.p[b].first_verb == UINT32_MAX)
             d->blocks.p[b].first_verb = (uint32_t)d->verbs.n;
         if (d->blocks.p[b].nverbs == 0)
-            dt__warn(d, d->blocks.p[b].src.file, d->blocks.p[b].src.line, DT_DICT_SEV_WARNING,
-                     DT_DICTW_CONTEXT, "verb block '%s' has no verbs; its patterns never fire",
-                     d->blocks.p[b].name);
+            dt__dict_warn(d, d->blocks.p[b].src.file, d->blocks.p[b].src.line, DT_DICT_SEV_WARNING,
+                          DT_DICTW_CONTEXT, "verb block '%s' has no verbs; its patterns never fire",
+                          d->blocks.p[b].name);
     }
     /* Identical patterns within a block. */
     size_t np = d->patterns.n;
@@ -990,7 +995,7 @@ static int check_patterns(dt_dicts *d)
         cap *= 2;
     uint32_t *tab = dt_malloc(cap * sizeof *tab);
     if (!tab)
-        return dt__oom(d);
+        return dt__dict_oom(d);
     memset(tab, 0xff, cap * sizeof *tab);
     for (size_t i = 0; i < np; i++) {
         dt_dict_pattern *p = &d->patterns.p[i];
@@ -1005,13 +1010,14 @@ static int check_patterns(dt_dicts *d)
             if (same_pattern(d, p, q)) {
                 p->flags |= DT_PAT_DUPLICATE;
                 if (strcmp(p->code, q->code) == 0)
-                    dt__warn(d, p->src.file, p->src.line, DT_DICT_SEV_NOTE, DT_DICTW_DUPLICATE,
-                             "duplicate pattern '%s' [%s] (same as line %u)", p->text, p->code,
-                             q->src.line);
+                    dt__dict_warn(d, p->src.file, p->src.line, DT_DICT_SEV_NOTE, DT_DICTW_DUPLICATE,
+                                  "duplicate pattern '%s' [%s] (same as line %u)", p->text, p->code,
+                                  q->src.line);
                 else
-                    dt__warn(d, p->src.file, p->src.line, DT_DICT_SEV_NOTE, DT_DICTW_UNREACHABLE,
-                             "unreachable pattern '%s' [%s]: identical to line %u [%s]", p->text,
-                             p->code, q->src.line, q->code);
+                    dt__dict_warn(d, p->src.file, p->src.line, DT_DICT_SEV_NOTE,
+                                  DT_DICTW_UNREACHABLE,
+                                  "unreachable pattern '%s' [%s]: identical to line %u [%s]",
+                                  p->text, p->code, q->src.line, q->code);
                 break;
             }
             h = (h + 1) & (cap - 1);
@@ -1049,7 +1055,7 @@ static int index_forms(dt_dicts *d)
     qsort(d->vforms.p, nf, sizeof *d->vforms.p, cmp_form);
     d->vf_start = dt_calloc((size_t)d->nwords + 1, sizeof *d->vf_start);
     if (!d->vf_start)
-        return dt__oom(d);
+        return dt__dict_oom(d);
     for (size_t i = 0; i < nf; i++)
         d->vf_start[d->vforms.p[i].head + 1]++;
     for (uint32_t w = 0; w < d->nwords; w++)
@@ -1061,10 +1067,10 @@ static int index_forms(dt_dicts *d)
             const dt_dict_verb_form *g = &d->vforms.p[j];
             if (g->verb != f->verb && same_form(d, f, g) && (f->is_base || g->is_base)) {
                 const dt_dict_verb *vf = &d->verbs.p[f->verb], *vg = &d->verbs.p[g->verb];
-                dt__warn(d, vf->src.file, vf->src.line, DT_DICT_SEV_NOTE, DT_DICTW_DUPLICATE,
-                         "verb form '%s' also defined at line %u (block '%s'); this later one "
-                         "is used",
-                         d->words[f->head], vg->src.line, d->blocks.p[vg->block].name);
+                dt__dict_warn(d, vf->src.file, vf->src.line, DT_DICT_SEV_NOTE, DT_DICTW_DUPLICATE,
+                              "verb form '%s' also defined at line %u (block '%s'); this later one "
+                              "is used",
+                              d->words[f->head], vg->src.line, d->blocks.p[vg->block].name);
                 break;
             }
         }
@@ -1072,7 +1078,7 @@ static int index_forms(dt_dicts *d)
     return 0;
 }
 
-int dt__verbs_finish(dt_dicts *d)
+int dt__dict_verbs_finish(dt_dicts *d)
 {
     int rc = resolve_synsets(d);
     if (!rc)
