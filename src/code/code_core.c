@@ -555,192 +555,170 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
 
 #define LOC_NONE (-1)
 
-typedef struct mstate {
+/* One pattern against the sequences around a verb. Elements after the
+ * verb are matched left to right in the lower sequence, elements before
+ * it right to left (nearest the verb first) in the upper sequence. Words
+ * may intervene unless the element was joined with '_' to its neighbour
+ * towards the verb; markup never counts as an intervening word. */
+typedef struct pm {
     sctx *x;
-    const dt__tries *t;
-    seq up, lo;
-    uint32_t *lo_ids, *up_ids_text; /* word ids (0 for markup) */
-    uint8_t *lo_in_ne, *lo_in_nec, *up_in_ne;
-    int32_t *lo_actor;          /* index of the NE open before i */
-    uint8_t *memo_lo, *memo_up; /* failed (node, i) */
-    uint32_t node0, nnodes;
-    /* bindings */
+    const seq *up, *lo;
+    const uint32_t *lo_ids, *up_ids_text;
+    const uint8_t *lo_in_ne, *up_in_ne;
+    const int32_t *lo_actor;
+    const dt_dict_pelem *el;
+    uint32_t nel, vp;
+    uint32_t *memo; /* failure stamps: [(k * (n+1) + i) * 2 + gap] */
+    uint32_t stamp;
     int32_t lsrc, ltgt, usrc, utgt;
-    uint32_t pattern;
-} mstate;
+} pm;
 
-static int memo_get(const uint8_t *m, uint32_t node0, uint32_t nn, uint32_t node, uint32_t i)
+static uint32_t *memo_slot(pm *m, uint32_t k, uint32_t i, int gap, uint32_t n)
 {
-    size_t b = (size_t)i * nn + (node - node0);
-    return (m[b >> 3] >> (b & 7)) & 1;
+    return &m->memo[((size_t)k * (n + 1) + i) * 2 + (gap ? 1 : 0)];
 }
 
-static void memo_set(uint8_t *m, uint32_t node0, uint32_t nn, uint32_t node, uint32_t i)
+static uint32_t next_kind(const seq *s, uint32_t i, int kind)
 {
-    size_t b = (size_t)i * nn + (node - node0);
-    m[b >> 3] = (uint8_t)(m[b >> 3] | (1u << (b & 7)));
+    while (i < s->n && s->v[i].kind != kind)
+        i++;
+    return i;
 }
 
-static int upper_dfs(mstate *m, uint32_t node, uint32_t i)
+static int lo_match(pm *m, uint32_t k, uint32_t i, int gap)
 {
-    const dt__tries *t = m->t;
-    if (node < m->node0 || node >= m->node0 + m->nnodes)
-        return 0;
-    if (memo_get(m->memo_up, m->node0, m->nnodes, node, i))
-        return 0;
-    if (i >= m->up.n) {
-        uint32_t e = dt__tries_child(t, node, DT__K_END, 0);
-        if (e != UINT32_MAX && t->nodes[e].pattern != UINT32_MAX) {
-            m->pattern = t->nodes[e].pattern;
-            return 1;
-        }
-        memo_set(m->memo_up, m->node0, m->nnodes, node, i);
-        return 0;
-    }
-    const sq *q = &m->up.v[i];
-    for (uint32_t ed = t->nodes[node].first; ed != UINT32_MAX; ed = t->edges[ed].next) {
-        const dt__tedge *e = &t->edges[ed];
-        switch (e->kind) {
-        case DT__K_WORD:
-            if (q->kind == SQ_WORD && q->id && q->id == e->value && upper_dfs(m, e->child, i + 1))
-                return 1;
-            break;
-        case DT__K_SYNSET:
-            if (q->kind == SQ_WORD && q->id) {
-                /* synset members read left to right, ending at this word */
-                uint32_t tpos = m->up.n - i; /* words in text order up to here */
-                size_t k = dt_dict_synset_match_back(m->x->d, e->value, m->up_ids_text, tpos);
-                if (k > 0 && upper_dfs(m, e->child, i + (uint32_t)k))
-                    return 1;
-            }
-            break;
-        case DT__K_TARGET:
-        case DT__K_SOURCE:
-        case DT__K_SKIPNE:
-            if (m->up_in_ne[i] && (q->kind == SQ_WORD || q->kind == SQ_NE_CLOSE)) {
-                uint32_t j = i;
-                while (j < m->up.n && m->up.v[j].kind != SQ_NE)
-                    j++;
-                if (j >= m->up.n)
-                    break;
-                int32_t save = e->kind == DT__K_TARGET ? m->utgt : m->usrc;
-                if (e->kind == DT__K_TARGET)
-                    m->utgt = (int32_t)j;
-                else if (e->kind == DT__K_SOURCE)
-                    m->usrc = (int32_t)j;
-                if (upper_dfs(m, e->child, j + 1))
-                    return 1;
-                if (e->kind == DT__K_TARGET)
-                    m->utgt = save;
-                else if (e->kind == DT__K_SOURCE)
-                    m->usrc = save;
-            }
-            break;
-        case DT__K_COMPOUND:
-            if (q->kind == SQ_NEC_CLOSE) {
-                uint32_t j = i;
-                while (j < m->up.n && m->up.v[j].kind != SQ_NEC_OPEN)
-                    j++;
-                if (j >= m->up.n)
-                    break;
-                int32_t s1 = m->usrc, s2 = m->utgt;
-                m->usrc = m->utgt = (int32_t)j;
-                if (upper_dfs(m, e->child, j + 1))
-                    return 1;
-                m->usrc = s1;
-                m->utgt = s2;
-            }
-            break;
-        default:
-            break;
-        }
-    }
-    /* pass over this item */
-    if (upper_dfs(m, node, i + 1))
+    if (k >= m->nel)
         return 1;
-    memo_set(m->memo_up, m->node0, m->nnodes, node, i);
+    const seq *s = m->lo;
+    if (i >= s->n)
+        return 0;
+    const dt_dict_pelem *e = &m->el[k];
+    if (e->adj && gap)
+        return 0;
+    uint32_t *slot = memo_slot(m, k - m->vp - 1, i, gap, s->n);
+    if (*slot == m->stamp)
+        return 0;
+    const sq *q = &s->v[i];
+    switch (e->kind) {
+    case DT_PEL_WORD:
+        if (q->kind == SQ_WORD && q->id && q->id == e->value && lo_match(m, k + 1, i + 1, 0))
+            return 1;
+        break;
+    case DT_PEL_SYNSET:
+        if (q->kind == SQ_WORD && q->id) {
+            size_t n = dt_dict_synset_match(m->x->d, e->value, m->lo_ids + i, s->n - i);
+            if (n > 0 && lo_match(m, k + 1, i + (uint32_t)n, 0))
+                return 1;
+        }
+        break;
+    case DT_PEL_SOURCE:
+    case DT_PEL_TARGET: {
+        int32_t at = q->kind == SQ_NE ? (int32_t)i
+                     : (q->kind == SQ_WORD && m->lo_in_ne[i]) ? m->lo_actor[i]
+                                                               : LOC_NONE;
+        if (at != LOC_NONE) {
+            int32_t *b = e->kind == DT_PEL_SOURCE ? &m->lsrc : &m->ltgt;
+            int32_t save = *b;
+            *b = at;
+            if (lo_match(m, k + 1, q->kind == SQ_NE ? i + 1 : i, 0))
+                return 1;
+            *b = save;
+        }
+        break;
+    }
+    case DT_PEL_SKIP:
+        if (q->kind == SQ_NE || (q->kind == SQ_WORD && m->lo_in_ne[i])) {
+            uint32_t j = next_kind(s, i, SQ_NE_CLOSE);
+            if (j < s->n && lo_match(m, k + 1, j + 1, 0))
+                return 1;
+        }
+        break;
+    case DT_PEL_COMPOUND:
+        /* a compound after the verb is the target */
+        if (q->kind == SQ_NEC_OPEN) {
+            uint32_t j = next_kind(s, i, SQ_NEC_CLOSE);
+            int32_t save = m->ltgt;
+            m->ltgt = (int32_t)i;
+            if (lo_match(m, k + 1, j + 1, 0))
+                return 1;
+            m->ltgt = save;
+        }
+        break;
+    default:
+        break;
+    }
+    if (lo_match(m, k, i + 1, q->kind == SQ_WORD ? 1 : gap))
+        return 1;
+    *slot = m->stamp;
     return 0;
 }
 
-static int lower_dfs(mstate *m, uint32_t node, uint32_t i)
+/* k counts upper elements matched so far; the element is el[vp-1-k]. */
+static int up_match(pm *m, uint32_t k, uint32_t i, int gap)
 {
-    const dt__tries *t = m->t;
-    if (memo_get(m->memo_lo, m->node0, m->nnodes, node, i))
-        return 0;
-    if (i >= m->lo.n) {
-        uint32_t e = dt__tries_child(t, node, DT__K_END, 0);
-        if (e != UINT32_MAX) {
-            int32_t us = m->usrc, ut = m->utgt;
-            m->usrc = m->utgt = LOC_NONE;
-            if (upper_dfs(m, e, 0))
-                return 1;
-            m->usrc = us;
-            m->utgt = ut;
-        }
-        memo_set(m->memo_lo, m->node0, m->nnodes, node, i);
-        return 0;
-    }
-    const sq *q = &m->lo.v[i];
-    if (q->kind == SQ_NEC_OPEN) {
-        uint32_t c = dt__tries_child(t, node, DT__K_COMPOUND, 0);
-        if (c != UINT32_MAX) {
-            int32_t s1 = m->lsrc, s2 = m->ltgt;
-            m->lsrc = m->ltgt = (int32_t)i;
-            if (lower_dfs(m, c, i + 1))
-                return 1;
-            m->lsrc = s1;
-            m->ltgt = s2;
-        }
-    }
-    if (q->kind != SQ_WORD || skip_item(q->s)) {
-        /* markup and function words are passed over */
-        if (lower_dfs(m, node, i + 1))
-            return 1;
-        memo_set(m->memo_lo, m->node0, m->nnodes, node, i);
-        return 0;
-    }
-    for (uint32_t ed = t->nodes[node].first; ed != UINT32_MAX; ed = t->edges[ed].next) {
-        const dt__tedge *e = &t->edges[ed];
-        if (e->kind == DT__K_WORD && q->id && e->value == q->id && lower_dfs(m, e->child, i + 1))
-            return 1;
-    }
-    for (uint32_t ed = t->nodes[node].first; ed != UINT32_MAX; ed = t->edges[ed].next) {
-        const dt__tedge *e = &t->edges[ed];
-        if (e->kind == DT__K_SYNSET && q->id) {
-            size_t k = dt_dict_synset_match(m->x->d, e->value, m->lo_ids + i, m->lo.n - i);
-            if (k > 0 && lower_dfs(m, e->child, i + (uint32_t)k))
-                return 1;
-        }
-    }
-    if (m->lo_in_ne[i]) {
-        uint32_t c = dt__tries_child(t, node, DT__K_TARGET, 0);
-        if (c != UINT32_MAX) {
-            int32_t s = m->ltgt;
-            m->ltgt = m->lo_actor[i];
-            if (lower_dfs(m, c, i))
-                return 1;
-            m->ltgt = s;
-        }
-        c = dt__tries_child(t, node, DT__K_SOURCE, 0);
-        if (c != UINT32_MAX) {
-            int32_t s = m->lsrc;
-            m->lsrc = m->lo_actor[i];
-            if (lower_dfs(m, c, i))
-                return 1;
-            m->lsrc = s;
-        }
-        c = dt__tries_child(t, node, DT__K_SKIPNE, 0);
-        if (c != UINT32_MAX) {
-            uint32_t j = i;
-            while (j < m->lo.n && m->lo.v[j].kind != SQ_NE_CLOSE)
-                j++;
-            if (j < m->lo.n && lower_dfs(m, c, j + 1))
-                return 1;
-        }
-    }
-    if (lower_dfs(m, node, i + 1))
+    if (k >= m->vp)
         return 1;
-    memo_set(m->memo_lo, m->node0, m->nnodes, node, i);
+    const seq *s = m->up;
+    if (i >= s->n)
+        return 0;
+    uint32_t ei = m->vp - 1 - k;
+    const dt_dict_pelem *e = &m->el[ei];
+    if (m->el[ei + 1].adj && gap)
+        return 0;
+    uint32_t *slot = memo_slot(m, k, i, gap, s->n);
+    if (*slot == m->stamp)
+        return 0;
+    const sq *q = &s->v[i];
+    switch (e->kind) {
+    case DT_PEL_WORD:
+        if (q->kind == SQ_WORD && q->id && q->id == e->value && up_match(m, k + 1, i + 1, 0))
+            return 1;
+        break;
+    case DT_PEL_SYNSET:
+        if (q->kind == SQ_WORD && q->id) {
+            size_t n = dt_dict_synset_match_back(m->x->d, e->value, m->up_ids_text, s->n - i);
+            if (n > 0 && up_match(m, k + 1, i + (uint32_t)n, 0))
+                return 1;
+        }
+        break;
+    case DT_PEL_SOURCE:
+    case DT_PEL_TARGET:
+    case DT_PEL_SKIP:
+        if (q->kind == SQ_NE_CLOSE || q->kind == SQ_NE || (q->kind == SQ_WORD && m->up_in_ne[i])) {
+            uint32_t j = next_kind(s, i, SQ_NE);
+            if (j < s->n) {
+                int32_t *b = e->kind == DT_PEL_SOURCE   ? &m->usrc
+                             : e->kind == DT_PEL_TARGET ? &m->utgt
+                                                        : NULL;
+                int32_t save = b ? *b : 0;
+                if (b)
+                    *b = (int32_t)j;
+                if (up_match(m, k + 1, j + 1, 0))
+                    return 1;
+                if (b)
+                    *b = save;
+            }
+        }
+        break;
+    case DT_PEL_COMPOUND:
+        /* a compound before the verb is the source */
+        if (q->kind == SQ_NEC_CLOSE) {
+            uint32_t j = next_kind(s, i, SQ_NEC_OPEN);
+            if (j < s->n) {
+                int32_t save = m->usrc;
+                m->usrc = (int32_t)j;
+                if (up_match(m, k + 1, j + 1, 0))
+                    return 1;
+                m->usrc = save;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    if (up_match(m, k, i + 1, q->kind == SQ_WORD ? 1 : gap))
+        return 1;
+    *slot = m->stamp;
     return 0;
 }
 
@@ -953,8 +931,10 @@ static loc find_target(const seq *lo)
     return (loc){0, LOC_NONE};
 }
 
-/* The first coded NE or compound before the verb whose code is not the
- * target's; failing that, any NE. */
+/* The first coded NE or compound before the verb, in sentence order,
+ * whose code is not the target's; failing that, any NE. (PETRARCH-1's
+ * unit tests want the subject's head actor, not the nearest actor: "X's
+ * envoy to Y called on Z" has source X.) */
 static loc find_source(const seq *up, const seq *lo, loc T)
 {
     const char *tcode = NULL;
@@ -964,14 +944,15 @@ static loc find_source(const seq *up, const seq *lo, loc T)
         if (q->kind == SQ_NE)
             tcode = q->s;
     }
-    for (uint32_t k = 0; k < up->n; k++) {
+    /* In sentence order: the upper sequence runs from the verb back. */
+    for (uint32_t k = up->n; k-- > 0;) {
         const sq *q = &up->v[k];
         if (q->kind == SQ_NEC_OPEN)
             return (loc){1, (int32_t)k};
         if (q->kind == SQ_NE && !streq(q->s, "---") && !(tcode && ends_with(q->s, tcode)))
             return (loc){1, (int32_t)k};
     }
-    for (uint32_t k = 0; k < up->n; k++) {
+    for (uint32_t k = up->n; k-- > 0;) {
         const sq *q = &up->v[k];
         if (q->kind == SQ_NE && !(tcode && ends_with(q->s, tcode)))
             return (loc){1, (int32_t)k};
@@ -1045,6 +1026,90 @@ static void tok_span(sctx *x, uint32_t a, uint32_t b, int32_t *first, int32_t *l
     }
 }
 
+/* Try the block's patterns, most specific first; the first that fits
+ * gives the pattern index and any source/target its markers bound. */
+static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, uint32_t *patidx,
+                       loc *S, loc *T)
+{
+    const dt__order *o = &x->c->order;
+    *patidx = UINT32_MAX;
+    if (block >= o->nblocks || o->first[block] == o->first[block + 1])
+        return 0;
+    uint32_t np = 0;
+    const dt_dict_pattern *pats = dt_dict_patterns(x->d, &np);
+    const dt_dict_pelem *el = dt_dict_pattern_elems(x->d);
+    uint32_t nlo = lo->n, nup = up->n;
+    uint32_t *lo_ids = dt_arena_calloc(x->a, nlo + 1, sizeof *lo_ids);
+    uint32_t *up_ids = dt_arena_calloc(x->a, nup + 1, sizeof *up_ids);
+    uint8_t *lo_in_ne = dt_arena_calloc(x->a, nlo + 1, 1);
+    uint8_t *up_in_ne = dt_arena_calloc(x->a, nup + 1, 1);
+    int32_t *lo_actor = dt_arena_calloc(x->a, nlo + 1, sizeof *lo_actor);
+    uint32_t nmax = (nlo > nup ? nlo : nup) + 1;
+    uint32_t *memo = dt_arena_calloc(x->a, (size_t)(DT_DICT_MAX_PATTERN_ELEMS + 1) * nmax * 2,
+                                     sizeof *memo);
+    if (!lo_ids || !up_ids || !lo_in_ne || !up_in_ne || !lo_actor || !memo)
+        return DT_ENOMEM;
+    int in_ne = 0;
+    int32_t actor = LOC_NONE;
+    for (uint32_t i = 0; i < nlo; i++) {
+        const sq *q = &lo->v[i];
+        if (q->kind == SQ_NE) {
+            in_ne = 1;
+            actor = (int32_t)i;
+        } else if (q->kind == SQ_NE_CLOSE) {
+            in_ne = 0;
+        }
+        lo_in_ne[i] = (uint8_t)in_ne;
+        lo_actor[i] = actor;
+        lo_ids[i] = q->kind == SQ_WORD ? q->id : 0;
+    }
+    in_ne = 0;
+    for (uint32_t i = 0; i < nup; i++) {
+        const sq *q = &up->v[i];
+        if (q->kind == SQ_NE_CLOSE)
+            in_ne = 1;
+        up_in_ne[i] = (uint8_t)in_ne;
+        if (q->kind == SQ_NE)
+            in_ne = 0;
+        up_ids[nup - 1 - i] = q->kind == SQ_WORD ? q->id : 0;
+    }
+    pm m;
+    memset(&m, 0, sizeof m);
+    m.x = x;
+    m.up = up;
+    m.lo = lo;
+    m.lo_ids = lo_ids;
+    m.up_ids_text = up_ids;
+    m.lo_in_ne = lo_in_ne;
+    m.up_in_ne = up_in_ne;
+    m.lo_actor = lo_actor;
+    m.memo = memo;
+    for (uint32_t r = o->first[block]; r < o->first[block + 1]; r++) {
+        const dt_dict_pattern *p = &pats[o->idx[r]];
+        m.el = el + p->first_elem;
+        m.nel = p->nelem;
+        m.vp = p->verb_pos;
+        m.lsrc = m.ltgt = m.usrc = m.utgt = LOC_NONE;
+        m.stamp++;
+        if (!lo_match(&m, m.vp + 1, 0, 0))
+            continue;
+        m.stamp++;
+        if (!up_match(&m, 0, 0, 0))
+            continue;
+        *patidx = o->idx[r];
+        if (m.lsrc != LOC_NONE)
+            *S = (loc){0, m.lsrc};
+        else if (m.usrc != LOC_NONE)
+            *S = (loc){1, m.usrc};
+        if (m.ltgt != LOC_NONE)
+            *T = (loc){0, m.ltgt};
+        else if (m.utgt != LOC_NONE)
+            *T = (loc){1, m.utgt};
+        return 0;
+    }
+    return 0;
+}
+
 static int check_verbs(sctx *x)
 {
     dt__plist *l = &x->pl;
@@ -1097,86 +1162,25 @@ static int check_verbs(sctx *x)
         if (vb->block >= nblocks)
             continue;
         const dt_dict_verb_block *blk = &blocks[vb->block];
-        const char *verbcode = vb->code ? vb->code : "---";
+        const char *verbcode = dt__code_usable(vb->code) ? vb->code : "---";
 
-        mstate m;
-        memset(&m, 0, sizeof m);
-        m.x = x;
-        m.t = &x->c->tries;
-        if (upper_seq(x, (int32_t)vstart - 1, &m.up) < 0 ||
-            lower_seq(x, vend + 1, endtag, &m.lo) < 0)
+        seq up, lo;
+        if (upper_seq(x, (int32_t)vstart - 1, &up) < 0 || lower_seq(x, vend + 1, endtag, &lo) < 0)
             return DT_ENOMEM;
         if (x->parse_error)
             return 0;
-        uint32_t nlo = m.lo.n, nup = m.up.n;
-        m.lo_ids = dt_arena_calloc(x->a, nlo + 1, sizeof *m.lo_ids);
-        m.up_ids_text = dt_arena_calloc(x->a, nup + 1, sizeof *m.up_ids_text);
-        m.lo_in_ne = dt_arena_calloc(x->a, nlo + 1, 1);
-        m.lo_in_nec = dt_arena_calloc(x->a, nlo + 1, 1);
-        m.up_in_ne = dt_arena_calloc(x->a, nup + 1, 1);
-        m.lo_actor = dt_arena_calloc(x->a, nlo + 1, sizeof *m.lo_actor);
-        m.node0 = x->c->tries.block_first_node[vb->block];
-        m.nnodes = x->c->tries.block_nodes[vb->block];
-        size_t bits_lo = (size_t)m.nnodes * (nlo + 1), bits_up = (size_t)m.nnodes * (nup + 1);
-        m.memo_lo = dt_arena_calloc(x->a, bits_lo / 8 + 1, 1);
-        m.memo_up = dt_arena_calloc(x->a, bits_up / 8 + 1, 1);
-        if (!m.lo_ids || !m.up_ids_text || !m.lo_in_ne || !m.lo_in_nec || !m.up_in_ne ||
-            !m.lo_actor || !m.memo_lo || !m.memo_up)
-            return DT_ENOMEM;
-        {
-            int in_ne = 0, in_nec = 0;
-            int32_t actor = LOC_NONE;
-            for (uint32_t i = 0; i < nlo; i++) {
-                const sq *q = &m.lo.v[i];
-                if (q->kind == SQ_NE) {
-                    in_ne = 1;
-                    actor = (int32_t)i;
-                } else if (q->kind == SQ_NE_CLOSE) {
-                    in_ne = 0;
-                } else if (q->kind == SQ_NEC_OPEN) {
-                    in_nec = 1;
-                } else if (q->kind == SQ_NEC_CLOSE) {
-                    in_nec = 0;
-                }
-                m.lo_in_ne[i] = (uint8_t)in_ne;
-                m.lo_in_nec[i] = (uint8_t)in_nec;
-                m.lo_actor[i] = actor;
-                m.lo_ids[i] = q->kind == SQ_WORD ? q->id : 0;
-            }
-            in_ne = 0;
-            for (uint32_t i = 0; i < nup; i++) {
-                const sq *q = &m.up.v[i];
-                if (q->kind == SQ_NE_CLOSE)
-                    in_ne = 1;
-                m.up_in_ne[i] = (uint8_t)(in_ne || q->kind == SQ_NE_CLOSE);
-                if (q->kind == SQ_NE)
-                    in_ne = 0;
-                m.up_ids_text[nup - 1 - i] = q->kind == SQ_WORD ? q->id : 0;
-            }
-        }
-        m.lsrc = m.ltgt = m.usrc = m.utgt = LOC_NONE;
-        m.pattern = UINT32_MAX;
-        uint32_t root = x->c->tries.block_root[vb->block];
-        int matched = lower_dfs(&m, root, 0);
-
         const char *code = NULL;
         uint32_t patidx = UINT32_MAX;
         loc S = {1, LOC_NONE}, T = {0, LOC_NONE};
-        if (matched) {
-            if (m.pattern == DT__PAT_DEFAULT) {
-                code = blk->nverbs ? verbs[blk->first_verb].code : blk->code;
-            } else if (m.pattern < npats) {
-                code = pats[m.pattern].code;
-                patidx = m.pattern;
-            }
-            if (m.lsrc != LOC_NONE)
-                S = (loc){0, m.lsrc};
-            else if (m.usrc != LOC_NONE)
-                S = (loc){1, m.usrc};
-            if (m.ltgt != LOC_NONE)
-                T = (loc){0, m.ltgt};
-            else if (m.utgt != LOC_NONE)
-                T = (loc){1, m.utgt};
+        int rc = match_block(x, vb->block, &up, &lo, &patidx, &S, &T);
+        if (rc < 0)
+            return rc;
+        if (patidx != UINT32_MAX)
+            code = pats[patidx].code;
+        else {
+            /* the bare verb: PETRARCH uses the block's head verb code */
+            const char *hc = blk->nverbs ? verbs[blk->first_verb].code : blk->code;
+            code = dt__code_usable(hc) ? hc : "---";
         }
         int hasmatch = code != NULL;
         if (hasmatch && streq(code, "---"))
@@ -1188,10 +1192,10 @@ static int check_verbs(sctx *x)
         }
         if (hasmatch) {
             if (T.idx == LOC_NONE)
-                T = find_target(&m.lo);
+                T = find_target(&lo);
             if (T.idx != LOC_NONE) {
                 if (S.idx == LOC_NONE)
-                    S = find_source(&m.up, &m.lo, T);
+                    S = find_source(&up, &lo, T);
                 if (S.idx != LOC_NONE) {
                     ev proto;
                     memset(&proto, 0, sizeof proto);
@@ -1200,7 +1204,7 @@ static int check_verbs(sctx *x)
                     tok_span(x, vstart, vend, &proto.vfirst, &proto.vlast);
                     if (patidx == UINT32_MAX)
                         proto.pattern = UINT32_MAX - 2 - form->verb; /* verb entry */
-                    make_event_strings(x, &m.up, &m.lo, S, T, code, &proto);
+                    make_event_strings(x, &up, &lo, S, T, code, &proto);
                 }
             }
             /* resume after this verb phrase */
@@ -1226,7 +1230,7 @@ int dt_coder_new(const dt_dicts *dicts, const dt_coder_options *opts, dt_coder *
         c->opt = *opts;
     else
         dt_coder_options_default(&c->opt);
-    int rc = dt__tries_build(dicts, &c->tries);
+    int rc = dt__order_build(dicts, &c->order);
     if (rc < 0) {
         dt_coder_free(c);
         return dt_error_set(err, rc, NULL, 0, UINT64_MAX, "building the verb pattern tries");
@@ -1239,7 +1243,7 @@ void dt_coder_free(dt_coder *c)
 {
     if (!c)
         return;
-    dt__tries_free(&c->tries);
+    dt__order_free(&c->order);
     dt_free(c);
 }
 

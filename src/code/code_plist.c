@@ -101,17 +101,11 @@ static int starts(const char *s, const char *p)
     return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* Base label without function tags ("NP-SBJ-1" -> "NP"). */
+/* Labels are kept whole: PETRARCH only turns a plain "(NP " into an
+ * actor phrase, so "NP-TMP" (a time expression) never becomes one. */
 static void base_label(const char *l, char out[16])
 {
-    size_t n = strlen(l), b = n;
-    if (n > 0 && l[0] != '-') {
-        for (size_t i = 1; i < n; i++)
-            if (l[i] == '-' || l[i] == '=') {
-                b = i;
-                break;
-            }
-    }
+    size_t b = strlen(l);
     if (b > 15)
         b = 15;
     memcpy(out, l, b);

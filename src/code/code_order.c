@@ -1,0 +1,97 @@
+/* Per verb block, the order in which patterns are tried: the most
+ * specific first (more words and synsets, then more literal words, then
+ * more elements after the verb), file order among equals. The first
+ * pattern that matches wins, so "- * DIPLOMATIC TIES" beats "- * TIES"
+ * and "- INCHING &SYN *" beats "- TO *" wherever both fit. */
+#include "code_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const dt_dict_pattern *g_pats; /* only during the sort (single-threaded build) */
+static const dt_dict_pelem *g_el;
+
+static int literal_words(const dt_dict_pattern *p, const dt_dict_pelem *el)
+{
+    int n = 0;
+    for (uint32_t j = 0; j < p->nelem; j++)
+        n += el[p->first_elem + j].kind == DT_PEL_WORD;
+    return n;
+}
+
+static int cmp_pat(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const dt_dict_pattern *p = &g_pats[x], *q = &g_pats[y];
+    if (p->nwords != q->nwords)
+        return p->nwords > q->nwords ? -1 : 1;
+    int lp = literal_words(p, g_el), lq = literal_words(q, g_el);
+    if (lp != lq)
+        return lp > lq ? -1 : 1;
+    int ap = p->nelem - p->verb_pos, aq = q->nelem - q->verb_pos;
+    if (ap != aq)
+        return ap > aq ? -1 : 1;
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* Patterns PETRARCH-1 cannot use: TABARI phrase brackets, and codes that
+ * are not CAMEO codes ("+++" complex coding, "###" discard, letters). */
+static int usable(const dt_dict_pattern *p, const dt_dict_pelem *el)
+{
+    for (uint32_t j = 0; j < p->nelem; j++) {
+        int k = el[p->first_elem + j].kind;
+        if (k == DT_PEL_NP_OPEN || k == DT_PEL_NP_CLOSE || k == DT_PEL_PP_OPEN ||
+            k == DT_PEL_PP_CLOSE)
+            return 0;
+    }
+    if (p->verb_pos >= p->nelem)
+        return 0;
+    return dt__code_usable(p->code);
+}
+
+int dt__code_usable(const char *code)
+{
+    if (!code || !code[0])
+        return 0;
+    if (!strcmp(code, "---"))
+        return 1;
+    return code[0] >= '0' && code[0] <= '9';
+}
+
+int dt__order_build(const dt_dicts *d, dt__order *o)
+{
+    memset(o, 0, sizeof *o);
+    uint32_t nb = 0, np = 0;
+    const dt_dict_verb_block *blocks = dt_dict_verb_blocks(d, &nb);
+    const dt_dict_pattern *pats = dt_dict_patterns(d, &np);
+    const dt_dict_pelem *el = dt_dict_pattern_elems(d);
+    o->nblocks = nb;
+    if (nb == 0)
+        return DT_OK;
+    o->first = dt_calloc(nb + 1, sizeof *o->first);
+    o->idx = dt_calloc(np + 1, sizeof *o->idx);
+    if (!o->first || !o->idx)
+        return DT_ENOMEM;
+    uint32_t n = 0;
+    for (uint32_t b = 0; b < nb; b++) {
+        o->first[b] = n;
+        uint32_t start = n;
+        for (uint32_t k = 0; k < blocks[b].npatterns; k++) {
+            uint32_t pi = blocks[b].first_pattern + k;
+            if (pi < np && usable(&pats[pi], el))
+                o->idx[n++] = pi;
+        }
+        g_pats = pats;
+        g_el = el;
+        qsort(o->idx + start, n - start, sizeof *o->idx, cmp_pat);
+    }
+    o->first[nb] = n;
+    return DT_OK;
+}
+
+void dt__order_free(dt__order *o)
+{
+    dt_free(o->first);
+    dt_free(o->idx);
+    memset(o, 0, sizeof *o);
+}
