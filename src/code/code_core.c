@@ -318,6 +318,13 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
     if (nfound == 0)
         return actor;
     const char *code = actor ? actor : "---";
+    /* TABARI's conversion rule: "former" officials are elites (ELI),
+     * whatever role the other agents name. */
+    for (uint32_t k = 0; k < n; k++)
+        if (streq(it[k]->s, "FORMER")) {
+            const char *nc = astrcat(x->a, code, "ELI");
+            return nc ? nc : code;
+        }
     for (uint32_t i = 0; i < nfound; i++) {
         const dt_dict_agent *ag = &agents[found[i]];
         const char *agc = ag->code;
@@ -701,15 +708,18 @@ static int up_match(pm *m, uint32_t k, uint32_t i, int gap)
         }
         break;
     case DT_PEL_COMPOUND:
-        /* a compound before the verb is the source */
+        /* A compound before the verb acts on itself ("X and Y have
+         * delayed": X->Y and Y->X) unless the pattern binds a target after
+         * the verb. */
         if (q->kind == SQ_NEC_CLOSE) {
             uint32_t j = next_kind(s, i, SQ_NEC_OPEN);
             if (j < s->n) {
-                int32_t save = m->usrc;
-                m->usrc = (int32_t)j;
+                int32_t s1 = m->usrc, s2 = m->utgt;
+                m->usrc = m->utgt = (int32_t)j;
                 if (up_match(m, k + 1, j + 1, 0))
                     return 1;
-                m->usrc = save;
+                m->usrc = s1;
+                m->utgt = s2;
             }
         }
         break;
@@ -941,7 +951,8 @@ static loc find_source(const seq *up, const seq *lo, loc T)
     if (T.idx >= 0) {
         const seq *ts = T.up ? up : lo;
         const sq *q = &ts->v[T.idx];
-        if (q->kind == SQ_NE)
+        /* a null-coded target excludes nothing */
+        if (q->kind == SQ_NE && !streq(q->s, "---"))
             tcode = q->s;
     }
     /* In sentence order: the upper sequence runs from the verb back. */
