@@ -150,7 +150,8 @@ void dt__clauses(dt_doctext *d, dt_sentence *s)
     int pop_at_comma = 0;
     uint32_t saved = 0;
     int after_comma = 0, after_cc = 0;
-    uint32_t k = 0; /* next chunk */
+    int has_vp = 0, saved_has_vp = -1; /* the current clause has its verb */
+    uint32_t k = 0;                    /* next chunk */
     int prev_chunk_say = 0;
     for (uint32_t i = s->tok; i < s->tok + s->ntok; i++) {
         dt_token *t = &d->tok[i];
@@ -185,8 +186,10 @@ void dt__clauses(dt_doctext *d, dt_sentence *s)
                  * clause right after the attribution verb. */
                 open = 1;
                 open_kind = K_REPORTED;
-            } else if (c->type == DT_CHUNK_NP && (after_comma || after_cc) && k > 0 &&
+            } else if (c->type == DT_CHUNK_NP && (after_comma || (after_cc && has_vp)) && k > 0 &&
                        vp_follows(d, ch, k + 1, nch)) {
+                /* (after "and", only once the clause has its verb: before
+                 * it, "Arnor and Gondor signed" is one coordinated subject) */
                 /* ", officials said" or "and Gondor retaliated": a new
                  * subject with its own verb. */
                 int j = vp_follows(d, ch, k + 1, nch) - 1;
@@ -204,9 +207,14 @@ void dt__clauses(dt_doctext *d, dt_sentence *s)
                 kind[nclause] = open_kind;
                 cur = nclause++;
                 c->flags |= DT_CH_CLAUSE_START;
+                if (pop_at_comma && saved_has_vp < 0)
+                    saved_has_vp = has_vp;
+                has_vp = 0;
             } else if (k == 0) {
                 c->flags |= DT_CH_CLAUSE_START;
             }
+            if (c->type == DT_CHUNK_VP)
+                has_vp = 1;
             prev_chunk_say = c->type == DT_CHUNK_VP && (c->flags & DT_CH_SAY);
             after_comma = after_cc = 0;
             k++;
@@ -219,6 +227,8 @@ void dt__clauses(dt_doctext *d, dt_sentence *s)
                 if (pop_at_comma) {
                     cur = saved;
                     pop_at_comma = 0;
+                    has_vp = saved_has_vp > 0;
+                    saved_has_vp = -1;
                 }
                 after_comma = 1;
                 prev_chunk_say = 0;

@@ -633,6 +633,18 @@ static void own_rules(const dt_tagger *t, tctx *c)
                 continue;
             }
         }
+        /* A past participle right after a name or pronoun subject, with no
+         * auxiliary, is a past tense: "officials said Gondor attacked
+         * Mordor"; after a common noun only when an object follows
+         * ("the troops deployed in ..." stays a participle). */
+        if (tag == DT_POS_VBN && has(c, i, DT_POS_VBD) && i > 0 &&
+            (prev == DT_POS_NNP || prev == DT_POS_NNPS || prev == DT_POS_PRP ||
+             ((prev == DT_POS_NN || prev == DT_POS_NNS) &&
+              (next == DT_POS_DT || next == DT_POS_NNP || next == DT_POS_PRPS ||
+               next == DT_POS_PRP)))) {
+            c->tag[i] = DT_POS_VBD;
+            continue;
+        }
         /* Particles: "burned down its embassy", "crack down on". */
         if (is_particle_word(tk) && dt_pos_is_verb(prev) && has(c, i, DT_POS_RP) &&
             (next == DT_POS_IN || next == DT_POS_TO || next == DT_POS_PERIOD ||

@@ -1,0 +1,298 @@
+/* Flat chunker over tagged tokens: NP, VP (verb groups), PP, ADJP, ADVP,
+ * SBAR and PRT, in one left-to-right pass per sentence; then clauses and
+ * the main verb group (clause.c), shared with the treebank path.
+ *
+ * The chunker is deterministic and looks at most a few tokens ahead, so it
+ * costs about as much as tagging. It never allocates per token: one array
+ * of chunks per document comes from the arena. */
+#include "tag_internal.h"
+
+#include <string.h>
+
+static int is_word(const dt_token *tk, const char *w)
+{
+    size_t n = strlen(w);
+    return tk->norm_len == n && memcmp(tk->norm, w, n) == 0;
+}
+
+static int is_adv(int p)
+{
+    return p == DT_POS_RB || p == DT_POS_RBR || p == DT_POS_RBS;
+}
+
+static int is_nominal(int p)
+{
+    return dt_pos_is_noun(p) || p == DT_POS_CD || p == DT_POS_PRP || p == DT_POS_EX;
+}
+
+/* Words of a noun phrase before its head. */
+static int is_np_modifier(int p)
+{
+    return p == DT_POS_DT || p == DT_POS_PDT || p == DT_POS_PRPS || p == DT_POS_CD ||
+           dt_pos_is_adj(p) || p == DT_POS_DOLLAR || p == DT_POS_HASH;
+}
+
+/* Subordinating conjunctions that open a clause rather than a PP when a
+ * clause (subject + verb) follows. */
+static int is_subordinator(const dt_token *tk)
+{
+    static const char *const sub[] = {
+        "BECAUSE", "WHILE", "IF", "ALTHOUGH", "THOUGH",  "WHETHER", "UNLESS", "SINCE", "AFTER",
+        "BEFORE",  "UNTIL", "AS", "ONCE",     "WHEREAS", "THAT",    "WHEN",   NULL};
+    for (int i = 0; sub[i]; i++)
+        if (is_word(tk, sub[i]))
+            return 1;
+    return 0;
+}
+
+static int is_aux(const dt_token *tk)
+{
+    return dt__is_be_form(tk->norm, tk->norm_len) || dt__is_get_form(tk->norm, tk->norm_len) ||
+           is_word(tk, "HAS") || is_word(tk, "HAVE") || is_word(tk, "HAD") || is_word(tk, "'VE") ||
+           is_word(tk, "HAVING");
+}
+
+typedef struct cx {
+    const dt_token *tok; /* sentence tokens */
+    uint32_t n;
+} cx;
+
+static int tag_at(const cx *c, uint32_t i)
+{
+    return i < c->n ? c->tok[i].pos : DT_POS_NONE;
+}
+
+/* End (exclusive) of a noun phrase starting at i, or i if none starts. */
+static uint32_t np_end(const cx *c, uint32_t i)
+{
+    uint32_t j = i;
+    int p = tag_at(c, j);
+    if (p == DT_POS_PRP || p == DT_POS_EX)
+        return i + 1;
+    /* "almost five years", "very senior officials" */
+    if (is_adv(p) && (tag_at(c, j + 1) == DT_POS_CD ||
+                      (dt_pos_is_adj(tag_at(c, j + 1)) && is_nominal(tag_at(c, j + 2)))))
+        j++;
+    /* a participle opening an NP: "abandon improved relations", unless an
+     * auxiliary precedes ("has improved relations" is a verb group) */
+    if ((tag_at(c, j) == DT_POS_VBN || tag_at(c, j) == DT_POS_VBG) && j == i &&
+        (dt_pos_is_adj(tag_at(c, j + 1)) || dt_pos_is_noun(tag_at(c, j + 1))) &&
+        !(i > 0 && (is_aux(&c->tok[i - 1]) || c->tok[i - 1].pos == DT_POS_MD ||
+                    c->tok[i - 1].pos == DT_POS_TO || is_adv(c->tok[i - 1].pos) ||
+                    is_nominal(c->tok[i - 1].pos))))
+        j++;
+    int seen_noun = 0;
+    while (j < c->n) {
+        int q = c->tok[j].pos;
+        if (dt_pos_is_noun(q) || q == DT_POS_CD) {
+            seen_noun = 1;
+            j++;
+            continue;
+        }
+        if (q == DT_POS_POS && j > i) {
+            /* "Gondor 's army": the possessor stays in the phrase */
+            seen_noun = 0;
+            j++;
+            continue;
+        }
+        if (seen_noun) {
+            /* a determiner or adjective after a noun starts a new NP */
+            break;
+        }
+        if (is_np_modifier(q)) {
+            j++;
+            continue;
+        }
+        if ((q == DT_POS_VBN || q == DT_POS_VBG) && j > i &&
+            (dt_pos_is_noun(tag_at(c, j + 1)) || dt_pos_is_adj(tag_at(c, j + 1))))
+            j++;
+        else if (is_adv(q) && j > i && dt_pos_is_adj(tag_at(c, j + 1)))
+            j++; /* "a very senior official" */
+        else
+            break;
+    }
+    /* Drop a trailing modifier without a head ("that" alone, "the" before
+     * a verb): a lone determiner or adjective is handled elsewhere. */
+    while (j > i && !is_nominal(c->tok[j - 1].pos) && c->tok[j - 1].pos != DT_POS_POS) {
+        int q = c->tok[j - 1].pos;
+        /* a demonstrative or quantifier can be a whole NP ("that", "all") */
+        if ((q == DT_POS_DT || q == DT_POS_CD) && j - 1 == i)
+            break;
+        j--;
+    }
+    return j;
+}
+
+/* End of a verb group starting at i (modal, verbs, "to", with adverbs and negation
+ * inside), or i if none starts. */
+static uint32_t vp_end(const cx *c, uint32_t i)
+{
+    uint32_t j = i;
+    int p = tag_at(c, j);
+    if (p == DT_POS_TO) {
+        uint32_t k = j + 1;
+        while (is_adv(tag_at(c, k)))
+            k++;
+        return dt_pos_is_verb(tag_at(c, k)) ? vp_end(c, k) : i;
+    }
+    /* leading adverbs join only if a verb follows them */
+    uint32_t k = j;
+    while (is_adv(tag_at(c, k)))
+        k++;
+    if (!(dt_pos_is_verb(tag_at(c, k)) || tag_at(c, k) == DT_POS_MD))
+        return i;
+    j = k;
+    uint32_t last_verb = j;
+    while (j < c->n) {
+        int q = c->tok[j].pos;
+        if (dt_pos_is_verb(q) || q == DT_POS_MD) {
+            /* a main verb after a full (non-auxiliary) verb is a new group,
+             * except right after do-support and modals */
+            if (j > last_verb && dt_pos_is_verb(c->tok[last_verb].pos) &&
+                !is_aux(&c->tok[last_verb]) && !is_word(&c->tok[last_verb], "DO") &&
+                !is_word(&c->tok[last_verb], "DOES") && !is_word(&c->tok[last_verb], "DID"))
+                break;
+            last_verb = j;
+            j++;
+            continue;
+        }
+        if (is_adv(q)) {
+            uint32_t m = j;
+            while (is_adv(tag_at(c, m)))
+                m++;
+            if (dt_pos_is_verb(tag_at(c, m)) &&
+                (is_aux(&c->tok[last_verb]) || c->tok[last_verb].pos == DT_POS_MD ||
+                 is_word(&c->tok[last_verb], "DO") || is_word(&c->tok[last_verb], "DOES") ||
+                 is_word(&c->tok[last_verb], "DID"))) {
+                j = m;
+                continue;
+            }
+            break;
+        }
+        break;
+    }
+    return last_verb + 1;
+}
+
+static int chunk_sentence(dt_doctext *d, dt_sentence *s, dt_chunk *out)
+{
+    cx c = {d->tok + s->tok, s->ntok};
+    uint32_t nch = 0;
+    uint32_t i = 0;
+    while (i < c.n) {
+        const dt_token *tk = &c.tok[i];
+        int p = tk->pos;
+        int type = DT_CHUNK_O;
+        uint32_t end = i + 1;
+        uint32_t e;
+        if (p == DT_POS_WDT || p == DT_POS_WP || p == DT_POS_WPS || p == DT_POS_WRB) {
+            type = DT_CHUNK_SBAR;
+        } else if (p == DT_POS_IN && is_subordinator(tk)) {
+            /* a clause follows (NP then verb) -> SBAR, else a PP */
+            uint32_t ne = np_end(&c, i + 1);
+            int clause = is_word(tk, "THAT") || is_word(tk, "WHETHER") || is_word(tk, "IF") ||
+                         is_word(tk, "BECAUSE") || is_word(tk, "ALTHOUGH") ||
+                         is_word(tk, "THOUGH") || is_word(tk, "UNLESS") || is_word(tk, "WHILE") ||
+                         is_word(tk, "WHEREAS") || (ne > i + 1 && vp_end(&c, ne) > ne);
+            if (clause && is_word(tk, "BECAUSE") &&
+                is_word(&c.tok[i + 1 < c.n ? i + 1 : i], "OF")) {
+                type = DT_CHUNK_PP;
+                end = i + 2;
+            } else {
+                type = clause ? DT_CHUNK_SBAR : DT_CHUNK_PP;
+            }
+        } else if ((p == DT_POS_IN || p == DT_POS_TO) && !(p == DT_POS_TO && vp_end(&c, i) > i)) {
+            type = DT_CHUNK_PP;
+        } else if (p == DT_POS_VBG && is_word(tk, "ACCORDING") && tag_at(&c, i + 1) == DT_POS_TO) {
+            type = DT_CHUNK_PP; /* "according to" */
+            end = i + 2;
+        } else if ((e = vp_end(&c, i)) > i && !(p == DT_POS_VBN && (e = np_end(&c, i)) > i + 1)) {
+            type = DT_CHUNK_VP;
+            end = vp_end(&c, i);
+        } else if ((e = np_end(&c, i)) > i) {
+            type = DT_CHUNK_NP;
+            end = e;
+        } else if (dt_pos_is_adj(p) || (is_adv(p) && dt_pos_is_adj(tag_at(&c, i + 1)))) {
+            type = DT_CHUNK_ADJP;
+            end = i + 1;
+            while (end < c.n && dt_pos_is_adj(c.tok[end].pos))
+                end++;
+        } else if (is_adv(p)) {
+            type = DT_CHUNK_ADVP;
+            while (end < c.n && is_adv(c.tok[end].pos))
+                end++;
+        } else if (p == DT_POS_RP) {
+            type = DT_CHUNK_PRT;
+        }
+        if (type != DT_CHUNK_O) {
+            dt_chunk *ch = &out[nch++];
+            ch->type = (uint8_t)type;
+            ch->pad = 0;
+            ch->flags = 0;
+            ch->first = s->tok + i;
+            ch->n = end - i;
+            ch->head = dt__chunk_head(d, type, ch->first, ch->n);
+            if (type == DT_CHUNK_VP)
+                ch->flags = dt__vp_flags(d, ch->first, ch->n, ch->head);
+        }
+        for (uint32_t k = i; k < end; k++)
+            d->tok[s->tok + k].chunk = (uint8_t)type;
+        i = end;
+    }
+    /* Coordinated NPs: "Arnor and Gondor", "Arnor, Gondor and Rohan". */
+    for (uint32_t k = 1; k < nch; k++) {
+        dt_chunk *a = &out[k - 1], *b = &out[k];
+        if (a->type != DT_CHUNK_NP || b->type != DT_CHUNK_NP || b->first != a->first + a->n + 1)
+            continue;
+        const dt_token *sep = &d->tok[b->first - 1];
+        if (sep->pos == DT_POS_CC) {
+            b->flags |= DT_CH_COORD;
+        } else if (sep->pos == DT_POS_COMMA && k + 1 < nch) {
+            /* a comma coordinates only inside a list that ends in and/or */
+            const dt_chunk *nx = &out[k + 1];
+            uint32_t after = b->first + b->n;
+            if (nx->type == DT_CHUNK_NP && after < d->ntok &&
+                (d->tok[after].pos == DT_POS_CC || d->tok[after].pos == DT_POS_COMMA) &&
+                (d->tok[after].pos == DT_POS_CC ||
+                 (after + 1 < d->ntok && d->tok[after + 1].pos == DT_POS_CC)))
+                b->flags |= DT_CH_COORD;
+        }
+    }
+    s->nchunk = nch;
+    return DT_OK;
+}
+
+int dt_chunk_doc(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
+{
+    (void)t;
+    if (!a || !d)
+        return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "null argument");
+    dt_chunk *ch = dt_arena_alloc(a, (d->ntok ? d->ntok : 1) * sizeof *ch);
+    if (!ch)
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory while chunking");
+    d->chunk = ch;
+    uint32_t used = 0;
+    for (size_t si = 0; si < d->nsent; si++) {
+        dt_sentence *s = &d->sent[si];
+        s->chunk = used;
+        chunk_sentence(d, s, ch + used);
+        used += s->nchunk;
+        dt__clauses(d, s);
+    }
+    d->nchunk = used;
+    return DT_OK;
+}
+
+int dt_analyse(const dt_tagger *t, dt_arena *a, const char *text, size_t len, dt_doctext *out,
+               dt_error *err)
+{
+    if (!t || !a || !out || (!text && len))
+        return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "null argument");
+    int rc = dt_text_analyse(a, text, len, out, err);
+    if (rc < 0)
+        return rc;
+    rc = dt_tagger_tag(t, a, out, err);
+    if (rc < 0)
+        return rc;
+    return dt_chunk_doc(t, a, out, err);
+}
