@@ -620,9 +620,9 @@ static int lo_match(pm *m, uint32_t k, uint32_t i, int gap)
         break;
     case DT_PEL_SOURCE:
     case DT_PEL_TARGET: {
-        int32_t at = q->kind == SQ_NE ? (int32_t)i
+        int32_t at = q->kind == SQ_NE                         ? (int32_t)i
                      : (q->kind == SQ_WORD && m->lo_in_ne[i]) ? m->lo_actor[i]
-                                                               : LOC_NONE;
+                                                              : LOC_NONE;
         if (at != LOC_NONE) {
             int32_t *b = e->kind == DT_PEL_SOURCE ? &m->lsrc : &m->ltgt;
             int32_t save = *b;
@@ -1056,8 +1056,8 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     uint8_t *up_in_ne = dt_arena_calloc(x->a, nup + 1, 1);
     int32_t *lo_actor = dt_arena_calloc(x->a, nlo + 1, sizeof *lo_actor);
     uint32_t nmax = (nlo > nup ? nlo : nup) + 1;
-    uint32_t *memo = dt_arena_calloc(x->a, (size_t)(DT_DICT_MAX_PATTERN_ELEMS + 1) * nmax * 2,
-                                     sizeof *memo);
+    uint32_t *memo =
+        dt_arena_calloc(x->a, (size_t)(DT_DICT_MAX_PATTERN_ELEMS + 1) * nmax * 2, sizeof *memo);
     if (!lo_ids || !up_ids || !lo_in_ne || !up_in_ne || !lo_actor || !memo)
         return DT_ENOMEM;
     int in_ne = 0;

@@ -168,10 +168,190 @@ static int tree_from_cons(tree *t)
     return DT_OK;
 }
 
-/* Tree from flat chunks (raw text). Each clause becomes an S; inside it,
- * noun chunks are NPs, a preposition chunk takes the following NP into a
- * PP, and each verb of a verb group opens a VP that runs to the end of the
- * clause, so the lower part of a verb covers its objects as in a parse. */
+/* Tree from flat chunks (raw text): a small deterministic parser over the
+ * chunker's units that rebuilds the noun phrase structure PETRARCH relies
+ * on, as a Treebank parser would give it:
+ *   - "X 's Y" is one NP (possessives absorb the following NP);
+ *   - "NP of NP" nests the PP in the NP (before the main verb, any
+ *     preposition: "Soldiers from Gondor", "Lawmakers in Fornost");
+ *   - "NP , NP and NP" is one coordinated NP (a compound);
+ *   - "Subject , ... , verb": the parenthetical joins the subject NP;
+ *   - each clause is an S; each verb opens a VP that runs to the end of
+ *     its clause, nested like auxiliaries in a parse; a complement clause
+ *     without a comma before it nests in the open VP;
+ *   - a comma, or a conjunction before another verb group, closes the
+ *     verb phrases of the clause. */
+typedef struct unit {
+    uint8_t type; /* dt_chunk_type, DT_CHUNK_O for a single token */
+    uint32_t first, end;
+} unit;
+
+typedef struct cbuild {
+    tree *t;
+    unit *u;
+    uint32_t nu;
+} cbuild;
+
+static const dt_token *ctok(const tree *t, uint32_t j)
+{
+    return &t->d->tok[t->s->tok + j];
+}
+
+static int32_t leaf(tree *t, uint32_t j, int32_t parent)
+{
+    int32_t x = tn_new(t, dt_pos_name(ctok(t, j)->pos), (int32_t)j, parent);
+    if (x < 0)
+        return -1;
+    t->n[x].first = j;
+    t->n[x].end = j + 1;
+    tn_append(t, parent, x);
+    return x;
+}
+
+static int32_t phrase(tree *t, const char *label, uint32_t first, uint32_t end, int32_t parent)
+{
+    int32_t x = tn_new(t, label, -1, parent);
+    if (x < 0)
+        return -1;
+    t->n[x].first = first;
+    t->n[x].end = end;
+    tn_append(t, parent, x);
+    return x;
+}
+
+static int unit_is_tok(const cbuild *b, uint32_t i, int pos)
+{
+    return i < b->nu && b->u[i].type == DT_CHUNK_O && ctok(b->t, b->u[i].first)->pos == pos;
+}
+
+static int unit_is(const cbuild *b, uint32_t i, int type)
+{
+    return i < b->nu && b->u[i].type == type;
+}
+
+static int is_of(const cbuild *b, uint32_t i)
+{
+    if (!unit_is(b, i, DT_CHUNK_PP))
+        return 0;
+    const dt_token *tk = ctok(b->t, b->u[i].first);
+    return tk->norm && strcmp(tk->norm, "OF") == 0;
+}
+
+/* Move node x (already appended somewhere) under parent p. */
+static void reparent(tree *t, int32_t x, int32_t p)
+{
+    int32_t op = t->n[x].parent;
+    if (op >= 0) {
+        int32_t *pp = &t->n[op].kid;
+        while (*pp >= 0 && *pp != x)
+            pp = &t->n[*pp].next;
+        if (*pp == x)
+            *pp = t->n[x].next;
+    }
+    tn_append(t, p, x);
+}
+
+static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb, int coord);
+
+/* A flat NP over units [i, ...) with possessive merging. */
+static int32_t flat_np(cbuild *b, uint32_t *ui, int32_t parent)
+{
+    tree *t = b->t;
+    uint32_t i = *ui;
+    uint32_t first = b->u[i].first, end = b->u[i].end;
+    i++;
+    for (;;) {
+        int pos_end = ctok(t, end - 1)->pos == DT_POS_POS;
+        if (!pos_end && unit_is_tok(b, i, DT_POS_POS)) {
+            end = b->u[i].end;
+            i++;
+            pos_end = 1;
+        }
+        if (!pos_end)
+            break;
+        /* absorb adjectives / coordinators up to the possessed NP */
+        uint32_t k = i;
+        while (k < b->nu &&
+               (b->u[k].type == DT_CHUNK_ADJP ||
+                (b->u[k].type == DT_CHUNK_O && (dt_pos_is_adj(ctok(t, b->u[k].first)->pos) ||
+                                                ctok(t, b->u[k].first)->pos == DT_POS_CC))))
+            k++;
+        if (!unit_is(b, k, DT_CHUNK_NP))
+            break;
+        end = b->u[k].end;
+        i = k + 1;
+    }
+    int32_t np = phrase(t, "NP", first, end, parent);
+    if (np < 0)
+        return -1;
+    for (uint32_t j = first; j < end; j++)
+        if (leaf(t, j, np) < 0)
+            return -1;
+    *ui = i;
+    return np;
+}
+
+static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb, int coord)
+{
+    tree *t = b->t;
+    uint32_t i = *ui;
+    int32_t np = flat_np(b, &i, parent);
+    if (np < 0)
+        return -1;
+    /* NP-internal prepositional phrase */
+    if ((is_of(b, i) || (before_verb && unit_is(b, i, DT_CHUNK_PP))) &&
+        unit_is(b, i + 1, DT_CHUNK_NP)) {
+        int32_t outer = phrase(t, "NP", t->n[np].first, t->n[np].end, parent);
+        if (outer < 0)
+            return -1;
+        reparent(t, np, outer);
+        int32_t pp = phrase(t, "PP", b->u[i].first, b->u[i].end, outer);
+        if (pp < 0)
+            return -1;
+        for (uint32_t j = b->u[i].first; j < b->u[i].end; j++)
+            if (leaf(t, j, pp) < 0)
+                return -1;
+        i++;
+        int32_t obj = build_np(b, &i, pp, before_verb, 1);
+        if (obj < 0)
+            return -1;
+        t->n[pp].end = t->n[obj].end;
+        t->n[outer].end = t->n[obj].end;
+        np = outer;
+    }
+    /* coordination: NP (, NP)* [,] CC NP */
+    if (coord) {
+        uint32_t k = i;
+        while (unit_is_tok(b, k, DT_POS_COMMA) && unit_is(b, k + 1, DT_CHUNK_NP))
+            k += 2;
+        if (unit_is_tok(b, k, DT_POS_COMMA) && unit_is_tok(b, k + 1, DT_POS_CC))
+            k++;
+        if (unit_is_tok(b, k, DT_POS_CC) && unit_is(b, k + 1, DT_CHUNK_NP)) {
+            int32_t co = phrase(t, "NP", t->n[np].first, t->n[np].end, parent);
+            if (co < 0)
+                return -1;
+            reparent(t, np, co);
+            while (i <= k) {
+                if (b->u[i].type == DT_CHUNK_O) {
+                    if (leaf(t, b->u[i].first, co) < 0)
+                        return -1;
+                    i++;
+                } else {
+                    if (build_np(b, &i, co, before_verb, 0) < 0)
+                        return -1;
+                }
+            }
+            int32_t last = build_np(b, &i, co, before_verb, 0);
+            if (last < 0)
+                return -1;
+            t->n[co].end = t->n[last].end;
+            np = co;
+        }
+    }
+    *ui = i;
+    return np;
+}
+
 static int tree_from_chunks(tree *t)
 {
     const dt_sentence *s = t->s;
@@ -180,146 +360,144 @@ static int tree_from_chunks(tree *t)
     t->root = tn_new(t, "S", -1, -1);
     t->n[t->root].first = 0;
     t->n[t->root].end = ntok;
-    /* chunk index of each token, -1 when outside */
-    int32_t *chof = dt_arena_alloc(t->a, (size_t)(ntok + 1) * sizeof *chof);
-    if (!chof)
+    cbuild b;
+    b.t = t;
+    b.u = dt_arena_alloc(t->a, (size_t)(ntok + 1) * sizeof *b.u);
+    b.nu = 0;
+    if (!b.u)
         return DT_ENOMEM;
-    for (uint32_t j = 0; j < ntok; j++)
-        chof[j] = -1;
-    for (uint32_t c = s->chunk; c < s->chunk + s->nchunk && c < d->nchunk; c++) {
-        const dt_chunk *ch = &d->chunk[c];
-        for (uint32_t j = ch->first; j < ch->first + ch->n; j++)
-            if (j >= s->tok && j - s->tok < ntok)
-                chof[j - s->tok] = (int32_t)c;
-    }
-    int32_t clause = t->root; /* current S */
-    int32_t cur = t->root;    /* where the next constituent goes */
-    int32_t pp = -1;          /* open PP waiting for its NP */
-    uint32_t curclause = ntok ? d->tok[s->tok].clause : 0;
-    uint32_t j = 0;
-    while (j < ntok) {
-        const dt_token *tk = &d->tok[s->tok + j];
-        if (tk->clause != curclause && j > 0) {
-            /* New clause: a sub-clause nests in the current verb phrase when it
-             * is introduced by a subordinator; otherwise it is a sibling. */
-            curclause = tk->clause;
-            int32_t host = t->root;
-            int32_t c0 = chof[j];
-            if (c0 >= 0 && d->chunk[c0].type == DT_CHUNK_SBAR && cur != t->root)
-                host = cur;
-            else if (j > 0 && d->tok[s->tok + j - 1].pos != DT_POS_COMMA && cur != t->root &&
-                     (d->tok[s->tok + j].pos == DT_POS_WDT || d->tok[s->tok + j].pos == DT_POS_IN))
-                host = cur;
-            int32_t sb = host == t->root ? -1 : tn_new(t, "SBAR", -1, host);
-            int32_t par = host;
-            if (sb >= 0) {
-                t->n[sb].first = j;
-                t->n[sb].end = ntok;
-                tn_append(t, host, sb);
-                par = sb;
+    {
+        uint32_t j = 0, c = s->chunk, cend = s->chunk + s->nchunk;
+        if (cend > d->nchunk)
+            cend = (uint32_t)d->nchunk;
+        while (j < ntok) {
+            while (c < cend && d->chunk[c].first + d->chunk[c].n <= s->tok + j)
+                c++;
+            if (c < cend && d->chunk[c].first == s->tok + j && d->chunk[c].n > 0 &&
+                d->chunk[c].type != DT_CHUNK_O) {
+                uint32_t e = d->chunk[c].first + d->chunk[c].n - s->tok;
+                if (e > ntok)
+                    e = ntok;
+                b.u[b.nu++] = (unit){d->chunk[c].type, j, e};
+                j = e;
+            } else {
+                b.u[b.nu++] = (unit){DT_CHUNK_O, j, j + 1};
+                j++;
             }
-            int32_t sx = tn_new(t, "S", -1, par);
+        }
+    }
+    int32_t clause = t->root, cur = t->root;
+    int before_verb = 1;
+    uint32_t curclause = ntok ? ctok(t, 0)->clause : 0;
+    uint32_t i = 0;
+    while (i < b.nu) {
+        const unit *u = &b.u[i];
+        const dt_token *tk = ctok(t, u->first);
+        if (tk->clause != curclause && u->first > 0) {
+            curclause = tk->clause;
+            int prev_comma = ctok(t, u->first - 1)->pos == DT_POS_COMMA;
+            int32_t host = (!prev_comma && cur != clause) ? cur : clause;
+            if (u->type == DT_CHUNK_SBAR && cur != clause)
+                host = cur;
+            int32_t par = host;
+            if (host != t->root && host != clause) {
+                par = phrase(t, "SBAR", u->first, ntok, host);
+                if (par < 0)
+                    return DT_ELIMIT;
+            }
+            int32_t sx = phrase(t, "S", u->first, ntok, par);
             if (sx < 0)
                 return DT_ELIMIT;
-            t->n[sx].first = j;
-            t->n[sx].end = ntok;
-            tn_append(t, par, sx);
-            clause = sx;
-            cur = sx;
-            pp = -1;
+            clause = cur = sx;
+            before_verb = 1;
         }
-        int32_t c = chof[j];
-        const dt_chunk *ch = c >= 0 ? &d->chunk[c] : NULL;
-        uint32_t cend = ch ? ch->first + ch->n - s->tok : j + 1;
-        if (cend > ntok)
-            cend = ntok;
-        if (ch && ch->type == DT_CHUNK_NP) {
-            int32_t host = pp >= 0 ? pp : cur;
-            int32_t np = tn_new(t, "NP", -1, host);
+        switch (u->type) {
+        case DT_CHUNK_NP: {
+            int32_t np = build_np(&b, &i, cur, before_verb, 1);
             if (np < 0)
                 return DT_ELIMIT;
-            t->n[np].first = j;
-            t->n[np].end = cend;
-            tn_append(t, host, np);
-            for (uint32_t k = j; k < cend; k++) {
-                int32_t x = tn_new(t, dt_pos_name(d->tok[s->tok + k].pos), (int32_t)k, np);
-                if (x < 0)
-                    return DT_ELIMIT;
-                t->n[x].first = k;
-                t->n[x].end = k + 1;
-                tn_append(t, np, x);
+            /* "Subject , parenthetical , verb": the parenthetical joins
+             * the subject, as in a parse. */
+            if (before_verb && cur == clause && unit_is_tok(&b, i, DT_POS_COMMA)) {
+                uint32_t k = i + 1;
+                while (k < b.nu && k < i + 16 && !unit_is_tok(&b, k, DT_POS_COMMA) &&
+                       b.u[k].type != DT_CHUNK_VP)
+                    k++;
+                if (unit_is_tok(&b, k, DT_POS_COMMA) &&
+                    (unit_is(&b, k + 1, DT_CHUNK_VP) ||
+                     (unit_is(&b, k + 1, DT_CHUNK_ADVP) && unit_is(&b, k + 2, DT_CHUNK_VP)))) {
+                    int32_t w = phrase(t, "NP", t->n[np].first, b.u[k].end, cur);
+                    if (w < 0)
+                        return DT_ELIMIT;
+                    reparent(t, np, w);
+                    while (i <= k) {
+                        if (b.u[i].type == DT_CHUNK_NP) {
+                            if (flat_np(&b, &i, w) < 0)
+                                return DT_ELIMIT;
+                        } else {
+                            for (uint32_t j = b.u[i].first; j < b.u[i].end; j++)
+                                if (leaf(t, j, w) < 0)
+                                    return DT_ELIMIT;
+                            i++;
+                        }
+                    }
+                }
             }
-            pp = -1;
-            j = cend;
             continue;
         }
-        if (ch && ch->type == DT_CHUNK_PP) {
-            int32_t p = tn_new(t, "PP", -1, cur);
-            if (p < 0)
+        case DT_CHUNK_PP: {
+            int32_t pp = phrase(t, "PP", u->first, u->end, cur);
+            if (pp < 0)
                 return DT_ELIMIT;
-            t->n[p].first = j;
-            t->n[p].end = ntok;
-            tn_append(t, cur, p);
-            for (uint32_t k = j; k < cend; k++) {
-                int32_t x = tn_new(t, dt_pos_name(d->tok[s->tok + k].pos), (int32_t)k, p);
-                if (x < 0)
+            for (uint32_t j = u->first; j < u->end; j++)
+                if (leaf(t, j, pp) < 0)
                     return DT_ELIMIT;
-                t->n[x].first = k;
-                t->n[x].end = k + 1;
-                tn_append(t, p, x);
+            i++;
+            if (unit_is(&b, i, DT_CHUNK_NP)) {
+                int32_t obj = build_np(&b, &i, pp, before_verb, 1);
+                if (obj < 0)
+                    return DT_ELIMIT;
+                t->n[pp].end = t->n[obj].end;
             }
-            pp = p;
-            j = cend;
             continue;
         }
-        if (ch && ch->type == DT_CHUNK_VP) {
-            for (uint32_t k = j; k < cend; k++) {
-                int pos = d->tok[s->tok + k].pos;
+        case DT_CHUNK_VP:
+            for (uint32_t j = u->first; j < u->end; j++) {
+                int pos = ctok(t, j)->pos;
                 if (dt_pos_is_verb(pos)) {
-                    int32_t vp = tn_new(t, "VP", -1, cur);
+                    int32_t vp = phrase(t, "VP", j, ntok, cur);
                     if (vp < 0)
                         return DT_ELIMIT;
-                    t->n[vp].first = k;
-                    t->n[vp].end = ntok;
-                    tn_append(t, cur, vp);
                     cur = vp;
+                    before_verb = 0;
                 }
-                int32_t x = tn_new(t, dt_pos_name(pos), (int32_t)k, cur);
-                if (x < 0)
+                if (leaf(t, j, cur) < 0)
                     return DT_ELIMIT;
-                t->n[x].first = k;
-                t->n[x].end = k + 1;
-                tn_append(t, cur, x);
             }
-            pp = -1;
-            j = cend;
+            i++;
+            continue;
+        default: {
+            int pos = tk->pos;
+            if (pos == DT_POS_COMMA || pos == DT_POS_PERIOD || pos == DT_POS_COLON ||
+                (pos == DT_POS_CC && unit_is(&b, i + 1, DT_CHUNK_VP)))
+                cur = clause;
+            for (uint32_t j = u->first; j < u->end; j++)
+                if (leaf(t, j, cur) < 0)
+                    return DT_ELIMIT;
+            i++;
             continue;
         }
-        /* Anything else: a bare token in the current phrase. A comma or
-         * coordination between clauses closes the verb phrases. */
-        int pos = tk->pos;
-        if (pos == DT_POS_COMMA || pos == DT_POS_PERIOD || pos == DT_POS_COLON)
-            cur = clause;
-        int32_t host = cur;
-        int32_t x = tn_new(t, dt_pos_name(pos), (int32_t)j, host);
-        if (x < 0)
-            return DT_ELIMIT;
-        t->n[x].first = j;
-        t->n[x].end = j + 1;
-        tn_append(t, host, x);
-        if (ch && ch->type != DT_CHUNK_PRT && ch->type != DT_CHUNK_ADVP)
-            pp = -1;
-        j++;
+        }
     }
-    /* Fix the spans of open-ended phrases to their last descendant. */
-    for (int32_t i = (int32_t)t->nn - 1; i >= 0; i--) {
-        tnode *x = &t->n[i];
+    /* Spans of open-ended phrases end at their last descendant. */
+    for (int32_t k = (int32_t)t->nn - 1; k >= 0; k--) {
+        tnode *x = &t->n[k];
         if (x->tok >= 0)
             continue;
         uint32_t e = x->first;
-        for (int32_t k = x->kid; k >= 0; k = t->n[k].next)
-            if (t->n[k].end > e)
-                e = t->n[k].end;
+        for (int32_t c = x->kid; c >= 0; c = t->n[c].next)
+            if (t->n[c].end > e)
+                e = t->n[c].end;
         x->end = e;
     }
     return DT_OK;
