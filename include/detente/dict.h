@@ -164,12 +164,14 @@ typedef struct dt_dict_stats {
     size_t synsets;
     size_t synset_members; /* phrases after plural/nesting expansion */
     size_t discards;
-    size_t issues;     /* issue phrases after n:/v:/+ expansion */
-    size_t transforms; /* '~' lines kept (not applied) */
-    size_t warnings;   /* all severities */
-    size_t bytes_read; /* source bytes */
-    size_t memory;     /* bytes held by the compiled dicts */
-    double load_ms;    /* wall time of the load, milliseconds */
+    size_t issues;      /* issue phrases after n:/v:/+ expansion */
+    size_t transforms;  /* '~' lines kept (not applied) */
+    size_t warnings;    /* all severities */
+    size_t bytes_read;  /* source bytes */
+    size_t memory;      /* bytes held by the compiled dicts */
+    double load_ms;     /* wall time of the load, milliseconds */
+    double load_cpu_ms; /* CPU time of the loading thread, ms (robust on a
+                           busy machine, unlike load_ms) */
 } dt_dict_stats;
 
 void dt_dicts_stats(const dt_dicts *d, dt_dict_stats *st);

@@ -318,6 +318,7 @@ int dt_cli_dict(int argc, char **argv)
         } else {
             printf("hash            %s\n", dt_dicts_hash_hex(d));
             printf("load_ms         %.2f\n", st.load_ms);
+            printf("load_cpu_ms     %.2f\n", st.load_cpu_ms);
             printf("bytes_read      %zu\n", st.bytes_read);
             printf("memory_bytes    %zu\n", st.memory);
             printf("words           %zu\n", st.words);

@@ -353,7 +353,15 @@ static int read_file(const char *path, char **out, size_t *len, dt_error *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return dt_error_set(err, DT_EIO, path, 0, UINT64_MAX, "cannot open: %s", strerror(errno));
+    /* Size the buffer from the file when we can, so a 1.5 MB actors file
+     * is read with one allocation and no copying. */
     size_t cap = 1 << 16, n = 0;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long sz = ftell(f);
+        if (sz > 0 && (unsigned long)sz < ((size_t)1 << 30))
+            cap = (size_t)sz + 1;
+        rewind(f);
+    }
     char *buf = dt_malloc(cap);
     if (!buf) {
         fclose(f);
@@ -402,10 +410,11 @@ static uint64_t fnv64(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-static double now_ms(void)
+static double clock_ms(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (clock_gettime(id, &ts) != 0)
+        return 0;
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -420,7 +429,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
             return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX,
                                 "dictionary source %zu: bad kind or no path/data", i);
     }
-    double t0 = now_ms();
+    double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
     dt_dicts *d = dt_calloc(1, sizeof *d);
     if (!d)
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
@@ -509,7 +518,8 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         sets[i]->view.pool = d->pool.p;
     snprintf(d->hash_hex, sizeof d->hash_hex, "%016llx", (unsigned long long)d->hash);
-    d->load_ms = now_ms() - t0;
+    d->load_ms = clock_ms(CLOCK_MONOTONIC) - t0;
+    d->load_cpu_ms = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
     *out = d;
     if (io_failed) {
         if (err)
@@ -670,6 +680,7 @@ void dt_dicts_stats(const dt_dicts *d, dt_dict_stats *st)
     m += (size_t)d->nwords * sizeof(uint32_t);
     st->memory = m;
     st->load_ms = d->load_ms;
+    st->load_cpu_ms = d->load_cpu_ms;
 }
 
 uint64_t dt_dicts_hash(const dt_dicts *d)

@@ -96,6 +96,7 @@ struct dt_dicts {
     char hash_hex[17];
     size_t bytes_read;
     double load_ms;
+    double load_cpu_ms;
 };
 
 /* Errors. */

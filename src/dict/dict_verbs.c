@@ -1052,7 +1052,8 @@ static int index_forms(dt_dicts *d)
 {
     size_t nf = d->vforms.n;
     /* qsort is not stable, but the key includes the verb index. */
-    qsort(d->vforms.p, nf, sizeof *d->vforms.p, cmp_form);
+    if (nf)
+        qsort(d->vforms.p, nf, sizeof *d->vforms.p, cmp_form);
     d->vf_start = dt_calloc((size_t)d->nwords + 1, sizeof *d->vf_start);
     if (!d->vf_start)
         return dt__dict_oom(d);

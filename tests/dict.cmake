@@ -1,0 +1,59 @@
+# 'detente dict' through the real binary. This file is both the test list
+# (included by tests/CMakeLists.txt) and, run with -P, the runner of one
+# case.
+if(CMAKE_SCRIPT_MODE_FILE)
+  execute_process(COMMAND ${DETENTE} dict ${ARGS} OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  RESULT_VARIABLE rc)
+  set(all "${out}${err}")
+  if(NOT rc STREQUAL WANT)
+    message(FATAL_ERROR "exit status ${rc}, expected ${WANT}\n--- output:\n${all}")
+  endif()
+  if(NOT all MATCHES "${REGEX}")
+    message(FATAL_ERROR "output does not match /${REGEX}/\n--- output:\n${all}")
+  endif()
+  return()
+endif()
+
+# Each case checks the exit status
+# AND the output, so a wrong status or a missing line both fail. Cases
+# reading DT_SHARED_DATA fail (not skip) when it is missing.
+set(DT_DICT_DATA "${DT_SHARED_DATA}/petrarch2")
+
+# A small clean dictionary set and a broken one, written at configure time
+# into the build tree (nothing copied from the shared data).
+set(DT_DICT_TMP "${CMAKE_CURRENT_BINARY_DIR}/dict_cases")
+file(MAKE_DIRECTORY "${DT_DICT_TMP}/clean")
+file(WRITE "${DT_DICT_TMP}/clean/test.verbs.txt"
+     "&MONEY\n+DOLLAR\n\n--- GIVE [070] ---\nGIVE {GAVE GIVEN GIVING GIVES}\n- * &MONEY TO + [071]\n")
+file(WRITE "${DT_DICT_TMP}/clean/test.actors.txt"
+     "KOREA [KOR]\n+SEOUL\nKIM_JONG_UN\n\t[PRKGOV >20111217]\n\t[PRKELI 19840108-20111217]\n")
+file(WRITE "${DT_DICT_TMP}/clean/test.agents.txt" "PRESIDENT [~GOV]\nPOLICE {} [~COP]\n")
+file(WRITE "${DT_DICT_TMP}/clean/test.discards.txt" "+WORLD CUP\nBASEBALL_\n")
+file(WRITE "${DT_DICT_TMP}/broken.verbs.txt"
+     "--- GIVE [070] ---\nGIVE\n- * BAD [071\n- * &NOPE [072]\n- * GOOD [073]\n")
+
+set(DT_DICT_CASES
+    # name | expected exit | regex the output must match | arguments
+    "help|0|Usage: detente dict|--help"
+    "usage|1|no dictionary files|check"
+    "unknown-sub|1|unknown 'dict' command|frobnicate"
+    "clean-dir|0|0 error\\(s\\), 0 warning\\(s\\)|check --dict-dir ${DT_DICT_TMP}/clean"
+    "clean-strict|0|\\(strict\\)|check --strict-dicts --dict-dir ${DT_DICT_TMP}/clean"
+    "broken|1|broken.verbs.txt:3: error: unbalanced.*broken.verbs.txt:4: error: synset &NOPE is not defined|check --verbs ${DT_DICT_TMP}/broken.verbs.txt"
+    "missing-file|1|cannot open|check --verbs ${DT_DICT_TMP}/no-such.verbs.txt"
+    "stats-clean|0|patterns +1\n.*synsets +1\n|stats --dict-dir ${DT_DICT_TMP}/clean"
+    "validate-check|1|PETR.Validate.verbs.txt:81: note: unreachable pattern 'IN \\*' \\[072\\]|check --dict-dir ${DT_DICT_DATA} --verbs PETR.Validate.verbs.txt --actors PETR.Validate.actors.txt --agents PETR.Validate.agents.txt --discards PETR.Validate.discards.txt"
+    "phoenix-stats|0|load_ms +[0-9.]+\n.*actors +2[0-9][0-9][0-9][0-9]\n.*patterns +1[0-9][0-9][0-9][0-9]\n|stats --dict-dir ${DT_DICT_DATA} --verbs CAMEO.verbpatterns.150430.txt --actors Phoenix.Countries.actors.txt --actors Phoenix.International.actors.txt --actors Phoenix.MilNonState.actors.txt --agents Phoenix.agents.txt --discards Phoenix.discards.txt --issues Phoenix.IssueCoding.txt")
+
+foreach(case ${DT_DICT_CASES})
+  string(REPLACE "|" ";" parts "${case}")
+  list(GET parts 0 name)
+  list(GET parts 1 want)
+  list(GET parts 2 regex)
+  list(GET parts 3 args)
+  separate_arguments(args UNIX_COMMAND "${args}")
+  add_test(NAME dict.cli.${name}
+           COMMAND ${CMAKE_COMMAND} -DDETENTE=$<TARGET_FILE:detente> -DWANT=${want}
+                   "-DREGEX=${regex}" "-DARGS=${args}"
+                   -P ${CMAKE_CURRENT_LIST_FILE})
+endforeach()

@@ -1,0 +1,832 @@
+/* Unit tests for the dictionary module, on small dictionaries written
+ * inline: every pattern marker, synset nesting/recursion, plurals,
+ * irregular forms, dated actor codes, agents, discards, issues, and bad
+ * lines giving FILE:LINE warnings while the rest still loads. */
+#include "dt_test.h"
+
+#include "detente/dict.h"
+
+#include <stdint.h>
+
+/* ---- helpers ---- */
+
+static int load_mem(dt_dicts **out, int strict, int kind, const char *text)
+{
+    dt_dict_source s = {kind, NULL, "mem.txt", text, strlen(text)};
+    dt_dict_options o;
+    memset(&o, 0, sizeof o);
+    o.strict = strict;
+    dt_error err;
+    return dt_dicts_load(&s, 1, &o, out, &err);
+}
+
+static dt_dicts *load1(int kind, const char *text)
+{
+    dt_dicts *d = NULL;
+    int rc = load_mem(&d, 0, kind, text);
+    DT_CHECK_INT(rc, DT_OK);
+    DT_CHECK(d != NULL);
+    return d;
+}
+
+static uint32_t wid(const dt_dicts *d, const char *w)
+{
+    return dt_dict_word_id(d, w, strlen(w));
+}
+
+/* Number of warnings of `kind` reported at `line`. */
+static int warned(const dt_dicts *d, int kind, uint32_t line)
+{
+    int n = 0;
+    for (size_t i = 0; i < dt_dicts_nwarnings(d); i++) {
+        const dt_dict_warning *w = dt_dicts_warning(d, i);
+        if (w->kind == kind && (line == 0 || w->line == line))
+            n++;
+    }
+    return n;
+}
+
+/* Is there a verb form `form` (single word) belonging to a verb whose base
+ * word is `base`? */
+static int has_form(const dt_dicts *d, const char *form, const char *base)
+{
+    uint32_t n, nv;
+    const dt_dict_verb_form *f = dt_dict_verb_forms(d, wid(d, form), &n);
+    const dt_dict_verb *v = dt_dict_verbs(d, &nv);
+    for (uint32_t i = 0; i < n; i++)
+        if (f[i].npre == 0 && f[i].npost == 0 && v[f[i].verb].word == wid(d, base))
+            return 1;
+    return 0;
+}
+
+/* Phrase p's words, blank-separated, into a static buffer. */
+static const char *ptext(const dt_dicts *d, const dt_dict_phrase *p)
+{
+    static char buf[256];
+    size_t o = 0;
+    buf[0] = '\0';
+    const uint32_t *pool = dt_dict_word_ids(d);
+    for (uint32_t k = 0; k < p->nwords; k++) {
+        const char *w = dt_dict_word(d, pool[p->words + k]);
+        size_t n = strlen(w);
+        if (o + n + 2 >= sizeof buf)
+            break;
+        if (k)
+            buf[o++] = ' ';
+        memcpy(buf + o, w, n);
+        o += n;
+        buf[o] = '\0';
+    }
+    return buf;
+}
+
+/* Does synset `name` have member `text`? */
+static int syn_has(const dt_dicts *d, const char *name, const char *text)
+{
+    uint32_t si = dt_dict_synset_find(d, name, strlen(name));
+    if (si == DT_DICT_NONE)
+        return 0;
+    uint32_t ns;
+    const dt_dict_synset *s = dt_dict_synsets(d, &ns);
+    const dt_dict_phrase_set *ps = dt_dict_synset_phrases(d);
+    for (uint32_t m = 0; m < s[si].nmembers; m++)
+        if (strcmp(ptext(d, &ps->phrases[s[si].first_member + m]), text) == 0)
+            return 1;
+    return 0;
+}
+
+/* The pattern of block `block` (by name) whose text is `text`. */
+static const dt_dict_pattern *find_pattern(const dt_dicts *d, const char *text)
+{
+    uint32_t np;
+    const dt_dict_pattern *p = dt_dict_patterns(d, &np);
+    for (uint32_t i = 0; i < np; i++)
+        if (strcmp(p[i].text, text) == 0)
+            return &p[i];
+    return NULL;
+}
+
+/* ---- verbs ---- */
+
+static const char *VERBS = "<!-- a test verbs file -->\n"             /* 1 */
+                           "&CURR\n"                                  /* 2 */
+                           "+DOLLAR\n"                                /* 3 */
+                           "+SWISS FRANC   # comment\n"               /* 4 */
+                           "+YEN_\n"                                  /* 5 */
+                           "&AUX_\n"                                  /* 6 */
+                           "+HAVE\n"                                  /* 7 */
+                           "+HAS\n"                                   /* 8 */
+                           "&OUTER\n"                                 /* 9 */
+                           "+&CURR\n"                                 /* 10 */
+                           "+GOLD\n"                                  /* 11 */
+                           "\n"                                       /* 12 */
+                           "--- GRANT  [070] ---\n"                   /* 13 */
+                           "GRANT\n"                                  /* 14 */
+                           "GIVE {GAVE GIVEN GIVING}  # jw\n"         /* 15 */
+                           "CARRY\n"                                  /* 16 */
+                           "PUSH [071]\n"                             /* 17 */
+                           "+CLEAR_UP\n"                              /* 18 */
+                           "KLM_NOP_+RST [002]\n"                     /* 19 */
+                           "+BREAK_DOWN {+BROKE_DOWN +BROKEN_DOWN}\n" /* 20 */
+                           "- * &CURR [903]  # money\n"               /* 21 */
+                           "- $ * + [010]\n"                          /* 22 */
+                           "- % * ^ TALKS [030:030]\n"                /* 23 */
+                           "- IN_* [075]\n"                           /* 24 */
+                           "- IN_ * [075A]\n"                         /* 25 */
+                           "- * {NEW TIES} (WITH +) [---]\n"          /* 26 */
+                           "- &AUX * &OUTER [050]\n"                  /* 27 */
+                           "~ a transformation line\n"                /* 28 */
+                           "\n"                                       /* 29 */
+                           "--- MAKE [---] ---\n"                     /* 30 */
+                           "MAKE\n"                                   /* 31 */
+                           "DIE\n"                                    /* 32 */
+                           "AGREE\n";                                 /* 33 */
+
+static void test_verb_forms(void)
+{
+    dt_dicts *d = load1(DT_DICT_VERBS, VERBS);
+    if (!d)
+        return;
+    /* Regular forms with the usual spelling rules. */
+    DT_CHECK(has_form(d, "GRANT", "GRANT"));
+    DT_CHECK(has_form(d, "GRANTS", "GRANT"));
+    DT_CHECK(has_form(d, "GRANTED", "GRANT"));
+    DT_CHECK(has_form(d, "GRANTING", "GRANT"));
+    DT_CHECK(has_form(d, "CARRIES", "CARRY"));
+    DT_CHECK(has_form(d, "CARRIED", "CARRY"));
+    DT_CHECK(has_form(d, "CARRYING", "CARRY"));
+    DT_CHECK(has_form(d, "PUSHES", "PUSH"));
+    DT_CHECK(has_form(d, "MAKES", "MAKE"));
+    DT_CHECK(has_form(d, "MAKED", "MAKE"));     /* PETRARCH's "E" + "D" */
+    DT_CHECK(has_form(d, "MADE", "MAKE") == 0); /* irregular: not guessed */
+    DT_CHECK(has_form(d, "MAKING", "MAKE"));
+    DT_CHECK(has_form(d, "DYING", "DIE"));
+    DT_CHECK(has_form(d, "AGREEING", "AGREE"));
+    /* Irregular forms: exactly the listed ones. */
+    DT_CHECK(has_form(d, "GAVE", "GIVE"));
+    DT_CHECK(has_form(d, "GIVEN", "GIVE"));
+    DT_CHECK(has_form(d, "GIVE", "GIVE"));
+    DT_CHECK(!has_form(d, "GIVES", "GIVE"));
+    DT_CHECK(!has_form(d, "GIVED", "GIVE"));
+
+    /* Verb codes: own or the block's. */
+    uint32_t nv;
+    const dt_dict_verb *v = dt_dict_verbs(d, &nv);
+    DT_CHECK_INT(nv, 10);
+    for (uint32_t i = 0; i < nv; i++) {
+        const char *w = dt_dict_word(d, v[i].word);
+        if (!strcmp(w, "PUSH"))
+            DT_CHECK_STR(v[i].code, "071");
+        if (!strcmp(w, "GRANT"))
+            DT_CHECK_STR(v[i].code, "070");
+        if (!strcmp(w, "MAKE"))
+            DT_CHECK(v[i].code_flags & DT_CODE_NULL);
+    }
+    /* Multi-word verbs: '+' marks the head, other words before/after. */
+    uint32_t n;
+    const dt_dict_verb_form *f = dt_dict_verb_forms(d, wid(d, "CLEARED"), &n);
+    DT_CHECK_INT(n, 1);
+    if (n == 1) {
+        DT_CHECK_INT(f[0].npre, 0);
+        DT_CHECK_INT(f[0].npost, 1);
+        DT_CHECK_STR(dt_dict_word(d, dt_dict_word_ids(d)[f[0].post]), "UP");
+        DT_CHECK_STR(dt_dict_word(d, v[f[0].verb].word), "CLEAR");
+    }
+    f = dt_dict_verb_forms(d, wid(d, "RSTING"), &n);
+    DT_CHECK_INT(n, 1);
+    if (n == 1) {
+        DT_CHECK_INT(f[0].npre, 2);
+        DT_CHECK_STR(dt_dict_word(d, dt_dict_word_ids(d)[f[0].pre]), "KLM");
+        DT_CHECK_STR(dt_dict_word(d, dt_dict_word_ids(d)[f[0].pre + 1]), "NOP");
+        DT_CHECK_STR(v[f[0].verb].code, "002");
+    }
+    f = dt_dict_verb_forms(d, wid(d, "BROKE"), &n);
+    DT_CHECK_INT(n, 1);
+    DT_CHECK(dt_dict_verb_forms(d, wid(d, "BREAKS"), &n) == NULL);
+    /* Blocks. */
+    uint32_t nb;
+    const dt_dict_verb_block *b = dt_dict_verb_blocks(d, &nb);
+    DT_CHECK_INT(nb, 2);
+    DT_CHECK_STR(b[0].name, "GRANT");
+    DT_CHECK_STR(b[0].code, "070");
+    DT_CHECK_INT(b[0].nverbs, 7);
+    DT_CHECK_INT(b[1].nverbs, 3);
+    DT_CHECK_INT(b[1].npatterns, 0);
+    uint32_t nt;
+    const dt_dict_transform *t = dt_dict_transforms(d, &nt);
+    DT_CHECK_INT(nt, 1);
+    if (nt)
+        DT_CHECK_INT(t[0].src.line, 28);
+    dt_dicts_free(d);
+}
+
+static void test_pattern_markers(void)
+{
+    dt_dicts *d = load1(DT_DICT_VERBS, VERBS);
+    if (!d)
+        return;
+    const dt_dict_pelem *E = dt_dict_pattern_elems(d);
+    const dt_dict_pattern *p = find_pattern(d, "$ * +");
+    DT_CHECK(p != NULL);
+    if (p) {
+        DT_CHECK_INT(p->nelem, 3);
+        DT_CHECK_INT(p->verb_pos, 1);
+        DT_CHECK_INT(E[p->first_elem].kind, DT_PEL_SOURCE);
+        DT_CHECK_INT(E[p->first_elem + 1].kind, DT_PEL_VERB);
+        DT_CHECK_INT(E[p->first_elem + 2].kind, DT_PEL_TARGET);
+        DT_CHECK_STR(p->code, "010");
+        DT_CHECK_INT(p->src.line, 22);
+        DT_CHECK_STR(dt_dict_source_name(d, p->src.file), "mem.txt");
+    }
+    p = find_pattern(d, "% * ^ TALKS");
+    DT_CHECK(p != NULL);
+    if (p) {
+        DT_CHECK_INT(E[p->first_elem].kind, DT_PEL_COMPOUND);
+        DT_CHECK_INT(E[p->first_elem + 2].kind, DT_PEL_SKIP);
+        DT_CHECK_INT(E[p->first_elem + 3].kind, DT_PEL_WORD);
+        DT_CHECK_INT(E[p->first_elem + 3].value, wid(d, "TALKS"));
+        DT_CHECK_STR(p->code, "030:030");
+        DT_CHECK(p->code_flags & DT_CODE_COMPOUND);
+        DT_CHECK_INT(p->nwords, 1);
+    }
+    /* '_' joins; "_ " is a blank (PETRARCH's rule). */
+    p = find_pattern(d, "IN_*");
+    DT_CHECK(p != NULL);
+    if (p) {
+        DT_CHECK_INT(E[p->first_elem + 1].kind, DT_PEL_VERB);
+        DT_CHECK_INT(E[p->first_elem + 1].adj, 1);
+        DT_CHECK(!(p->flags & DT_PAT_DUPLICATE));
+    }
+    p = find_pattern(d, "IN_ *");
+    DT_CHECK(p != NULL);
+    if (p) {
+        DT_CHECK_INT(E[p->first_elem + 1].adj, 0);
+        DT_CHECK_STR(p->code, "075A"); /* letters kept verbatim */
+    }
+    p = find_pattern(d, "* {NEW TIES} (WITH +)");
+    DT_CHECK(p != NULL);
+    if (p) {
+        static const int kinds[] = {DT_PEL_VERB, DT_PEL_NP_OPEN,  DT_PEL_WORD,
+                                    DT_PEL_WORD, DT_PEL_NP_CLOSE, DT_PEL_PP_OPEN,
+                                    DT_PEL_WORD, DT_PEL_TARGET,   DT_PEL_PP_CLOSE};
+        DT_CHECK_INT(p->nelem, 9);
+        for (int k = 0; k < 9 && k < p->nelem; k++)
+            DT_CHECK_INT(E[p->first_elem + (uint32_t)k].kind, kinds[k]);
+        DT_CHECK(p->code_flags & DT_CODE_NULL);
+    }
+    p = find_pattern(d, "* &CURR");
+    DT_CHECK(p != NULL);
+    if (p) {
+        DT_CHECK_INT(E[p->first_elem + 1].kind, DT_PEL_SYNSET);
+        DT_CHECK_INT(E[p->first_elem + 1].value, dt_dict_synset_find(d, "&CURR", 5));
+    }
+    dt_dicts_free(d);
+}
+
+static void test_synsets(void)
+{
+    dt_dicts *d = load1(DT_DICT_VERBS, VERBS);
+    if (!d)
+        return;
+    /* Plurals of noun synsets; none after a final '_' on the member or
+     * on the synset name. */
+    DT_CHECK(syn_has(d, "&CURR", "DOLLAR"));
+    DT_CHECK(syn_has(d, "&CURR", "DOLLARS"));
+    DT_CHECK(syn_has(d, "&CURR", "SWISS FRANC"));
+    DT_CHECK(syn_has(d, "&CURR", "SWISS FRANCS"));
+    DT_CHECK(syn_has(d, "&CURR", "YEN"));
+    DT_CHECK(!syn_has(d, "&CURR", "YENS"));
+    DT_CHECK(syn_has(d, "AUX", "HAS"));
+    DT_CHECK(!syn_has(d, "AUX", "HASES"));
+    DT_CHECK(!syn_has(d, "AUX", "HAVES"));
+    /* Nesting: &OUTER holds &CURR's members (with their plurals) + GOLD. */
+    DT_CHECK(syn_has(d, "&OUTER", "SWISS FRANCS"));
+    DT_CHECK(syn_has(d, "&OUTER", "YEN"));
+    DT_CHECK(syn_has(d, "&OUTER", "GOLDS"));
+    /* Matching helpers. */
+    uint32_t ids[3] = {wid(d, "SWISS"), wid(d, "FRANCS"), wid(d, "GOLD")};
+    uint32_t outer = dt_dict_synset_find(d, "OUTER", 5);
+    DT_CHECK_INT(dt_dict_synset_match(d, outer, ids, 3), 2);
+    DT_CHECK_INT(dt_dict_synset_match(d, outer, ids + 1, 2), 0);
+    DT_CHECK_INT(dt_dict_synset_match_back(d, outer, ids, 2), 2);
+    DT_CHECK_INT(dt_dict_synset_match_back(d, outer, ids, 3), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_UNDEFINED_SYNSET, 0), 0);
+    DT_CHECK_INT(warned(d, DT_DICTW_RECURSIVE_SYNSET, 0), 0);
+    /* Identical pattern (after "_ " -> " "): none here. */
+    DT_CHECK_INT(warned(d, DT_DICTW_UNREACHABLE, 0), 0);
+    dt_dicts_free(d);
+}
+
+static void test_synset_errors(void)
+{
+    const char *txt = "&LOOP1\n"             /* 1 */
+                      "+&LOOP2\n"            /* 2 */
+                      "+RING\n"              /* 3 */
+                      "&LOOP2\n"             /* 4 */
+                      "+&LOOP1\n"            /* 5 */
+                      "+CIRCLE\n"            /* 6 */
+                      "--- SEE [020] ---\n"  /* 7 */
+                      "SEE {SAW SEEN}\n"     /* 8 */
+                      "- * &NOWHERE [021]\n" /* 9 */
+                      "- * &LATER [022]\n"   /* 10 */
+                      "- * &LOOP1 [023]\n"   /* 11 */
+                      "- * @ THING [024]\n"  /* 12 */
+                      "- * THING [025\n"     /* 13 */
+                      "- THING [026]\n"      /* 14 */
+                      "- * THING [025]\n"    /* 15 */
+                      "- * THING [027]\n"    /* 16 */
+                      "&LATER\n"             /* 17 */
+                      "+SIGHT\n";            /* 18 */
+    dt_dicts *d = load1(DT_DICT_VERBS, txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned(d, DT_DICTW_UNDEFINED_SYNSET, 9), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_RECURSIVE_SYNSET, 0), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_UNKNOWN_MARKER, 12), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_UNBALANCED, 13), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 14), 1);      /* no '*' */
+    DT_CHECK_INT(warned(d, DT_DICTW_UNREACHABLE, 16), 1); /* same as 15, other code */
+    DT_CHECK(find_pattern(d, "* &NOWHERE") == NULL);      /* dropped */
+    DT_CHECK(find_pattern(d, "* &LATER") != NULL);        /* defined after use: fine */
+    const dt_dict_pattern *p = find_pattern(d, "* THING");
+    DT_CHECK(p && !(p->flags & DT_PAT_DUPLICATE) && !strcmp(p->code, "025"));
+    /* The recursion is cut, not the whole synset. */
+    DT_CHECK(syn_has(d, "LOOP1", "RING"));
+    DT_CHECK(syn_has(d, "LOOP1", "CIRCLE"));
+    DT_CHECK(syn_has(d, "LOOP2", "CIRCLE"));
+    DT_CHECK(has_form(d, "SAW", "SEE"));
+    dt_dict_stats st;
+    dt_dicts_stats(d, &st);
+    DT_CHECK_INT(st.patterns, 4); /* 10, 11, 15, 16 */
+    DT_CHECK_INT(st.synsets, 3);
+    dt_dicts_free(d);
+}
+
+/* Bad lines are skipped with FILE:LINE and the rest loads; strict fails. */
+static void test_broken_lines_and_strict(void)
+{
+    const char *txt = "--- OK [010] ---\n"  /* 1 */
+                      "FIRST\n"             /* 2 */
+                      "- * GOOD [011]\n"    /* 3 */
+                      "- * BAD [012\n"      /* 4 */
+                      "<!-- never closed\n" /* 5 */
+                      "- * HIDDEN [013]\n"; /* 6 */
+    dt_dicts *d = NULL;
+    int rc = load_mem(&d, 0, DT_DICT_VERBS, txt);
+    DT_CHECK_INT(rc, DT_OK);
+    if (d) {
+        DT_CHECK(find_pattern(d, "* GOOD") != NULL);
+        DT_CHECK(find_pattern(d, "* BAD") == NULL);
+        DT_CHECK(find_pattern(d, "* HIDDEN") == NULL);
+        DT_CHECK_INT(warned(d, DT_DICTW_UNBALANCED, 4), 1);
+        DT_CHECK_INT(warned(d, DT_DICTW_UNBALANCED, 5), 1);
+        const dt_dict_warning *w = dt_dicts_warning(d, 0);
+        DT_CHECK(w != NULL);
+        if (w) {
+            DT_CHECK_STR(w->file, "mem.txt");
+            DT_CHECK_INT(w->line, 4);
+            DT_CHECK_INT(w->severity, DT_DICT_SEV_ERROR);
+        }
+        dt_dicts_free(d);
+    }
+    d = NULL;
+    rc = load_mem(&d, 1, DT_DICT_VERBS, txt);
+    DT_CHECK_INT(rc, DT_EFORMAT);
+    DT_CHECK(d != NULL); /* still returned, so the warnings can be listed */
+    if (d) {
+        DT_CHECK(dt_dicts_nwarnings(d) >= 2);
+        dt_dicts_free(d);
+    }
+    /* Notes alone (a duplicate pattern) do not fail strict mode. */
+    d = NULL;
+    rc = load_mem(&d, 1, DT_DICT_VERBS, "--- A [010] ---\nA\n- * X [011]\n- * X [011]\n");
+    DT_CHECK_INT(rc, DT_OK);
+    if (d) {
+        DT_CHECK_INT(warned(d, DT_DICTW_DUPLICATE, 4), 1);
+        dt_dicts_free(d);
+    }
+}
+
+/* ---- actors ---- */
+
+static const char *ACTORS = "GOLLUM  # pas\n"                    /* 1 */
+                            "+SMEAGOL\n"                         /* 2 */
+                            "\t[HOB < 950601]\n"                 /* 3 */
+                            "\t[HOBGOV 19950601 - 19990815]\n"   /* 4 */
+                            "\t[HOBREB > 990816]\n"              /* 5 */
+                            "UNITED_STATES  [USA]\n"             /* 6 */
+                            "+U.S.\n"                            /* 7 */
+                            "+UNITED STATES OF_AMERICA\n"        /* 8 */
+                            "SAM_GAMGEE [HOB]\n"                 /* 9 */
+                            "\t[HOBCIV <20080120]\n"             /* 10 */
+                            "\t[ORCHOB 20100109-20100112]\n"     /* 11 */
+                            "\t[HOBMIL 20080120-20121109]\n"     /* 12 */
+                            "\t[HOBELI >20130119]\n"             /* 13 */
+                            "IVO_JOSIPOVIC_\n"                   /* 14 */
+                            "PRESIDENT_JOSIPOVIC_\n"             /* 15 */
+                            "\t[HRVGOV >20120219]\n"             /* 16 */
+                            "BAD_DATE [XXX 20100231-20110101]\n" /* 17 */
+                            "\t[YYY 19991301-20000101]\n"        /* 18 */
+                            "NOCODE\n"                           /* 19 */
+                            "+ZZZ\n"                             /* 20 */
+                            "\t[950601-990815]\n"                /* 21 */
+                            "AFTER_BAD [ABC]\n"                  /* 22 */
+                            "LASTNOCODE\n";                      /* 23 */
+
+static uint32_t actor_of(const dt_dicts *d, const char *w1, const char *w2)
+{
+    uint32_t ids[2] = {wid(d, w1), w2 ? wid(d, w2) : 0};
+    const uint32_t *vals;
+    uint32_t nv;
+    size_t len = dt_dict_match_longest(dt_dict_actor_phrases(d), ids, w2 ? 2 : 1, &vals, &nv);
+    if (!len || !nv)
+        return DT_DICT_NONE;
+    return dt_dict_actor_phrases(d)->phrases[vals[0]].entry;
+}
+
+static void test_actors(void)
+{
+    dt_dicts *d = load1(DT_DICT_ACTORS, ACTORS);
+    if (!d)
+        return;
+    uint32_t g = actor_of(d, "GOLLUM", NULL);
+    DT_CHECK(g != DT_DICT_NONE);
+    DT_CHECK_INT(actor_of(d, "SMEAGOL", NULL), g); /* synonym shares the codes */
+    DT_CHECK_STR(dt_dict_actor_code_at(d, g, 19900101, NULL), "HOB");
+    DT_CHECK_STR(dt_dict_actor_code_at(d, g, 19950601, NULL), "HOB"); /* "or equal": first wins */
+    DT_CHECK_STR(dt_dict_actor_code_at(d, g, 19970101, NULL), "HOBGOV");
+    DT_CHECK_STR(dt_dict_actor_code_at(d, g, 19990816, NULL), "HOBREB");
+    DT_CHECK(dt_dict_actor_code_at(d, g, 0, NULL) == NULL); /* no default, no date */
+    uint32_t na;
+    const dt_dict_actor_code *c = dt_dict_actor_codes(d, &na);
+    const dt_dict_actor *A = dt_dict_actors(d, &na);
+    DT_CHECK_INT(A[g].ncodes, 3);
+    DT_CHECK_INT(c[A[g].first_code].to, 19950601); /* yymmdd, 95 -> 1995 */
+    DT_CHECK_INT(c[A[g].first_code].from, 0);
+    DT_CHECK_INT(c[A[g].first_code + 2].from, 19990816);
+
+    uint32_t us = actor_of(d, "UNITED", "STATES");
+    DT_CHECK(us != DT_DICT_NONE);
+    DT_CHECK_STR(dt_dict_actor_code_at(d, us, 20200101, NULL), "USA");
+    DT_CHECK_INT(actor_of(d, "U.S.", NULL), us);
+    /* "UNITED STATES OF_AMERICA": blanks allow gaps, '_' does not. */
+    uint32_t n;
+    const uint32_t *byf = dt_dict_phrases_by_first(dt_dict_actor_phrases(d), wid(d, "UNITED"), &n);
+    DT_CHECK_INT(n, 2);
+    if (n == 2) {
+        const dt_dict_phrase *p = &dt_dict_actor_phrases(d)->phrases[byf[0]];
+        DT_CHECK_INT(p->nwords, 4); /* longest first */
+        DT_CHECK_INT(p->gaps, (1u << 1) | (1u << 2));
+        DT_CHECK(p->flags & DT_PH_SYNONYM);
+    }
+
+    uint32_t s = actor_of(d, "SAM", "GAMGEE");
+    DT_CHECK_STR(dt_dict_actor_code_at(d, s, 20100110, NULL), "ORCHOB"); /* file order */
+    DT_CHECK_STR(dt_dict_actor_code_at(d, s, 20100201, NULL), "HOBMIL");
+    DT_CHECK_STR(dt_dict_actor_code_at(d, s, 20121201, NULL), "HOB"); /* gap: default */
+    DT_CHECK_STR(dt_dict_actor_code_at(d, s, 0, NULL), "HOB");
+    DT_CHECK_INT(warned(d, DT_DICTW_DATE_OVERLAP, 12), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_DATE_OVERLAP, 0), 1); /* boundary days are not overlaps */
+
+    /* A code-less head followed by another head: both get the codes. */
+    uint32_t ivo = actor_of(d, "IVO", "JOSIPOVIC");
+    DT_CHECK(ivo != DT_DICT_NONE);
+    DT_CHECK_INT(actor_of(d, "PRESIDENT", "JOSIPOVIC"), ivo);
+    DT_CHECK_STR(dt_dict_actor_code_at(d, ivo, 20130101, NULL), "HRVGOV");
+
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_DATE, 17), 1); /* Feb 31 */
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_DATE, 18), 1); /* month 13 */
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_CODE, 21), 1); /* a date, no code */
+    /* NOCODE's only code line was bad, so the next head joins it (as in
+     * PETRARCH-1) and both get [ABC]; the last entry has no code at all. */
+    uint32_t after = actor_of(d, "AFTER", "BAD");
+    DT_CHECK(after != DT_DICT_NONE);
+    DT_CHECK_INT(actor_of(d, "NOCODE", NULL), after);
+    DT_CHECK_STR(dt_dict_actor_code_at(d, after, 20000101, NULL), "ABC");
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_CODE, 19), 0);
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_CODE, 23), 1);
+    dt_dicts_free(d);
+}
+
+static void test_dates(void)
+{
+    int32_t v = 0;
+    DT_CHECK_INT(dt_dict_parse_date("950601", 6, &v), DT_OK);
+    DT_CHECK_INT(v, 19950601);
+    DT_CHECK_INT(dt_dict_parse_date("070723", 6, &v), DT_OK);
+    DT_CHECK_INT(v, 20070723);
+    DT_CHECK_INT(dt_dict_parse_date("300101", 6, &v), DT_OK);
+    DT_CHECK_INT(v, 20300101);
+    DT_CHECK_INT(dt_dict_parse_date("310101", 6, &v), DT_OK);
+    DT_CHECK_INT(v, 19310101);
+    DT_CHECK_INT(dt_dict_parse_date("18970101", 8, &v), DT_OK);
+    DT_CHECK_INT(v, 18970101);
+    DT_CHECK_INT(dt_dict_parse_date("20120229", 8, &v), DT_OK);
+    DT_CHECK_INT(dt_dict_parse_date("20100229", 8, &v), DT_EDATE);
+    DT_CHECK_INT(dt_dict_parse_date("19000229", 8, &v), DT_EDATE);
+    DT_CHECK_INT(dt_dict_parse_date("20000229", 8, &v), DT_OK);
+    DT_CHECK_INT(dt_dict_parse_date("20100931", 8, &v), DT_EDATE);
+    DT_CHECK_INT(dt_dict_parse_date("9008223", 7, &v), DT_EDATE);
+    DT_CHECK_INT(dt_dict_parse_date("2010050", 7, &v), DT_EDATE);
+    DT_CHECK_INT(dt_dict_parse_date("20x00101", 8, &v), DT_EDATE);
+}
+
+/* ---- agents ---- */
+
+static const char *AGENTS = "!PERSON! = MAN, MEN, WOMAN\n"                  /* 1 */
+                            "PRESIDENT [~GOV] # x\n"                        /* 2 */
+                            "MINISTRY [~GOV]\n"                             /* 3 */
+                            "CONGRESS [~LEG]\n"                             /* 4 */
+                            "ATTORNEY_GENERAL {ATTORNEYS_GENERAL} [~JUD]\n" /* 5 */
+                            "POLICE {} [ ~COP]\n"                           /* 6 */
+                            "HUMAN_RIGHTS_BODY [NGO~]\n"                    /* 7 */
+                            "CONGRESS!PERSON! [~LEG]\n"                     /* 8 */
+                            "SECURITY SERVICE [~SPY]\n"                     /* 9 */
+                            "NOCODE_AGENT\n"                                /* 10 */
+                            "X!NOPE! [~ABC]\n"                              /* 11 */
+                            "BROKEN {PLURAL [~GOV]\n";                      /* 12 */
+
+static const dt_dict_agent *agent_of(const dt_dicts *d, const char *phrase)
+{
+    uint32_t ids[4];
+    size_t n = 0;
+    const char *p = phrase;
+    while (*p && n < 4) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        ids[n++] = dt_dict_word_id(d, p, len);
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    const uint32_t *vals;
+    uint32_t nv;
+    size_t len = dt_dict_match_longest(dt_dict_agent_phrases(d), ids, n, &vals, &nv);
+    if (len != n || !nv)
+        return NULL;
+    uint32_t na;
+    const dt_dict_agent *a = dt_dict_agents(d, &na);
+    return &a[dt_dict_agent_phrases(d)->phrases[vals[0]].entry];
+}
+
+static void test_agents(void)
+{
+    dt_dicts *d = load1(DT_DICT_AGENTS, AGENTS);
+    if (!d)
+        return;
+    const dt_dict_agent *a = agent_of(d, "PRESIDENT");
+    DT_CHECK(a && !strcmp(a->code, "GOV") && !a->prefix);
+    DT_CHECK(agent_of(d, "PRESIDENTS") == a);
+    DT_CHECK(agent_of(d, "MINISTRIES") != NULL);
+    DT_CHECK(agent_of(d, "CONGRESSES") != NULL);
+    a = agent_of(d, "ATTORNEYS GENERAL");
+    DT_CHECK(a && !strcmp(a->code, "JUD"));
+    DT_CHECK(agent_of(d, "ATTORNEY GENERALS") == NULL); /* explicit plural only */
+    a = agent_of(d, "POLICE");
+    DT_CHECK(a && !strcmp(a->code, "COP"));
+    DT_CHECK(agent_of(d, "POLICES") == NULL); /* {} = no plural */
+    a = agent_of(d, "HUMAN RIGHTS BODY");
+    DT_CHECK(a && !strcmp(a->code, "NGO") && a->prefix);
+    /* Substitution: every item, no plural. */
+    DT_CHECK(agent_of(d, "CONGRESSMAN") != NULL);
+    DT_CHECK(agent_of(d, "CONGRESSMEN") != NULL);
+    DT_CHECK(agent_of(d, "CONGRESSWOMAN") != NULL);
+    DT_CHECK(agent_of(d, "CONGRESSWOMANS") == NULL);
+    DT_CHECK(agent_of(d, "CONGRESS!PERSON!") == NULL);
+    /* A blank is a gap in the agent phrase. */
+    uint32_t n;
+    const uint32_t *byf =
+        dt_dict_phrases_by_first(dt_dict_agent_phrases(d), wid(d, "SECURITY"), &n);
+    DT_CHECK_INT(n, 2);
+    if (n)
+        DT_CHECK_INT(dt_dict_agent_phrases(d)->phrases[byf[0]].gaps, 1u << 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_CODE, 10), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SUBST, 11), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_UNBALANCED, 12), 1);
+    dt_dicts_free(d);
+}
+
+/* ---- discards ---- */
+
+static void test_discards(void)
+{
+    const char *txt = "# comment\n"
+                      "+TYPHOON   # story, stem\n"
+                      "BASEBALL_\n"
+                      "AFRICAN NATIONS CUP\n"
+                      "+ASIAN WINTER GAMES_\n";
+    dt_dicts *d = load1(DT_DICT_DISCARDS, txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(dt_dict_discard_phrases(d)->nphrases, 4);
+    const char *s1[] = {"THE", "TYPHOONS", "HIT"};
+    const char *s2[] = {"BASEBALLS", "ARE", "ROUND"};
+    const char *s3[] = {"A", "BASEBALL", "GAME"};
+    const char *s4[] = {"THE", "AFRICAN", "NATIONS", "CUPS"};
+    const char *s5[] = {"ASIAN", "WINTER", "GAMESMANSHIP"};
+    const char *s6[] = {"ASIAN", "WINTER", "GAMES", "BASEBALL"};
+    const char **ss[] = {s1, s2, s3, s4, s5, s6};
+    size_t lens[] = {3, 3, 3, 4, 3, 4};
+    int want[] = {2, 0, 1, 1, 0, 2};
+    for (int k = 0; k < 6; k++) {
+        uint32_t ids[4];
+        for (size_t i = 0; i < lens[k]; i++)
+            ids[i] = wid(d, ss[k][i]);
+        uint32_t ph;
+        int r = dt_dict_discard_check(d, ids, ss[k], lens[k], &ph);
+        if (r != want[k])
+            fprintf(stderr, "discard case %d: got %d\n", k, r);
+        DT_CHECK_INT(r, want[k]);
+        DT_CHECK(r == 0 ? ph == DT_DICT_NONE : ph != DT_DICT_NONE);
+    }
+    dt_dicts_free(d);
+}
+
+/* ---- issues ---- */
+
+static int issue_has(const dt_dicts *d, const char *text, const char *code)
+{
+    const dt_dict_phrase_set *ps = dt_dict_issue_phrases(d);
+    uint32_t ni;
+    const dt_dict_issue *is = dt_dict_issues(d, &ni);
+    for (uint32_t i = 0; i < ps->nphrases; i++) {
+        if (strcmp(ptext(d, &ps->phrases[i]), text) != 0)
+            continue;
+        const dt_dict_issue *x = &is[ps->phrases[i].entry];
+        if (code ? (x->code && !strcmp(x->code, code)) : x->code == NULL)
+            return 1;
+    }
+    return 0;
+}
+
+static void test_issues(void)
+{
+    const char *txt = "<ISSUE CATEGORY=\"EDUCATION\" TYPE=\"ALL\">\n"
+                      "n:school [SCHOOLS]\n"
+                      "pre+n:school [EARLY]\n"
+                      "ethnic v:purge [ATROCITY]\n"
+                      "~a head start\n"
+                      "~~Armenian genocide # history\n"
+                      "no code here\n"
+                      "</ISSUE>\n"
+                      "</ISSUE>\n";
+    dt_dicts *d = load1(DT_DICT_ISSUES, txt);
+    if (!d)
+        return;
+    DT_CHECK(issue_has(d, "SCHOOL", "SCHOOLS"));
+    DT_CHECK(issue_has(d, "SCHOOLS", "SCHOOLS"));
+    DT_CHECK(issue_has(d, "PRE SCHOOL", "EARLY"));
+    DT_CHECK(issue_has(d, "PRE-SCHOOL", "EARLY"));
+    DT_CHECK(issue_has(d, "PRE-SCHOOLS", "EARLY"));
+    DT_CHECK(issue_has(d, "ETHNIC PURGED", "ATROCITY"));
+    DT_CHECK(issue_has(d, "ETHNIC PURGING", "ATROCITY"));
+    DT_CHECK(issue_has(d, "ETHNIC PURGES", "ATROCITY"));
+    DT_CHECK(issue_has(d, "A HEAD START", NULL));
+    uint32_t ni;
+    const dt_dict_issue *is = dt_dict_issues(d, &ni);
+    DT_CHECK_INT(ni, 5);
+    int story = 0;
+    for (uint32_t i = 0; i < ni; i++) {
+        DT_CHECK_STR(is[i].category, "EDUCATION");
+        if (is[i].type == DT_ISSUE_IGNORE_STORY)
+            story++;
+    }
+    DT_CHECK_INT(story, 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_CODE, 7), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_UNBALANCED, 9), 1);
+    dt_dicts_free(d);
+}
+
+/* ---- words, tries, hashing, several sources ---- */
+
+static void test_words_and_hash(void)
+{
+    const char *v = "--- A [010] ---\nabandon\n- * plan [011]\n";
+    dt_dicts *d1 = load1(DT_DICT_VERBS, v);
+    dt_dicts *d2 = load1(DT_DICT_VERBS, v);
+    dt_dicts *d3 = load1(DT_DICT_VERBS, "--- A [010] ---\nabandon\n- * plan [012]\n");
+    if (!d1 || !d2 || !d3)
+        goto out;
+    /* Lower-case dictionary text is folded like tokens' norm. */
+    DT_CHECK(wid(d1, "ABANDON") != 0);
+    DT_CHECK(wid(d1, "ABANDONED") != 0);
+    DT_CHECK_INT(wid(d1, "abandon"), 0);
+    DT_CHECK_INT(wid(d1, "UNKNOWNWORD"), 0);
+    DT_CHECK_INT(dt_dict_word_id(d1, "", 0), 0);
+    DT_CHECK_STR(dt_dict_word(d1, wid(d1, "PLAN")), "PLAN");
+    DT_CHECK_STR(dt_dict_word(d1, 0), "");
+    DT_CHECK(dt_dicts_hash(d1) == dt_dicts_hash(d2));
+    DT_CHECK(dt_dicts_hash(d1) != dt_dicts_hash(d3));
+    DT_CHECK_INT(strlen(dt_dicts_hash_hex(d1)), 16);
+out:
+    dt_dicts_free(d1);
+    dt_dicts_free(d2);
+    dt_dicts_free(d3);
+
+    /* Several sources in one load share one word space. */
+    dt_dict_source src[3] = {
+        {DT_DICT_VERBS, NULL, "v.txt", "--- A [010] ---\nMEET\n- * ISRAEL [011]\n", 0},
+        {DT_DICT_ACTORS, NULL, "a1.txt", "ISRAEL [ISR]\n", 0},
+        {DT_DICT_ACTORS, NULL, "a2.txt", "ISRAELI_TROOPS [ISRMIL]\nISRAEL [ISR2]\n", 0}};
+    for (int i = 0; i < 3; i++)
+        src[i].len = strlen(src[i].data);
+    dt_dicts *d = NULL;
+    dt_error err;
+    DT_CHECK_INT(dt_dicts_load(src, 3, NULL, &d, &err), DT_OK);
+    if (!d)
+        return;
+    const dt_dict_pattern *p = find_pattern(d, "* ISRAEL");
+    DT_CHECK(p && dt_dict_pattern_elems(d)[p->first_elem + 1].value == wid(d, "ISRAEL"));
+    uint32_t ids[3] = {wid(d, "ISRAELI"), wid(d, "TROOPS"), wid(d, "ISRAEL")};
+    const uint32_t *vals;
+    uint32_t nv;
+    DT_CHECK_INT(dt_dict_match_longest(dt_dict_actor_phrases(d), ids, 3, &vals, &nv), 2);
+    DT_CHECK_INT(dt_dict_match_longest(dt_dict_actor_phrases(d), ids + 2, 1, &vals, &nv), 1);
+    DT_CHECK_INT(nv, 2); /* ISRAEL in both files */
+    DT_CHECK_INT(warned(d, DT_DICTW_DUPLICATE, 2), 1);
+    DT_CHECK_STR(dt_dict_source_name(d, 2), "a2.txt");
+    DT_CHECK_INT(dt_dict_trie_step(dt_dict_actor_phrases(d), 0, 0), DT_DICT_NONE);
+    dt_dict_stats st;
+    dt_dicts_stats(d, &st);
+    DT_CHECK_INT(st.actors, 3);
+    DT_CHECK_INT(st.verbs, 1);
+    dt_dicts_free(d);
+}
+
+static void test_bad_arguments_and_io(void)
+{
+    dt_dicts *d = NULL;
+    dt_error err;
+    dt_dict_source bad = {99, NULL, NULL, "x", 1};
+    DT_CHECK_INT(dt_dicts_load(&bad, 1, NULL, &d, &err), DT_EINVAL);
+    DT_CHECK(d == NULL);
+    dt_dict_files f;
+    memset(&f, 0, sizeof f);
+    f.verbs = "/nonexistent/dir/x.verbs.txt";
+    DT_CHECK_INT(dt_dicts_load_files(&f, NULL, &d, &err), DT_EIO);
+    DT_CHECK(d != NULL);
+    DT_CHECK_INT(warned(d, DT_DICTW_IO, 0), 1);
+    dt_dicts_free(d);
+    /* Empty input loads to empty dictionaries. */
+    d = NULL;
+    DT_CHECK_INT(dt_dicts_load(NULL, 0, NULL, &d, &err), DT_OK);
+    if (d) {
+        uint32_t n;
+        DT_CHECK(dt_dict_verb_forms(d, 1, &n) == NULL);
+        DT_CHECK_INT(dt_dict_discard_check(d, NULL, NULL, 0, NULL), 0);
+        dt_dicts_free(d);
+    }
+}
+
+/* Every allocation failing in turn: a clean DT_ENOMEM, never a crash or
+ * a leak (run under ASan in the sanitizer build). */
+static void test_alloc_failures(void)
+{
+    dt_dict_source src[3] = {{DT_DICT_VERBS, NULL, "v", VERBS, 0},
+                             {DT_DICT_ACTORS, NULL, "a", ACTORS, 0},
+                             {DT_DICT_AGENTS, NULL, "g", AGENTS, 0}};
+    for (int i = 0; i < 3; i++)
+        src[i].len = strlen(src[i].data);
+    uint64_t before = dt_alloc_count();
+    dt_dicts *d = NULL;
+    dt_error err;
+    DT_CHECK_INT(dt_dicts_load(src, 3, NULL, &d, &err), DT_OK);
+    dt_dicts_free(d);
+    uint64_t total = dt_alloc_count() - before;
+    DT_CHECK(total > 10);
+    int ok = 0, nomem = 0;
+    for (uint64_t k = 1; k <= total; k++) {
+        d = NULL;
+        dt_alloc_fail_after(k);
+        int rc = dt_dicts_load(src, 3, NULL, &d, &err);
+        dt_alloc_fail_after(0);
+        if (rc == DT_OK)
+            ok++;
+        else if (rc == DT_ENOMEM)
+            nomem++;
+        else
+            DT_CHECK_INT(rc, DT_ENOMEM);
+        if (rc == DT_ENOMEM)
+            DT_CHECK(d == NULL);
+        dt_dicts_free(d);
+    }
+    DT_CHECK(nomem > 0);
+}
+
+int main(void)
+{
+    DT_RUN(test_verb_forms);
+    DT_RUN(test_pattern_markers);
+    DT_RUN(test_synsets);
+    DT_RUN(test_synset_errors);
+    DT_RUN(test_broken_lines_and_strict);
+    DT_RUN(test_actors);
+    DT_RUN(test_dates);
+    DT_RUN(test_agents);
+    DT_RUN(test_discards);
+    DT_RUN(test_issues);
+    DT_RUN(test_words_and_hash);
+    DT_RUN(test_bad_arguments_and_io);
+    DT_RUN(test_alloc_failures);
+    DT_TEST_END();
+}
