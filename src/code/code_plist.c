@@ -253,12 +253,25 @@ static void reparent(tree *t, int32_t x, int32_t p)
 
 static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb, int coord);
 
-/* A flat NP over units [i, ...) with possessive merging. */
+/* Does the NP chunk at unit i start a new noun phrase (determiner,
+ * pronoun, number) rather than continue a name ("the Gondor | main
+ * opposition group" split by the chunker)? */
+static int np_starts_new(const cbuild *b, uint32_t i)
+{
+    int p = ctok(b->t, b->u[i].first)->pos;
+    return p == DT_POS_DT || p == DT_POS_PRP || p == DT_POS_PRPS || p == DT_POS_WP ||
+           p == DT_POS_CD || p == DT_POS_EX || p == DT_POS_PDT;
+}
+
+/* A flat NP over units [i, ...): possessives absorb the possessed NP
+ * (adjectives between them go in an ADJP, so their coordinator does not
+ * make a compound), and a name continues into an adjacent NP chunk. */
 static int32_t flat_np(cbuild *b, uint32_t *ui, int32_t parent)
 {
     tree *t = b->t;
     uint32_t i = *ui;
     uint32_t first = b->u[i].first, end = b->u[i].end;
+    uint32_t adj0 = 0, adj1 = 0; /* token range of absorbed adjectives */
     i++;
     for (;;) {
         int pos_end = ctok(t, end - 1)->pos == DT_POS_POS;
@@ -267,9 +280,16 @@ static int32_t flat_np(cbuild *b, uint32_t *ui, int32_t parent)
             i++;
             pos_end = 1;
         }
-        if (!pos_end)
+        if (!pos_end) {
+            int last = ctok(t, end - 1)->pos;
+            if ((last == DT_POS_NNP || last == DT_POS_NNPS) && unit_is(b, i, DT_CHUNK_NP) &&
+                !np_starts_new(b, i)) {
+                end = b->u[i].end;
+                i++;
+                continue;
+            }
             break;
-        /* absorb adjectives / coordinators up to the possessed NP */
+        }
         uint32_t k = i;
         while (k < b->nu &&
                (b->u[k].type == DT_CHUNK_ADJP ||
@@ -278,15 +298,30 @@ static int32_t flat_np(cbuild *b, uint32_t *ui, int32_t parent)
             k++;
         if (!unit_is(b, k, DT_CHUNK_NP))
             break;
+        if (k > i && adj0 == adj1) {
+            adj0 = b->u[i].first;
+            adj1 = b->u[k - 1].end;
+        }
         end = b->u[k].end;
         i = k + 1;
     }
     int32_t np = phrase(t, "NP", first, end, parent);
     if (np < 0)
         return -1;
-    for (uint32_t j = first; j < end; j++)
+    for (uint32_t j = first; j < end; j++) {
+        if (j == adj0 && adj1 > adj0) {
+            int32_t ap = phrase(t, "ADJP", adj0, adj1, np);
+            if (ap < 0)
+                return -1;
+            for (; j < adj1; j++)
+                if (leaf(t, j, ap) < 0)
+                    return -1;
+            j--;
+            continue;
+        }
         if (leaf(t, j, np) < 0)
             return -1;
+    }
     *ui = i;
     return np;
 }
@@ -396,7 +431,9 @@ static int tree_from_chunks(tree *t)
         if (tk->clause != curclause && u->first > 0) {
             curclause = tk->clause;
             int prev_comma = ctok(t, u->first - 1)->pos == DT_POS_COMMA;
-            int32_t host = (!prev_comma && cur != clause) ? cur : clause;
+            /* after a comma a new clause is the sentence's ("..., officials
+             * said"); otherwise it complements the open verb phrase */
+            int32_t host = prev_comma ? t->root : (cur != clause ? cur : clause);
             if (u->type == DT_CHUNK_SBAR && cur != clause)
                 host = cur;
             int32_t par = host;
@@ -420,8 +457,7 @@ static int tree_from_chunks(tree *t)
              * the subject, as in a parse. */
             if (before_verb && cur == clause && unit_is_tok(&b, i, DT_POS_COMMA)) {
                 uint32_t k = i + 1;
-                while (k < b.nu && k < i + 16 && !unit_is_tok(&b, k, DT_POS_COMMA) &&
-                       b.u[k].type != DT_CHUNK_VP)
+                while (k < b.nu && k < i + 16 && !unit_is_tok(&b, k, DT_POS_COMMA))
                     k++;
                 if (unit_is_tok(&b, k, DT_POS_COMMA) &&
                     (unit_is(&b, k + 1, DT_CHUNK_VP) ||
@@ -478,9 +514,22 @@ static int tree_from_chunks(tree *t)
             continue;
         default: {
             int pos = tk->pos;
-            if (pos == DT_POS_COMMA || pos == DT_POS_PERIOD || pos == DT_POS_COLON ||
-                (pos == DT_POS_CC && unit_is(&b, i + 1, DT_CHUNK_VP)))
+            if (pos == DT_POS_COMMA) {
+                /* A comma ends the verb phrases only before a new clause or a
+                 * coordinator; an adjective series ("complete, full ties") or
+                 * an adverbial ("..., five years after ...") stays inside. */
+                int prev_adj = u->first > 0 && dt_pos_is_adj(ctok(t, u->first - 1)->pos);
+                int newcl = unit_is(&b, i + 1, DT_CHUNK_VP) || unit_is(&b, i + 1, DT_CHUNK_SBAR) ||
+                            unit_is_tok(&b, i + 1, DT_POS_CC) ||
+                            unit_is_tok(&b, i + 1, DT_POS_WDT) ||
+                            unit_is_tok(&b, i + 1, DT_POS_WP) ||
+                            (i + 1 < b.nu && ctok(t, b.u[i + 1].first)->clause != tk->clause);
+                if (!prev_adj && newcl)
+                    cur = clause;
+            } else if (pos == DT_POS_PERIOD || pos == DT_POS_COLON ||
+                       (pos == DT_POS_CC && unit_is(&b, i + 1, DT_CHUNK_VP))) {
                 cur = clause;
+            }
             for (uint32_t j = u->first; j < u->end; j++)
                 if (leaf(t, j, cur) < 0)
                     return DT_ELIMIT;
