@@ -386,6 +386,13 @@ static void emit(tz *t, size_t off, size_t len, int kind, unsigned xf, const cha
             memcpy(d, ov, ovlen);
         } else {
             nlen = dt_text_fold((const char *)src, len, d, need);
+            /* A token of nothing but marks or invisible format characters
+             * folds to nothing; keep its own (valid) bytes so no norm is
+             * empty. */
+            if (nlen == 0) {
+                nlen = len;
+                memcpy(d, src, len);
+            }
         }
     }
     unsigned flags = xf;

@@ -464,6 +464,19 @@ static void test_invalid_bytes_in_analyse(void)
     dt_arena_reset(arena);
 }
 
+/* Found by fuzzing: tokens that fold to nothing (a lone combining accent,
+ * soft hyphen or zero-width joiner) must still get a non-empty norm; run()
+ * checks norm_len > 0 for every token. */
+static void test_invisible_tokens(void)
+{
+    const char *t = "a \xCC\x81 b \xC2\xAD c \xE2\x80\x8D d";
+    dt_doctext d = doc(t);
+    DT_CHECK_INT(d.ntok, 7);
+    DT_CHECK_STR(d.tok[1].norm, "\xCC\x81");
+    DT_CHECK_STR(d.tok[6].norm, "D");
+    dt_arena_reset(arena);
+}
+
 static void test_long_token(void)
 {
     size_t n = 3000;
@@ -689,6 +702,7 @@ int main(void)
     DT_RUN(test_paragraphs);
     DT_RUN(test_validate);
     DT_RUN(test_invalid_bytes_in_analyse);
+    DT_RUN(test_invisible_tokens);
     DT_RUN(test_long_token);
     DT_RUN(test_long_sentence);
     DT_RUN(test_empty);
