@@ -514,6 +514,20 @@ static int tree_from_chunks(tree *t)
             continue;
         default: {
             int pos = tk->pos;
+            /* "complete, full diplomatic ties": an adjective series before a
+             * noun chunk is one noun phrase, comma included, as in a parse. */
+            if ((dt_pos_is_adj(pos) || u->type == DT_CHUNK_ADJP) &&
+                unit_is_tok(&b, i + 1, DT_POS_COMMA) && unit_is(&b, i + 2, DT_CHUNK_NP)) {
+                uint32_t e = b.u[i + 2].end;
+                int32_t np = phrase(t, "NP", u->first, e, cur);
+                if (np < 0)
+                    return DT_ELIMIT;
+                for (uint32_t j = u->first; j < e; j++)
+                    if (leaf(t, j, np) < 0)
+                        return DT_ELIMIT;
+                i += 3;
+                continue;
+            }
             if (pos == DT_POS_COMMA) {
                 /* A comma ends the verb phrases only before a new clause or a
                  * coordinator; an adjective series ("complete, full ties") or
@@ -526,6 +540,16 @@ static int tree_from_chunks(tree *t)
                             (i + 1 < b.nu && ctok(t, b.u[i + 1].first)->clause != tk->clause);
                 if (!prev_adj && newcl)
                     cur = clause;
+                /* before a new clause the comma belongs to the sentence, so
+                 * that comma-clause deletion sees the clause as complete */
+                if (!prev_adj && i + 1 < b.nu && ctok(t, b.u[i + 1].first)->clause != tk->clause &&
+                    !unit_is(&b, i + 1, DT_CHUNK_SBAR)) {
+                    if (leaf(t, u->first, t->root) < 0)
+                        return DT_ELIMIT;
+                    cur = clause;
+                    i++;
+                    continue;
+                }
             } else if (pos == DT_POS_PERIOD || pos == DT_POS_COLON ||
                        (pos == DT_POS_CC && unit_is(&b, i + 1, DT_CHUNK_VP))) {
                 cur = clause;
