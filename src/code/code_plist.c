@@ -281,6 +281,18 @@ static int32_t flat_np(cbuild *b, uint32_t *ui, int32_t parent)
             pos_end = 1;
         }
         if (!pos_end) {
+            /* "an anti- Gondor parade": a prefix glued to a hyphen modifies
+             * the next noun chunk */
+            if (i + 2 < b->nu && b->u[i].end == b->u[i].first + 1 &&
+                b->u[i + 1].type == DT_CHUNK_O && b->u[i + 1].end == b->u[i + 1].first + 1 &&
+                ctok(t, b->u[i + 1].first)->norm &&
+                strcmp(ctok(t, b->u[i + 1].first)->norm, "-") == 0 &&
+                !(ctok(t, b->u[i + 1].first)->flags & DT_TOK_SPACE_BEFORE) &&
+                (ctok(t, b->u[i].first)->flags & DT_TOK_ALPHA) && unit_is(b, i + 2, DT_CHUNK_NP)) {
+                end = b->u[i + 2].end;
+                i += 3;
+                continue;
+            }
             int last = ctok(t, end - 1)->pos;
             if ((last == DT_POS_NNP || last == DT_POS_NNPS) && unit_is(b, i, DT_CHUNK_NP) &&
                 !np_starts_new(b, i)) {
@@ -387,6 +399,33 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
     return np;
 }
 
+static int word_is(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* "today", "Monday", "last week": a noun chunk made only of a time word,
+ * optionally after last/next/this. */
+static int is_time_np(const cbuild *b, uint32_t i)
+{
+    static const char *const when[] = {"TODAY",   "YESTERDAY", "TOMORROW", "TONIGHT",   "MONDAY",
+                                       "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY",    "SATURDAY",
+                                       "SUNDAY",  "WEEK",      "MONTH",    "YEAR",      "WEEKEND",
+                                       "MORNING", "EVENING",   "NIGHT",    "AFTERNOON", NULL};
+    static const char *const mod[] = {"LAST", "NEXT", "THIS", "EARLY", "LATE", NULL};
+    const unit *u = &b->u[i];
+    uint32_t n = u->end - u->first;
+    if (n == 0 || n > 2)
+        return 0;
+    const dt_token *a = ctok(b->t, u->first), *z = ctok(b->t, u->end - 1);
+    if (!a->norm || !z->norm || !word_is(z->norm, when))
+        return 0;
+    return n == 1 || word_is(a->norm, mod);
+}
+
 static int tree_from_chunks(tree *t)
 {
     const dt_sentence *s = t->s;
@@ -450,6 +489,18 @@ static int tree_from_chunks(tree *t)
         }
         switch (u->type) {
         case DT_CHUNK_NP: {
+            if (is_time_np(&b, i)) {
+                /* a bare time expression ("said today") is not an actor
+                 * phrase: a parser labels it NP-TMP */
+                int32_t np = phrase(t, "NP-TMP", u->first, u->end, cur);
+                if (np < 0)
+                    return DT_ELIMIT;
+                for (uint32_t j = u->first; j < u->end; j++)
+                    if (leaf(t, j, np) < 0)
+                        return DT_ELIMIT;
+                i++;
+                continue;
+            }
             int32_t np = build_np(&b, &i, cur, before_verb, 1);
             if (np < 0)
                 return DT_ELIMIT;
@@ -722,6 +773,24 @@ static void push_word(tree *t, int32_t tok)
 {
     uint32_t id;
     const char *w = word_of(t, tok, &id);
+    const char *us = strpbrk(w, "_ ");
+    if (us && us != w && w[0] != '-') {
+        /* "Dol_Amroth": an underscore joins words, as in the dictionaries */
+        const char *p = w;
+        while (*p) {
+            size_t n = strcspn(p, "_ ");
+            if (n) {
+                const char *part = dt_arena_strndup(t->a, p, n);
+                if (part)
+                    push(t, part, t->dicts ? dt_dict_word_id(t->dicts, part, n) : 0,
+                         (int32_t)t->s->tok + tok);
+            }
+            p += n;
+            while (*p == '_' || *p == ' ')
+                p++;
+        }
+        return;
+    }
     push(t, w, id, (int32_t)t->s->tok + tok);
 }
 
