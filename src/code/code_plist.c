@@ -293,12 +293,30 @@ static int32_t flat_np(cbuild *b, uint32_t *ui, int32_t parent)
                 i += 3;
                 continue;
             }
-            int last = ctok(t, end - 1)->pos;
-            if ((last == DT_POS_NNP || last == DT_POS_NNPS) && unit_is(b, i, DT_CHUNK_NP) &&
-                !np_starts_new(b, i)) {
+            const dt_token *lt = ctok(t, end - 1);
+            int last = lt->pos;
+            int name = last == DT_POS_NNP || last == DT_POS_NNPS ||
+                       ((lt->flags & DT_TOK_CAP) && dt_pos_is_noun(last));
+            if (name && unit_is(b, i, DT_CHUNK_NP) && !np_starts_new(b, i)) {
                 end = b->u[i].end;
                 i++;
                 continue;
+            }
+            /* A capitalised word inside a sentence right after a name or a
+             * determiner is part of the name, whatever its tag ("Michel
+             * Delving", "the AU"). */
+            if ((name || last == DT_POS_DT) && i < b->nu && b->u[i].end == b->u[i].first + 1 &&
+                b->u[i].type != DT_CHUNK_PP && b->u[i].type != DT_CHUNK_SBAR) {
+                const dt_token *nt = ctok(t, b->u[i].first);
+                int p = nt->pos;
+                if ((nt->flags & DT_TOK_CAP) && !(nt->flags & DT_TOK_SENT_START) &&
+                    (nt->flags & DT_TOK_ALPHA) &&
+                    (dt_pos_is_verb(p) || p == DT_POS_FW || dt_pos_is_adj(p) ||
+                     dt_pos_is_noun(p))) {
+                    end = b->u[i].end;
+                    i++;
+                    continue;
+                }
             }
             break;
         }
