@@ -327,24 +327,24 @@ static void emit(tz *t, size_t off, size_t len, int kind, unsigned xf, const cha
     const unsigned char *src = t->s + off;
     size_t nalpha = 0, nupper = 0, nlen;
     int cap = 0, digit = 0, lower0 = 0;
+    if (ov) {
+        /* Fixed norms are only given to punctuation (quotes, ellipses,
+         * dashes, bad bytes), so there is nothing to classify. */
+        memcpy(d, ov, ovlen);
+        finish(t, off, len, kind, xf | DT_TOK_PUNCT, d, ovlen, 0);
+        return;
+    }
     if (!nonascii) {
+        /* Classify and fold each byte through the tables, with no branch
+         * per byte. */
         unsigned seen = 0;
-        if (ov) {
-            for (size_t k = 0; k < len; k++)
-                seen |= CL(src[k]);
-            memcpy(d, ov, ovlen);
-            nlen = ovlen;
-        } else {
-            /* Classify and fold each byte through the tables, with no
-             * branch per byte. */
-            for (size_t k = 0; k < len; k++) {
-                unsigned c = src[k], cl = CL(c);
-                seen |= cl;
-                nupper += (cl >> 1) & 1u; /* DT__CL_UPPER */
-                d[k] = (char)dt__text_fold_ascii[c];
-            }
-            nlen = len;
+        for (size_t k = 0; k < len; k++) {
+            unsigned c = src[k], cl = CL(c);
+            seen |= cl;
+            nupper += (cl >> 1) & 1u; /* DT__CL_UPPER */
+            d[k] = (char)dt__text_fold_ascii[c];
         }
+        nlen = len;
         digit = (seen & DT__CL_DIGIT) != 0;
         if (seen & DT__CL_ALPHA) {
             /* ASCII: "all letters upper-case" is "no lower-case letter". */
@@ -381,18 +381,13 @@ static void emit(tz *t, size_t off, size_t len, int kind, unsigned xf, const cha
             nupper += u == DT__U_UPPER;
             digit |= u == DT__U_DIGIT;
         }
-        if (ov) {
-            nlen = ovlen;
-            memcpy(d, ov, ovlen);
-        } else {
-            nlen = dt_text_fold((const char *)src, len, d, need);
-            /* A token of nothing but marks or invisible format characters
-             * folds to nothing; keep its own (valid) bytes so no norm is
-             * empty. */
-            if (nlen == 0) {
-                nlen = len;
-                memcpy(d, src, len);
-            }
+        nlen = dt_text_fold((const char *)src, len, d, need);
+        /* A token of nothing but marks or invisible format characters
+         * folds to nothing; keep its own (valid) bytes so no norm is
+         * empty. */
+        if (nlen == 0) {
+            nlen = len;
+            memcpy(d, src, len);
         }
     }
     unsigned flags = xf;

@@ -148,6 +148,19 @@ const char *dt__text_special(int32_t cp)
 
 int dt__text_uclass(int32_t cp)
 {
+    /* General Punctuation (typographic quotes, dashes, thin spaces) is
+     * the commonest non-ASCII block in news: answer without utf8proc. */
+    if (cp >= 0x2000 && cp <= 0x206F) {
+        if (cp <= 0x200B || cp == 0x202F || cp == 0x205F || cp == 0x2060)
+            return DT__U_SPACE;
+        if (cp == 0x2028)
+            return DT__U_NEWLINE;
+        if (cp == 0x2029)
+            return DT__U_PARA;
+        if ((cp >= 0x200C && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || cp >= 0x2061)
+            return DT__U_FORMAT;
+        return DT__U_OTHER;
+    }
     switch (cp) {
     case 0x2028:
     case 0x0085:
