@@ -9,7 +9,10 @@
 #include "cli.h"
 
 #include "detente/arena.h"
+#include "detente/code.h"
 #include "detente/common.h"
+#include "detente/dict.h"
+#include "detente/event.h"
 #include "detente/reader.h"
 #include "detente/tag.h"
 #include "detente/text.h"
@@ -22,30 +25,13 @@
 
 #define MAX_ACTOR_FILES 64
 
-/* 1 once the chunker (dt_chunk_doc, dt_analyse) and the coder
- * (dt_coder_*, dt_dicts_*, dt_event_*) are in the library; until then the
- * driver reads, validates, tokenises and tags, and codes nothing. */
-#ifndef DT_CODE_WIRED
-#define DT_CODE_WIRED 0
-#endif
-#if DT_CODE_WIRED
-#include "detente/code.h"
-#include "detente/dict.h"
-#include "detente/event.h"
-#endif
-
-#if !DT_CODE_WIRED
-typedef struct dt_dicts dt_dicts;
-typedef struct dt_coder dt_coder;
-#endif
-
 /* Output formats (mapped to the event writers' dt_event_format). */
 enum { OUT_JSONL = 0, OUT_TSV };
 
 typedef struct code_opts {
     int input;    /* dt_input_format */
     int32_t date; /* --date, yyyymmdd, 0 = none */
-    int output;   /* dt_event_format */
+    int output;   /* OUT_* */
     const char *out_path;
     int quiet;
     const char *dict_dir;
@@ -79,8 +65,8 @@ static void usage(FILE *f)
           "  -o, --out FILE     write events to FILE instead of standard output\n"
           "  -q, --quiet        no summary line (error lines are still printed)\n"
           "Dictionaries (PETRARCH-1 format):\n"
-          "  --dict DIR         load the set in DIR (*.verbs.txt, *.actors.txt,\n"
-          "                     *.agents.txt, *.discards.txt, *.issues.txt)\n"
+          "  --dict DIR         load the set in DIR: its .txt files whose names contain\n"
+          "                     verb, actor (any number), agent, discard or issue\n"
           "  --verbs FILE       verb patterns\n"
           "  --actors FILE      actors (repeatable)\n"
           "  --agents FILE      agents\n"
@@ -148,9 +134,9 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
             continue;
         }
         /* Options with a value: "--opt VALUE" or "--opt=VALUE". */
-        static const char *const with_value[] = {"--input",  "--date",     "--output", "-o",
-                                                 "--out",    "--dict",     "--verbs",  "--actors",
-                                                 "--agents", "--discards", "--issues"};
+        static const char *const with_value[] = {"--input",  "--date",   "--output",   "-o",
+                                                 "--out",    "--dict",   "--dict-dir", "--verbs",
+                                                 "--actors", "--agents", "--discards", "--issues"};
         const char *name = NULL, *val = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             size_t n = strlen(with_value[k]);
@@ -191,7 +177,7 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
             }
         } else if (!strcmp(name, "-o") || !strcmp(name, "--out")) {
             o->out_path = val;
-        } else if (!strcmp(name, "--dict")) {
+        } else if (!strcmp(name, "--dict") || !strcmp(name, "--dict-dir")) {
             o->dict_dir = val;
         } else if (!strcmp(name, "--verbs")) {
             o->verbs = val;
@@ -244,6 +230,21 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* Same naming rule as 'detente dict --dict-dir', so one directory works
+ * for both commands. */
+static int contains_ci(const char *s, const char *pat)
+{
+    size_t n = strlen(pat);
+    for (; *s; s++) {
+        size_t i = 0;
+        while (i < n && s[i] && (s[i] | 0x20) == (pat[i] | 0x20))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
 static char *join_path(const char *dir, const char *name)
 {
     size_t a = strlen(dir), b = strlen(name);
@@ -256,10 +257,11 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
-/* A dictionary directory holds one file per kind, named *.verbs.txt,
- * *.actors.txt (any number), *.agents.txt, *.discards.txt and
- * *.issues.txt — the naming PETRARCH's own sets use. Entries are taken in
- * sorted order so a run does not depend on readdir order. */
+/* A dictionary directory holds one .txt file per kind, recognised by its
+ * name containing (case-insensitively, first match wins) "verb", "actor"
+ * (any number of these), "agent", "discard" or "issue" — the naming
+ * PETRARCH's own sets use. Entries are taken in sorted order so a run does
+ * not depend on readdir order. */
 static int scan_dict_dir(const char *dir, dict_set *s)
 {
     memset(s, 0, sizeof *s);
@@ -297,19 +299,20 @@ static int scan_dict_dir(const char *dir, dict_set *s)
     for (size_t i = 0; i < n; i++) {
         const char *nm = names[i];
         char **slot = NULL;
-        if (ends_with(nm, ".verbs.txt"))
+        if (!ends_with(nm, ".txt"))
+            continue;
+        if (contains_ci(nm, "verb"))
             slot = &s->verbs;
-        else if (ends_with(nm, ".agents.txt"))
-            slot = &s->agents;
-        else if (ends_with(nm, ".discards.txt"))
-            slot = &s->discards;
-        else if (ends_with(nm, ".issues.txt"))
-            slot = &s->issues;
-        else if (ends_with(nm, ".actors.txt")) {
+        else if (contains_ci(nm, "actor")) {
             if (s->nactors < MAX_ACTOR_FILES)
                 s->actors[s->nactors++] = join_path(dir, nm);
             continue;
-        }
+        } else if (contains_ci(nm, "agent"))
+            slot = &s->agents;
+        else if (contains_ci(nm, "discard"))
+            slot = &s->discards;
+        else if (contains_ci(nm, "issue"))
+            slot = &s->issues;
         if (!slot)
             continue;
         if (*slot) {
@@ -324,7 +327,7 @@ static int scan_dict_dir(const char *dir, dict_set *s)
         free(names[i]);
     free(names);
     if (rc == 0 && !s->verbs && !s->nactors) {
-        dt_cli_errorf("%s: no *.verbs.txt or *.actors.txt dictionary files found", dir);
+        dt_cli_errorf("%s: no verbs or actors dictionary (*verb*.txt, *actor*.txt) found", dir);
         rc = DT_EXIT_INPUT;
     }
     return rc;
@@ -342,14 +345,6 @@ static int load_dicts(const code_opts *o, dt_dicts **out)
             return rc;
         }
     }
-#if !DT_CODE_WIRED
-    dict_set_free(&ds);
-    if (!o->quiet)
-        fputs("detente: note: this build has no coder yet; documents are read, checked and "
-              "analysed, and no events are written\n",
-              stderr);
-    return 0;
-#else
     /* Explicit files override the directory's file of the same kind. */
     dt_dict_files files;
     memset(&files, 0, sizeof files);
@@ -385,13 +380,12 @@ static int load_dicts(const code_opts *o, dt_dicts **out)
         size_t nerr = dt_dicts_count_severity(d, DT_DICT_SEV_ERROR);
         if (nerr)
             fprintf(stderr,
-                    "detente: dictionaries: %zu malformed entries skipped "
+                    "detente: dictionaries: %zu malformed %s skipped "
                     "(see 'detente dict check')\n",
-                    nerr);
+                    nerr, nerr == 1 ? "entry" : "entries");
     }
     *out = d;
     return 0;
-#endif
 }
 
 /* ---- the per-document pipeline -------------------------------------- */
@@ -437,19 +431,11 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
         rc = dt_text_analyse_sentence(a, doc->text.p, doc->text.n, &dtext, &err);
         if (rc == DT_OK)
             rc = dt_tagger_tag(p->tagger, a, &dtext, &err);
-#if DT_CODE_WIRED
         if (rc == DT_OK)
             rc = dt_chunk_doc(p->tagger, a, &dtext, &err);
     } else {
         rc = dt_analyse(p->tagger, a, doc->text.p, doc->text.n, &dtext, &err);
     }
-#else
-    } else {
-        rc = dt_text_analyse(a, doc->text.p, doc->text.n, &dtext, &err);
-        if (rc == DT_OK)
-            rc = dt_tagger_tag(p->tagger, a, &dtext, &err);
-    }
-#endif
     if (rc < 0) {
         if (!err.file[0]) {
             /* The analysis stages know nothing of files: say where. */
@@ -466,7 +452,6 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
     }
     p->t.read++;
     p->t.sentences += dtext.nsent;
-#if DT_CODE_WIRED
 
     dt_code_doc cdoc;
     memset(&cdoc, 0, sizeof cdoc);
@@ -497,9 +482,6 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
             return -1;
         }
     }
-#else
-    size_t nev = 0;
-#endif
     p->t.events += nev;
     if (nev > 0)
         p->t.coded++;
@@ -544,7 +526,6 @@ static int run_file(pipeline *p, const char *path, dt_arena *a)
             continue;
         }
         if (doc.kind == DT_REC_CONFIG) {
-#if DT_CODE_WIRED
             /* PETRARCH <Config> changes coder options from here on. */
             char opt[128], val[128];
             snprintf(opt, sizeof opt, "%.*s", (int)doc.option.n, doc.option.p);
@@ -554,7 +535,6 @@ static int run_file(pipeline *p, const char *path, dt_arena *a)
                 dt_cli_errorf("%s:%llu: warning: <Config option=\"%s\">: %s",
                               path ? path : "<stdin>", (unsigned long long)doc.line, opt, err.msg);
             }
-#endif
             continue;
         }
         if (doc.kind != DT_REC_DOC)
@@ -613,13 +593,11 @@ int dt_cli_code(int argc, char **argv)
         free(files);
         return rc;
     }
-#if DT_CODE_WIRED
     if (dt_coder_new(p.dicts, NULL, &p.coder, &err) < 0) {
         report(&err);
         exit_code = DT_EXIT_INTERNAL;
         goto done;
     }
-#endif
     if (dt_tagger_new(&p.tagger, &err) < 0 || !(a = dt_arena_new(0))) {
         if (!err.msg[0])
             dt_error_set(&err, DT_ENOMEM, NULL, 0, UINT64_MAX, "out of memory");
@@ -637,10 +615,8 @@ int dt_cli_code(int argc, char **argv)
     } else {
         p.out = stdout;
     }
-#if DT_CODE_WIRED
     if (o.output == OUT_TSV)
         fputs(dt_event_tsv_header(), p.out);
-#endif
 
     if (nfiles == 0) {
         run_file(&p, NULL, a);
@@ -661,10 +637,8 @@ int dt_cli_code(int argc, char **argv)
     exit_code = p.t.internal ? DT_EXIT_INTERNAL : p.t.rejected ? DT_EXIT_INPUT : DT_EXIT_OK;
 done:
     dt_arena_free(a);
-#if DT_CODE_WIRED
     dt_coder_free(p.coder);
     dt_dicts_free(p.dicts);
-#endif
     dt_tagger_free(p.tagger);
     free(files);
     return exit_code;

@@ -73,6 +73,10 @@ int dt__jsonl_parse(const char *line, size_t n, uint64_t lineno, uint64_t offset
          * back with no code or text at all. */
         if (json_error_code(&je) == json_error_out_of_memory || je.text[0] == '\0')
             return dt_error_set(err, DT_ENOMEM, name, lineno, offset, "out of memory");
+        /* Same reason as a raw NUL byte, whatever jansson calls it. */
+        if (strstr(je.text, "\\u0000"))
+            return dt_error_set(err, DT_EUTF8, name, lineno, offset,
+                                "NUL byte (\\u0000) in JSON line (column %d)", je.column);
         return dt_error_set(err, DT_EFORMAT, name, lineno, offset,
                             "JSON syntax error at column %d: %s", je.column, je.text);
     }

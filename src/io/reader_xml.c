@@ -87,10 +87,11 @@ struct dt__xml {
     int oom;
     /* SAX state */
     int depth;
-    xrec *cur;         /* record being built, or NULL */
-    int cur_depth;     /* depth of its element */
-    int capture;       /* F_* receiving character data, -1 = none */
-    int capture_actor; /* capturing actor[k] when >= 0 */
+    char open_name[32][24]; /* names of the open elements, for messages */
+    xrec *cur;              /* record being built, or NULL */
+    int cur_depth;          /* depth of its element */
+    int capture;            /* F_* receiving character data, -1 = none */
+    int capture_actor;      /* capturing actor[k] when >= 0 */
     int capture_depth;
     /* queue of finished records (FIFO) */
     xrec **q;
@@ -228,6 +229,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     dt__xml *x = ctx;
     const char *nm = (const char *)localname;
     x->depth++;
+    if (x->depth <= 32) {
+        snprintf(x->open_name[x->depth - 1], sizeof x->open_name[0], "%s", nm);
+    }
     if (x->oom)
         return;
     if (x->capture >= 0)
@@ -481,7 +485,17 @@ static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ex
 
 static void feed(dt__xml *x, const char *p, size_t n, int terminate)
 {
+    int had_err = x->have_err;
     int rc = xmlParseChunk(x->ctxt, p, (int)n, terminate);
+    /* Failing only when told the input is over, with elements still open,
+     * means the file was cut short; libxml2's own message for that
+     * ("Extra content at the end of the document", "AttValue: ' expected")
+     * depends on where the cut fell and rarely says so. */
+    if (terminate && !had_err && x->have_err && x->depth > 0) {
+        const char *open = x->open_name[(x->depth <= 32 ? x->depth : 32) - 1];
+        dt_error_set(&x->xerr, DT_EFORMAT, x->name, cur_line(x), UINT64_MAX,
+                     "XML error: input ends inside <%s> (truncated document?)", open);
+    }
     if (rc != 0 && !x->have_err) {
         dt_error_set(&x->xerr, DT_EFORMAT, x->name, cur_line(x), UINT64_MAX,
                      "XML error: malformed document (code %d)", rc);

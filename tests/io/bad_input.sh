@@ -24,9 +24,19 @@ fail() {
     exit 1
 }
 
+# The small PETRARCH validation dictionaries: these tests are about the
+# readers and the accounting, so any dictionary set will do.
+pd="$shared/petrarch2"
+[ -r "$pd/PETR.Validate.verbs.txt" ] || {
+    echo "FAIL [$case_name]: missing $pd/PETR.Validate.verbs.txt (DT_SHARED_DATA)" >&2
+    exit 1
+}
+dicts=(--verbs "$pd/PETR.Validate.verbs.txt" --actors "$pd/PETR.Validate.actors.txt"
+    --agents "$pd/PETR.Validate.agents.txt" --discards "$pd/PETR.Validate.discards.txt")
+
 # run ARGS...: runs detente code, keeps stdout in out.txt, stderr in err.txt
 run() {
-    "$bin" code "$@" >out.txt 2>err.txt
+    "$bin" code "${dicts[@]}" "$@" >out.txt 2>err.txt
     status=$?
 }
 
@@ -178,7 +188,7 @@ gzip-ok | zstd-ok)
     expect_errors in.jsonl.z 0
     expect_summary 300 0
     # and the same through a pipe
-    "$bin" code <in.jsonl.z >out.txt 2>err.txt
+    "$bin" code "${dicts[@]}" <in.jsonl.z >out.txt 2>err.txt
     status=$?
     expect_status 0
     expect_summary 300 0
@@ -245,6 +255,26 @@ text)
     expect_status 0
     expect_summary 2 0
     grep -Eq '^detente: 2 documents read, .* [1-9][0-9]* sentences' err.txt || fail "no sentences counted"
+    ;;
+output)
+    # Events: one JSONL line per event counted in the summary, the input's
+    # extra fields passed through; TSV with its header to a file via -o.
+    printf '{"id":"e1","date":"1995-01-01","title":"T-one","text":"Arnor is about to restore full diplomatic ties with Gondor."}\n' >in.jsonl
+    run in.jsonl
+    expect_status 0
+    expect_summary 1 0
+    grep -q '"doc_id":"e1"' out.txt || fail "no event for e1"
+    grep -q '"title":"T-one"' out.txt || fail "extra field 'title' not passed through"
+    run -o ev.tsv --output tsv "$pd/PETR.UnitTest.dev.xml"
+    expect_status 0
+    expect_summary 198 0
+    [ ! -s out.txt ] || fail "-o FILE still wrote events to stdout"
+    head -n 1 ev.tsv | grep -q "^date	source	target	code" || fail "no TSV header"
+    events=$(sed -nE 's/^detente: .* ([0-9]+) events$/\1/p' err.txt)
+    [ "$events" -gt 100 ] || fail "only $events events from the PETRARCH records"
+    [ $(($(wc -l <ev.tsv) - 1)) -eq "$events" ] || fail "TSV rows != $events events"
+    run "$pd/PETR.UnitTest.dev.xml"
+    [ "$(grep -c '^{"doc_id":' out.txt)" -eq "$events" ] || fail "JSONL lines != $events events"
     ;;
 usage)
     run --bogus
