@@ -1,0 +1,128 @@
+/* Fuzz target: one PETRARCH dictionary format, read from memory
+ * (dt_dict_source.data). Built once per kind with DT_FUZZ_DICT set to
+ * DT_DICT_VERBS, _ACTORS, _AGENTS, _DISCARDS or _ISSUES (fuzz_verbs ...
+ * fuzz_issues). The other kinds come from the built-in dictionaries, so a
+ * load that succeeds is also compiled into a coder and used on a few
+ * fixed sentences: a fuzzed dictionary must not break the coder either.
+ *
+ * Input byte 0 bit 0 sets strict mode (warnings fail the load). */
+#include "fuzz_common.h"
+
+#include "detente/arena.h"
+
+#include <string.h>
+
+#ifndef DT_FUZZ_DICT
+#define DT_FUZZ_DICT DT_DICT_VERBS
+#endif
+
+static dt_arena *arena;
+static dt_doctext sents[3];
+static const char *const sent_text[3] = {
+    "Kim Jong-un met Xi Jinping in Pyongyang on Thursday, and the Chinese president "
+    "gave an aid package to North Korea.",
+    "South Korean police accused rebels of spying, the foreign minister said.",
+    "The United States imposed sanctions on North Korea after a nuclear missile test."};
+static int nwarn_seen;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    /* The sentences are analysed once, into an arena that lives for the
+     * whole run; the coder takes a second one per input. */
+    dt_arena *keep = dt_arena_new(0);
+    arena = dt_arena_new(0);
+    const dt_tagger *tg = dt_fuzz_tagger();
+    if (!keep || !arena || !tg)
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        dt_error err;
+        if (dt_analyse(tg, keep, sent_text[i], strlen(sent_text[i]), &sents[i], &err) < 0)
+            memset(&sents[i], 0, sizeof sents[i]);
+    }
+    return 0;
+}
+
+static void on_warning(void *ud, const dt_dict_warning *w)
+{
+    (void)ud;
+    DT_FUZZ_CHECK(w->msg != NULL && w->file != NULL);
+    DT_FUZZ_CHECK(w->severity >= DT_DICT_SEV_NOTE && w->severity <= DT_DICT_SEV_ERROR);
+    DT_FUZZ_CHECK(w->kind >= DT_DICTW_SYNTAX && w->kind <= DT_DICTW_IO);
+    nwarn_seen++;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!arena || size == 0)
+        return 0;
+    dt_dict_source src[DT_DICT__KIND_COUNT];
+    memset(src, 0, sizeof src);
+    size_t n = 0;
+    for (int k = 0; k < DT_DICT__KIND_COUNT; k++) {
+        src[n].kind = k;
+        if (k == DT_FUZZ_DICT) {
+            src[n].name = "fuzz-input";
+            src[n].data = (const char *)data + 1;
+            src[n].len = size - 1;
+        } else {
+            src[n].name = dt_dict_kind_name(k);
+            src[n].data = dt_fuzz_builtin_dict(k, &src[n].len);
+        }
+        n++;
+    }
+    dt_dict_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.strict = data[0] & 1;
+    opt.on_warning = on_warning;
+    opt.max_warnings = 64;
+    nwarn_seen = 0;
+    dt_dicts *d = NULL;
+    dt_error err;
+    dt_error_clear(&err);
+    int rc = dt_dicts_load(src, n, &opt, &d, &err);
+    if (rc < 0) {
+        if (rc != DT_EFORMAT && rc != DT_ENOMEM && rc != DT_ELIMIT)
+            dt_fuzz_fail("dt_dicts_load returned %d (%s): %s", rc, dt_strerror(rc), err.msg);
+        if (err.msg[0] == '\0')
+            dt_fuzz_fail("dt_dicts_load returned %d with no message", rc);
+        if (rc == DT_EFORMAT)
+            DT_FUZZ_CHECK(opt.strict && d != NULL);
+        dt_dicts_free(d);
+        return 0;
+    }
+    DT_FUZZ_CHECK(d != NULL);
+    size_t nw = dt_dicts_nwarnings(d);
+    DT_FUZZ_CHECK(nw <= opt.max_warnings && nw <= (size_t)nwarn_seen);
+    for (size_t i = 0; i < nw; i++) {
+        const dt_dict_warning *w = dt_dicts_warning(d, i);
+        DT_FUZZ_CHECK(w != NULL && w->msg != NULL);
+    }
+    dt_dict_stats st;
+    dt_dicts_stats(d, &st);
+    DT_FUZZ_CHECK(st.warnings == (size_t)nwarn_seen);
+    (void)dt_dicts_hash_hex(d);
+    /* Every interned word maps back to its id. */
+    uint32_t nwords = dt_dict_nwords(d);
+    for (uint32_t id = 1; id < nwords && id < 4096; id++) {
+        const char *w = dt_dict_word(d, id);
+        DT_FUZZ_CHECK(dt_dict_word_id(d, w, strlen(w)) == id);
+    }
+    dt_coder *c = NULL;
+    rc = dt_coder_new(d, NULL, &c, &err);
+    if (rc < 0) {
+        if (rc != DT_ENOMEM)
+            dt_fuzz_fail("dt_coder_new returned %d (%s): %s", rc, dt_strerror(rc), err.msg);
+    } else {
+        for (int i = 0; i < 3; i++) {
+            if (!sents[i].ntok)
+                continue;
+            dt_arena_reset(arena);
+            dt_fuzz_code_doc(c, arena, &sents[i], i == 2 ? 0 : 20190620);
+        }
+        dt_coder_free(c);
+    }
+    dt_dicts_free(d);
+    return 0;
+}
