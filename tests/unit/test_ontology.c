@@ -234,6 +234,48 @@ static void test_roles(void)
     }
 }
 
+/* Every string of up to 4 bytes over an alphabet of digits, a letter, ':',
+ * '-' and blank: lookups never read past n (ASan builds check this), and a
+ * hit is always a table code that the input's leading digits start with. */
+static void test_exhaustive_short_inputs(void)
+{
+    static const char alphabet[] = "0124789A:- ";
+    const size_t k = sizeof alphabet - 1;
+    size_t hits = 0;
+    for (size_t len = 0; len <= 4; len++) {
+        size_t total = 1;
+        for (size_t i = 0; i < len; i++)
+            total *= k;
+        for (size_t v = 0; v < total; v++) {
+            char buf[4];
+            size_t x = v;
+            for (size_t i = 0; i < len; i++) {
+                buf[i] = alphabet[x % k];
+                x /= k;
+            }
+            /* An exact-size heap copy, so that ASan flags any read past n. */
+            char *heap = len ? malloc(len) : NULL;
+            if (len && heap == NULL)
+                continue;
+            if (len)
+                memcpy(heap, buf, len);
+            unsigned how = 99;
+            const dt_cameo_entry *e = dt_cameo_lookup_ex(heap, len, &how);
+            free(heap);
+            if (e == NULL)
+                continue;
+            hits++;
+            size_t start = 0;
+            while (start < len && buf[start] == ' ')
+                start++;
+            size_t cl = strlen(e->code);
+            DT_CHECK(start + cl <= len && memcmp(buf + start, e->code, cl) == 0);
+            DT_CHECK(how <= (DT_CAMEO_COMPOUND | DT_CAMEO_SUFFIX | DT_CAMEO_PARENT));
+        }
+    }
+    DT_CHECK(hits > 0);
+}
+
 int main(void)
 {
     DT_RUN(test_exact_codes);
@@ -242,5 +284,6 @@ int main(void)
     DT_RUN(test_roots_and_quads);
     DT_RUN(test_table_consistency);
     DT_RUN(test_roles);
+    DT_RUN(test_exhaustive_short_inputs);
     DT_TEST_END();
 }
