@@ -52,9 +52,10 @@ done
 if [ "$do_build" = 1 ]; then
     # DT_WERROR=OFF: a new compiler warning elsewhere in the tree should not
     # stop a measurement. -fno-omit-frame-pointer keeps perf call graphs
-    # usable at a cost of about 1%.
+    # usable at a cost of about 1%; -g lets perf annotate show source lines
+    # (it does not change the generated code).
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDT_WERROR=OFF \
-        -DCMAKE_C_FLAGS="-fno-omit-frame-pointer" -DDT_BENCH_CODER=AUTO >/dev/null
+        -DCMAKE_C_FLAGS="-g -fno-omit-frame-pointer" -DDT_BENCH_CODER=AUTO >/dev/null
     if ! cmake --build "$build" --target gen_corpus dt_bench -j "$(nproc)" \
         >"$build/bench-build.log" 2>&1; then
         # The coder may have sources before it links; measure what does.
@@ -84,7 +85,7 @@ fi
 cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
 echo "machine  $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
     "$(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)"
-echo "compiler $("${cc:-cc}" --version | head -1), Release (-O3 -DNDEBUG -fno-omit-frame-pointer)"
+echo "compiler $("${cc:-cc}" --version | head -1), Release (-O3 -DNDEBUG -g -fno-omit-frame-pointer)"
 echo "commit   $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     "$(git -C "$root" diff --quiet HEAD -- src include 2>/dev/null || echo '(with uncommitted changes in src/ or include/)')"
 echo "command  bench/run.sh $(if [ "$sentences" != 1000000 ]; then echo "--sentences $sentences "; fi)--repeat $repeat${stages:+ --stages $stages}"
