@@ -212,6 +212,11 @@ void dt__dict_trim(const char **s, size_t *n)
 void dt__dict_lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *data, size_t len,
                          int semicolon)
 {
+    /* A UTF-8 byte-order mark would hide a first "<!--" or "&NAME". */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
     L->d = d;
     L->file = file;
     L->p = data;

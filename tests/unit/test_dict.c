@@ -397,6 +397,11 @@ static void test_broken_lines_and_strict(void)
         DT_CHECK(dt_dicts_nwarnings(d) >= 2);
         dt_dicts_free(d);
     }
+    /* A byte-order mark does not hide the first line. */
+    d = NULL;
+    rc = load_mem(&d, 1, DT_DICT_VERBS, "\xEF\xBB\xBF<!-- c -->\n--- A [010] ---\nA\n");
+    DT_CHECK_INT(rc, DT_OK);
+    dt_dicts_free(d);
     /* Notes alone (a duplicate pattern) do not fail strict mode. */
     d = NULL;
     rc = load_mem(&d, 1, DT_DICT_VERBS, "--- A [010] ---\nA\n- * X [011]\n- * X [011]\n");
