@@ -167,10 +167,23 @@ static void json_span(outbuf *o, dt_span sp)
     ob_putc(o, ']');
 }
 
+/* yyyymmdd -> "YYYY-MM-DD" digit by digit (each field reduced to its
+ * width, so the output is always 10 characters). */
 static void date_iso(int32_t d, char out[11])
 {
-    int y = d / 10000, m = (d / 100) % 100, day = d % 100;
-    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, day);
+    unsigned v = d < 0 ? 0u : (unsigned)d;
+    unsigned y = (v / 10000u) % 10000u, m = (v / 100u) % 100u, day = v % 100u;
+    out[0] = (char)('0' + y / 1000u);
+    out[1] = (char)('0' + (y / 100u) % 10u);
+    out[2] = (char)('0' + (y / 10u) % 10u);
+    out[3] = (char)('0' + y % 10u);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10u);
+    out[6] = (char)('0' + m % 10u);
+    out[7] = '-';
+    out[8] = (char)('0' + day / 10u);
+    out[9] = (char)('0' + day % 10u);
+    out[10] = '\0';
 }
 
 static int finish(outbuf *o, size_t *len)
@@ -278,12 +291,13 @@ int dt_event_format_tsv(const dt_event *e, char *buf, size_t cap, size_t *len)
     if (!e || !buf)
         return DT_EINVAL;
     outbuf o = {buf, 0, cap, 0};
-    char d[16];
-    if (e->date > 0)
-        snprintf(d, sizeof d, "%08d", (int)e->date);
-    else
-        d[0] = '\0';
-    ob_puts(&o, d);
+    if (e->date > 0) {
+        char d[11];
+        date_iso(e->date, d);
+        /* TSV keeps PETRARCH's compact YYYYMMDD */
+        char c[9] = {d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9], '\0'};
+        ob_puts(&o, c);
+    }
     ob_putc(&o, '\t');
     tsv_str(&o, e->source, strlen(e->source));
     ob_putc(&o, '\t');
