@@ -60,10 +60,13 @@ int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, u
         const char *w = s + i;
         size_t wn = j - i;
         /* Split clitics the way the tokeniser does (Penn Treebank), so a
-         * dictionary "DIDN'T" or "VALENTINE'S" can meet the tokens. */
+         * dictionary "DIDN'T", "VALENTINE'S" or "JOURNALISTS'" can meet
+         * the tokens. */
         size_t cut = wn;
         if (wn > 2 && w[wn - 2] == '\'' && (w[wn - 1] == 'S' || w[wn - 1] == 's'))
             cut = wn - 2;
+        else if (wn > 2 && w[wn - 1] == '\'' && (w[wn - 2] == 'S' || w[wn - 2] == 's'))
+            cut = wn - 1;
         else if (wn > 3 && (w[wn - 3] == 'N' || w[wn - 3] == 'n') && w[wn - 2] == '\'' &&
                  (w[wn - 1] == 'T' || w[wn - 1] == 't'))
             cut = wn - 3;

@@ -728,6 +728,17 @@ out:
     dt_dicts_free(d2);
     dt_dicts_free(d3);
 
+    /* Clitics are split as the tokeniser splits them. */
+    d1 = load1(DT_DICT_AGENTS, "JOURNALISTS'_UNION [~MED]\nVALENTINE'S_DAY_CROWD {} [~CVL]\n");
+    if (d1) {
+        const dt_dict_phrase_set *ps = dt_dict_agent_phrases(d1);
+        DT_CHECK_INT(ps->nphrases, 3);
+        if (ps->nphrases == 3) {
+            DT_CHECK_STR(ptext(d1, &ps->phrases[0]), "JOURNALISTS ' UNION");
+            DT_CHECK_STR(ptext(d1, &ps->phrases[2]), "VALENTINE 'S DAY CROWD");
+        }
+        dt_dicts_free(d1);
+    }
     /* Several sources in one load share one word space. */
     dt_dict_source src[3] = {
         {DT_DICT_VERBS, NULL, "v.txt", "--- A [010] ---\nMEET\n- * ISRAEL [011]\n", 0},
