@@ -663,20 +663,8 @@ static size_t apostrophe(tz *t, size_t i, size_t l)
     int hi = l > 1;
     int attached =
         !t->space && t->ntok > 0 && (size_t)t->tok[t->ntok - 1].off + t->tok[t->ntok - 1].len == i;
-    if (attached) {
-        const dt_token *pv = &t->tok[t->ntok - 1];
-        /* "states'" -> "states" "'" (possessive), unless a single
-         * quotation is open, when it more likely closes it. */
-        if (!word_at(t, j) && (s[i - 1] == 's' || s[i - 1] == 'S') && (pv->flags & DT_TOK_ALPHA) &&
-            !t->sq_open) {
-            emit(t, i, l, K_CLITIC, DT_TOK_CLITIC, "'", hi);
-            return j;
-        }
-        t->sq_open = 0;
-        emit(t, i, l, K_CQUOTE, DT_TOK_QUOTE, "'", hi);
-        return j;
-    }
-    /* Already tokenised text: "Gondor 's", "we 're". */
+    /* A clitic: "U.S.'s" (the word scanner has taken the period), or text
+     * that is already tokenised ("Gondor 's", "we 're"). */
     size_t k = j;
     while (k < n && k - j < 3 && (CL(s[k]) & DT__CL_ALPHA))
         k++;
@@ -689,6 +677,19 @@ static size_t apostrophe(tz *t, size_t i, size_t l)
             emit(t, i, k - i, K_CLITIC, DT_TOK_CLITIC, NULL, hi);
             return k;
         }
+    }
+    if (attached) {
+        const dt_token *pv = &t->tok[t->ntok - 1];
+        /* "states'" -> "states" "'" (possessive), unless a single
+         * quotation is open, when it more likely closes it. */
+        if (!word_at(t, j) && (s[i - 1] == 's' || s[i - 1] == 'S') && (pv->flags & DT_TOK_ALPHA) &&
+            !t->sq_open) {
+            emit(t, i, l, K_CLITIC, DT_TOK_CLITIC, "'", hi);
+            return j;
+        }
+        t->sq_open = 0;
+        emit(t, i, l, K_CQUOTE, DT_TOK_QUOTE, "'", hi);
+        return j;
     }
     if (j < n && (CL(s[j]) & DT__CL_DIGIT))
         return scan_word(t, i, j, hi); /* '90s */
@@ -864,7 +865,8 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
         while (i < n) {
             unsigned c = s[i], cl = CL(c);
             if (cl & DT__CL_SPACE) {
-                if (c == '\n' && ++nl >= 2)
+                /* "\n", "\r\n" and a lone "\r" each count as one newline. */
+                if ((c == '\n' || (c == '\r' && !(i + 1 < n && s[i + 1] == '\n'))) && ++nl >= 2)
                     t.para = 1;
                 t.space = 1;
                 i++;

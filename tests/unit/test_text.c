@@ -255,6 +255,12 @@ static void test_clitics(void)
     DT_CHECK(d.tok[1].flags & DT_TOK_CLITIC);
     dt_arena_reset(arena);
 
+    /* after an abbreviation, and after a closing bracket */
+    d = doc("The U.S.'s allies and the UN's (new)'s envoy.");
+    DT_CHECK_STR(norms(&d, 0), "THE U.S. 'S ALLIES AND THE UN 'S ( NEW ) 'S ENVOY .");
+    DT_CHECK(d.tok[2].flags & DT_TOK_CLITIC);
+    dt_arena_reset(arena);
+
     /* names with apostrophes stay whole */
     d = doc("O'Brien's aide met d'Estaing.");
     DT_CHECK_STR(norms(&d, 0), "O'BRIEN 'S AIDE MET D'ESTAING .");
@@ -405,6 +411,12 @@ static void test_paragraphs(void)
     DT_CHECK_STR(norms(&d, 1), "SEOUL , JUNE 20 ( REUTERS ) - THE TALKS RESUMED TODAY .");
     DT_CHECK_STR(norms(&d, 2), "MR.");
     DT_CHECK_STR(norms(&d, 3), "SMITH");
+    dt_arena_reset(arena);
+
+    /* old Mac line ends */
+    d = doc("Headline\r\rBody text\rwrapped here.");
+    DT_CHECK_INT(d.nsent, 2);
+    DT_CHECK_STR(norms(&d, 1), "BODY TEXT WRAPPED HERE .");
     dt_arena_reset(arena);
 
     /* one sentence per record: no splitting at all */
