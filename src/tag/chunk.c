@@ -9,12 +9,6 @@
 
 #include <string.h>
 
-static int is_word(const dt_token *tk, const char *w)
-{
-    size_t n = strlen(w);
-    return tk->norm_len == n && memcmp(tk->norm, w, n) == 0;
-}
-
 static int is_adv(int p)
 {
     return p == DT_POS_RB || p == DT_POS_RBR || p == DT_POS_RBS;
@@ -32,30 +26,28 @@ static int is_np_modifier(int p)
            dt_pos_is_adj(p) || p == DT_POS_DOLLAR || p == DT_POS_HASH;
 }
 
-/* Subordinating conjunctions that open a clause rather than a PP when a
- * clause (subject + verb) follows. */
-static int is_subordinator(const dt_token *tk)
-{
-    static const char *const sub[] = {
-        "BECAUSE", "WHILE", "IF", "ALTHOUGH", "THOUGH",  "WHETHER", "UNLESS", "SINCE", "AFTER",
-        "BEFORE",  "UNTIL", "AS", "ONCE",     "WHEREAS", "THAT",    "WHEN",   NULL};
-    for (int i = 0; sub[i]; i++)
-        if (is_word(tk, sub[i]))
-            return 1;
-    return 0;
-}
-
-static int is_aux(const dt_token *tk)
-{
-    return dt__is_be_form(tk->norm, tk->norm_len) || dt__is_get_form(tk->norm, tk->norm_len) ||
-           is_word(tk, "HAS") || is_word(tk, "HAVE") || is_word(tk, "HAD") || is_word(tk, "'VE") ||
-           is_word(tk, "HAVING");
-}
-
 typedef struct cx {
+    const dt_tagger *t;
     const dt_token *tok; /* sentence tokens */
     uint32_t n;
 } cx;
+
+static uint16_t wc(const cx *c, uint32_t i)
+{
+    return dt__word_class(c->t, &c->tok[i]);
+}
+
+static int is_aux(const cx *c, uint32_t i)
+{
+    return (wc(c, i) & (DT__WC_BE | DT__WC_GET | DT__WC_HAVE)) != 0;
+}
+
+/* Auxiliaries, modals and do-support let a further verb join the group. */
+static int takes_more_verbs(const cx *c, uint32_t i)
+{
+    return c->tok[i].pos == DT_POS_MD ||
+           (wc(c, i) & (DT__WC_BE | DT__WC_GET | DT__WC_HAVE | DT__WC_DO)) != 0;
+}
 
 static int tag_at(const cx *c, uint32_t i)
 {
@@ -77,9 +69,9 @@ static uint32_t np_end(const cx *c, uint32_t i)
      * auxiliary precedes ("has improved relations" is a verb group) */
     if ((tag_at(c, j) == DT_POS_VBN || tag_at(c, j) == DT_POS_VBG) && j == i &&
         (dt_pos_is_adj(tag_at(c, j + 1)) || dt_pos_is_noun(tag_at(c, j + 1))) &&
-        !(i > 0 && (is_aux(&c->tok[i - 1]) || c->tok[i - 1].pos == DT_POS_MD ||
-                    c->tok[i - 1].pos == DT_POS_TO || is_adv(c->tok[i - 1].pos) ||
-                    is_nominal(c->tok[i - 1].pos))))
+        !(i > 0 &&
+          (is_aux(c, i - 1) || c->tok[i - 1].pos == DT_POS_MD || c->tok[i - 1].pos == DT_POS_TO ||
+           is_adv(c->tok[i - 1].pos) || is_nominal(c->tok[i - 1].pos))))
         j++;
     int seen_noun = 0;
     while (j < c->n) {
@@ -148,9 +140,7 @@ static uint32_t vp_end(const cx *c, uint32_t i)
         if (dt_pos_is_verb(q) || q == DT_POS_MD) {
             /* a main verb after a full (non-auxiliary) verb is a new group,
              * except right after do-support and modals */
-            if (j > last_verb && dt_pos_is_verb(c->tok[last_verb].pos) &&
-                !is_aux(&c->tok[last_verb]) && !is_word(&c->tok[last_verb], "DO") &&
-                !is_word(&c->tok[last_verb], "DOES") && !is_word(&c->tok[last_verb], "DID"))
+            if (j > last_verb && !takes_more_verbs(c, last_verb))
                 break;
             last_verb = j;
             j++;
@@ -160,10 +150,7 @@ static uint32_t vp_end(const cx *c, uint32_t i)
             uint32_t m = j;
             while (is_adv(tag_at(c, m)))
                 m++;
-            if (dt_pos_is_verb(tag_at(c, m)) &&
-                (is_aux(&c->tok[last_verb]) || c->tok[last_verb].pos == DT_POS_MD ||
-                 is_word(&c->tok[last_verb], "DO") || is_word(&c->tok[last_verb], "DOES") ||
-                 is_word(&c->tok[last_verb], "DID"))) {
+            if (dt_pos_is_verb(tag_at(c, m)) && takes_more_verbs(c, last_verb)) {
                 j = m;
                 continue;
             }
@@ -174,9 +161,9 @@ static uint32_t vp_end(const cx *c, uint32_t i)
     return last_verb + 1;
 }
 
-static int chunk_sentence(dt_doctext *d, dt_sentence *s, dt_chunk *out)
+static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_chunk *out)
 {
-    cx c = {d->tok + s->tok, s->ntok};
+    cx c = {t, d->tok + s->tok, s->ntok};
     uint32_t nch = 0;
     uint32_t i = 0;
     while (i < c.n) {
@@ -187,15 +174,11 @@ static int chunk_sentence(dt_doctext *d, dt_sentence *s, dt_chunk *out)
         uint32_t e;
         if (p == DT_POS_WDT || p == DT_POS_WP || p == DT_POS_WPS || p == DT_POS_WRB) {
             type = DT_CHUNK_SBAR;
-        } else if (p == DT_POS_IN && is_subordinator(tk)) {
+        } else if (p == DT_POS_IN && (wc(&c, i) & DT__WC_SUBORD)) {
             /* a clause follows (NP then verb) -> SBAR, else a PP */
             uint32_t ne = np_end(&c, i + 1);
-            int clause = is_word(tk, "THAT") || is_word(tk, "WHETHER") || is_word(tk, "IF") ||
-                         is_word(tk, "BECAUSE") || is_word(tk, "ALTHOUGH") ||
-                         is_word(tk, "THOUGH") || is_word(tk, "UNLESS") || is_word(tk, "WHILE") ||
-                         is_word(tk, "WHEREAS") || (ne > i + 1 && vp_end(&c, ne) > ne);
-            if (clause && is_word(tk, "BECAUSE") &&
-                is_word(&c.tok[i + 1 < c.n ? i + 1 : i], "OF")) {
+            int clause = (wc(&c, i) & DT__WC_CLAUSAL) || (ne > i + 1 && vp_end(&c, ne) > ne);
+            if ((wc(&c, i) & DT__WC_BECAUSE) && i + 1 < c.n && (wc(&c, i + 1) & DT__WC_OF)) {
                 type = DT_CHUNK_PP;
                 end = i + 2;
             } else {
@@ -203,7 +186,8 @@ static int chunk_sentence(dt_doctext *d, dt_sentence *s, dt_chunk *out)
             }
         } else if ((p == DT_POS_IN || p == DT_POS_TO) && !(p == DT_POS_TO && vp_end(&c, i) > i)) {
             type = DT_CHUNK_PP;
-        } else if (p == DT_POS_VBG && is_word(tk, "ACCORDING") && tag_at(&c, i + 1) == DT_POS_TO) {
+        } else if (p == DT_POS_VBG && (wc(&c, i) & DT__WC_ACCORDING) &&
+                   tag_at(&c, i + 1) == DT_POS_TO) {
             type = DT_CHUNK_PP; /* "according to" */
             end = i + 2;
         } else if ((e = vp_end(&c, i)) > i && !(p == DT_POS_VBN && (e = np_end(&c, i)) > i + 1)) {
@@ -233,7 +217,7 @@ static int chunk_sentence(dt_doctext *d, dt_sentence *s, dt_chunk *out)
             ch->n = end - i;
             ch->head = dt__chunk_head(d, type, ch->first, ch->n);
             if (type == DT_CHUNK_VP)
-                ch->flags = dt__vp_flags(d, ch->first, ch->n, ch->head);
+                ch->flags = dt__vp_flags(t, d, ch->first, ch->n, ch->head);
         }
         for (uint32_t k = i; k < end; k++)
             d->tok[s->tok + k].chunk = (uint8_t)type;
@@ -264,7 +248,6 @@ static int chunk_sentence(dt_doctext *d, dt_sentence *s, dt_chunk *out)
 
 int dt_chunk_doc(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
 {
-    (void)t;
     if (!a || !d)
         return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "null argument");
     dt_chunk *ch = dt_arena_alloc(a, (d->ntok ? d->ntok : 1) * sizeof *ch);
@@ -275,9 +258,9 @@ int dt_chunk_doc(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
     for (size_t si = 0; si < d->nsent; si++) {
         dt_sentence *s = &d->sent[si];
         s->chunk = used;
-        chunk_sentence(d, s, ch + used);
+        chunk_sentence(t, d, s, ch + used);
         used += s->nchunk;
-        dt__clauses(d, s);
+        dt__clauses(t, d, s);
     }
     d->nchunk = used;
     return DT_OK;

@@ -8,50 +8,143 @@
 
 #include <string.h>
 
-static int word_in(const char *w, size_t n, const char *const *list)
+#define BE DT__WC_BE
+#define SAY DT__WC_SAY
+#define SUB DT__WC_SUBORD
+#define CLA (DT__WC_SUBORD | DT__WC_CLAUSAL)
+/* One table for every word list of the tag module. Attribution verbs:
+ * the reported clause, not the act of saying, usually carries the event
+ * ("Gondor attacked Mordor, officials said"); verbs that are events in
+ * their own right in CAMEO (deny, accuse, warn, threaten...) are
+ * deliberately not SAY. */
+const dt__word_class_entry dt__word_classes[] = {{"BE", BE},
+                                                 {"IS", BE},
+                                                 {"ARE", BE},
+                                                 {"WAS", BE},
+                                                 {"WERE", BE},
+                                                 {"BEEN", BE},
+                                                 {"BEING", BE},
+                                                 {"AM", BE},
+                                                 {"'S", BE},
+                                                 {"'RE", BE},
+                                                 {"'M", BE},
+                                                 {"GET", DT__WC_GET},
+                                                 {"GETS", DT__WC_GET},
+                                                 {"GOT", DT__WC_GET},
+                                                 {"GOTTEN", DT__WC_GET},
+                                                 {"GETTING", DT__WC_GET},
+                                                 {"HAS", DT__WC_HAVE},
+                                                 {"HAVE", DT__WC_HAVE},
+                                                 {"HAD", DT__WC_HAVE},
+                                                 {"'VE", DT__WC_HAVE},
+                                                 {"HAVING", DT__WC_HAVE},
+                                                 {"DO", DT__WC_DO},
+                                                 {"DOES", DT__WC_DO},
+                                                 {"DID", DT__WC_DO},
+                                                 {"NOT", DT__WC_NEG},
+                                                 {"N'T", DT__WC_NEG},
+                                                 {"NEVER", DT__WC_NEG},
+                                                 {"CANNOT", DT__WC_NEG},
+                                                 {"CAN'T", DT__WC_NEG},
+                                                 {"WON'T", DT__WC_NEG},
+                                                 {"NT", DT__WC_NEG},
+                                                 {"SAY", SAY},
+                                                 {"SAYS", SAY},
+                                                 {"SAID", SAY},
+                                                 {"SAYING", SAY},
+                                                 {"TELL", SAY},
+                                                 {"TELLS", SAY},
+                                                 {"TOLD", SAY},
+                                                 {"TELLING", SAY},
+                                                 {"STATE", SAY},
+                                                 {"STATES", SAY},
+                                                 {"STATED", SAY},
+                                                 {"STATING", SAY},
+                                                 {"ANNOUNCE", SAY},
+                                                 {"ANNOUNCES", SAY},
+                                                 {"ANNOUNCED", SAY},
+                                                 {"ANNOUNCING", SAY},
+                                                 {"REPORT", SAY},
+                                                 {"REPORTS", SAY},
+                                                 {"REPORTED", SAY},
+                                                 {"REPORTING", SAY},
+                                                 {"CLAIM", SAY},
+                                                 {"CLAIMS", SAY},
+                                                 {"CLAIMED", SAY},
+                                                 {"ADD", SAY},
+                                                 {"ADDS", SAY},
+                                                 {"ADDED", SAY},
+                                                 {"DECLARE", SAY},
+                                                 {"DECLARES", SAY},
+                                                 {"DECLARED", SAY},
+                                                 {"INSIST", SAY},
+                                                 {"INSISTS", SAY},
+                                                 {"INSISTED", SAY},
+                                                 {"NOTE", SAY},
+                                                 {"NOTES", SAY},
+                                                 {"NOTED", SAY},
+                                                 {"EXPLAIN", SAY},
+                                                 {"EXPLAINS", SAY},
+                                                 {"EXPLAINED", SAY},
+                                                 {"ASSERT", SAY},
+                                                 {"ASSERTS", SAY},
+                                                 {"ASSERTED", SAY},
+                                                 {"QUOTED", SAY},
+                                                 {"REMARKED", SAY},
+                                                 {"WROTE", SAY},
+                                                 {"WRITES", SAY},
+                                                 {"ADMITTED", SAY},
+                                                 {"BELIEVES", SAY},
+                                                 {"BELIEVED", SAY},
+                                                 {"THINKS", SAY},
+                                                 {"THOUGHT", SAY},
+                                                 {"CONFIRMED", SAY},
+                                                 {"CONFIRMS", SAY},
+                                                 {"REITERATED", SAY},
+                                                 {"STRESSED", SAY},
+                                                 {"EMPHASIZED", SAY},
+                                                 {"BECAUSE", CLA | DT__WC_BECAUSE},
+                                                 {"WHILE", CLA},
+                                                 {"IF", CLA},
+                                                 {"ALTHOUGH", CLA},
+                                                 {"THOUGH", CLA},
+                                                 {"WHETHER", CLA},
+                                                 {"UNLESS", CLA},
+                                                 {"WHEREAS", CLA},
+                                                 {"THAT", CLA | DT__WC_THAT},
+                                                 {"SINCE", SUB},
+                                                 {"AFTER", SUB},
+                                                 {"BEFORE", SUB},
+                                                 {"UNTIL", SUB},
+                                                 {"AS", SUB},
+                                                 {"ONCE", SUB},
+                                                 {"WHEN", SUB},
+                                                 {"DOWN", DT__WC_PARTICLE},
+                                                 {"UP", DT__WC_PARTICLE},
+                                                 {"OUT", DT__WC_PARTICLE},
+                                                 {"OFF", DT__WC_PARTICLE},
+                                                 {"AWAY", DT__WC_PARTICLE},
+                                                 {"BACK", DT__WC_PARTICLE},
+                                                 {"ACCORDING", DT__WC_ACCORDING},
+                                                 {"OF", DT__WC_OF},
+                                                 {NULL, 0}};
+#undef BE
+#undef SAY
+#undef SUB
+#undef CLA
+
+uint16_t dt__word_class_slow(const char *norm, size_t n)
 {
-    for (; *list; list++)
-        if (strlen(*list) == n && memcmp(*list, w, n) == 0)
-            return 1;
-    return 0;
+    uint16_t c = 0;
+    for (const dt__word_class_entry *e = dt__word_classes; e->word; e++)
+        if (strlen(e->word) == n && memcmp(e->word, norm, n) == 0)
+            c |= e->cls;
+    return c;
 }
 
-int dt__is_be_form(const char *norm, size_t n)
-{
-    static const char *const be[] = {"BE",    "IS", "ARE", "WAS", "WERE", "BEEN",
-                                     "BEING", "AM", "'S",  "'RE", "'M",   NULL};
-    return word_in(norm, n, be);
-}
-
-int dt__is_get_form(const char *norm, size_t n)
-{
-    static const char *const get[] = {"GET", "GETS", "GOT", "GOTTEN", "GETTING", NULL};
-    return word_in(norm, n, get);
-}
-
-int dt__is_negation(const char *norm, size_t n)
-{
-    static const char *const neg[] = {"NOT",   "N'T",   "NEVER", "CANNOT",
-                                      "CAN'T", "WON'T", "NT",    NULL};
-    return word_in(norm, n, neg);
-}
-
-/* Attribution verbs: the reported clause, not the act of saying, usually
- * carries the event ("Gondor attacked Mordor, officials said"). Verbs that
- * are events in their own right in CAMEO (deny, accuse, warn, threaten...)
- * are deliberately not here. */
 int dt__is_say_word(const char *norm, size_t n)
 {
-    static const char *const say[] = {
-        "SAY",       "SAYS",       "SAID",      "SAYING",     "TELL",     "TELLS",      "TOLD",
-        "TELLING",   "STATE",      "STATES",    "STATED",     "STATING",  "ANNOUNCE",   "ANNOUNCES",
-        "ANNOUNCED", "ANNOUNCING", "REPORT",    "REPORTS",    "REPORTED", "REPORTING",  "CLAIM",
-        "CLAIMS",    "CLAIMED",    "ADD",       "ADDS",       "ADDED",    "DECLARE",    "DECLARES",
-        "DECLARED",  "INSIST",     "INSISTS",   "INSISTED",   "NOTE",     "NOTES",      "NOTED",
-        "EXPLAIN",   "EXPLAINS",   "EXPLAINED", "ASSERT",     "ASSERTS",  "ASSERTED",   "QUOTED",
-        "REMARKED",  "WROTE",      "WRITES",    "ADMITTED",   "BELIEVES", "BELIEVED",   "THINKS",
-        "THOUGHT",   "CONFIRMED",  "CONFIRMS",  "REITERATED", "STRESSED", "EMPHASIZED", NULL};
-    return word_in(norm, n, say);
+    return (dt__word_class_slow(norm, n) & DT__WC_SAY) != 0;
 }
 
 static int is_nounish(int pos)
@@ -83,7 +176,8 @@ uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t first, uint32_t 
     return last;
 }
 
-uint16_t dt__vp_flags(const dt_doctext *d, uint32_t first, uint32_t n, uint32_t head)
+uint16_t dt__vp_flags(const dt_tagger *tg, const dt_doctext *d, uint32_t first, uint32_t n,
+                      uint32_t head)
 {
     uint16_t f = 0;
     int passive_aux = 0;
@@ -91,20 +185,19 @@ uint16_t dt__vp_flags(const dt_doctext *d, uint32_t first, uint32_t n, uint32_t 
         const dt_token *t = &d->tok[i];
         if (t->pos == DT_POS_MD)
             f |= DT_CH_MODAL;
-        if (dt__is_negation(t->norm, t->norm_len))
+        uint16_t wc = dt__word_class(tg, t);
+        if (wc & DT__WC_NEG)
             f |= DT_CH_NEGATED;
         /* be/get before the head, and a past participle head: "was
          * attacked", "has been attacked", "got arrested". */
-        if (i < head &&
-            (dt__is_be_form(t->norm, t->norm_len) || dt__is_get_form(t->norm, t->norm_len)) &&
-            t->pos != DT_POS_POS)
+        if (i < head && (wc & (DT__WC_BE | DT__WC_GET)) && t->pos != DT_POS_POS)
             passive_aux = 1;
     }
     if (n > 0 && d->tok[first].pos == DT_POS_TO)
         f |= DT_CH_INFINITIVE;
     if (passive_aux && d->tok[head].pos == DT_POS_VBN)
         f |= DT_CH_PASSIVE;
-    if (dt__is_say_word(d->tok[head].norm, d->tok[head].norm_len))
+    if (dt__word_class(tg, &d->tok[head]) & DT__WC_SAY)
         f |= DT_CH_SAY;
     return f;
 }
@@ -137,7 +230,7 @@ static int vp_follows(const dt_doctext *d, const dt_chunk *ch, uint32_t k, uint3
     return 0;
 }
 
-void dt__clauses(dt_doctext *d, dt_sentence *s)
+void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
 {
     s->main_vp = UINT32_MAX;
     dt_chunk *ch = d->chunk ? d->chunk + s->chunk : NULL;
@@ -163,8 +256,8 @@ void dt__clauses(dt_doctext *d, dt_sentence *s)
                 int rel =
                     is_relative_word(&d->tok[c->first]) ||
                     (k > 0 && ch[k - 1].type == DT_CHUNK_NP &&
-                     ch[k - 1].first + ch[k - 1].n == c->first && d->tok[c->first].norm_len == 4 &&
-                     memcmp(d->tok[c->first].norm, "THAT", 4) == 0 && !prev_chunk_say);
+                     ch[k - 1].first + ch[k - 1].n == c->first &&
+                     (dt__word_class(tg, &d->tok[c->first]) & DT__WC_THAT) && !prev_chunk_say);
                 if (rel)
                     open_kind = K_REL;
                 else if (prev_chunk_say)
@@ -273,7 +366,7 @@ void dt__clauses(dt_doctext *d, dt_sentence *s)
     if (best != UINT32_MAX && inf != UINT32_MAX && inf > best) {
         const dt_chunk *c = &ch[best];
         const dt_token *h = &d->tok[c->head];
-        if (!(c->flags & DT_CH_PASSIVE) && dt__is_be_form(h->norm, h->norm_len) &&
+        if (!(c->flags & DT_CH_PASSIVE) && (dt__word_class(tg, h) & DT__WC_BE) &&
             d->tok[ch[inf].first].clause == d->tok[c->first].clause)
             best = inf;
     }

@@ -8,7 +8,8 @@
 /* Flags of one VP chunk computed from its tokens (passive, negated, modal,
  * infinitive, say). Shared by the raw-text chunker and the treebank reader
  * so that the coder sees the same flags whichever path built the chunks. */
-uint16_t dt__vp_flags(const dt_doctext *d, uint32_t first, uint32_t n, uint32_t head);
+uint16_t dt__vp_flags(const dt_tagger *t, const dt_doctext *d, uint32_t first, uint32_t n,
+                      uint32_t head);
 
 /* Head token of a chunk of the given type (last noun of an NP, last verb
  * of a VP, else the last token). */
@@ -17,7 +18,7 @@ uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t first, uint32_t 
 /* Given the chunks of sentence s (already in d->chunk[s->chunk ..]), assign
  * clause indices to its tokens, CLAUSE_START / RELATIVE / MAIN flags and
  * s->main_vp. Pure function of tokens and chunks. */
-void dt__clauses(dt_doctext *d, dt_sentence *s);
+void dt__clauses(const dt_tagger *t, dt_doctext *d, dt_sentence *s);
 
 /* Token flags derived from the surface form alone (used where no
  * tokeniser ran, e.g. treebank leaves). */
@@ -29,9 +30,31 @@ int dt__is_say_word(const char *norm, size_t n);
 /* Lexicon id of an upper-case word (0 = not in the lexicon). */
 uint32_t dt__word_id(const dt_tagger *t, const char *norm, size_t n);
 
-/* Lemma-relevant classes of upper-case words used by the chunker. */
-int dt__is_be_form(const char *norm, size_t n);
-int dt__is_get_form(const char *norm, size_t n);
-int dt__is_negation(const char *norm, size_t n);
+/* Word classes the chunker and the tagger's own rules test. */
+enum {
+    DT__WC_BE = 1u << 0,       /* be, is, was, 's ... */
+    DT__WC_GET = 1u << 1,      /* get, got ... (get-passive) */
+    DT__WC_HAVE = 1u << 2,     /* has, have, had, 've, having */
+    DT__WC_DO = 1u << 3,       /* do, does, did */
+    DT__WC_NEG = 1u << 4,      /* not, n't, never ... */
+    DT__WC_SAY = 1u << 5,      /* attribution verb forms */
+    DT__WC_SUBORD = 1u << 6,   /* may open a subordinate clause */
+    DT__WC_CLAUSAL = 1u << 7,  /* always opens a clause (that, whether, if...) */
+    DT__WC_PARTICLE = 1u << 8, /* down, up, out, off, away, back */
+    DT__WC_THAT = 1u << 9,
+    DT__WC_ACCORDING = 1u << 10,
+    DT__WC_OF = 1u << 11,
+    DT__WC_BECAUSE = 1u << 12
+};
+typedef struct dt__word_class_entry {
+    const char *word; /* upper-case */
+    uint16_t cls;
+} dt__word_class_entry;
+/* The lists, ending with {NULL, 0}. */
+extern const dt__word_class_entry dt__word_classes[];
+/* Classes of a token: from the tagger's per-word table when t is given
+ * (O(1)), else by scanning the lists (treebank path without a tagger). */
+uint16_t dt__word_class(const dt_tagger *t, const dt_token *tk);
+uint16_t dt__word_class_slow(const char *norm, size_t n);
 
 #endif

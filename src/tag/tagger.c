@@ -16,13 +16,94 @@
 
 #include <string.h>
 
+/* Words the tagger's own rules test, resolved to lexicon indices once. */
+enum { SW_US, SW_APOS, SW_APOS_S, SW_OQ, SW_CQ, SW_THAT, SW_ALL, SW_THEY, SW_WE, SW_I, SW__COUNT };
+static const char *const special_words[SW__COUNT] = {"US",   "'",   "'S",   "``", "''",
+                                                     "THAT", "ALL", "THEY", "WE", "I"};
+
 struct dt_tagger {
     uint32_t *slot; /* open addressing: word index + 1, 0 = empty */
     uint32_t mask;
     /* Rules grouped by their `from` tag, in original order. */
     const dt__lex_rule **rules;
     uint32_t rule_start[DT_POS__COUNT + 1];
+    /* Word arguments of each rule (by original rule index) as lexicon
+     * indices: -1 no argument, -2 a word not in the lexicon. */
+    int32_t (*rule_wid)[3];
+    int32_t sw[SW__COUNT];
+    uint16_t *wclass; /* DT__WC_* bits per lexicon word */
+    /* Rule index: each rule is filed under one condition that must hold
+     * for it to fire (the tag before, the tag after, the current, previous
+     * or next word, or none), so a token only tries the few rules whose
+     * key matches. Lists hold original rule numbers in ascending order. */
+    uint16_t *rlist;
+    uint32_t *rstart; /* by group(kind, from, value), size NGROUP + 1 */
+    uint8_t *rwf;     /* per word: RWF_* if it keys word rules */
 };
+
+enum { RK_ALWAYS, RK_PREVT, RK_NEXTT, RK_CURW, RK_PREVW, RK_NEXTW, RK__COUNT };
+enum { RWF_CUR = 1, RWF_PREV = 2, RWF_NEXT = 4 };
+#define NV (DT_POS__COUNT + 1) /* tag values plus the "off the edge" tag */
+#define NGROUP ((uint32_t)RK__COUNT * DT_POS__COUNT * NV)
+
+static uint32_t group_of(int kind, int from, int value)
+{
+    return ((uint32_t)kind * DT_POS__COUNT + (uint32_t)from) * NV + (uint32_t)value;
+}
+
+/* The key condition of rule r (word arguments W as lexicon indices):
+ * kind, value (a tag) and key word. -1 if the rule can never fire (its
+ * word is not in the lexicon, so no token can be that word). */
+static int rule_key(const dt__lex_rule *r, const int32_t W[3], int *value, int32_t *kw)
+{
+    *value = 0;
+    *kw = -1;
+    int32_t w = -1;
+    int kind = RK_ALWAYS;
+    switch (r->cond) {
+    case DT__R_CURRENTWD:
+    case DT__R_WDNEXTTAG:
+    case DT__R_WDNEXTWD:
+    case DT__R_SURROUNDTAGWD:
+    case DT__R_STARTWORD:
+        kind = RK_CURW, w = W[0];
+        break;
+    case DT__R_WDPREVTAG:
+    case DT__R_WDPREVWD:
+        kind = RK_CURW, w = W[1];
+        break;
+    case DT__R_PREVWORD:
+    case DT__R_PREVWORDPREVTAG:
+    case DT__R_PREV2WORDS:
+        kind = RK_PREVW, w = W[0];
+        break;
+    case DT__R_NEXTWD:
+        kind = RK_NEXTW, w = W[0];
+        break;
+    case DT__R_PREVTAG:
+    case DT__R_SURROUNDTAG:
+        kind = RK_PREVT, *value = r->tag[0];
+        break;
+    case DT__R_PREV2TAGNEXTTAG:
+        kind = RK_PREVT, *value = r->tag[1];
+        break;
+    case DT__R_NEXTTAG:
+    case DT__R_NEXT2TAG:
+        kind = RK_NEXTT, *value = r->tag[0];
+        break;
+    default:
+        break;
+    }
+    if (kind >= RK_CURW) {
+        if (w < 0)
+            return -1;
+        *kw = w;
+    }
+    for (int k = 0; k < 3; k++)
+        if (r->word[k] && W[k] < 0)
+            return -1; /* a word argument no token can match */
+    return kind;
+}
 
 typedef uint64_t tagset;
 #define TS(p) ((tagset)1 << (p))
@@ -87,7 +168,9 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         cap <<= 1;
     t->slot = dt_calloc(cap, sizeof *t->slot);
     t->rules = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rules);
-    if (!t->slot || !t->rules) {
+    t->rule_wid = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rule_wid);
+    t->wclass = dt_calloc(dt__lex_nwords ? dt__lex_nwords : 1, sizeof *t->wclass);
+    if (!t->slot || !t->rules || !t->rule_wid || !t->wclass) {
         dt_tagger_free(t);
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
     }
@@ -112,6 +195,60 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
     memcpy(fill, t->rule_start, sizeof fill);
     for (uint32_t r = 0; r < dt__lex_nrules; r++)
         t->rules[fill[dt__lex_rules[r].from]++] = &dt__lex_rules[r];
+    /* Words become integers once, so rules compare indices, not strings. */
+    for (uint32_t r = 0; r < dt__lex_nrules; r++)
+        for (int k = 0; k < 3; k++) {
+            const char *w = dt__lex_rules[r].word[k];
+            int64_t x = w ? lookup(t, w, strlen(w)) : -1;
+            t->rule_wid[r][k] = w ? (x < 0 ? -2 : (int32_t)x) : -1;
+        }
+    for (int k = 0; k < SW__COUNT; k++) {
+        int64_t x = lookup(t, special_words[k], strlen(special_words[k]));
+        t->sw[k] = x < 0 ? -2 : (int32_t)x;
+    }
+    /* File each rule under its key (counting sort, stable in rule order). */
+    t->rstart = dt_calloc(NGROUP + 1, sizeof *t->rstart);
+    t->rlist = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rlist);
+    t->rwf = dt_calloc(dt__lex_nwords ? dt__lex_nwords : 1, 1);
+    if (!t->rstart || !t->rlist || !t->rwf) {
+        dt_tagger_free(t);
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    }
+    for (uint32_t r = 0; r < dt__lex_nrules; r++) {
+        int v;
+        int32_t kw;
+        int kind = rule_key(&dt__lex_rules[r], t->rule_wid[r], &v, &kw);
+        if (kind >= 0)
+            t->rstart[group_of(kind, dt__lex_rules[r].from, v) + 1]++;
+    }
+    for (uint32_t g = 0; g < NGROUP; g++)
+        t->rstart[g + 1] += t->rstart[g];
+    uint32_t *pos = dt_malloc(NGROUP * sizeof *pos);
+    if (!pos) {
+        dt_tagger_free(t);
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    }
+    memcpy(pos, t->rstart, NGROUP * sizeof *pos);
+    for (uint32_t r = 0; r < dt__lex_nrules; r++) {
+        int v;
+        int32_t kw;
+        int kind = rule_key(&dt__lex_rules[r], t->rule_wid[r], &v, &kw);
+        if (kind < 0)
+            continue;
+        t->rlist[pos[group_of(kind, dt__lex_rules[r].from, v)]++] = (uint16_t)r;
+        if (kind == RK_CURW)
+            t->rwf[kw] |= RWF_CUR;
+        else if (kind == RK_PREVW)
+            t->rwf[kw] |= RWF_PREV;
+        else if (kind == RK_NEXTW)
+            t->rwf[kw] |= RWF_NEXT;
+    }
+    dt_free(pos);
+    for (const dt__word_class_entry *e = dt__word_classes; e->word; e++) {
+        int64_t x = lookup(t, e->word, strlen(e->word));
+        if (x >= 0)
+            t->wclass[x] |= e->cls;
+    }
     *out = t;
     return DT_OK;
 }
@@ -122,7 +259,21 @@ void dt_tagger_free(dt_tagger *t)
         return;
     dt_free(t->slot);
     dt_free((void *)t->rules);
+    dt_free(t->rule_wid);
+    dt_free(t->wclass);
+    dt_free(t->rlist);
+    dt_free(t->rstart);
+    dt_free(t->rwf);
     dt_free(t);
+}
+
+uint16_t dt__word_class(const dt_tagger *t, const dt_token *tk)
+{
+    if (t && tk->word_id)
+        return t->wclass[tk->word_id - 1];
+    if (t)
+        return 0; /* not in the lexicon, so in none of the lists */
+    return dt__word_class_slow(tk->norm, tk->norm_len);
 }
 
 uint32_t dt__word_id(const dt_tagger *t, const char *norm, size_t n)
@@ -224,16 +375,21 @@ static const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *word, 
         const char *c = closed_lemma(word, n);
         if (c && pos != DT_POS_POS)
             return c;
-        const char *b = exc_base(w, cls);
-        if (b)
-            return b;
         /* a base form that WordNet already knows is its own lemma */
         int bits = cls == 0 ? DT__WN_NOUN : cls == 1 ? DT__WN_VERB : DT__WN_ADJ;
         int plain = pos == DT_POS_VB || pos == DT_POS_VBP || pos == DT_POS_MD;
         if (!(plain && w >= 0 && (dt__lex_wn[w] & bits))) {
-            int64_t m = morph_base(t, word, n, cls);
-            if (m >= 0)
-                return dt__lex_pool + dt__lex_word[m];
+            /* known words: irregular and regular bases were computed at
+             * build time; only unknown words need morphology here */
+            if (w >= 0) {
+                const char *b = exc_base(w, cls);
+                if (b)
+                    return b;
+            } else {
+                int64_t m = morph_base(t, word, n, cls);
+                if (m >= 0)
+                    return dt__lex_pool + dt__lex_word[m];
+            }
         }
     }
     if (w >= 0)
@@ -369,12 +525,6 @@ static int guess_unknown(const dt_tagger *t, const dt_token *tk, int64_t w, int 
     return (f & DT_TOK_CAP) ? DT_POS_NNP : DT_POS_NN;
 }
 
-static int is_word(const dt_token *tk, const char *w)
-{
-    size_t n = strlen(w);
-    return tk->norm_len == n && memcmp(tk->norm, w, n) == 0;
-}
-
 /* Initial tag and candidate set of one token. headline: the sentence is
  * set in capitals, so case carries no information. */
 static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int headline,
@@ -385,8 +535,8 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
         *cand = TS(DT_POS_OQUOTE) | TS(DT_POS_CQUOTE);
         return DT_POS_OQUOTE; /* direction is fixed up afterwards */
     }
-    if (tk->norm_len == 2 && (is_word(tk, "``") || is_word(tk, "''"))) {
-        int p = tk->norm[0] == '`' ? DT_POS_OQUOTE : DT_POS_CQUOTE;
+    if (w >= 0 && (w == t->sw[SW_OQ] || w == t->sw[SW_CQ])) {
+        int p = w == t->sw[SW_OQ] ? DT_POS_OQUOTE : DT_POS_CQUOTE;
         *cand = TS(p);
         return p;
     }
@@ -394,7 +544,7 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
         *cand = TS(DT_POS_OQUOTE) | TS(DT_POS_CQUOTE);
         return DT_POS_OQUOTE;
     }
-    if (is_word(tk, "'S")) {
+    if (w >= 0 && w == t->sw[SW_APOS_S]) {
         *cand = TS(DT_POS_POS) | TS(DT_POS_VBZ);
         return DT_POS_POS;
     }
@@ -442,28 +592,40 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
 /* ---- contextual rules -------------------------------------------------- */
 
 typedef struct tctx {
+    const dt_tagger *t;
     const dt_token *tok;
+    const int32_t *wid; /* lexicon index per token, -1 unknown; padded */
     uint8_t *tag;
     const tagset *cand;
     uint32_t n;
 } tctx;
 
+/* tag and wid have PAD slots on each side holding DT_POS__COUNT and -1,
+ * so rules look around without bounds checks. */
+#define PAD 3
 static int tag_at(const tctx *c, int64_t i)
 {
-    return i >= 0 && i < (int64_t)c->n ? c->tag[i] : DT_POS__COUNT; /* off the edge */
+    return c->tag[i];
 }
 
-static int word_at(const tctx *c, int64_t i, const char *w)
+static int word_at(const tctx *c, int64_t i, int32_t w)
 {
-    return w && i >= 0 && i < (int64_t)c->n && is_word(&c->tok[i], w);
+    return w >= 0 && c->wid[i] == w;
+}
+
+/* Is token i the special word k? */
+static int is_sw(const tctx *c, int64_t i, int k)
+{
+    return word_at(c, i, c->t->sw[k]);
 }
 
 static int rule_fires(const tctx *c, const dt__lex_rule *r, uint32_t i)
 {
     int64_t k = i;
+    const int32_t *W = c->t->rule_wid[r - dt__lex_rules];
     switch (r->cond) {
     case DT__R_STARTWORD:
-        return i == 0 && word_at(c, k, r->word[0]);
+        return i == 0 && word_at(c, k, W[0]);
     case DT__R_PREV1OR2TAG:
         return tag_at(c, k - 1) == r->tag[0] || tag_at(c, k - 2) == r->tag[0];
     case DT__R_PREVTAG:
@@ -475,34 +637,34 @@ static int rule_fires(const tctx *c, const dt__lex_rule *r, uint32_t i)
     case DT__R_PREVTAG2:
         return tag_at(c, k - 2) == r->tag[0];
     case DT__R_PREVWORD:
-        return word_at(c, k - 1, r->word[0]);
+        return word_at(c, k - 1, W[0]);
     case DT__R_PREVWORDPREVTAG:
-        return word_at(c, k - 1, r->word[0]) && tag_at(c, k - 1) == r->tag[1];
+        return word_at(c, k - 1, W[0]) && tag_at(c, k - 1) == r->tag[1];
     case DT__R_CURRENTWD:
-        return word_at(c, k, r->word[0]);
+        return word_at(c, k, W[0]);
     case DT__R_WDPREVTAG:
-        return word_at(c, k, r->word[1]) && tag_at(c, k - 1) == r->tag[0];
+        return word_at(c, k, W[1]) && tag_at(c, k - 1) == r->tag[0];
     case DT__R_WDPREVWD:
-        return word_at(c, k, r->word[1]) && word_at(c, k - 1, r->word[0]);
+        return word_at(c, k, W[1]) && word_at(c, k - 1, W[0]);
     case DT__R_NEXT1OR2OR3TAG:
         return tag_at(c, k + 1) == r->tag[0] || tag_at(c, k + 2) == r->tag[0] ||
                tag_at(c, k + 3) == r->tag[0];
     case DT__R_NEXT2WD:
-        return word_at(c, k + 2, r->word[0]);
+        return word_at(c, k + 2, W[0]);
     case DT__R_WDNEXTTAG:
-        return word_at(c, k, r->word[0]) && tag_at(c, k + 1) == r->tag[1];
+        return word_at(c, k, W[0]) && tag_at(c, k + 1) == r->tag[1];
     case DT__R_WDNEXTWD:
-        return word_at(c, k, r->word[0]) && word_at(c, k + 1, r->word[1]);
+        return word_at(c, k, W[0]) && word_at(c, k + 1, W[1]);
     case DT__R_PREV1OR2OR3TAG:
         return tag_at(c, k - 1) == r->tag[0] || tag_at(c, k - 2) == r->tag[0] ||
                tag_at(c, k - 3) == r->tag[0];
     case DT__R_SURROUNDTAG:
         return tag_at(c, k - 1) == r->tag[0] && tag_at(c, k + 1) == r->tag[1];
     case DT__R_SURROUNDTAGWD:
-        return word_at(c, k, r->word[0]) && tag_at(c, k - 1) == r->tag[1] &&
+        return word_at(c, k, W[0]) && tag_at(c, k - 1) == r->tag[1] &&
                tag_at(c, k + 1) == r->tag[2];
     case DT__R_NEXTWD:
-        return word_at(c, k + 1, r->word[0]);
+        return word_at(c, k + 1, W[0]);
     case DT__R_NEXT1OR2TAG:
         return tag_at(c, k + 1) == r->tag[0] || tag_at(c, k + 2) == r->tag[0];
     case DT__R_PREV2TAG:
@@ -516,18 +678,38 @@ static int rule_fires(const tctx *c, const dt__lex_rule *r, uint32_t i)
         return tag_at(c, k - 2) == r->tag[0] && tag_at(c, k - 1) == r->tag[1] &&
                tag_at(c, k + 1) == r->tag[2];
     case DT__R_NEXT1OR2WD:
-        return word_at(c, k + 1, r->word[0]) || word_at(c, k + 2, r->word[0]);
+        return word_at(c, k + 1, W[0]) || word_at(c, k + 2, W[0]);
     case DT__R_PREV2WD:
-        return word_at(c, k - 2, r->word[0]);
+        return word_at(c, k - 2, W[0]);
     case DT__R_PREV1OR2WD:
-        return word_at(c, k - 1, r->word[0]) || word_at(c, k - 2, r->word[0]);
+        return word_at(c, k - 1, W[0]) || word_at(c, k - 2, W[0]);
     case DT__R_END:
         return i + 1 == c->n;
     case DT__R_PREV2WORDS:
-        return word_at(c, k - 1, r->word[0]) && word_at(c, k - 2, r->word[1]);
+        return word_at(c, k - 1, W[0]) && word_at(c, k - 2, W[1]);
     default:
         return 0;
     }
+}
+
+/* First rule (in learned order, after `after`) in one key group that
+ * fires on token i; returns its number + 1, or 0. Stops at `best`. */
+static uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, uint32_t i, uint32_t after,
+                          uint32_t best)
+{
+    for (uint32_t k = t->rstart[g]; k < t->rstart[g + 1]; k++) {
+        uint32_t ord = (uint32_t)t->rlist[k] + 1;
+        if (ord <= after)
+            continue;
+        if (ord >= best)
+            break;
+        const dt__lex_rule *rule = &dt__lex_rules[ord - 1];
+        if (rule->verify && c->cand[i] && !(c->cand[i] & TS(rule->to)))
+            continue;
+        if (rule_fires(c, rule, i))
+            return ord;
+    }
+    return 0;
 }
 
 static void apply_brill(const dt_tagger *t, tctx *c)
@@ -536,26 +718,30 @@ static void apply_brill(const dt_tagger *t, tctx *c)
         /* Rules are tried in their learned order; once one fires, only
          * later rules for the new tag may fire on this token. */
         uint32_t after = 0;
-        int tag = c->tag[i];
+        int32_t w = c->wid[i], wp = c->wid[(int64_t)i - 1], wn = c->wid[i + 1];
+        int cur = (w >= 0 && (t->rwf[w] & RWF_CUR)) ? 1 : 0;
+        int prv = (wp >= 0 && (t->rwf[wp] & RWF_PREV)) ? 1 : 0;
+        int nxt = (wn >= 0 && (t->rwf[wn] & RWF_NEXT)) ? 1 : 0;
         for (;;) {
-            const dt__lex_rule *fired = NULL;
-            for (uint32_t r = t->rule_start[tag]; r < t->rule_start[tag + 1]; r++) {
-                const dt__lex_rule *rule = t->rules[r];
-                uint32_t ord = (uint32_t)(rule - dt__lex_rules) + 1;
-                if (ord <= after)
-                    continue;
-                if (rule->verify && c->cand[i] && !(c->cand[i] & TS(rule->to)))
-                    continue;
-                if (rule_fires(c, rule, i)) {
-                    fired = rule;
-                    after = ord;
-                    break;
-                }
-            }
-            if (!fired)
+            int tag = c->tag[i];
+            uint32_t best = UINT32_MAX, o;
+            if ((o = try_group(t, c, group_of(RK_ALWAYS, tag, 0), i, after, best)))
+                best = o;
+            if ((o = try_group(t, c, group_of(RK_PREVT, tag, c->tag[(int64_t)i - 1]), i, after,
+                               best)))
+                best = o;
+            if ((o = try_group(t, c, group_of(RK_NEXTT, tag, c->tag[i + 1]), i, after, best)))
+                best = o;
+            if (cur && (o = try_group(t, c, group_of(RK_CURW, tag, 0), i, after, best)))
+                best = o;
+            if (prv && (o = try_group(t, c, group_of(RK_PREVW, tag, 0), i, after, best)))
+                best = o;
+            if (nxt && (o = try_group(t, c, group_of(RK_NEXTW, tag, 0), i, after, best)))
+                best = o;
+            if (best == UINT32_MAX)
                 break;
-            c->tag[i] = fired->to;
-            tag = fired->to;
+            c->tag[i] = dt__lex_rules[best - 1].to;
+            after = best;
         }
     }
 }
@@ -568,9 +754,9 @@ static int has(const tctx *c, uint32_t i, int pos)
     return c->cand[i] == 0 || (c->cand[i] & TS(pos)) != 0;
 }
 
-static int is_do_form(const dt_token *tk)
+static int is_do_form(const tctx *c, int64_t j)
 {
-    return is_word(tk, "DO") || is_word(tk, "DOES") || is_word(tk, "DID");
+    return c->wid[j] >= 0 && (c->t->wclass[c->wid[j]] & DT__WC_DO) != 0;
 }
 
 static int is_adverb(int p)
@@ -578,13 +764,9 @@ static int is_adverb(int p)
     return p == DT_POS_RB || p == DT_POS_RBR || p == DT_POS_RBS;
 }
 
-static int is_particle_word(const dt_token *tk)
+static int is_particle_word(const tctx *c, uint32_t i)
 {
-    static const char *const prt[] = {"DOWN", "UP", "OUT", "OFF", "AWAY", "BACK", NULL};
-    for (int i = 0; prt[i]; i++)
-        if (is_word(tk, prt[i]))
-            return 1;
-    return 0;
+    return c->wid[i] >= 0 && (c->t->wclass[c->wid[i]] & DT__WC_PARTICLE) != 0;
 }
 
 static void own_rules(const dt_tagger *t, tctx *c)
@@ -600,7 +782,7 @@ static void own_rules(const dt_tagger *t, tctx *c)
         /* straight quotes alternate between opening and closing */
         if ((tk->flags & DT_TOK_QUOTE) || (tk->norm_len == 1 && tk->norm[0] == '"')) {
             /* ...except a bare apostrophe after a plural: a possessive */
-            if (is_word(tk, "'") && i > 0 && (prev == DT_POS_NNS || prev == DT_POS_NNPS) &&
+            if (is_sw(c, i, SW_APOS) && i > 0 && (prev == DT_POS_NNS || prev == DT_POS_NNPS) &&
                 c->tok[i - 1].norm[c->tok[i - 1].norm_len - 1] == 'S') {
                 c->tag[i] = DT_POS_POS;
                 continue;
@@ -610,7 +792,7 @@ static void own_rules(const dt_tagger *t, tctx *c)
             continue;
         }
         /* "US" in capitals is the country, not the pronoun. */
-        if (is_word(tk, "US") && (tk->flags & DT_TOK_ALLCAPS)) {
+        if (is_sw(c, i, SW_US) && (tk->flags & DT_TOK_ALLCAPS)) {
             c->tag[i] = DT_POS_NNP;
             continue;
         }
@@ -628,7 +810,7 @@ static void own_rules(const dt_tagger *t, tctx *c)
             while (j >= 0 && is_adverb(c->tag[j]))
                 j--;
             if (j >= 0 && (c->tag[j] == DT_POS_MD || c->tag[j] == DT_POS_TO ||
-                           (is_do_form(&c->tok[j]) && dt_pos_is_verb(c->tag[j])))) {
+                           (is_do_form(c, j) && dt_pos_is_verb(c->tag[j])))) {
                 c->tag[i] = DT_POS_VB;
                 continue;
             }
@@ -646,7 +828,7 @@ static void own_rules(const dt_tagger *t, tctx *c)
             continue;
         }
         /* Particles: "burned down its embassy", "crack down on". */
-        if (is_particle_word(tk) && dt_pos_is_verb(prev) && has(c, i, DT_POS_RP) &&
+        if (is_particle_word(c, i) && dt_pos_is_verb(prev) && has(c, i, DT_POS_RP) &&
             (next == DT_POS_IN || next == DT_POS_TO || next == DT_POS_PERIOD ||
              next == DT_POS_COMMA || next == DT_POS_CC || next == DT_POS_PRPS ||
              next == DT_POS__COUNT)) {
@@ -659,8 +841,8 @@ static void own_rules(const dt_tagger *t, tctx *c)
             (prev == DT_POS_DT || prev == DT_POS_JJ || prev == DT_POS_PRPS || prev == DT_POS_POS ||
              prev == DT_POS_JJS || prev == DT_POS_JJR)) {
             int to = tag == DT_POS_VBZ ? DT_POS_NNS : DT_POS_NN;
-            if (has(c, i, to) && !(prev == DT_POS_DT && (is_word(&c->tok[i - 1], "THAT") ||
-                                                         is_word(&c->tok[i - 1], "ALL")))) {
+            if (has(c, i, to) &&
+                !(prev == DT_POS_DT && (is_sw(c, i - 1, SW_THAT) || is_sw(c, i - 1, SW_ALL)))) {
                 c->tag[i] = (uint8_t)to;
                 continue;
             }
@@ -675,13 +857,12 @@ static void own_rules(const dt_tagger *t, tctx *c)
             int to = DT_POS__COUNT;
             if (tag == DT_POS_NNS && has(c, i, DT_POS_VBZ) &&
                 (prev == DT_POS_NNP || prev == DT_POS_NN ||
-                 (prev == DT_POS_PRP && !is_word(&c->tok[i - 1], "THEY") &&
-                  !is_word(&c->tok[i - 1], "WE") && !is_word(&c->tok[i - 1], "I"))))
+                 (prev == DT_POS_PRP && !is_sw(c, i - 1, SW_THEY) && !is_sw(c, i - 1, SW_WE) &&
+                  !is_sw(c, i - 1, SW_I))))
                 to = DT_POS_VBZ;
             else if (tag == DT_POS_NN && has(c, i, DT_POS_VBP) &&
-                     (prev == DT_POS_NNS || prev == DT_POS_NNPS ||
-                      is_word(&c->tok[i - 1], "THEY") || is_word(&c->tok[i - 1], "WE") ||
-                      is_word(&c->tok[i - 1], "I")))
+                     (prev == DT_POS_NNS || prev == DT_POS_NNPS || is_sw(c, i - 1, SW_THEY) ||
+                      is_sw(c, i - 1, SW_WE) || is_sw(c, i - 1, SW_I)))
                 to = DT_POS_VBP;
             /* a noun before the candidate makes a compound likelier
              * ("peace talks"), so only a name or pronoun subject counts
@@ -705,11 +886,17 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     if (n == 0)
         return DT_OK;
     dt_token *tok = d->tok + s->tok;
-    uint8_t *tag = dt_arena_alloc(a, n);
+    uint8_t *tagp = dt_arena_alloc(a, n + 2 * PAD);
     tagset *cand = dt_arena_alloc(a, n * sizeof *cand);
-    int64_t *widx = dt_arena_alloc(a, n * sizeof *widx);
-    if (!tag || !cand || !widx)
+    int32_t *widp = dt_arena_alloc(a, (n + 2 * PAD) * sizeof *widp);
+    if (!tagp || !cand || !widp)
         return DT_ENOMEM;
+    uint8_t *tag = tagp + PAD;
+    int32_t *widx = widp + PAD;
+    for (int k = 0; k < PAD; k++) {
+        tagp[k] = tagp[n + PAD + (uint32_t)k] = DT_POS__COUNT;
+        widp[k] = widp[n + PAD + (uint32_t)k] = -1;
+    }
     /* Headline: most words set in capitals. */
     uint32_t alpha = 0, caps = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -721,10 +908,10 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     }
     int headline = alpha >= 3 && caps * 4 >= alpha * 3;
     for (uint32_t i = 0; i < n; i++) {
-        widx[i] = lookup(t, tok[i].norm, tok[i].norm_len);
+        widx[i] = (int32_t)lookup(t, tok[i].norm, tok[i].norm_len);
         tag[i] = (uint8_t)initial_tag(t, &tok[i], widx[i], headline, &cand[i]);
     }
-    tctx c = {tok, tag, cand, n};
+    tctx c = {t, tok, widx, tag, cand, n};
     apply_brill(t, &c);
     own_rules(t, &c);
     for (uint32_t i = 0; i < n; i++) {

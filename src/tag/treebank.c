@@ -157,7 +157,8 @@ static int is_adverb(int pos)
 }
 
 /* Build flat chunks for sentence s from the leaves' roles. */
-static int derive_chunks(dt_arena *a, dt_doctext *d, dt_sentence *s, const tb_leaf *leaf)
+static int derive_chunks(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_sentence *s,
+                         const tb_leaf *leaf)
 {
     uint32_t n = s->ntok;
     dt_chunk *ch = dt_arena_calloc(a, n ? n : 1, sizeof *ch);
@@ -219,10 +220,10 @@ static int derive_chunks(dt_arena *a, dt_doctext *d, dt_sentence *s, const tb_le
     s->nchunk = nch;
     for (uint32_t k = 0; k < nch; k++) {
         dt_chunk *c = &ch[k];
-        for (uint32_t t = c->first; t < c->first + c->n; t++)
-            d->tok[t].chunk = c->type;
+        for (uint32_t x = c->first; x < c->first + c->n; x++)
+            d->tok[x].chunk = c->type;
         if (c->type == DT_CHUNK_VP)
-            c->flags = dt__vp_flags(d, c->first, c->n, c->head);
+            c->flags = dt__vp_flags(t, d, c->first, c->n, c->head);
         if (c->type == DT_CHUNK_NP && k > 0 && ch[k - 1].type == DT_CHUNK_NP && c->first >= 1) {
             const dt_chunk *p = &ch[k - 1];
             uint32_t gap = c->first - (p->first + p->n);
@@ -413,11 +414,11 @@ int dt_treebank_parse(const dt_tagger *t, dt_arena *a, const char *tree, size_t 
         for (size_t k = 0; k < nleaf; k++)
             tok[k].word_id = dt__word_id(t, tok[k].norm, tok[k].norm_len);
     }
-    int rc = derive_chunks(a, out, sent, leaf);
+    int rc = derive_chunks(t, a, out, sent, leaf);
     if (rc < 0)
         return dt_error_set(err, rc, "<parse>", 0, UINT64_MAX, "out of memory");
     out->nchunk = sent->nchunk;
-    dt__clauses(out, sent);
+    dt__clauses(t, out, sent);
     return DT_OK;
 }
 

@@ -132,6 +132,41 @@ for (const [file, cls] of [['noun.exc', 0], ['verb.exc', 1], ['adj.exc', 2]]) {
   }
 }
 
+// Regular inflection (WordNet's "morphy" detachment rules), computed here
+// once per word so the tagger never has to at run time: the base goes into
+// the same list as the irregular forms. Only words whose base differs and
+// is known to WordNet in that class get an entry.
+const MORPH = [
+  [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'],
+   ['men', 'man'], ['ies', 'y']],
+  [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'],
+   ['ing', '']],
+  [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e'], ['ier', 'y'], ['iest', 'y']],
+];
+const CLASSBIT = [WN_N, WN_V, WN_A];
+const inClass = (w, cls) => words.has(w) && (words.get(w).wn & CLASSBIT[cls]) !== 0;
+for (const [w, e] of [...words]) {
+  for (let cls = 0; cls < 3; cls++) {
+    if (e.exc.some((x) => x.cls === cls)) continue;
+    let base = null;
+    for (const [suf, add] of MORPH[cls]) {
+      if (w.length <= suf.length + 1 || !w.endsWith(suf)) continue;
+      const stem = w.slice(0, w.length - suf.length);
+      if (inClass(stem + add, cls)) {
+        base = stem + add;
+        break;
+      }
+      // doubled final consonant: "planned" -> "plan", "hitting" -> "hit"
+      if (cls === 1 && add === '' && stem.length >= 3 && stem.at(-1) === stem.at(-2) &&
+          inClass(stem.slice(0, -1), cls)) {
+        base = stem.slice(0, -1);
+        break;
+      }
+    }
+    if (base && base !== w) e.exc.push({cls, base});
+  }
+}
+
 // --- Emit ------------------------------------------------------------------
 const list = [...words.keys()].sort();
 const index = new Map(list.map((w, i) => [w, i]));
