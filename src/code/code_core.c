@@ -1352,6 +1352,65 @@ static void fill_event(sctx *x, const dt_doctext *d, size_t si, const dt_code_do
     }
 }
 
+/* Issues of a sentence ("NUCLEAR 2, SANCTIONS 1"): each issue phrase
+ * found counts once per occurrence; an ignore phrase cancels them all, as
+ * in PETRARCH's get_issues. Empty when there is no issue dictionary. */
+static dt_str sentence_issues(sctx *x, const dt_doctext *d, const dt_sentence *s)
+{
+    dt_str none = {NULL, 0};
+    const dt_dict_phrase_set *set = dt_dict_issue_phrases(x->d);
+    uint32_t nis = 0;
+    const dt_dict_issue *is = dt_dict_issues(x->d, &nis);
+    if (!set || set->nphrases == 0 || !is)
+        return none;
+    uint32_t *ids = dt_arena_alloc(x->a, (size_t)(s->ntok + 1) * sizeof *ids);
+    if (!ids)
+        return none;
+    for (uint32_t k = 0; k < s->ntok; k++) {
+        const dt_token *t = &d->tok[s->tok + k];
+        ids[k] = t->norm ? dt_dict_word_id(x->d, t->norm, t->norm_len) : 0;
+    }
+    const char *codes[32];
+    uint32_t counts[32], nc = 0;
+    for (uint32_t k = 0; k < s->ntok;) {
+        const uint32_t *vals = NULL;
+        uint32_t nv = 0;
+        size_t len = ids[k] ? dt_dict_match_longest(set, ids + k, s->ntok - k, &vals, &nv) : 0;
+        if (len == 0 || nv == 0) {
+            k++;
+            continue;
+        }
+        uint32_t entry = set->phrases[vals[0]].entry;
+        if (entry < nis) {
+            if (is[entry].type != DT_ISSUE_CODE)
+                return none;
+            uint32_t j = 0;
+            while (j < nc && strcmp(codes[j], is[entry].code) != 0)
+                j++;
+            if (j == nc && nc < 32) {
+                codes[nc] = is[entry].code;
+                counts[nc++] = 0;
+            }
+            if (j < nc)
+                counts[j]++;
+        }
+        k += (uint32_t)len;
+    }
+    if (nc == 0)
+        return none;
+    char buf[1024];
+    size_t n = 0;
+    for (uint32_t j = 0; j < nc; j++) {
+        int w = snprintf(buf + n, sizeof buf - n, "%s%s %u", j ? ", " : "", codes[j],
+                         (unsigned)counts[j]);
+        if (w < 0 || (size_t)w >= sizeof buf - n)
+            break;
+        n += (size_t)w;
+    }
+    const char *r = dt_arena_strndup(x->a, buf, n);
+    return r ? (dt_str){r, n} : none;
+}
+
 /* Sentence discards use the dictionary's own matcher over the tokens. */
 static int discard_check(sctx *x, const dt_doctext *d, const dt_sentence *s)
 {
@@ -1479,8 +1538,13 @@ int dt_coder_code(const dt_coder *c, dt_arena *a, const dt_doctext *d, const dt_
             out = nv;
             capout = nc;
         }
-        for (uint32_t i = 0; i < x.nev; i++)
-            fill_event(&x, d, si, doc, &x.evs[i], &out[nout++]);
+        dt_str issues = {NULL, 0};
+        if (c->opt.code_issues)
+            issues = sentence_issues(&x, d, s);
+        for (uint32_t i = 0; i < x.nev; i++) {
+            fill_event(&x, d, si, doc, &x.evs[i], &out[nout]);
+            out[nout++].issues = issues;
+        }
     }
     *events = out;
     *nevents = nout;

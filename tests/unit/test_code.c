@@ -44,20 +44,24 @@ static const char agents_txt[] = "GOVERNMENT [~GOV]\n"
 static const char discards_txt[] = "+TYPHOON\n"
                                    "BASEBALL\n";
 
+static const char issues_txt[] = "NUCLEAR [NUCLEAR]\n"
+                                 "SANCTIONS [SANCTIONS]\n";
+
 static dt_dicts *g_dicts;
 static dt_coder *g_coder;
 static dt_arena *g_arena;
 
 static void setup(void)
 {
-    dt_dict_source src[4] = {
+    dt_dict_source src[5] = {
         {DT_DICT_VERBS, NULL, "verbs", verbs_txt, sizeof verbs_txt - 1},
         {DT_DICT_ACTORS, NULL, "actors", actors_txt, sizeof actors_txt - 1},
         {DT_DICT_AGENTS, NULL, "agents", agents_txt, sizeof agents_txt - 1},
         {DT_DICT_DISCARDS, NULL, "discards", discards_txt, sizeof discards_txt - 1},
+        {DT_DICT_ISSUES, NULL, "issues", issues_txt, sizeof issues_txt - 1},
     };
     dt_error err;
-    int rc = dt_dicts_load(src, 4, NULL, &g_dicts, &err);
+    int rc = dt_dicts_load(src, 5, NULL, &g_dicts, &err);
     DT_CHECK_INT(rc, DT_OK);
     if (rc < 0) {
         fprintf(stderr, "dict load: %s\n", err.msg);
@@ -239,6 +243,23 @@ static void test_discards(void)
     DT_CHECK_INT(r.status, DT_CODE_DISCARD_SENTENCE);
 }
 
+static void test_issues(void)
+{
+    result r =
+        code_tree("(ROOT (S (NP (NNP Arnor)) (VP (VBD attacked) (NP (NNP Gondor)) (PP (IN over) "
+                  "(NP (JJ nuclear) (NNS sanctions)))) (. .)))",
+                  19950101);
+    DT_CHECK_INT(r.n, 1);
+    if (r.n == 1) {
+        DT_CHECK(r.ev[0].issues.n > 0);
+        DT_CHECK(r.ev[0].issues.n > 0 && strstr(r.ev[0].issues.p, "NUCLEAR 1") != NULL);
+        DT_CHECK(r.ev[0].issues.n > 0 && strstr(r.ev[0].issues.p, "SANCTIONS 1") != NULL);
+    }
+    r = code_tree("(ROOT (S (NP (NNP Arnor)) (VP (VBD attacked) (NP (NNP Gondor))) (. .)))",
+                  19950101);
+    DT_CHECK(r.n == 1 && r.ev[0].issues.n == 0);
+}
+
 static void test_options(void)
 {
     dt_coder_options o;
@@ -304,6 +325,7 @@ int main(void)
     DT_RUN(test_null_codes);
     DT_RUN(test_negation);
     DT_RUN(test_discards);
+    DT_RUN(test_issues);
     DT_RUN(test_options);
     DT_RUN(test_bad_input);
     dt_coder_free(g_coder);
