@@ -169,9 +169,15 @@ static int each_bracket(astate *a, const char *s, size_t n, size_t from, uint32_
 /* PETRARCH stops reading an actors file at a "---STOP---" line. */
 static int is_stop(const char *s, size_t n)
 {
-    for (size_t i = 0; i + 10 <= n; i++)
-        if (memcmp(s + i, "---STOP---", 10) == 0)
+    const char *e = s + n;
+    while (s + 10 <= e) {
+        const char *c = memchr(s, '-', (size_t)(e - s) - 9);
+        if (!c)
+            return 0;
+        if (memcmp(c, "---STOP---", 10) == 0)
             return 1;
+        s = c + 1;
+    }
     return 0;
 }
 

@@ -121,88 +121,99 @@ int dt__dict_pset_add(dt_dicts *d, dt__pset *ps, uint32_t off, uint32_t nw, uint
     return DT__VEC_PUSH(d, ps->ph, p);
 }
 
-/* Open-addressing map from (node, word) to child, used only while
- * building a trie. */
-typedef struct edge_map {
-    uint64_t *keys; /* key + 1; 0 = empty */
-    uint32_t *vals;
-    size_t mask;
-} edge_map;
+/* Sort keys for trie building: a phrase's words, compared as sequences. */
+typedef struct seq_key {
+    const uint32_t *w;
+    uint32_t n, idx;
+} seq_key;
 
-static uint64_t mix64(uint64_t x)
+static int cmp_seq(const void *a, const void *b)
 {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
+    const seq_key *x = a, *y = b;
+    uint32_t m = x->n < y->n ? x->n : y->n;
+    for (uint32_t i = 0; i < m; i++)
+        if (x->w[i] != y->w[i])
+            return x->w[i] < y->w[i] ? -1 : 1;
+    if (x->n != y->n)
+        return x->n < y->n ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Longest first, then file order: the order dt_dict_phrases_by_first
+ * promises. */
+static int cmp_len_desc(const void *a, const void *b)
+{
+    const seq_key *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 typedef struct tedge {
     uint32_t parent, word, child;
 } tedge;
 
-static int cmp_u32_pair(const void *a, const void *b)
-{
-    const dt_dict_trie_edge *x = a, *y = b;
-    return (x->word > y->word) - (x->word < y->word);
-}
-
-typedef struct first_key {
-    uint32_t first, nwords, idx;
-} first_key;
-
-static int cmp_by_first(const void *a, const void *b)
-{
-    const first_key *p = a, *q = b;
-    if (p->first != q->first)
-        return p->first < q->first ? -1 : 1;
-    if (p->nwords != q->nwords)
-        return p->nwords > q->nwords ? -1 : 1;
-    return (p->idx > q->idx) - (p->idx < q->idx);
-}
-
+/* Build the trie from the phrases sorted as word sequences: a phrase
+ * shares the path of its longest common prefix with the previous one, and
+ * every node's children come out in increasing word order, so no hash
+ * map and no per-node sort is needed. The sort itself is a counting sort
+ * on the first word (ids are dense) and small sorts inside each bucket. */
 int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
 {
     size_t np = ps->ph.n;
     size_t total = 1;
     for (size_t i = 0; i < np; i++)
         total += ps->ph.p[i].nwords;
-    size_t cap = 64;
-    while (cap < total * 2)
-        cap *= 2;
-    edge_map m;
-    m.keys = dt_calloc(cap, sizeof *m.keys);
-    m.vals = dt_malloc(cap * sizeof *m.vals);
-    m.mask = cap - 1;
+    uint32_t nw = d->nwords;
+    uint32_t *start = dt_calloc((size_t)nw + 1, sizeof *start);
+    seq_key *key = dt_malloc((np ? np : 1) * sizeof *key);
     tedge *te = dt_malloc(total * sizeof *te);
     uint32_t *vnode = dt_malloc((np ? np : 1) * sizeof *vnode);
-    if (!m.keys || !m.vals || !te || !vnode)
+    if (!start || !key || !te || !vnode)
         goto oom;
-    uint32_t nnodes = 1, nte = 0;
+    const uint32_t *pool = d->pool.p;
+    for (size_t i = 0; i < np; i++)
+        start[pool[ps->ph.p[i].words] + 1]++;
+    for (uint32_t w = 0; w < nw; w++)
+        start[w + 1] += start[w];
     for (size_t i = 0; i < np; i++) {
         const dt_dict_phrase *p = &ps->ph.p[i];
-        uint32_t node = 0;
-        for (uint32_t k = 0; k < p->nwords; k++) {
-            uint32_t w = d->pool.p[p->words + k];
-            uint64_t key = ((uint64_t)node << 32 | w) + 1;
-            size_t h = (size_t)mix64(key) & m.mask;
-            while (m.keys[h] && m.keys[h] != key)
-                h = (h + 1) & m.mask;
-            if (m.keys[h]) {
-                node = m.vals[h];
-            } else {
-                m.keys[h] = key;
-                m.vals[h] = nnodes;
-                te[nte].parent = node;
-                te[nte].word = w;
-                te[nte].child = nnodes;
-                nte++;
-                node = nnodes++;
-            }
+        seq_key *k = &key[start[pool[p->words]]++];
+        k->w = pool + p->words;
+        k->n = p->nwords;
+        k->idx = (uint32_t)i;
+    }
+    /* start[w] is now the end of bucket w (and the start of bucket w+1). */
+    {
+        uint32_t lo = 0;
+        for (uint32_t w = 0; w < nw; w++) {
+            uint32_t hi = start[w];
+            if (hi - lo > 1)
+                qsort(key + lo, hi - lo, sizeof *key, cmp_seq);
+            lo = hi;
         }
-        vnode[i] = node;
+    }
+    uint32_t path[DT_DICT_MAX_PHRASE_WORDS + 1];
+    path[0] = 0;
+    uint32_t nnodes = 1, nte = 0;
+    const seq_key *prev = NULL;
+    for (size_t i = 0; i < np; i++) {
+        const seq_key *k = &key[i];
+        uint32_t lcp = 0;
+        if (prev) {
+            uint32_t m = prev->n < k->n ? prev->n : k->n;
+            while (lcp < m && prev->w[lcp] == k->w[lcp])
+                lcp++;
+        }
+        for (uint32_t j = lcp; j < k->n; j++) {
+            te[nte].parent = path[j];
+            te[nte].word = k->w[j];
+            te[nte].child = nnodes;
+            nte++;
+            path[j + 1] = nnodes++;
+        }
+        vnode[k->idx] = path[k->n];
+        prev = k;
     }
     ps->nodes = dt_calloc(nnodes, sizeof *ps->nodes);
     ps->edges = dt_malloc((nte ? nte : 1) * sizeof *ps->edges);
@@ -211,8 +222,6 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
     if (!ps->nodes || !ps->edges || !ps->values || !ps->by_first)
         goto oom;
     ps->nnodes = nnodes;
-    /* Counting sort of edges by parent, then each node's edges by word,
-     * so a step is a binary search in one contiguous run. */
     for (uint32_t i = 0; i < nte; i++)
         ps->nodes[te[i].parent].nedges++;
     uint32_t acc = 0;
@@ -227,10 +236,6 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
         e->word = te[i].word;
         e->child = te[i].child;
     }
-    for (uint32_t n = 0; n < nnodes; n++)
-        if (ps->nodes[n].nedges > 1)
-            qsort(ps->edges + ps->nodes[n].first_edge, ps->nodes[n].nedges, sizeof *ps->edges,
-                  cmp_u32_pair);
     for (size_t i = 0; i < np; i++)
         ps->nodes[vnode[i]].nvalues++;
     acc = 0;
@@ -243,20 +248,19 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
         dt_dict_trie_node *nd = &ps->nodes[vnode[i]];
         ps->values[nd->first_value + nd->nvalues++] = (uint32_t)i;
     }
-    first_key *fk = dt_malloc((np ? np : 1) * sizeof *fk);
-    if (!fk)
-        goto oom;
-    for (size_t i = 0; i < np; i++) {
-        fk[i].first = d->pool.p[ps->ph.p[i].words];
-        fk[i].nwords = ps->ph.p[i].nwords;
-        fk[i].idx = (uint32_t)i;
+    {
+        uint32_t lo = 0;
+        for (uint32_t w = 0; w < nw; w++) {
+            uint32_t hi = start[w];
+            if (hi - lo > 1)
+                qsort(key + lo, hi - lo, sizeof *key, cmp_len_desc);
+            lo = hi;
+        }
     }
-    qsort(fk, np, sizeof *fk, cmp_by_first);
     for (size_t i = 0; i < np; i++)
-        ps->by_first[i] = fk[i].idx;
-    dt_free(fk);
-    dt_free(m.keys);
-    dt_free(m.vals);
+        ps->by_first[i] = key[i].idx;
+    dt_free(start);
+    dt_free(key);
     dt_free(te);
     dt_free(vnode);
     ps->view.phrases = ps->ph.p;
@@ -269,8 +273,8 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
     ps->view.pool = d->pool.p;
     return 0;
 oom:
-    dt_free(m.keys);
-    dt_free(m.vals);
+    dt_free(start);
+    dt_free(key);
     dt_free(te);
     dt_free(vnode);
     return dt__dict_oom(d);
