@@ -159,23 +159,34 @@ typedef struct dt_doctext {
     size_t nchunk;
 } dt_doctext;
 
-/* Check that s[0..n) is valid UTF-8 (no overlongs, no surrogates, no NUL).
- * Returns DT_OK, or DT_EUTF8 with *bad_offset set to the first bad byte. */
+/* Check that s[0..n) is valid UTF-8 (no overlongs, no surrogates, nothing
+ * above U+10FFFF, no truncated sequence, no NUL). Returns DT_OK, or
+ * DT_EUTF8 with *bad_offset (if non-NULL) set to the offset of the first
+ * byte of the first bad sequence. Pure function: thread-safe. */
 int dt_utf8_validate(const char *s, size_t n, size_t *bad_offset);
 
 /* Normalise one token's bytes for matching: NFKC-ish folding via utf8proc,
  * quotes/dashes/spaces to ASCII, accents stripped, upper-cased. Writes at
- * most cap-1 bytes plus NUL to out and returns the length. */
+ * most cap-1 bytes plus NUL to out (caller-owned) and returns the length;
+ * the output is valid UTF-8, never cut inside a character, and bad input
+ * bytes become U+FFFD. cap == 0 writes nothing. Pure function: thread-safe.
+ * The rules are listed in docs/text.md. */
 size_t dt_text_fold(const char *s, size_t n, char *out, size_t cap);
 
 /* Split and tokenise text[0..len) into out (tokens, sentences; no tags,
- * no chunks). text must be valid UTF-8 (call dt_utf8_validate first);
- * invalid bytes are treated as symbols. Returns DT_OK, DT_ENOMEM, or
- * DT_ELIMIT (len > DT_MAX_DOC_BYTES). */
+ * no chunks). text should be valid UTF-8 (call dt_utf8_validate first);
+ * invalid bytes and NULs become one-byte symbol tokens with norm U+FFFD.
+ * Token spans never overlap, except that a sentence-final abbreviation
+ * ("U.S.") is followed, PTB-style, by a "." token whose one-byte span is
+ * the abbreviation's own final period. out's arrays and norms are owned by
+ * the arena; text is borrowed and must outlive out. Returns DT_OK,
+ * DT_ENOMEM (out zeroed), DT_EINVAL (no arena, no out, or NULL text with
+ * len > 0) or DT_ELIMIT (len > DT_MAX_DOC_BYTES). Rules: docs/text.md. */
 int dt_text_analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, dt_error *err);
 
-/* Tokenise text as a single sentence (no sentence splitting). Used for
- * PETRARCH records, where each record is one sentence. */
+/* Tokenise text as a single sentence (no sentence splitting, except that
+ * DT_MAX_SENTENCE_TOKENS still cuts). Used for PETRARCH records, where each
+ * record is one sentence. Same contract as dt_text_analyse. */
 int dt_text_analyse_sentence(dt_arena *a, const char *text, size_t len, dt_doctext *out,
                              dt_error *err);
 
