@@ -373,6 +373,17 @@ typedef struct dt_dict_issue {
 const dt_dict_phrase_set *dt_dict_issue_phrases(const dt_dicts *d);
 const dt_dict_issue *dt_dict_issues(const dt_dicts *d, uint32_t *n);
 
+/* Issue phrases in a sentence (ids[i] = dt_dict_word_id of token i).
+ * Every occurrence of every issue phrase is one hit: its issue index is
+ * written to hits[] (at most cap; *nhits gets the total count, which may
+ * exceed cap). If an ignore phrase occurs, PETRARCH's rule applies: no
+ * issue is coded from the sentence, *nhits is 0, and the return value is
+ * DT_ISSUE_IGNORE_SENT or DT_ISSUE_IGNORE_STORY ('~~' wins; the caller
+ * drops the rest of the story for the latter). Otherwise returns 0.
+ * Thread-safe. */
+int dt_dict_issue_scan(const dt_dicts *d, const uint32_t *ids, size_t n, uint32_t *hits, size_t cap,
+                       size_t *nhits);
+
 /* ------------------------------------------------------------------ */
 /* Verbs, synsets, patterns                                            */
 /* ------------------------------------------------------------------ */

@@ -847,6 +847,45 @@ const dt_dict_issue *dt_dict_issues(const dt_dicts *d, uint32_t *n)
     return d->issues.p;
 }
 
+int dt_dict_issue_scan(const dt_dicts *d, const uint32_t *ids, size_t n, uint32_t *hits, size_t cap,
+                       size_t *nhits)
+{
+    size_t count = 0;
+    int ignore = 0;
+    if (nhits)
+        *nhits = 0;
+    if (!d || !ids)
+        return 0;
+    const dt_dict_phrase_set *s = &d->issue_set.view;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t node = 0;
+        for (size_t j = i; j < n; j++) {
+            node = dt_dict_trie_step(s, node, ids[j]);
+            if (node == DT_DICT_NONE)
+                break;
+            const dt_dict_trie_node *nd = &s->nodes[node];
+            for (uint32_t v = 0; v < nd->nvalues; v++) {
+                uint32_t issue = s->phrases[s->values[nd->first_value + v]].entry;
+                uint32_t type = d->issues.p[issue].type;
+                if (type == DT_ISSUE_IGNORE_STORY)
+                    ignore = DT_ISSUE_IGNORE_STORY;
+                else if (type == DT_ISSUE_IGNORE_SENT && !ignore)
+                    ignore = DT_ISSUE_IGNORE_SENT;
+                else if (type == DT_ISSUE_CODE) {
+                    if (hits && count < cap)
+                        hits[count] = issue;
+                    count++;
+                }
+            }
+        }
+    }
+    if (ignore)
+        return ignore;
+    if (nhits)
+        *nhits = count;
+    return 0;
+}
+
 const dt_dict_phrase_set *dt_dict_synset_phrases(const dt_dicts *d)
 {
     return &d->syn_set.view;

@@ -699,6 +699,31 @@ static void test_issues(void)
     DT_CHECK_INT(story, 1);
     DT_CHECK_INT(warned(d, DT_DICTW_BAD_CODE, 7), 1);
     DT_CHECK_INT(warned(d, DT_DICTW_UNBALANCED, 9), 1);
+    /* Scanning a sentence: every occurrence counts; an ignore phrase
+     * cancels the sentence. */
+    const char *s1[] = {"NEW", "SCHOOLS", "AND", "PRE-SCHOOL", "SCHOOL"};
+    uint32_t ids[5], hits[8];
+    for (int i = 0; i < 5; i++)
+        ids[i] = dt_dict_word_id(d, s1[i], strlen(s1[i]));
+    size_t nh = 99;
+    DT_CHECK_INT(dt_dict_issue_scan(d, ids, 5, hits, 8, &nh), 0);
+    DT_CHECK_INT(nh, 3);
+    if (nh == 3) {
+        DT_CHECK_STR(is[hits[0]].code, "SCHOOLS");
+        DT_CHECK_STR(is[hits[1]].code, "EARLY");
+        DT_CHECK_STR(is[hits[2]].code, "SCHOOLS");
+    }
+    DT_CHECK_INT(dt_dict_issue_scan(d, ids, 5, hits, 1, &nh), 0);
+    DT_CHECK_INT(nh, 3); /* the count, even past cap */
+    const char *s2[] = {"A", "HEAD", "START", "AT", "SCHOOL"};
+    for (int i = 0; i < 5; i++)
+        ids[i] = dt_dict_word_id(d, s2[i], strlen(s2[i]));
+    DT_CHECK_INT(dt_dict_issue_scan(d, ids, 5, hits, 8, &nh), DT_ISSUE_IGNORE_SENT);
+    DT_CHECK_INT(nh, 0);
+    const char *s3[] = {"ARMENIAN", "GENOCIDE", "A", "HEAD", "START"};
+    for (int i = 0; i < 5; i++)
+        ids[i] = dt_dict_word_id(d, s3[i], strlen(s3[i]));
+    DT_CHECK_INT(dt_dict_issue_scan(d, ids, 5, hits, 8, &nh), DT_ISSUE_IGNORE_STORY);
     dt_dicts_free(d);
 }
 
