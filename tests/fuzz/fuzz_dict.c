@@ -19,8 +19,8 @@
 static dt_arena *arena;
 static dt_doctext sents[3];
 static const char *const sent_text[3] = {
-    "Kim Jong-un met Xi Jinping in Pyongyang on Thursday, and the Chinese president "
-    "gave an aid package to North Korea.",
+    ("Kim Jong-un met Xi Jinping in Pyongyang on Thursday, and the Chinese president "
+     "gave an aid package to North Korea."),
     "South Korean police accused rebels of spying, the foreign minister said.",
     "The United States imposed sanctions on North Korea after a nuclear missile test."};
 static int nwarn_seen;

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Run one libFuzzer campaign and print its figures (for docs/robustness.md).
+#
+#   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DDT_FUZZ=ON
+#   cmake --build build-fuzz --target fuzz_jsonl
+#   tests/fuzz/run_fuzz.sh build-fuzz jsonl 600 [extra libFuzzer flags]
+#
+# The working corpus is $DT_FUZZ_WORK/<target> (default /tmp/dt_fuzz_work),
+# started from the seeds in tests/fuzz/corpus/<target>/, which are only read.
+# Crashes, leaks and timeouts land in $DT_FUZZ_WORK/<target>/artifacts/;
+# minimise one with `fuzz_<target> -minimize_crash=1 -runs=100000 FILE`,
+# add it to tests/fuzz/corpus/<target>/ and report it. The text and
+# treebank targets code with the PETRARCH validation dictionaries found
+# through DT_SHARED_DATA (default: ../shared/data beside the checkout).
+set -u
+build=$1
+target=$2
+secs=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+bin="$build/tests/fuzz_$target"
+[ -x "$bin" ] || {
+    echo "no $bin (configure with -DDT_FUZZ=ON and build fuzz_$target)" >&2
+    exit 1
+}
+work=${DT_FUZZ_WORK:-/tmp/dt_fuzz_work}
+mkdir -p "$work/$target/corpus" "$work/$target/artifacts"
+export DT_SHARED_DATA=${DT_SHARED_DATA:-$here/../../../shared/data}
+
+case $target in
+xml | stream) max_len=16384 ;;
+verbs | actors | agents | discards | issues) max_len=8192 ;;
+*) max_len=4096 ;;
+esac
+
+log="$work/$target.log"
+# One process (the machine is shared); memory and time limits keep a
+# runaway input from taking the machine down.
+"$bin" "$work/$target/corpus" "$here/corpus/$target" \
+    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" \
+    -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" "$@" >"$log" 2>&1
+status=$?
+done_line=$(grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1)
+execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
+rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -n 1)
+echo "target=$target seconds=$secs status=$status execs=$execs exec/s=${rate:-?}"
+echo "last: $done_line"
+ls "$work/$target/artifacts" 2>/dev/null | sed 's/^/artifact: /'
