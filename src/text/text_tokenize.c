@@ -6,9 +6,10 @@
  * ellipsis, an abbreviation that may end a sentence). So no token is ever
  * moved, and the only lookahead is the next token itself.
  *
- * Memory: three arena arrays. Tokens and sentences grow geometrically with
- * dt_arena_grow. Normalised strings are packed into chunks that are never
- * moved, so a token's norm pointer stays valid as more chunks are added.
+ * Memory: three areas carved from one arena allocation (see analyse()).
+ * Tokens and sentences that outgrow it are copied to a larger arena array
+ * (geometric growth). Normalised strings are packed into chunks that are
+ * never moved, so a token's norm pointer stays valid as chunks are added.
  */
 #include "text/text_internal.h"
 
@@ -847,16 +848,23 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
     t.n = len;
     t.split = split;
     /* English news runs about 6 bytes per token and 150 per sentence, so
-     * these first guesses rarely need to grow. The token array is taken
-     * last so that it can grow in place. */
-    t.nbcap = len + len / 4 + 64;
+     * these first guesses rarely need to grow. All three areas come from
+     * ONE allocation: after dt_arena_reset the arena keeps only its largest
+     * block, and a single request of the same size fits it again, so a
+     * stream of similar documents allocates and page-faults nothing. The
+     * norm area is first because it is never passed to dt_arena_grow
+     * (growing the base of the block in place would overrun the others);
+     * tokens and sentences that outgrow their guess are copied out. */
+    t.nbcap = (len + len / 4 + 64 + 15) & ~(size_t)15;
     t.capsent = split ? len / 64 + 4 : 4;
     t.captok = len / 4 + 32;
-    t.nb = dt_arena_alloc(a, t.nbcap);
-    t.sent = dt_arena_alloc(a, t.capsent * sizeof *t.sent);
-    t.tok = dt_arena_alloc(a, t.captok * sizeof *t.tok);
-    if (!t.nb || !t.sent || !t.tok)
+    size_t sent_bytes = (t.capsent * sizeof *t.sent + 15) & ~(size_t)15;
+    char *base = dt_arena_alloc(a, t.nbcap + sent_bytes + t.captok * sizeof *t.tok);
+    if (!base)
         goto nomem;
+    t.nb = base;
+    t.sent = (dt_sentence *)(void *)(base + t.nbcap);
+    t.tok = (dt_token *)(void *)(base + t.nbcap + sent_bytes);
 
     const unsigned char *s = t.s;
     size_t n = len, i = 0;

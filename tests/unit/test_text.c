@@ -589,6 +589,36 @@ static void test_errors(void)
     DT_CHECK(saw_ok);
 }
 
+/* After dt_arena_reset the arena keeps only its largest block; analysing
+ * a document of the same size again must fit in it, so a stream of similar
+ * documents allocates nothing new. (Sentences of news length: much shorter
+ * ones outgrow the first guess and cost one allocation per document.) */
+static void test_arena_reuse(void)
+{
+    size_t n = 200000;
+    char *t = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        t[i] = "Mr. Smith said on Monday that the U.S. talks with the other side had failed "
+               "again after a long week. "[i % 101];
+    dt_arena *a = dt_arena_new(0);
+    dt_doctext d;
+    DT_CHECK_INT(dt_text_analyse(a, t, n, &d, NULL), DT_OK);
+    size_t ntok = d.ntok;
+    DT_CHECK(ntok > 36000);
+    dt_arena_reset(a);
+    size_t reserved = dt_arena_reserved(a);
+    uint64_t allocs = dt_alloc_count();
+    for (int k = 0; k < 3; k++) {
+        DT_CHECK_INT(dt_text_analyse(a, t, n, &d, NULL), DT_OK);
+        DT_CHECK_INT(d.ntok, ntok);
+        dt_arena_reset(a);
+    }
+    DT_CHECK_INT(dt_arena_reserved(a), reserved);
+    DT_CHECK_INT(dt_alloc_count(), allocs);
+    dt_arena_free(a);
+    free(t);
+}
+
 static void test_pos_names(void)
 {
     for (int p = 0; p < DT_POS__COUNT; p++) {
@@ -719,6 +749,7 @@ int main(void)
     DT_RUN(test_long_sentence);
     DT_RUN(test_empty);
     DT_RUN(test_errors);
+    DT_RUN(test_arena_reuse);
     DT_RUN(test_pos_names);
     DT_RUN(test_abbrev_table);
     DT_RUN(test_petrarch_texts);
