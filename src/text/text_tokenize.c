@@ -207,7 +207,16 @@ static DT__HOT void decide(tz *t, int kind, unsigned flags, const char *norm, si
                          (norm[0] == ',' || norm[0] == ';' || norm[0] == ':' || norm[0] == '-')));
                 break;
             case P_ELLIPSIS:
+                /* "... since 2018... Analysts said": a capitalised word
+                 * after an ellipsis starts a sentence, except inside a
+                 * quotation, where ellipses mark elisions ("we will ...
+                 * Israel must"). */
+                brk = kind == K_WORD && (flags & DT_TOK_CAP) &&
+                      (!t->dq_open || dt__is_opener(norm, nlen));
+                break;
             case P_ABBREV:
+                /* Names follow abbreviations far more often than new
+                 * sentences do ("U.S. President"): openers only. */
                 brk = kind == K_WORD && (flags & DT_TOK_CAP) && dt__is_opener(norm, nlen);
                 break;
             default:

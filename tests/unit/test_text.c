@@ -234,6 +234,14 @@ static void test_ellipses(void)
     DT_CHECK_STR(norms(&d, 3), "SO ...");
     DT_CHECK_STR(norms(&d, 4), "THE END ... FOR NOW .");
     dt_arena_reset(arena);
+
+    /* any capitalised word after an ellipsis, but inside a quotation only
+     * an opener */
+    d = doc("Kim went there in 2018... Analysts doubt it. \"We will ... Israel must,\" he said.");
+    DT_CHECK_INT(d.nsent, 3);
+    DT_CHECK_STR(norms(&d, 1), "ANALYSTS DOUBT IT .");
+    DT_CHECK_STR(norms(&d, 2), "`` WE WILL ... ISRAEL MUST , '' HE SAID .");
+    dt_arena_reset(arena);
 }
 
 static void test_clitics(void)
