@@ -82,6 +82,10 @@ typedef struct sctx {
     ev *evs;
     uint32_t nev, capev;
     int parse_error;
+    uint32_t *ids;  /* dictionary word id of each token of the sentence */
+    uint32_t *memo; /* pattern-match failure stamps, reused across verbs */
+    size_t memo_cap;
+    uint32_t stamp;
 } sctx;
 
 static int pl_remove(dt__plist *l, uint32_t from, uint32_t to)
@@ -1056,10 +1060,20 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     uint8_t *up_in_ne = dt_arena_calloc(x->a, nup + 1, 1);
     int32_t *lo_actor = dt_arena_calloc(x->a, nlo + 1, sizeof *lo_actor);
     uint32_t nmax = (nlo > nup ? nlo : nup) + 1;
-    uint32_t *memo =
-        dt_arena_calloc(x->a, (size_t)(DT_DICT_MAX_PATTERN_ELEMS + 1) * nmax * 2, sizeof *memo);
-    if (!lo_ids || !up_ids || !lo_in_ne || !up_in_ne || !lo_actor || !memo)
+    size_t need = ((size_t)o->maxel[block] + 1) * nmax * 2;
+    if (need > x->memo_cap) {
+        /* stamps only grow within a call, so old contents never need
+         * clearing; a fresh (zeroed) buffer restarts nothing */
+        size_t cap = need * 2;
+        uint32_t *nm = dt_arena_calloc(x->a, cap, sizeof *nm);
+        if (!nm)
+            return DT_ENOMEM;
+        x->memo = nm;
+        x->memo_cap = cap;
+    }
+    if (!lo_ids || !up_ids || !lo_in_ne || !up_in_ne || !lo_actor)
         return DT_ENOMEM;
+    uint64_t bloom[4] = {0, 0, 0, 0};
     int in_ne = 0;
     int32_t actor = LOC_NONE;
     for (uint32_t i = 0; i < nlo; i++) {
@@ -1073,6 +1087,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
         lo_in_ne[i] = (uint8_t)in_ne;
         lo_actor[i] = actor;
         lo_ids[i] = q->kind == SQ_WORD ? q->id : 0;
+        bloom[(lo_ids[i] >> 6) & 3] |= 1ull << (lo_ids[i] & 63);
     }
     in_ne = 0;
     for (uint32_t i = 0; i < nup; i++) {
@@ -1083,6 +1098,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
         if (q->kind == SQ_NE)
             in_ne = 0;
         up_ids[nup - 1 - i] = q->kind == SQ_WORD ? q->id : 0;
+        bloom[(up_ids[nup - 1 - i] >> 6) & 3] |= 1ull << (up_ids[nup - 1 - i] & 63);
     }
     pm m;
     memset(&m, 0, sizeof m);
@@ -1094,8 +1110,12 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     m.lo_in_ne = lo_in_ne;
     m.up_in_ne = up_in_ne;
     m.lo_actor = lo_actor;
-    m.memo = memo;
+    m.memo = x->memo;
+    m.stamp = x->stamp;
     for (uint32_t r = o->first[block]; r < o->first[block + 1]; r++) {
+        uint32_t rq = o->req[r];
+        if (rq && !(bloom[(rq >> 6) & 3] & (1ull << (rq & 63))))
+            continue;
         const dt_dict_pattern *p = &pats[o->idx[r]];
         m.el = el + p->first_elem;
         m.nel = p->nelem;
@@ -1107,6 +1127,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
         m.stamp++;
         if (!up_match(&m, 0, 0, 0))
             continue;
+        x->stamp = m.stamp;
         *patidx = o->idx[r];
         if (m.lsrc != LOC_NONE)
             *S = (loc){0, m.lsrc};
@@ -1118,6 +1139,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
             *T = (loc){1, m.utgt};
         return 0;
     }
+    x->stamp = m.stamp;
     return 0;
 }
 
@@ -1363,13 +1385,8 @@ static dt_str sentence_issues(sctx *x, const dt_doctext *d, const dt_sentence *s
     const dt_dict_issue *is = dt_dict_issues(x->d, &nis);
     if (!set || set->nphrases == 0 || !is)
         return none;
-    uint32_t *ids = dt_arena_alloc(x->a, (size_t)(s->ntok + 1) * sizeof *ids);
-    if (!ids)
-        return none;
-    for (uint32_t k = 0; k < s->ntok; k++) {
-        const dt_token *t = &d->tok[s->tok + k];
-        ids[k] = t->norm ? dt_dict_word_id(x->d, t->norm, t->norm_len) : 0;
-    }
+    (void)d;
+    const uint32_t *ids = x->ids;
     const char *codes[32];
     uint32_t counts[32], nc = 0;
     for (uint32_t k = 0; k < s->ntok;) {
@@ -1412,20 +1429,34 @@ static dt_str sentence_issues(sctx *x, const dt_doctext *d, const dt_sentence *s
 }
 
 /* Sentence discards use the dictionary's own matcher over the tokens. */
+/* Word ids of the sentence's tokens, looked up once and shared by the
+ * discard check, the phrase list and the issues. */
+static int sentence_ids(sctx *x, const dt_doctext *d, const dt_sentence *s)
+{
+    x->ids = dt_arena_alloc(x->a, (size_t)(s->ntok + 1) * sizeof *x->ids);
+    if (!x->ids)
+        return DT_ENOMEM;
+    for (uint32_t k = 0; k < s->ntok; k++) {
+        const dt_token *t = &d->tok[s->tok + k];
+        x->ids[k] = t->norm ? dt_dict_word_id(x->d, t->norm, t->norm_len) : 0;
+    }
+    return 0;
+}
+
+/* Sentence discards use the dictionary's own matcher over the tokens. */
 static int discard_check(sctx *x, const dt_doctext *d, const dt_sentence *s)
 {
-    if (!dt_dict_discard_phrases(x->d))
+    const dt_dict_phrase_set *ds = dt_dict_discard_phrases(x->d);
+    if (!ds || ds->nphrases == 0)
         return 0;
-    uint32_t *ids = dt_arena_alloc(x->a, (size_t)(s->ntok + 1) * sizeof *ids);
     const char **norms = dt_arena_alloc(x->a, (size_t)(s->ntok + 1) * sizeof *norms);
-    if (!ids || !norms)
+    if (!norms)
         return 0;
     for (uint32_t k = 0; k < s->ntok; k++) {
         const dt_token *t = &d->tok[s->tok + k];
         norms[k] = t->norm ? t->norm : "";
-        ids[k] = dt_dict_word_id(x->d, norms[k], t->norm ? t->norm_len : 0);
     }
-    return dt_dict_discard_check(x->d, ids, norms, s->ntok, NULL);
+    return dt_dict_discard_check(x->d, x->ids, norms, s->ntok, NULL);
 }
 
 static int code_sentence(sctx *x, const dt_doctext *d, size_t si)
@@ -1434,7 +1465,7 @@ static int code_sentence(sctx *x, const dt_doctext *d, size_t si)
     x->parse_error = 0;
     memset(&x->pl, 0, sizeof x->pl);
     x->pl.a = x->a;
-    int rc = dt__plist_build(x->d, x->a, d, si, &x->pl);
+    int rc = dt__plist_build(x->d, x->a, d, si, x->ids, &x->pl);
     if (rc < 0)
         return rc;
     if (!check_balance(&x->pl))
@@ -1499,6 +1530,8 @@ int dt_coder_code(const dt_coder *c, dt_arena *a, const dt_doctext *d, const dt_
                 counts->skipped++;
             continue;
         }
+        if (sentence_ids(&x, d, s) < 0)
+            return dt_error_set(err, DT_ENOMEM, NULL, 0, s->off, "out of memory");
         int disc = discard_check(&x, d, s);
         if (disc == 2) {
             last_status = DT_CODE_DISCARD_STORY;
@@ -1565,7 +1598,7 @@ size_t dt_coder_debug_phrases(const dt_coder *c, dt_arena *a, const dt_doctext *
     x.a = a;
     x.date = date;
     x.pl.a = a;
-    if (dt__plist_build(x.d, a, d, si, &x.pl) < 0)
+    if (sentence_ids(&x, d, &d->sent[si]) < 0 || dt__plist_build(x.d, a, d, si, x.ids, &x.pl) < 0)
         return 0;
     check_commas(&x);
     (void)assign_ne_codes(&x);

@@ -22,16 +22,19 @@ typedef struct dt__plist {
 
 int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok);
 
-/* Build the phrase list of sentence si (see code_plist.c). Returns DT_OK,
+/* Build the phrase list of sentence si (see code_plist.c); ids (may be
+ * NULL) are the tokens' dictionary word ids. Returns DT_OK,
  * DT_ENOMEM, or DT_EFORMAT when the structure is unusable. */
 int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, size_t si,
-                    dt__plist *out);
+                    const uint32_t *ids, dt__plist *out);
 
 /* Pattern order per verb block (code_order.c): block b's usable patterns
  * are idx[first[b] .. first[b+1]), most specific first. */
 typedef struct dt__order {
     uint32_t *first;
     uint32_t *idx;
+    uint32_t *req;   /* per idx entry: a literal word the pattern needs, 0 = none */
+    uint32_t *maxel; /* per block: most elements in one of its patterns */
     uint32_t nblocks;
 } dt__order;
 

@@ -70,7 +70,9 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
         return DT_OK;
     o->first = dt_calloc(nb + 1, sizeof *o->first);
     o->idx = dt_calloc(np + 1, sizeof *o->idx);
-    if (!o->first || !o->idx)
+    o->req = dt_calloc(np + 1, sizeof *o->req);
+    o->maxel = dt_calloc(nb + 1, sizeof *o->maxel);
+    if (!o->first || !o->idx || !o->req || !o->maxel)
         return DT_ENOMEM;
     uint32_t n = 0;
     for (uint32_t b = 0; b < nb; b++) {
@@ -84,6 +86,18 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
         g_pats = pats;
         g_el = el;
         qsort(o->idx + start, n - start, sizeof *o->idx, cmp_pat);
+        /* A literal word each pattern needs lets the matcher skip patterns
+         * whose words are not near the verb at all. */
+        for (uint32_t r = start; r < n; r++) {
+            const dt_dict_pattern *p = &pats[o->idx[r]];
+            if (p->nelem > o->maxel[b])
+                o->maxel[b] = p->nelem;
+            for (uint32_t j = 0; j < p->nelem; j++)
+                if (el[p->first_elem + j].kind == DT_PEL_WORD) {
+                    o->req[r] = el[p->first_elem + j].value;
+                    break;
+                }
+        }
     }
     o->first[nb] = n;
     return DT_OK;
@@ -93,5 +107,7 @@ void dt__order_free(dt__order *o)
 {
     dt_free(o->first);
     dt_free(o->idx);
+    dt_free(o->req);
+    dt_free(o->maxel);
     memset(o, 0, sizeof *o);
 }

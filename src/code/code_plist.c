@@ -59,6 +59,7 @@ typedef struct tree {
     const dt_dicts *dicts;
     dt_arena *a;
     dt__plist *out;
+    const uint32_t *ids; /* per sentence token, or NULL */
     uint32_t npindex, vpindex, ncindex;
 } tree;
 
@@ -755,6 +756,10 @@ static const char *word_of(tree *t, int32_t tok, uint32_t *id)
         w = "-TILDA-", n = 7;
     else if (n == 0)
         w = "-EMPTY-", n = 7;
+    else if (t->ids) {
+        *id = t->ids[tok];
+        return w;
+    }
     *id = t->dicts ? dt_dict_word_id(t->dicts, w, n) : 0;
     return w;
 }
@@ -1088,7 +1093,7 @@ static void emit(tree *t, int32_t x)
 }
 
 int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, size_t si,
-                    dt__plist *out)
+                    const uint32_t *ids, dt__plist *out)
 {
     const dt_sentence *s = &d->sent[si];
     tree t;
@@ -1098,6 +1103,7 @@ int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, siz
     t.dicts = dicts;
     t.a = a;
     t.out = out;
+    t.ids = ids;
     t.cap = s->ntok * 4 + s->ncons + 16;
     t.n = dt_arena_alloc(a, (size_t)t.cap * sizeof *t.n);
     if (!t.n)
