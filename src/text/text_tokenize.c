@@ -228,6 +228,10 @@ static DT__HOT void decide(tz *t, int kind, unsigned flags, const char *norm, si
         if (t->pend == P_ABBREV && t->pend_tok == t->ntok - 1)
             insert_period(t);
         close_sentence(t, 0);
+        /* A stray opening ' would otherwise turn every later "states'"
+         * into a closing quote; single quotations rarely span sentences
+         * (double ones often do, so dq_open stays). */
+        t->sq_open = 0;
     }
     t->pend = kind == K_TERM       ? P_TERM
               : kind == K_ELLIPSIS ? P_ELLIPSIS

@@ -283,6 +283,12 @@ static void test_possessives(void)
     DT_CHECK(d.tok[1].flags & DT_TOK_CLITIC);
     dt_arena_reset(arena);
 
+    /* a stray opening quote does not outlive its sentence */
+    d = doc("It was 'odd. The states' rights won.");
+    DT_CHECK_STR(norms(&d, 1), "THE STATES ' RIGHTS WON .");
+    DT_CHECK(d.tok[7].flags & DT_TOK_CLITIC);
+    dt_arena_reset(arena);
+
     /* a single quotation closes instead */
     d = doc("He called it 'the states' and left.");
     DT_CHECK_STR(norms(&d, 0), "HE CALLED IT ` THE STATES ' AND LEFT .");
