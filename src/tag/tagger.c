@@ -31,15 +31,27 @@ struct dt_tagger {
      * indices: -1 no argument, -2 a word not in the lexicon. */
     int32_t (*rule_wid)[3];
     int32_t sw[SW__COUNT];
-    uint16_t *wclass; /* DT__WC_* bits per lexicon word */
+    /* Everything the tagger needs about a word in one 24-byte record, so a
+     * token costs one hash slot, one record and one string compare. */
+    struct winfo *wi;
     /* Rule index: each rule is filed under one condition that must hold
      * for it to fire (the tag before, the tag after, the current, previous
      * or next word, or none), so a token only tries the few rules whose
      * key matches. Lists hold original rule numbers in ascending order. */
     uint16_t *rlist;
     uint32_t *rstart; /* by group(kind, from, value), size NGROUP + 1 */
-    uint8_t *rwf;     /* per word: RWF_* if it keys word rules */
 };
+
+typedef struct winfo {
+    uint32_t hash;   /* full hash, checked before the string */
+    uint32_t off;    /* word in dt__lex_pool */
+    uint32_t tags;   /* dt__lex_tags */
+    uint32_t exc;    /* dt__lex_exc */
+    uint16_t wclass; /* DT__WC_* */
+    uint8_t len, wn; /* length, WordNet bits */
+    uint8_t rwf;     /* RWF_*: keys word rules */
+    uint8_t pad[3];
+} winfo;
 
 enum { RK_ALWAYS, RK_PREVT, RK_NEXTT, RK_CURW, RK_PREVW, RK_NEXTW, RK__COUNT };
 enum { RWF_CUR = 1, RWF_PREV = 2, RWF_NEXT = 4 };
@@ -136,19 +148,20 @@ static int64_t lookup(const dt_tagger *t, const char *s, size_t n)
 {
     if (n == 0 || n > 255)
         return -1;
-    uint32_t h = hash_lower(s, n) & t->mask;
+    uint32_t full = hash_lower(s, n);
+    uint32_t h = full & t->mask;
     for (;;) {
         uint32_t v = t->slot[h];
         if (!v)
             return -1;
-        uint32_t w = v - 1;
-        if (dt__lex_wlen[w] == n) {
-            const char *p = dt__lex_pool + dt__lex_word[w];
+        const winfo *wi = &t->wi[v - 1];
+        if (wi->hash == full && wi->len == n) {
+            const char *p = dt__lex_pool + wi->off;
             size_t i = 0;
             while (i < n && lower_tab[(unsigned char)s[i]] == (unsigned char)p[i])
                 i++;
             if (i == n)
-                return w;
+                return v - 1;
         }
         h = (h + 1) & t->mask;
     }
@@ -169,14 +182,21 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
     t->slot = dt_calloc(cap, sizeof *t->slot);
     t->rules = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rules);
     t->rule_wid = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rule_wid);
-    t->wclass = dt_calloc(dt__lex_nwords ? dt__lex_nwords : 1, sizeof *t->wclass);
-    if (!t->slot || !t->rules || !t->rule_wid || !t->wclass) {
+    t->wi = dt_calloc(dt__lex_nwords ? dt__lex_nwords : 1, sizeof *t->wi);
+    if (!t->slot || !t->rules || !t->rule_wid || !t->wi) {
         dt_tagger_free(t);
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
     }
     t->mask = cap - 1;
     for (uint32_t w = 0; w < dt__lex_nwords; w++) {
-        uint32_t h = hash_lower(dt__lex_pool + dt__lex_word[w], dt__lex_wlen[w]) & t->mask;
+        winfo *wi = &t->wi[w];
+        wi->off = dt__lex_word[w];
+        wi->len = dt__lex_wlen[w];
+        wi->hash = hash_lower(dt__lex_pool + wi->off, wi->len);
+        wi->tags = dt__lex_tags[w];
+        wi->exc = dt__lex_exc[w];
+        wi->wn = dt__lex_wn[w];
+        uint32_t h = wi->hash & t->mask;
         while (t->slot[h])
             h = (h + 1) & t->mask;
         t->slot[h] = w + 1;
@@ -209,8 +229,7 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
     /* File each rule under its key (counting sort, stable in rule order). */
     t->rstart = dt_calloc(NGROUP + 1, sizeof *t->rstart);
     t->rlist = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rlist);
-    t->rwf = dt_calloc(dt__lex_nwords ? dt__lex_nwords : 1, 1);
-    if (!t->rstart || !t->rlist || !t->rwf) {
+    if (!t->rstart || !t->rlist) {
         dt_tagger_free(t);
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
     }
@@ -237,17 +256,17 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
             continue;
         t->rlist[pos[group_of(kind, dt__lex_rules[r].from, v)]++] = (uint16_t)r;
         if (kind == RK_CURW)
-            t->rwf[kw] |= RWF_CUR;
+            t->wi[kw].rwf |= RWF_CUR;
         else if (kind == RK_PREVW)
-            t->rwf[kw] |= RWF_PREV;
+            t->wi[kw].rwf |= RWF_PREV;
         else if (kind == RK_NEXTW)
-            t->rwf[kw] |= RWF_NEXT;
+            t->wi[kw].rwf |= RWF_NEXT;
     }
     dt_free(pos);
     for (const dt__word_class_entry *e = dt__word_classes; e->word; e++) {
         int64_t x = lookup(t, e->word, strlen(e->word));
         if (x >= 0)
-            t->wclass[x] |= e->cls;
+            t->wi[x].wclass |= e->cls;
     }
     *out = t;
     return DT_OK;
@@ -260,17 +279,16 @@ void dt_tagger_free(dt_tagger *t)
     dt_free(t->slot);
     dt_free((void *)t->rules);
     dt_free(t->rule_wid);
-    dt_free(t->wclass);
+    dt_free(t->wi);
     dt_free(t->rlist);
     dt_free(t->rstart);
-    dt_free(t->rwf);
     dt_free(t);
 }
 
 uint16_t dt__word_class(const dt_tagger *t, const dt_token *tk)
 {
     if (t && tk->word_id)
-        return t->wclass[tk->word_id - 1];
+        return t->wi[tk->word_id - 1].wclass;
     if (t)
         return 0; /* not in the lexicon, so in none of the lists */
     return dt__word_class_slow(tk->norm, tk->norm_len);
@@ -287,7 +305,7 @@ uint32_t dt__word_id(const dt_tagger *t, const char *norm, size_t n)
 static int wn_has(const dt_tagger *t, const char *s, size_t n, int bits, int64_t *idx)
 {
     int64_t w = lookup(t, s, n);
-    if (w >= 0 && (dt__lex_wn[w] & bits)) {
+    if (w >= 0 && (t->wi[w].wn & bits)) {
         *idx = w;
         return 1;
     }
@@ -338,26 +356,13 @@ static int64_t morph_base(const dt_tagger *t, const char *s, size_t n, int cls)
 }
 
 /* Irregular base (WordNet exceptions) of word index w in class cls. */
-static const char *exc_base(int64_t w, int cls)
+static const char *exc_base(const dt_tagger *t, int64_t w, int cls)
 {
-    if (w < 0 || !dt__lex_exc[w])
+    if (w < 0 || !t->wi[w].exc)
         return NULL;
-    for (const uint32_t *e = dt__lex_exclist + dt__lex_exc[w]; e[0]; e += 2)
+    for (const uint32_t *e = dt__lex_exclist + t->wi[w].exc; e[0]; e += 2)
         if ((int)e[0] - 1 == cls)
             return dt__lex_pool + e[1];
-    return NULL;
-}
-
-static const char *closed_lemma(const char *s, size_t n)
-{
-    static const struct {
-        const char *w, *l;
-    } map[] = {{"'S", "be"},    {"'RE", "be"},   {"'M", "be"},   {"AM", "be"},
-               {"'VE", "have"}, {"'D", "would"}, {"N'T", "not"}, {"'LL", "will"},
-               {"WO", "will"},  {"CA", "can"},   {"NT", "not"},  {NULL, NULL}};
-    for (int i = 0; map[i].w; i++)
-        if (strlen(map[i].w) == n && memcmp(map[i].w, s, n) == 0)
-            return map[i].l;
     return NULL;
 }
 
@@ -372,28 +377,25 @@ static const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *word, 
     else if (pos == DT_POS_JJR || pos == DT_POS_JJS)
         cls = 2;
     if (cls >= 0) {
-        const char *c = closed_lemma(word, n);
-        if (c && pos != DT_POS_POS)
-            return c;
         /* a base form that WordNet already knows is its own lemma */
         int bits = cls == 0 ? DT__WN_NOUN : cls == 1 ? DT__WN_VERB : DT__WN_ADJ;
         int plain = pos == DT_POS_VB || pos == DT_POS_VBP || pos == DT_POS_MD;
-        if (!(plain && w >= 0 && (dt__lex_wn[w] & bits))) {
+        if (!(plain && w >= 0 && (t->wi[w].wn & bits))) {
             /* known words: irregular and regular bases were computed at
              * build time; only unknown words need morphology here */
             if (w >= 0) {
-                const char *b = exc_base(w, cls);
+                const char *b = exc_base(t, w, cls);
                 if (b)
                     return b;
             } else {
                 int64_t m = morph_base(t, word, n, cls);
                 if (m >= 0)
-                    return dt__lex_pool + dt__lex_word[m];
+                    return dt__lex_pool + t->wi[m].off;
             }
         }
     }
     if (w >= 0)
-        return dt__lex_pool + dt__lex_word[w];
+        return dt__lex_pool + t->wi[w].off;
     if (!a)
         return NULL;
     char *l = dt_arena_alloc(a, n + 1);
@@ -422,11 +424,11 @@ static int ends_with(const char *s, size_t n, const char *suf)
 
 /* Tag list of a known word for a spelling variant (0 lower, 1 Title,
  * 2 ALL-CAPS): pointer to count byte, or NULL. */
-static const uint8_t *tag_list(int64_t w, int variant)
+static const uint8_t *tag_list(const dt_tagger *t, int64_t w, int variant)
 {
-    if (w < 0 || !dt__lex_tags[w])
+    if (w < 0 || !t->wi[w].tags)
         return NULL;
-    const uint8_t *p = dt__lex_taglist + dt__lex_tags[w];
+    const uint8_t *p = dt__lex_taglist + t->wi[w].tags;
     for (int v = 0; v < variant; v++)
         p += 1 + p[0];
     return p[0] ? p : NULL;
@@ -463,7 +465,7 @@ static int guess_unknown(const dt_tagger *t, const dt_token *tk, int64_t w, int 
             return DT_POS_NNS;
         return DT_POS_JJ;
     }
-    int wn = w >= 0 ? dt__lex_wn[w] : 0;
+    int wn = w >= 0 ? t->wi[w].wn : 0;
     if (ends_with(s, n, "ING") && n > 5) {
         *cand = TS(DT_POS_VBG) | TS(DT_POS_NN) | TS(DT_POS_JJ);
         return DT_POS_VBG;
@@ -482,7 +484,7 @@ static int guess_unknown(const dt_tagger *t, const dt_token *tk, int64_t w, int 
         *cand = TS(DT_POS_NNS) | TS(DT_POS_VBZ);
         if (vb >= 0 && nb < 0)
             return DT_POS_VBZ;
-        if (vb >= 0 && (dt__lex_wn[vb] & DT__WN_VERB_DOMINANT))
+        if (vb >= 0 && (t->wi[vb].wn & DT__WN_VERB_DOMINANT))
             return DT_POS_VBZ;
         return DT_POS_NNS;
     }
@@ -561,7 +563,7 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
         order[0] = 0, order[1] = 1, order[2] = 2;
     }
     for (int i = 0; i < 3; i++) {
-        const uint8_t *l = tag_list(w, order[i]);
+        const uint8_t *l = tag_list(t, w, order[i]);
         if (!l)
             continue;
         *cand = 0;
@@ -581,11 +583,11 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
     int proper = 0;
     if ((cap && !start) || allcaps)
         proper = 1;
-    else if (cap && start && !(w >= 0 && dt__lex_wn[w]) && !(f & DT_TOK_HYPHEN))
+    else if (cap && start && !(w >= 0 && t->wi[w].wn) && !(f & DT_TOK_HYPHEN))
         proper = morph_base(t, tk->norm, tk->norm_len, 0) < 0 &&
                  morph_base(t, tk->norm, tk->norm_len, 1) < 0;
     else if (headline)
-        proper = !(w >= 0 && dt__lex_wn[w]);
+        proper = !(w >= 0 && t->wi[w].wn);
     return guess_unknown(t, tk, w, proper, cand);
 }
 
@@ -719,9 +721,9 @@ static void apply_brill(const dt_tagger *t, tctx *c)
          * later rules for the new tag may fire on this token. */
         uint32_t after = 0;
         int32_t w = c->wid[i], wp = c->wid[(int64_t)i - 1], wn = c->wid[i + 1];
-        int cur = (w >= 0 && (t->rwf[w] & RWF_CUR)) ? 1 : 0;
-        int prv = (wp >= 0 && (t->rwf[wp] & RWF_PREV)) ? 1 : 0;
-        int nxt = (wn >= 0 && (t->rwf[wn] & RWF_NEXT)) ? 1 : 0;
+        int cur = (w >= 0 && (t->wi[w].rwf & RWF_CUR)) ? 1 : 0;
+        int prv = (wp >= 0 && (t->wi[wp].rwf & RWF_PREV)) ? 1 : 0;
+        int nxt = (wn >= 0 && (t->wi[wn].rwf & RWF_NEXT)) ? 1 : 0;
         for (;;) {
             int tag = c->tag[i];
             uint32_t best = UINT32_MAX, o;
@@ -756,7 +758,7 @@ static int has(const tctx *c, uint32_t i, int pos)
 
 static int is_do_form(const tctx *c, int64_t j)
 {
-    return c->wid[j] >= 0 && (c->t->wclass[c->wid[j]] & DT__WC_DO) != 0;
+    return c->wid[j] >= 0 && (c->t->wi[c->wid[j]].wclass & DT__WC_DO) != 0;
 }
 
 static int is_adverb(int p)
@@ -766,7 +768,7 @@ static int is_adverb(int p)
 
 static int is_particle_word(const tctx *c, uint32_t i)
 {
-    return c->wid[i] >= 0 && (c->t->wclass[c->wid[i]] & DT__WC_PARTICLE) != 0;
+    return c->wid[i] >= 0 && (c->t->wi[c->wid[i]].wclass & DT__WC_PARTICLE) != 0;
 }
 
 static void own_rules(const dt_tagger *t, tctx *c)

@@ -132,6 +132,16 @@ for (const [file, cls] of [['noun.exc', 0], ['verb.exc', 1], ['adj.exc', 2]]) {
   }
 }
 
+// Clitics and contracted auxiliaries: our own list of their verb lemmas.
+for (const [w, base] of [["'s", 'be'], ["'re", 'be'], ["'m", 'be'], ['am', 'be'],
+                         ["'ve", 'have'], ["'d", 'would'], ["'ll", 'will'], ['wo', 'will'],
+                         ['ca', 'can']]) {
+  entry(base);
+  const e = entry(w);
+  e.exc = e.exc.filter((x) => x.cls !== 1);
+  e.exc.push({cls: 1, base});
+}
+
 // Regular inflection (WordNet's "morphy" detachment rules), computed here
 // once per word so the tagger never has to at run time: the base goes into
 // the same list as the irregular forms. Only words whose base differs and
