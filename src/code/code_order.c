@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const dt_dict_pattern *g_pats; /* only during the sort (single-threaded build) */
-static const dt_dict_pelem *g_el;
-
 static int literal_words(const dt_dict_pattern *p, const dt_dict_pelem *el)
 {
     int n = 0;
@@ -19,19 +16,23 @@ static int literal_words(const dt_dict_pattern *p, const dt_dict_pelem *el)
     return n;
 }
 
-static int cmp_pat(const void *a, const void *b)
+/* Sort record: the keys are computed once, so the comparison needs no
+ * global state (coders may be built concurrently). */
+typedef struct okey {
+    int nwords, literal, after;
+    uint32_t idx;
+} okey;
+
+static int cmp_key(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    const dt_dict_pattern *p = &g_pats[x], *q = &g_pats[y];
+    const okey *p = a, *q = b;
     if (p->nwords != q->nwords)
         return p->nwords > q->nwords ? -1 : 1;
-    int lp = literal_words(p, g_el), lq = literal_words(q, g_el);
-    if (lp != lq)
-        return lp > lq ? -1 : 1;
-    int ap = p->nelem - p->verb_pos, aq = q->nelem - q->verb_pos;
-    if (ap != aq)
-        return ap > aq ? -1 : 1;
-    return x < y ? -1 : x > y ? 1 : 0;
+    if (p->literal != q->literal)
+        return p->literal > q->literal ? -1 : 1;
+    if (p->after != q->after)
+        return p->after > q->after ? -1 : 1;
+    return p->idx < q->idx ? -1 : p->idx > q->idx ? 1 : 0;
 }
 
 /* Patterns PETRARCH-1 cannot use: TABARI phrase brackets, and codes that
@@ -83,9 +84,20 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
             if (pi < np && usable(&pats[pi], el))
                 o->idx[n++] = pi;
         }
-        g_pats = pats;
-        g_el = el;
-        qsort(o->idx + start, n - start, sizeof *o->idx, cmp_pat);
+        if (n - start > 1) {
+            okey *keys = dt_malloc((size_t)(n - start) * sizeof *keys);
+            if (!keys)
+                return DT_ENOMEM;
+            for (uint32_t r = start; r < n; r++) {
+                const dt_dict_pattern *p = &pats[o->idx[r]];
+                keys[r - start] =
+                    (okey){p->nwords, literal_words(p, el), p->nelem - p->verb_pos, o->idx[r]};
+            }
+            qsort(keys, n - start, sizeof *keys, cmp_key);
+            for (uint32_t r = start; r < n; r++)
+                o->idx[r] = keys[r - start].idx;
+            dt_free(keys);
+        }
         /* A literal word each pattern needs lets the matcher skip patterns
          * whose words are not near the verb at all. */
         for (uint32_t r = start; r < n; r++) {
