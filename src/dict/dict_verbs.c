@@ -528,6 +528,14 @@ static void read_pattern(vstate *v, const char *s, size_t n, uint32_t line)
     memset(&p, 0, sizeof p);
     if (parse_code(d, v->file, line, s + o + 1, c - o - 1, &p.code, &p.code_flags) != 0)
         return;
+    for (size_t k = c + 1; k < n; k++) {
+        if (!dt__dict_isspace((unsigned char)s[k])) {
+            dt__dict_warn(d, v->file, line, DT_DICT_SEV_WARNING, DT_DICTW_SYNTAX,
+                          "text after the pattern's [%s] ignored: '%.*s'", p.code, (int)(n - k),
+                          s + k);
+            break;
+        }
+    }
     size_t skip = 1;
     while (skip < o && s[skip] == '-')
         skip++;

@@ -319,24 +319,27 @@ static void test_synsets(void)
 
 static void test_synset_errors(void)
 {
-    const char *txt = "&LOOP1\n"             /* 1 */
-                      "+&LOOP2\n"            /* 2 */
-                      "+RING\n"              /* 3 */
-                      "&LOOP2\n"             /* 4 */
-                      "+&LOOP1\n"            /* 5 */
-                      "+CIRCLE\n"            /* 6 */
-                      "--- SEE [020] ---\n"  /* 7 */
-                      "SEE {SAW SEEN}\n"     /* 8 */
-                      "- * &NOWHERE [021]\n" /* 9 */
-                      "- * &LATER [022]\n"   /* 10 */
-                      "- * &LOOP1 [023]\n"   /* 11 */
-                      "- * @ THING [024]\n"  /* 12 */
-                      "- * THING [025\n"     /* 13 */
-                      "- THING [026]\n"      /* 14 */
-                      "- * THING [025]\n"    /* 15 */
-                      "- * THING [027]\n"    /* 16 */
-                      "&LATER\n"             /* 17 */
-                      "+SIGHT\n";            /* 18 */
+    const char *txt = "&LOOP1\n"                /* 1 */
+                      "+&LOOP2\n"               /* 2 */
+                      "+RING\n"                 /* 3 */
+                      "&LOOP2\n"                /* 4 */
+                      "+&LOOP1\n"               /* 5 */
+                      "+CIRCLE\n"               /* 6 */
+                      "--- SEE [020] ---\n"     /* 7 */
+                      "SEE {SAW SEEN}\n"        /* 8 */
+                      "- * &NOWHERE [021]\n"    /* 9 */
+                      "- * &LATER [022]\n"      /* 10 */
+                      "- * &LOOP1 [023]\n"      /* 11 */
+                      "- * @ THING [024]\n"     /* 12 */
+                      "- * THING [025\n"        /* 13 */
+                      "- THING [026]\n"         /* 14 */
+                      "- * THING [025]\n"       /* 15 */
+                      "- * THING [027]\n"       /* 16 */
+                      "&LATER\n"                /* 17 */
+                      "+SIGHT\n"                /* 18 */
+                      "--- TAIL [030] ---\n"    /* 19 */
+                      "TAIL\n"                  /* 20 */
+                      "- * EXTRA [031] junk\n"; /* 21 */
     dt_dicts *d = load1(DT_DICT_VERBS, txt);
     if (!d)
         return;
@@ -357,7 +360,8 @@ static void test_synset_errors(void)
     DT_CHECK(has_form(d, "SAW", "SEE"));
     dt_dict_stats st;
     dt_dicts_stats(d, &st);
-    DT_CHECK_INT(st.patterns, 4); /* 10, 11, 15, 16 */
+    DT_CHECK_INT(st.patterns, 5);                    /* 10, 11, 15, 16, 21 */
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 21), 1); /* text after the code */
     DT_CHECK_INT(st.synsets, 3);
     dt_dicts_free(d);
 }
