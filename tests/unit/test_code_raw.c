@@ -1,0 +1,144 @@
+/* The coder on raw text through our own tokeniser, tagger and chunker:
+ * the chunk-based phrase structure (compounds, possessives, "NP of NP",
+ * subject parentheticals, reported speech after a comma). Simple news-like
+ * sentences, so a tagging error shows up as a failure here. */
+#include "detente/code.h"
+#include "detente/dict.h"
+#include "detente/tag.h"
+
+#include "dt_test.h"
+
+static const char verbs_txt[] = "--- ATTACK [190] ---\n"
+                                "ATTACK\n"
+                                "\n"
+                                "--- ACCUSE [112] ---\n"
+                                "ACCUSE\n"
+                                "\n"
+                                "--- SAY [010] ---\n"
+                                "SAY {SAID SAYS SAYING}\n"
+                                "\n";
+
+static const char actors_txt[] = "ARNOR [ARN]\n"
+                                 "GONDOR [GON]\n"
+                                 "MORDOR [MOR]\n"
+                                 "ROHAN [ROH]\n";
+
+static const char agents_txt[] = "GOVERNMENT [~GOV]\n"
+                                 "MINISTER [~GOV]\n"
+                                 "SOLDIER [~MIL]\n"
+                                 "OFFICIAL [~GOV]\n";
+
+static dt_dicts *g_dicts;
+static dt_coder *g_coder;
+static dt_tagger *g_tagger;
+static dt_arena *g_arena;
+
+typedef struct result {
+    dt_event *ev;
+    size_t n;
+} result;
+
+static result code_text(const char *text)
+{
+    result r = {NULL, 0};
+    dt_arena_reset(g_arena);
+    dt_error err;
+    dt_doctext d;
+    int rc = dt_analyse(g_tagger, g_arena, text, strlen(text), &d, &err);
+    DT_CHECK_INT(rc, DT_OK);
+    if (rc < 0)
+        return r;
+    dt_code_doc doc;
+    memset(&doc, 0, sizeof doc);
+    doc.date = 20190620;
+    rc = dt_coder_code(g_coder, g_arena, &d, &doc, &r.ev, &r.n, NULL, NULL, &err);
+    DT_CHECK_INT(rc, DT_OK);
+    return r;
+}
+
+static int has(const result *r, const char *s, const char *t, const char *c)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->ev[i].source, s) && !strcmp(r->ev[i].target, t) && !strcmp(r->ev[i].code, c))
+            return 1;
+    return 0;
+}
+
+static void dump(const char *what, const result *r)
+{
+    fprintf(stderr, "%s:", what);
+    for (size_t i = 0; i < r->n; i++)
+        fprintf(stderr, " %s/%s/%s", r->ev[i].source, r->ev[i].target, r->ev[i].code);
+    fputc('\n', stderr);
+}
+
+static void test_simple(void)
+{
+    result r = code_text("Arnor attacked Gondor on Monday.");
+    DT_CHECK(has(&r, "ARN", "GON", "190"));
+    DT_CHECK_INT(r.n, 1);
+    if (r.n != 1)
+        dump("simple", &r);
+}
+
+static void test_compound_subject(void)
+{
+    result r = code_text("Arnor, Rohan and Gondor attacked Mordor.");
+    DT_CHECK(has(&r, "ARN", "MOR", "190"));
+    DT_CHECK(has(&r, "ROH", "MOR", "190"));
+    DT_CHECK(has(&r, "GON", "MOR", "190"));
+    if (r.n != 3)
+        dump("compound", &r);
+}
+
+static void test_possessive_agent(void)
+{
+    result r = code_text("Gondor's foreign minister accused Mordor.");
+    DT_CHECK(has(&r, "GONGOV", "MOR", "112"));
+    if (r.n != 1)
+        dump("possessive", &r);
+}
+
+static void test_of_phrase(void)
+{
+    result r = code_text("The government of Gondor accused Mordor.");
+    DT_CHECK(has(&r, "GONGOV", "MOR", "112"));
+    if (r.n != 1)
+        dump("of", &r);
+}
+
+static void test_reported(void)
+{
+    /* the attack is coded; the attribution clause has no coded target */
+    result r = code_text("Arnor attacked Gondor, a Rohan official said.");
+    DT_CHECK(has(&r, "ARN", "GON", "190"));
+    DT_CHECK(!has(&r, "ROHGOV", "ARN", "010"));
+    if (r.n != 1)
+        dump("reported", &r);
+}
+
+int main(void)
+{
+    dt_dict_source src[3] = {
+        {DT_DICT_VERBS, NULL, "verbs", verbs_txt, sizeof verbs_txt - 1},
+        {DT_DICT_ACTORS, NULL, "actors", actors_txt, sizeof actors_txt - 1},
+        {DT_DICT_AGENTS, NULL, "agents", agents_txt, sizeof agents_txt - 1},
+    };
+    dt_error err;
+    if (dt_dicts_load(src, 3, NULL, &g_dicts, &err) < 0 ||
+        dt_coder_new(g_dicts, NULL, &g_coder, &err) < 0 || dt_tagger_new(&g_tagger, &err) < 0) {
+        fprintf(stderr, "setup: %s\n", err.msg);
+        return 1;
+    }
+    g_arena = dt_arena_new(0);
+    DT_RUN(test_simple);
+    DT_RUN(test_compound_subject);
+    DT_RUN(test_possessive_agent);
+    DT_RUN(test_of_phrase);
+    DT_RUN(test_reported);
+    dt_coder_free(g_coder);
+    dt_tagger_free(g_tagger);
+    dt_dicts_free(g_dicts);
+    dt_arena_free(g_arena);
+    DT_TEST_END();
+}
