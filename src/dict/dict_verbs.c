@@ -222,6 +222,24 @@ static int add_form(dt_dicts *d, uint32_t verb, const vwords *vw, const char *he
     return DT__VEC_PUSH(d, d->vforms, f);
 }
 
+static int vowel(char c)
+{
+    return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
+}
+
+/* Ends in consonant-vowel-consonant, the last not W, X or Y: the shape
+ * whose final consonant English doubles before -ED/-ING when stressed. */
+static int is_cvc(const char *w, size_t n)
+{
+    char c = w[n - 1];
+    if (c < 'A' || c > 'Z' || vowel(c) || c == 'W' || c == 'X' || c == 'Y')
+        return 0;
+    if (!vowel(w[n - 2]))
+        return 0;
+    char b = w[n - 3];
+    return b >= 'A' && b <= 'Z' && !vowel(b);
+}
+
 static void read_verb(vstate *v, const char *s, size_t n, uint32_t line)
 {
     dt_dicts *d = v->d;
@@ -360,7 +378,19 @@ static void read_verb(vstate *v, const char *s, size_t n, uint32_t line)
     if (add_form(d, vi, &vw, form, fn, 0))
         return;
     fn = dt__dict_verb_ing(root, rn, form);
-    (void)add_form(d, vi, &vw, form, fn, 0);
+    if (add_form(d, vi, &vw, form, fn, 0))
+        return;
+    /* Consonant doubling (COMMIT -> COMMITTED, BAN -> BANNED) depends on
+     * stress, which we cannot know, so the doubled forms are added next to
+     * the plain ones: the wrong one of the pair never occurs in text. */
+    if (rn >= 3 && rn + 4 < sizeof root && is_cvc(root, rn)) {
+        root[rn] = root[rn - 1];
+        fn = dt__dict_verb_ed(root, rn + 1, form);
+        if (add_form(d, vi, &vw, form, fn, 0))
+            return;
+        fn = dt__dict_verb_ing(root, rn + 1, form);
+        (void)add_form(d, vi, &vw, form, fn, 0);
+    }
 }
 
 /* ---- synsets ---- */

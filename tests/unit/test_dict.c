@@ -140,7 +140,8 @@ static const char *VERBS = "<!-- a test verbs file -->\n"             /* 1 */
                            "--- MAKE [---] ---\n"                     /* 30 */
                            "MAKE\n"                                   /* 31 */
                            "DIE\n"                                    /* 32 */
-                           "AGREE\n";                                 /* 33 */
+                           "AGREE\n"                                  /* 33 */
+                           "COMMIT\n";                                /* 34 */
 
 static void test_verb_forms(void)
 {
@@ -156,6 +157,13 @@ static void test_verb_forms(void)
     DT_CHECK(has_form(d, "CARRIED", "CARRY"));
     DT_CHECK(has_form(d, "CARRYING", "CARRY"));
     DT_CHECK(has_form(d, "PUSHES", "PUSH"));
+    DT_CHECK(!has_form(d, "PUSHHED", "PUSH")); /* no doubling after two consonants */
+    DT_CHECK(has_form(d, "GRANTED", "GRANT"));
+    DT_CHECK(!has_form(d, "GRANTTED", "GRANT"));
+    DT_CHECK(has_form(d, "COMMITTED", "COMMIT")); /* doubling, next to the plain form */
+    DT_CHECK(has_form(d, "COMMITTING", "COMMIT"));
+    DT_CHECK(has_form(d, "COMMITED", "COMMIT"));
+    DT_CHECK(has_form(d, "COMMITS", "COMMIT"));
     DT_CHECK(has_form(d, "MAKES", "MAKE"));
     DT_CHECK(has_form(d, "MAKED", "MAKE"));     /* PETRARCH's "E" + "D" */
     DT_CHECK(has_form(d, "MADE", "MAKE") == 0); /* irregular: not guessed */
@@ -172,7 +180,7 @@ static void test_verb_forms(void)
     /* Verb codes: own or the block's. */
     uint32_t nv;
     const dt_dict_verb *v = dt_dict_verbs(d, &nv);
-    DT_CHECK_INT(nv, 10);
+    DT_CHECK_INT(nv, 11);
     for (uint32_t i = 0; i < nv; i++) {
         const char *w = dt_dict_word(d, v[i].word);
         if (!strcmp(w, "PUSH"))
@@ -210,7 +218,7 @@ static void test_verb_forms(void)
     DT_CHECK_STR(b[0].name, "GRANT");
     DT_CHECK_STR(b[0].code, "070");
     DT_CHECK_INT(b[0].nverbs, 7);
-    DT_CHECK_INT(b[1].nverbs, 3);
+    DT_CHECK_INT(b[1].nverbs, 4);
     DT_CHECK_INT(b[1].npatterns, 0);
     uint32_t nt;
     const dt_dict_transform *t = dt_dict_transforms(d, &nt);
