@@ -34,6 +34,7 @@ struct dt_tagger {
     /* Everything the tagger needs about a word in one 24-byte record, so a
      * token costs one hash slot, one record and one string compare. */
     struct winfo *wi;
+    void *wi_mem;
     /* Rule index: each rule is filed under one condition that must hold
      * for it to fire (the tag before, the tag after, the current, previous
      * or next word, or none), so a token only tries the few rules whose
@@ -42,15 +43,20 @@ struct dt_tagger {
     uint32_t *rstart; /* by group(kind, from, value), size NGROUP + 1 */
 };
 
+/* One cache line per word: a lookup of a word of up to 16 bytes and its
+ * initial tag touch only the hash slot and this record. */
+#define PREFIX 16
 typedef struct winfo {
-    uint32_t hash;   /* full hash, checked before the string */
-    uint32_t off;    /* word in dt__lex_pool */
-    uint32_t tags;   /* dt__lex_tags */
-    uint32_t exc;    /* dt__lex_exc */
-    uint16_t wclass; /* DT__WC_* */
-    uint8_t len, wn; /* length, WordNet bits */
-    uint8_t rwf;     /* RWF_*: keys word rules */
-    uint8_t pad[3];
+    uint64_t cand[3];    /* tag sets of the lower-case, Title, ALL-CAPS spellings */
+    uint32_t hash;       /* full hash, checked before the string */
+    uint32_t off;        /* word in dt__lex_pool */
+    uint32_t exc;        /* dt__lex_exc */
+    uint16_t wclass;     /* DT__WC_* */
+    uint8_t len, wn;     /* length, WordNet bits */
+    uint8_t rwf;         /* RWF_*: keys word rules */
+    uint8_t first[3];    /* most frequent tag per spelling */
+    char prefix[PREFIX]; /* the word's first bytes (lower-case) */
+    uint32_t pad;
 } winfo;
 
 enum { RK_ALWAYS, RK_PREVT, RK_NEXTT, RK_CURW, RK_PREVW, RK_NEXTW, RK__COUNT };
@@ -156,12 +162,16 @@ static int64_t lookup(const dt_tagger *t, const char *s, size_t n)
             return -1;
         const winfo *wi = &t->wi[v - 1];
         if (wi->hash == full && wi->len == n) {
-            const char *p = dt__lex_pool + wi->off;
-            size_t i = 0;
-            while (i < n && lower_tab[(unsigned char)s[i]] == (unsigned char)p[i])
+            size_t i = 0, m = n < PREFIX ? n : PREFIX;
+            while (i < m && lower_tab[(unsigned char)s[i]] == (unsigned char)wi->prefix[i])
                 i++;
-            if (i == n)
-                return v - 1;
+            if (i == m) {
+                const char *p = dt__lex_pool + wi->off;
+                while (i < n && lower_tab[(unsigned char)s[i]] == (unsigned char)p[i])
+                    i++;
+                if (i == n)
+                    return v - 1;
+            }
         }
         h = (h + 1) & t->mask;
     }
@@ -177,12 +187,14 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
     /* Load factor <= 0.5 keeps probe sequences short. */
     uint32_t cap = 1;
-    while (cap < dt__lex_nwords * 2u)
+    while (cap * 2u < dt__lex_nwords * 3u) /* load factor <= 2/3 */
         cap <<= 1;
     t->slot = dt_calloc(cap, sizeof *t->slot);
     t->rules = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rules);
     t->rule_wid = dt_calloc(dt__lex_nrules ? dt__lex_nrules : 1, sizeof *t->rule_wid);
-    t->wi = dt_calloc(dt__lex_nwords ? dt__lex_nwords : 1, sizeof *t->wi);
+    /* records start on a cache line: over-allocate and align */
+    t->wi_mem = dt_calloc((dt__lex_nwords ? dt__lex_nwords : 1) + 1, sizeof *t->wi);
+    t->wi = t->wi_mem ? (winfo *)(((uintptr_t)t->wi_mem + 63) & ~(uintptr_t)63) : NULL;
     if (!t->slot || !t->rules || !t->rule_wid || !t->wi) {
         dt_tagger_free(t);
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
@@ -193,7 +205,15 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         wi->off = dt__lex_word[w];
         wi->len = dt__lex_wlen[w];
         wi->hash = hash_lower(dt__lex_pool + wi->off, wi->len);
-        wi->tags = dt__lex_tags[w];
+        memcpy(wi->prefix, dt__lex_pool + wi->off, wi->len < PREFIX ? wi->len : PREFIX);
+        if (dt__lex_tags[w]) {
+            const uint8_t *l = dt__lex_taglist + dt__lex_tags[w];
+            for (int v = 0; v < 3; v++, l += 1 + l[0]) {
+                for (int k = 0; k < l[0]; k++)
+                    wi->cand[v] |= TS(l[1 + k]);
+                wi->first[v] = l[0] ? l[1] : 0;
+            }
+        }
         wi->exc = dt__lex_exc[w];
         wi->wn = dt__lex_wn[w];
         uint32_t h = wi->hash & t->mask;
@@ -279,7 +299,7 @@ void dt_tagger_free(dt_tagger *t)
     dt_free(t->slot);
     dt_free((void *)t->rules);
     dt_free(t->rule_wid);
-    dt_free(t->wi);
+    dt_free(t->wi_mem);
     dt_free(t->rlist);
     dt_free(t->rstart);
     dt_free(t);
@@ -424,15 +444,6 @@ static int ends_with(const char *s, size_t n, const char *suf)
 
 /* Tag list of a known word for a spelling variant (0 lower, 1 Title,
  * 2 ALL-CAPS): pointer to count byte, or NULL. */
-static const uint8_t *tag_list(const dt_tagger *t, int64_t w, int variant)
-{
-    if (w < 0 || !t->wi[w].tags)
-        return NULL;
-    const uint8_t *p = dt__lex_taglist + t->wi[w].tags;
-    for (int v = 0; v < variant; v++)
-        p += 1 + p[0];
-    return p[0] ? p : NULL;
-}
 
 /* Guess for a word Brill's lexicon does not know: shape, suffix, WordNet. */
 static int guess_unknown(const dt_tagger *t, const dt_token *tk, int64_t w, int proper_ok,
@@ -563,13 +574,10 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
         order[0] = 0, order[1] = 1, order[2] = 2;
     }
     for (int i = 0; i < 3; i++) {
-        const uint8_t *l = tag_list(t, w, order[i]);
-        if (!l)
+        if (w < 0 || !t->wi[w].cand[order[i]])
             continue;
-        *cand = 0;
-        for (int k = 0; k < l[0]; k++)
-            *cand |= TS(l[1 + k]);
-        int p = l[1];
+        *cand = t->wi[w].cand[order[i]];
+        int p = t->wi[w].first[order[i]];
         /* A capitalised word inside a sentence that the lexicon only knows
          * in lower case is usually part of a name ("Foreign Ministry"). */
         if (cap && !start && order[i] == 0 && p == DT_POS_NN && !(f & DT_TOK_HYPHEN)) {
