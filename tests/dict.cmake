@@ -41,6 +41,9 @@ set(DT_DICT_CASES
     "clean-strict|0|\\(strict\\)|check --strict-dicts --dict-dir ${DT_DICT_TMP}/clean"
     "broken|1|broken.verbs.txt:3: error: unbalanced.*broken.verbs.txt:4: error: synset &NOPE is not defined|check --verbs ${DT_DICT_TMP}/broken.verbs.txt"
     "missing-file|1|cannot open|check --verbs ${DT_DICT_TMP}/no-such.verbs.txt"
+    "lookup|0|actor   KIM JONG UN -> PRKGOV.*verb    GAVE -> GIVE \\[070\\]|lookup --dict-dir ${DT_DICT_TMP}/clean --date 20150101 --text 'Kim Jong Un gave dollars'"
+    "lookup-old-date|0|actor   KIM JONG UN -> PRKELI|lookup --dict-dir ${DT_DICT_TMP}/clean --date 19990101 --text 'Kim Jong Un'"
+    "lookup-no-text|1|lookup needs --text|lookup --dict-dir ${DT_DICT_TMP}/clean"
     "stats-clean|0|patterns +1\n.*synsets +1\n|stats --dict-dir ${DT_DICT_TMP}/clean"
     "validate-check|1|PETR.Validate.verbs.txt:81: note: unreachable pattern 'IN \\*' \\[072\\]|check --dict-dir ${DT_DICT_DATA} --verbs PETR.Validate.verbs.txt --actors PETR.Validate.actors.txt --agents PETR.Validate.agents.txt --discards PETR.Validate.discards.txt"
     "phoenix-stats|0|load_ms +[0-9.]+\n.*actors +2[0-9][0-9][0-9][0-9]\n.*patterns +1[0-9][0-9][0-9][0-9]\n|stats --dict-dir ${DT_DICT_DATA} --verbs CAMEO.verbpatterns.150430.txt --actors Phoenix.Countries.actors.txt --actors Phoenix.International.actors.txt --actors Phoenix.MilNonState.actors.txt --agents Phoenix.agents.txt --discards Phoenix.discards.txt --issues Phoenix.IssueCoding.txt")

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include "detente/dict.h"
+#include "detente/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +20,15 @@ static void usage(FILE *f)
 {
     fputs("Usage: detente dict check [--strict-dicts] [OPTIONS] [FILE...]\n"
           "       detente dict stats [OPTIONS] [FILE...]\n"
+          "       detente dict lookup --text 'WORDS ...' [--date YYYYMMDD] [OPTIONS] [FILE...]\n"
           "\n"
           "Read PETRARCH-1 format dictionaries and report on them.\n"
           "  check   print every problem as FILE:LINE: severity: reason, including\n"
           "          duplicates, unreachable patterns and undefined synsets; exit 1 if\n"
           "          any entry had to be skipped (with --strict-dicts: on any warning)\n"
           "  stats   print sizes, the content hash and the load time\n"
+          "  lookup  show what the dictionaries make of some blank-separated words:\n"
+          "          actors (with the code on --date), agents, verb forms, discards, issues\n"
           "\n"
           "Options:\n"
           "  --dict-dir DIR     directory the file names below are relative to; with no\n"
@@ -37,6 +41,8 @@ static void usage(FILE *f)
           "  --issues FILE      issue coding\n"
           "  --strict-dicts     treat warnings as errors\n"
           "  -q, --quiet        check: print only the summary\n"
+          "  --text WORDS       lookup: the words (tokens separated by blanks)\n"
+          "  --date YYYYMMDD    lookup: the date for actor codes (default: none)\n"
           "  --notes            check: also print notes (duplicates, unreachable patterns);\n"
           "                     on by default, --no-notes hides them\n"
           "  -h, --help         this help\n"
@@ -50,6 +56,8 @@ typedef struct opts {
     const char *actors[MAX_FILES];
     size_t nactors;
     int strict, quiet, notes;
+    const char *text;
+    int32_t date;
     char *owned[MAX_FILES * 2];
     size_t nowned;
 } opts;
@@ -170,6 +178,109 @@ static void print_warning(void *ud, const dt_dict_warning *w)
         printf("%s: %s: %s\n", w->file, sev[w->severity], w->msg);
 }
 
+#define MAX_LOOKUP_WORDS 256
+
+static void print_words(const dt_dicts *d, const uint32_t *ids, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        printf("%s%s", k ? " " : "", dt_dict_word(d, ids[k]));
+}
+
+static void print_src(const dt_dicts *d, dt_dict_src src)
+{
+    printf("  (%s:%u)\n", dt_dict_source_name(d, src.file), src.line);
+}
+
+/* What the dictionaries make of the words of --text. */
+static int do_lookup(const dt_dicts *d, const opts *o)
+{
+    static char norm[MAX_LOOKUP_WORDS][DT_MAX_TOKEN_BYTES + 8];
+    const char *norms[MAX_LOOKUP_WORDS];
+    uint32_t ids[MAX_LOOKUP_WORDS];
+    size_t n = 0;
+    const char *p = o->text;
+    while (*p && n < MAX_LOOKUP_WORDS) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        const char *q = p;
+        while (*q && *q != ' ' && *q != '\t')
+            q++;
+        if (q > p) {
+            size_t m = dt_text_fold(p, (size_t)(q - p), norm[n], sizeof norm[n]);
+            norms[n] = norm[n];
+            ids[n] = dt_dict_word_id(d, norm[n], m);
+            n++;
+        }
+        p = q;
+    }
+    printf("words:");
+    for (size_t i = 0; i < n; i++)
+        printf(" %s%s", norms[i], ids[i] ? "" : "(?)");
+    printf("\n");
+    const dt_dict_phrase_set *as = dt_dict_actor_phrases(d), *gs = dt_dict_agent_phrases(d);
+    uint32_t na, nag, nv, nb;
+    const dt_dict_actor *actors = dt_dict_actors(d, &na);
+    const dt_dict_agent *agents = dt_dict_agents(d, &nag);
+    const dt_dict_verb *verbs = dt_dict_verbs(d, &nv);
+    const dt_dict_verb_block *blocks = dt_dict_verb_blocks(d, &nb);
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t *vals;
+        uint32_t nvals;
+        size_t len = dt_dict_match_longest(as, ids + i, n - i, &vals, &nvals);
+        for (uint32_t k = 0; k < nvals; k++) {
+            const dt_dict_phrase *ph = &as->phrases[vals[k]];
+            const char *code = dt_dict_actor_code_at(d, ph->entry, o->date, NULL);
+            printf("actor   ");
+            print_words(d, ids + i, len);
+            printf(" -> %s", code ? code : "(no code on this date)");
+            print_src(d, actors[ph->entry].src);
+        }
+        len = dt_dict_match_longest(gs, ids + i, n - i, &vals, &nvals);
+        for (uint32_t k = 0; k < nvals; k++) {
+            const dt_dict_agent *ag = &agents[gs->phrases[vals[k]].entry];
+            printf("agent   ");
+            print_words(d, ids + i, len);
+            printf(" -> %s%s%s", ag->prefix ? "" : "~", ag->code, ag->prefix ? "~" : "");
+            print_src(d, ag->src);
+        }
+        uint32_t nf;
+        const dt_dict_verb_form *f = dt_dict_verb_forms(d, ids[i], &nf);
+        for (uint32_t k = 0; k < nf; k++) {
+            const dt_dict_verb *v = &verbs[f[k].verb];
+            printf("verb    %s", dt_dict_word(d, ids[i]));
+            if (f[k].npre || f[k].npost) {
+                printf(" (form:");
+                print_words(d, dt_dict_word_ids(d) + f[k].pre, f[k].npre);
+                printf(" [%s] ", dt_dict_word(d, f[k].head));
+                print_words(d, dt_dict_word_ids(d) + f[k].post, f[k].npost);
+                printf(")");
+            }
+            printf(" -> %s [%s], block %s with %u pattern(s)", dt_dict_word(d, v->word), v->code,
+                   blocks[v->block].name, blocks[v->block].npatterns);
+            print_src(d, v->src);
+        }
+    }
+    uint32_t ph;
+    int disc = dt_dict_discard_check(d, ids, norms, n, &ph);
+    if (disc) {
+        const dt_dict_phrase *dp = &dt_dict_discard_phrases(d)->phrases[ph];
+        printf("discard %s: ", disc == 2 ? "story" : "sentence");
+        print_words(d, dt_dict_word_ids(d) + dp->words, dp->nwords);
+        print_src(d, dp->src);
+    }
+    uint32_t hits[64], ni;
+    size_t nh = 0;
+    int ig = dt_dict_issue_scan(d, ids, n, hits, 64, &nh);
+    const dt_dict_issue *issues = dt_dict_issues(d, &ni);
+    if (ig)
+        printf("issues  ignored (%s)\n", ig == DT_ISSUE_IGNORE_STORY ? "story" : "sentence");
+    for (size_t k = 0; k < nh && k < 64; k++) {
+        printf("issue   %s", issues[hits[k]].code);
+        print_src(d, issues[hits[k]].src);
+    }
+    return DT_EXIT_OK;
+}
+
 int dt_cli_dict(int argc, char **argv)
 {
     if (argc < 2) {
@@ -182,8 +293,10 @@ int dt_cli_dict(int argc, char **argv)
         return DT_EXIT_OK;
     }
     int check = !strcmp(sub, "check"), stats = !strcmp(sub, "stats");
-    if (!check && !stats) {
-        dt_cli_errorf("unknown 'dict' command '%s' (check or stats; see 'detente dict --help')",
+    int lookup = !strcmp(sub, "lookup");
+    if (!check && !stats && !lookup) {
+        dt_cli_errorf("unknown 'dict' command '%s' (check, stats or lookup; see 'detente dict "
+                      "--help')",
                       sub);
         return DT_EXIT_INPUT;
     }
@@ -214,6 +327,19 @@ int dt_cli_dict(int argc, char **argv)
             continue;
         } else if (!strcmp(a, "--no-notes")) {
             o.notes = 0;
+            continue;
+        } else if (!strcmp(a, "--text") || !strcmp(a, "--date")) {
+            if (!val) {
+                dt_cli_errorf("%s needs a value", a);
+                return DT_EXIT_INPUT;
+            }
+            if (a[3] == 'e') {
+                o.text = val;
+            } else if (dt_dict_parse_date(val, strlen(val), &o.date) != DT_OK) {
+                dt_cli_errorf("bad --date '%s' (want YYYYMMDD)", val);
+                return DT_EXIT_INPUT;
+            }
+            i++;
             continue;
         } else if (!strcmp(a, "--dict-dir") || !strcmp(a, "--dict")) {
             if (!val) {
@@ -280,6 +406,10 @@ int dt_cli_dict(int argc, char **argv)
         dt_cli_errorf("no dictionary files given (see 'detente dict --help')");
         rc = DT_EXIT_INPUT;
     }
+    if (!rc && lookup && !o.text) {
+        dt_cli_errorf("lookup needs --text 'WORDS'");
+        rc = DT_EXIT_INPUT;
+    }
     if (rc) {
         for (size_t i = 0; i < o.nowned; i++)
             free(o.owned[i]);
@@ -310,7 +440,12 @@ int dt_cli_dict(int argc, char **argv)
         size_t ne = dt_dicts_count_severity(d, DT_DICT_SEV_ERROR);
         size_t nw = dt_dicts_count_severity(d, DT_DICT_SEV_WARNING);
         size_t nn = dt_dicts_count_severity(d, DT_DICT_SEV_NOTE);
-        if (check) {
+        if (lookup) {
+            if (lrc == DT_EFORMAT)
+                rc = DT_EXIT_INPUT;
+            else if (!rc)
+                rc = do_lookup(d, &o);
+        } else if (check) {
             fprintf(stderr, "detente: dict check: %zu error(s), %zu warning(s), %zu note(s)%s\n",
                     ne, nw, nn, o.strict ? " (strict)" : "");
             if (ne || (o.strict && nw))
