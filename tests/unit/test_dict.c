@@ -6,6 +6,7 @@
 
 #include "detente/dict.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 /* ---- helpers ---- */
@@ -866,6 +867,81 @@ static void test_alloc_failures(void)
     DT_CHECK(nomem > 0);
 }
 
+/* The compiled dictionaries are read by many threads at once: every
+ * thread must see exactly what a single thread sees (run under TSan in
+ * the DT_TSAN build to catch any hidden mutation). */
+typedef struct reader_job {
+    const dt_dicts *d;
+    uint64_t sum;
+} reader_job;
+
+static uint64_t read_all(const dt_dicts *d)
+{
+    static const char *const words[] = {"GOLLUM", "SMEAGOL", "SAM",       "GAMGEE", "UNITED",
+                                        "STATES", "U.S.",    "PRESIDENT", "MEN",    "CONGRESSMEN"};
+    uint64_t sum = 0;
+    for (int rep = 0; rep < 200; rep++) {
+        uint32_t ids[10];
+        for (int i = 0; i < 10; i++)
+            ids[i] = dt_dict_word_id(d, words[i], strlen(words[i]));
+        for (int i = 0; i < 10; i++) {
+            const uint32_t *vals;
+            uint32_t nv;
+            size_t len = dt_dict_match_longest(dt_dict_actor_phrases(d), ids + i, (size_t)(10 - i),
+                                               &vals, &nv);
+            sum = sum * 31 + len + nv;
+            if (nv) {
+                uint32_t a = dt_dict_actor_phrases(d)->phrases[vals[0]].entry;
+                const char *c = dt_dict_actor_code_at(d, a, 19900101 + rep * 1000, NULL);
+                sum = sum * 31 + (c ? (uint64_t)strlen(c) + (unsigned char)c[0] : 7);
+            }
+            len = dt_dict_match_longest(dt_dict_agent_phrases(d), ids + i, (size_t)(10 - i), &vals,
+                                        &nv);
+            sum = sum * 31 + len + nv;
+        }
+        sum = sum * 31 + (uint64_t)dt_dict_discard_check(d, ids, words, 10, NULL);
+    }
+    return sum;
+}
+
+static void *reader_main(void *arg)
+{
+    reader_job *j = arg;
+    j->sum = read_all(j->d);
+    return NULL;
+}
+
+static void test_concurrent_readers(void)
+{
+    dt_dict_source src[2] = {{DT_DICT_ACTORS, NULL, "a", ACTORS, 0},
+                             {DT_DICT_AGENTS, NULL, "g", AGENTS, 0}};
+    for (int i = 0; i < 2; i++)
+        src[i].len = strlen(src[i].data);
+    dt_dicts *d = NULL;
+    dt_error err;
+    DT_CHECK_INT(dt_dicts_load(src, 2, NULL, &d, &err), DT_OK);
+    if (!d)
+        return;
+    uint64_t want = read_all(d);
+    pthread_t th[4];
+    reader_job jobs[4];
+    int started = 0;
+    for (int i = 0; i < 4; i++) {
+        jobs[i].d = d;
+        jobs[i].sum = 0;
+        if (pthread_create(&th[i], NULL, reader_main, &jobs[i]) == 0)
+            started++;
+        else
+            break;
+    }
+    DT_CHECK_INT(started, 4);
+    for (int i = 0; i < started; i++) {
+        pthread_join(th[i], NULL);
+        DT_CHECK(jobs[i].sum == want);
+    }
+    dt_dicts_free(d);
+}
+
 int main(void)
 {
     DT_RUN(test_verb_forms);
@@ -881,5 +957,6 @@ int main(void)
     DT_RUN(test_words_and_hash);
     DT_RUN(test_bad_arguments_and_io);
     DT_RUN(test_alloc_failures);
+    DT_RUN(test_concurrent_readers);
     DT_TEST_END();
 }
