@@ -59,7 +59,8 @@ typedef struct tree {
     const dt_dicts *dicts;
     dt_arena *a;
     dt__plist *out;
-    const uint32_t *ids; /* per sentence token, or NULL */
+    const uint32_t *ids;  /* per sentence token, or NULL */
+    const char **relabel; /* per sentence token: tag override, or NULL */
     uint32_t npindex, vpindex, ncindex;
 } tree;
 
@@ -193,6 +194,10 @@ typedef struct cbuild {
     uint32_t nu;
 } cbuild;
 
+/* Tag overrides for tokens the chunk parser re-reads as verbs (NULL =
+ * the tagger's tag); set per sentence by tree_from_chunks. */
+static const char *leaf_label(const tree *t, uint32_t j);
+
 static const dt_token *ctok(const tree *t, uint32_t j)
 {
     return &t->d->tok[t->s->tok + j];
@@ -200,7 +205,7 @@ static const dt_token *ctok(const tree *t, uint32_t j)
 
 static int32_t leaf(tree *t, uint32_t j, int32_t parent)
 {
-    int32_t x = tn_new(t, dt_pos_name(ctok(t, j)->pos), (int32_t)j, parent);
+    int32_t x = tn_new(t, leaf_label(t, j), (int32_t)j, parent);
     if (x < 0)
         return -1;
     t->n[x].first = j;
@@ -418,6 +423,31 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
     return np;
 }
 
+static const char *leaf_label(const tree *t, uint32_t j)
+{
+    if (t->relabel && t->relabel[j])
+        return t->relabel[j];
+    return dt_pos_name(ctok(t, j)->pos);
+}
+
+/* Is token j a form of a dictionary verb? */
+static int dict_verb(const tree *t, uint32_t j)
+{
+    uint32_t id = t->ids ? t->ids[j] : 0;
+    uint32_t n = 0;
+    return id && t->dicts && dt_dict_verb_forms(t->dicts, id, &n) && n > 0;
+}
+
+static int is_be(const dt_token *tk)
+{
+    static const char *const be[] = {"IS", "WAS", "ARE", "WERE", "BE", "BEEN", NULL};
+    const char *w = tk->norm ? tk->norm : "";
+    for (int k = 0; be[k]; k++)
+        if (strcmp(w, be[k]) == 0)
+            return 1;
+    return 0;
+}
+
 static int word_is(const char *w, const char *const *list)
 {
     for (; *list; list++)
@@ -478,6 +508,44 @@ static int tree_from_chunks(tree *t)
                 j++;
             }
         }
+    }
+    /* Tagging repairs, for dictionary verbs only: "is said to" (a
+     * participle tagged as an adjective after BE), and a sentence with no
+     * verb group whose subject chunk ends in a lower-case verb ("Ethiopia
+     * act on ..."). */
+    t->relabel = dt_arena_calloc(t->a, ntok + 1, sizeof *t->relabel);
+    if (!t->relabel)
+        return DT_ENOMEM;
+    for (uint32_t k = 0; k < b.nu; k++) {
+        uint32_t j = b.u[k].first;
+        if (b.u[k].end == j + 1 && j > 0 && dt_pos_is_adj(ctok(t, j)->pos) &&
+            is_be(ctok(t, j - 1)) && dict_verb(t, j)) {
+            b.u[k].type = DT_CHUNK_VP;
+            t->relabel[j] = "VBN";
+        }
+    }
+    for (uint32_t k = 0; k < b.nu; k++) {
+        uint32_t e = b.u[k].end;
+        if (b.u[k].type != DT_CHUNK_NP || e - b.u[k].first < 2)
+            continue;
+        const dt_token *lt = ctok(t, e - 1);
+        if ((lt->flags & DT_TOK_CAP) || !(lt->flags & DT_TOK_ALPHA) || !dict_verb(t, e - 1))
+            continue;
+        /* only in a clause without any verb group */
+        uint32_t cl = ctok(t, b.u[k].first)->clause;
+        int clause_vp = 0;
+        for (uint32_t m = 0; m < b.nu && !clause_vp; m++)
+            clause_vp = b.u[m].type == DT_CHUNK_VP && ctok(t, b.u[m].first)->clause == cl;
+        if (clause_vp)
+            continue;
+        if (b.nu + 1 > ntok + 1)
+            break;
+        memmove(&b.u[k + 2], &b.u[k + 1], (size_t)(b.nu - k - 1) * sizeof *b.u);
+        b.nu++;
+        b.u[k].end = e - 1;
+        b.u[k + 1] = (unit){DT_CHUNK_VP, e - 1, e};
+        t->relabel[e - 1] = "VBP";
+        break;
     }
     int32_t clause = t->root, cur = t->root;
     int before_verb = 1;
@@ -570,7 +638,7 @@ static int tree_from_chunks(tree *t)
         case DT_CHUNK_VP:
             for (uint32_t j = u->first; j < u->end; j++) {
                 int pos = ctok(t, j)->pos;
-                if (dt_pos_is_verb(pos)) {
+                if (dt_pos_is_verb(pos) || t->relabel[j]) {
                     int32_t vp = phrase(t, "VP", j, ntok, cur);
                     if (vp < 0)
                         return DT_ELIMIT;
