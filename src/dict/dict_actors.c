@@ -99,7 +99,7 @@ static void actor_code(astate *a, const char *s, size_t n, uint32_t line)
     }
     dt_dict_actor_code c;
     memset(&c, 0, sizeof c);
-    c.code = dt__dict_strdup(d, code, cn);
+    c.code = dt__dict_codestr(d, code, cn);
     c.src.file = a->file;
     c.src.line = line;
     c.from = DATE_MIN;
@@ -479,7 +479,7 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
                       "bad agent code '[%.*s]'; skipped", (int)(c - o - 1), o + 1);
         return;
     }
-    ag.code = dt__dict_strdup(d, code, cn);
+    ag.code = dt__dict_codestr(d, code, cn);
     const char *ph = s;
     size_t pn = (size_t)(o - s);
     const char *lb = memchr(ph, '{', pn);

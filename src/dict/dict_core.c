@@ -609,6 +609,7 @@ void dt_dicts_free(dt_dicts *d)
     dt_free(d->wlen);
     dt_free(d->whash);
     dt_free(d->wtab);
+    dt_free(d->ctab);
     dt_arena_free(d->arena);
     dt_free(d);
 }
@@ -664,7 +665,8 @@ void dt_dicts_stats(const dt_dicts *d, dt_dict_stats *st)
     st->bytes_read = d->bytes_read;
     size_t m = dt_arena_reserved(d->arena);
     m += vec_bytes(d->capwords, sizeof(char *) + 2 * sizeof(uint32_t));
-    m += ((size_t)d->wtab_mask + 1) * sizeof(uint32_t);
+    m += ((size_t)d->wtab_mask + 1) * sizeof(uint64_t);
+    m += ((size_t)d->ctab_mask + 1) * sizeof(char *);
     m += vec_bytes(d->pool.cap, sizeof(uint32_t));
     const dt__pset *sets[] = {&d->actor_set, &d->agent_set, &d->discard_set, &d->issue_set,
                               &d->syn_set};

@@ -57,14 +57,19 @@ typedef struct dt__synname {
 struct dt_dicts {
     dt_arena *arena; /* every string: words, codes, names, messages */
 
-    /* Interner: ids 1..nwords-1; wtab is open addressing over ids. */
+    /* Interner: ids 1..nwords-1; wtab is open addressing, each slot the
+     * word's hash (high half) and id (low half), so a probe that misses
+     * never touches the word arrays. */
     const char **words;
     uint32_t *wlen;
     uint32_t *whash;
     uint32_t nwords, capwords;
-    uint32_t *wtab;
+    uint64_t *wtab;
     uint32_t wtab_mask;
 
+    /* Code strings ("USAGOV", "---"): stored once each. */
+    const char **ctab;
+    uint32_t ctab_mask, ncodes_uniq;
     DT__VEC(uint32_t) pool; /* word ids of all phrases and verb forms */
     DT__VEC(const char *) src_names;
 
@@ -111,6 +116,9 @@ void dt__dict_warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind,
 
 /* Strings. */
 const char *dt__dict_strdup(dt_dicts *d, const char *s, size_t n);
+/* Like dt__dict_strdup, but equal strings share one copy (codes repeat
+ * tens of thousands of times in actor files). */
+const char *dt__dict_codestr(dt_dicts *d, const char *s, size_t n);
 /* Intern a word: fold to the tokens' normal form (ASCII upper case,
  * accents stripped) and return its id; 0 on ENOMEM or empty word. */
 uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n);

@@ -247,7 +247,7 @@ static void read_issue(istate *is, const char *s, size_t n, uint32_t line)
                           "empty issue code; skipped");
             return;
         }
-        iss.code = dt__dict_strdup(d, code, cn);
+        iss.code = dt__dict_codestr(d, code, cn);
         pn = (size_t)(o - s);
     }
     dt__dict_trim(&ph, &pn);

@@ -41,6 +41,45 @@ const char *dt__dict_strdup(dt_dicts *d, const char *s, size_t n)
     return r;
 }
 
+static uint32_t hash_bytes(const char *s, size_t n);
+
+const char *dt__dict_codestr(dt_dicts *d, const char *s, size_t n)
+{
+    if (!d->ctab || (d->ncodes_uniq + 1) * 2 > d->ctab_mask + 1) {
+        uint32_t ncap = d->ctab ? (d->ctab_mask + 1) * 2 : 1u << 10;
+        const char **t = dt_calloc(ncap, sizeof *t);
+        if (!t) {
+            dt__dict_oom(d);
+            return "";
+        }
+        for (uint32_t i = 0; d->ctab && i <= d->ctab_mask; i++) {
+            if (!d->ctab[i])
+                continue;
+            uint32_t j = hash_bytes(d->ctab[i], strlen(d->ctab[i])) & (ncap - 1);
+            while (t[j])
+                j = (j + 1) & (ncap - 1);
+            t[j] = d->ctab[i];
+        }
+        dt_free(d->ctab);
+        d->ctab = t;
+        d->ctab_mask = ncap - 1;
+    }
+    uint32_t i = hash_bytes(s, n) & d->ctab_mask;
+    while (d->ctab[i]) {
+        if (strncmp(d->ctab[i], s, n) == 0 && d->ctab[i][n] == '\0')
+            return d->ctab[i];
+        i = (i + 1) & d->ctab_mask;
+    }
+    const char *c = dt_arena_strndup(d->arena, s, n);
+    if (!c) {
+        dt__dict_oom(d);
+        return "";
+    }
+    d->ctab[i] = c;
+    d->ncodes_uniq++;
+    return c;
+}
+
 void dt__dict_warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, const char *fmt,
                    ...)
 {
@@ -84,7 +123,7 @@ static uint32_t hash_bytes(const char *s, size_t n)
 static int wtab_grow(dt_dicts *d)
 {
     uint32_t ncap = d->wtab ? (d->wtab_mask + 1) * 2 : 1u << 14;
-    uint32_t *t = dt_calloc(ncap, sizeof *t);
+    uint64_t *t = dt_calloc(ncap, sizeof *t);
     if (!t)
         return dt__dict_oom(d);
     uint32_t mask = ncap - 1;
@@ -92,7 +131,7 @@ static int wtab_grow(dt_dicts *d)
         uint32_t i = d->whash[id] & mask;
         while (t[i])
             i = (i + 1) & mask;
-        t[i] = id;
+        t[i] = (uint64_t)d->whash[id] << 32 | id;
     }
     dt_free(d->wtab);
     d->wtab = t;
@@ -106,10 +145,11 @@ static uint32_t lookup(const dt_dicts *d, const char *s, size_t n, uint32_t h)
         return 0;
     uint32_t i = h & d->wtab_mask;
     for (;;) {
-        uint32_t id = d->wtab[i];
-        if (!id)
+        uint64_t slot = d->wtab[i];
+        if (!slot)
             return 0;
-        if (d->whash[id] == h && d->wlen[id] == n && memcmp(d->words[id], s, n) == 0)
+        uint32_t id = (uint32_t)slot;
+        if ((uint32_t)(slot >> 32) == h && d->wlen[id] == n && memcmp(d->words[id], s, n) == 0)
             return id;
         i = (i + 1) & d->wtab_mask;
     }
@@ -174,7 +214,7 @@ uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
     uint32_t i = h & d->wtab_mask;
     while (d->wtab[i])
         i = (i + 1) & d->wtab_mask;
-    d->wtab[i] = id;
+    d->wtab[i] = (uint64_t)h << 32 | id;
     return id;
 }
 

@@ -69,7 +69,7 @@ static int parse_code(dt_dicts *d, uint32_t file, uint32_t line, const char *s, 
             return -1;
         }
     }
-    *code = dt__dict_strdup(d, s, n);
+    *code = dt__dict_codestr(d, s, n);
     *flags = 0;
     if (n == 3 && memcmp(s, "---", 3) == 0)
         *flags |= DT_CODE_NULL;
