@@ -986,8 +986,18 @@ static uint32_t check_passive(sctx *x, uint32_t kitem, uint32_t endtag_at)
     int32_t pp = pl_index(l, "~VBN", kitem + 3, l->n);
     if (pp < 0)
         return 0;
-    if (pl_index(l, "BY", (uint32_t)pp + 3, endtag_at) < 0)
+    int32_t by = pl_index(l, "BY", (uint32_t)pp + 3, endtag_at);
+    if (by < 0)
         return 0;
+    /* "has been rejected by": the participle is the last one before BY,
+     * not the auxiliary "been" (PETRARCH-1 took the first and missed
+     * these). */
+    for (;;) {
+        int32_t nx = pl_index(l, "~VBN", (uint32_t)pp + 1, (uint32_t)by);
+        if (nx < 0)
+            break;
+        pp = nx;
+    }
     for (int32_t ka = pp - 3; ka > (int32_t)kitem; ka--) {
         if (strstr(l->v[ka].s, "~VB")) {
             const char *w = l->v[ka - 1].s;
