@@ -186,10 +186,6 @@ static DT__HOT void decide(tz *t, int kind, unsigned flags, const char *norm, si
 {
     int para = t->para;
     t->para = 0;
-    if (para) {
-        t->dq_open = 0;
-        t->sq_open = 0;
-    }
     if (t->ntok > t->first && t->pend != P_NONE && is_closer(kind) && !para)
         return; /* '."' and '.)' stay with the sentence they close */
     int brk = 0;
@@ -911,6 +907,13 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
         }
         if (i >= n)
             break;
+        /* A new paragraph reopens its quotations with a new mark. This is
+         * done here, before the token is scanned, because a quote token
+         * records its own direction as it is scanned. */
+        if (t.para) {
+            t.dq_open = 0;
+            t.sq_open = 0;
+        }
         i = scan_token(&t, i);
         if (t.nomem)
             goto nomem;

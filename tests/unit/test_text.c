@@ -235,6 +235,12 @@ static void test_ellipses(void)
     DT_CHECK_STR(norms(&d, 4), "THE END ... FOR NOW .");
     dt_arena_reset(arena);
 
+    /* a quotation opening a paragraph is still open for the ellipsis rule */
+    d = doc("Intro.\n\n\"We will ... Israel must,\" he said.");
+    DT_CHECK_INT(d.nsent, 2);
+    DT_CHECK_STR(norms(&d, 1), "`` WE WILL ... ISRAEL MUST , '' HE SAID .");
+    dt_arena_reset(arena);
+
     /* any capitalised word after an ellipsis, but inside a quotation only
      * an opener */
     d = doc("Kim went there in 2018... Analysts doubt it. \"We will ... Israel must,\" he said.");
