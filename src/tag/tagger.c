@@ -43,21 +43,21 @@ struct dt_tagger {
     uint32_t *rstart; /* by group(kind, from, value), size NGROUP + 1 */
 };
 
-/* One cache line per word: a lookup of a word of up to 16 bytes and its
- * initial tag touch only the hash slot and this record. */
-#define PREFIX 16
+/* One cache line per word: a lookup of a word of up to 12 bytes and its
+ * initial tag and lemma touch only the hash slot and this record. */
+#define PREFIX 12
 typedef struct winfo {
     uint64_t cand[3];    /* tag sets of the lower-case, Title, ALL-CAPS spellings */
     uint32_t hash;       /* full hash, checked before the string */
     uint32_t off;        /* word in dt__lex_pool */
-    uint32_t exc;        /* dt__lex_exc */
+    uint32_t base[3];    /* pool offset of the noun, verb, adjective lemma; 0 = itself */
     uint16_t wclass;     /* DT__WC_* */
     uint8_t len, wn;     /* length, WordNet bits */
     uint8_t rwf;         /* RWF_*: keys word rules */
     uint8_t first[3];    /* most frequent tag per spelling */
     char prefix[PREFIX]; /* the word's first bytes (lower-case) */
-    uint32_t pad;
 } winfo;
+_Static_assert(sizeof(winfo) == 64, "one lexicon record per cache line");
 
 enum { RK_ALWAYS, RK_PREVT, RK_NEXTT, RK_CURW, RK_PREVW, RK_NEXTW, RK__COUNT };
 enum { RWF_CUR = 1, RWF_PREV = 2, RWF_NEXT = 4 };
@@ -214,7 +214,9 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
                 wi->first[v] = l[0] ? l[1] : 0;
             }
         }
-        wi->exc = dt__lex_exc[w];
+        if (dt__lex_exc[w])
+            for (const uint32_t *e = dt__lex_exclist + dt__lex_exc[w]; e[0]; e += 2)
+                wi->base[e[0] - 1] = e[1];
         wi->wn = dt__lex_wn[w];
         uint32_t h = wi->hash & t->mask;
         while (t->slot[h])
@@ -376,15 +378,6 @@ static int64_t morph_base(const dt_tagger *t, const char *s, size_t n, int cls)
 }
 
 /* Irregular base (WordNet exceptions) of word index w in class cls. */
-static const char *exc_base(const dt_tagger *t, int64_t w, int cls)
-{
-    if (w < 0 || !t->wi[w].exc)
-        return NULL;
-    for (const uint32_t *e = dt__lex_exclist + t->wi[w].exc; e[0]; e += 2)
-        if ((int)e[0] - 1 == cls)
-            return dt__lex_pool + e[1];
-    return NULL;
-}
 
 static const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *word, size_t n, int pos,
                              int64_t w)
@@ -404,9 +397,8 @@ static const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *word, 
             /* known words: irregular and regular bases were computed at
              * build time; only unknown words need morphology here */
             if (w >= 0) {
-                const char *b = exc_base(t, w, cls);
-                if (b)
-                    return b;
+                if (t->wi[w].base[cls])
+                    return dt__lex_pool + t->wi[w].base[cls];
             } else {
                 int64_t m = morph_base(t, word, n, cls);
                 if (m >= 0)
@@ -704,10 +696,11 @@ static int rule_fires(const tctx *c, const dt__lex_rule *r, uint32_t i)
 
 /* First rule (in learned order, after `after`) in one key group that
  * fires on token i; returns its number + 1, or 0. Stops at `best`. */
-static uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, uint32_t i, uint32_t after,
-                          uint32_t best)
+static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, uint32_t i,
+                                 uint32_t after, uint32_t best)
 {
-    for (uint32_t k = t->rstart[g]; k < t->rstart[g + 1]; k++) {
+    uint32_t end = t->rstart[g + 1];
+    for (uint32_t k = t->rstart[g]; k < end; k++) {
         uint32_t ord = (uint32_t)t->rlist[k] + 1;
         if (ord <= after)
             continue;
