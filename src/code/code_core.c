@@ -82,7 +82,15 @@ typedef struct sctx {
     ev *evs;
     uint32_t nev, capev;
     int parse_error;
-    uint32_t *ids;  /* dictionary word id of each token of the sentence */
+    uint32_t *ids; /* dictionary word id of each token of the sentence */
+    /* Buffers reused by every verb of a sentence, so that memory stays
+     * linear in the sentence length however many verbs it has. */
+    struct sq *upbuf, *lobuf;
+    uint32_t seqcap;
+    uint32_t *lo_ids, *up_ids;
+    uint8_t *lo_in_ne, *up_in_ne;
+    int32_t *lo_actor;
+    uint32_t matchcap;
     uint32_t *memo; /* pattern-match failure stamps, reused across verbs */
     size_t memo_cap;
     uint32_t stamp;
@@ -413,14 +421,21 @@ static int assign_ne_codes(sctx *x)
 {
     dt__plist *l = &x->pl;
     uint32_t guard = 0;
+    const dt__pl **it = NULL;
+    uint32_t itcap = 0;
     for (uint32_t k = 1; k < l->n; k++) {
         if (!streq(l->v[k].s, "(NE"))
             continue;
         uint32_t kstart = k, kcode = k + 1;
         uint32_t j = k + 2;
-        const dt__pl **it = dt_arena_alloc(x->a, (size_t)(l->n + 1) * sizeof *it);
-        if (!it)
-            return DT_ENOMEM;
+        /* one item buffer for all NEs (it grows only when a compound
+         * expansion lengthened the list), so memory stays linear */
+        if (l->n + 1 > itcap) {
+            itcap = (l->n + 1) * 2;
+            it = dt_arena_alloc(x->a, (size_t)itcap * sizeof *it);
+            if (!it)
+                return DT_ENOMEM;
+        }
         uint32_t n = 0;
         int has_nec = 0;
         while (j < l->n && !streq(l->v[j].s, "~NE")) {
@@ -470,13 +485,29 @@ typedef struct seq {
 } seq;
 
 /* Before the verb, nearest first; stops at a comma or the sentence start. */
+static int seq_buffers(sctx *x)
+{
+    uint32_t need = x->pl.n + 1;
+    if (need <= x->seqcap)
+        return 0;
+    uint32_t cap = need * 2;
+    x->upbuf = dt_arena_alloc(x->a, (size_t)cap * sizeof *x->upbuf);
+    x->lobuf = dt_arena_alloc(x->a, (size_t)cap * sizeof *x->lobuf);
+    if (!x->upbuf || !x->lobuf) {
+        x->seqcap = 0;
+        return DT_ENOMEM;
+    }
+    x->seqcap = cap;
+    return 0;
+}
+
 static int upper_seq(sctx *x, int32_t k, seq *out)
 {
     dt__plist *l = &x->pl;
-    out->v = dt_arena_alloc(x->a, (size_t)(l->n + 1) * sizeof *out->v);
-    out->n = 0;
-    if (!out->v)
+    if (seq_buffers(x) < 0)
         return DT_ENOMEM;
+    out->v = x->upbuf;
+    out->n = 0;
     for (; k >= 1; k--) {
         const char *s = l->v[k].s;
         if (strstr(s, "~,"))
@@ -520,10 +551,10 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
 static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
 {
     dt__plist *l = &x->pl;
-    out->v = dt_arena_alloc(x->a, (size_t)(l->n + 1) * sizeof *out->v);
-    out->n = 0;
-    if (!out->v)
+    if (seq_buffers(x) < 0)
         return DT_ENOMEM;
+    out->v = x->lobuf;
+    out->n = 0;
     /* PETRARCH tests "endtag in item", a substring test: "~VP1" also
      * ends at "~VP12". Kept: it bounds the lower part the same way. */
     while (k < l->n && !strstr(l->v[k].s, endtag)) {
@@ -1064,25 +1095,35 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     const dt_dict_pattern *pats = dt_dict_patterns(x->d, &np);
     const dt_dict_pelem *el = dt_dict_pattern_elems(x->d);
     uint32_t nlo = lo->n, nup = up->n;
-    uint32_t *lo_ids = dt_arena_calloc(x->a, nlo + 1, sizeof *lo_ids);
-    uint32_t *up_ids = dt_arena_calloc(x->a, nup + 1, sizeof *up_ids);
-    uint8_t *lo_in_ne = dt_arena_calloc(x->a, nlo + 1, 1);
-    uint8_t *up_in_ne = dt_arena_calloc(x->a, nup + 1, 1);
-    int32_t *lo_actor = dt_arena_calloc(x->a, nlo + 1, sizeof *lo_actor);
+    uint32_t need = (nlo > nup ? nlo : nup) + 1;
+    if (need > x->matchcap) {
+        uint32_t cap = need * 2;
+        x->lo_ids = dt_arena_alloc(x->a, (size_t)cap * sizeof *x->lo_ids);
+        x->up_ids = dt_arena_alloc(x->a, (size_t)cap * sizeof *x->up_ids);
+        x->lo_in_ne = dt_arena_alloc(x->a, cap);
+        x->up_in_ne = dt_arena_alloc(x->a, cap);
+        x->lo_actor = dt_arena_alloc(x->a, (size_t)cap * sizeof *x->lo_actor);
+        x->matchcap = cap;
+    }
+    uint32_t *lo_ids = x->lo_ids, *up_ids = x->up_ids;
+    uint8_t *lo_in_ne = x->lo_in_ne, *up_in_ne = x->up_in_ne;
+    int32_t *lo_actor = x->lo_actor;
     uint32_t nmax = (nlo > nup ? nlo : nup) + 1;
-    size_t need = ((size_t)o->maxel[block] + 1) * nmax * 2;
-    if (need > x->memo_cap) {
+    size_t mneed = ((size_t)o->maxel[block] + 1) * nmax * 2;
+    if (mneed > x->memo_cap) {
         /* stamps only grow within a call, so old contents never need
          * clearing; a fresh (zeroed) buffer restarts nothing */
-        size_t cap = need * 2;
+        size_t cap = mneed * 2;
         uint32_t *nm = dt_arena_calloc(x->a, cap, sizeof *nm);
         if (!nm)
             return DT_ENOMEM;
         x->memo = nm;
         x->memo_cap = cap;
     }
-    if (!lo_ids || !up_ids || !lo_in_ne || !up_in_ne || !lo_actor)
+    if (!lo_ids || !up_ids || !lo_in_ne || !up_in_ne || !lo_actor) {
+        x->matchcap = 0;
         return DT_ENOMEM;
+    }
     uint64_t bloom[4] = {0, 0, 0, 0};
     int in_ne = 0;
     int32_t actor = LOC_NONE;
