@@ -198,6 +198,7 @@ typedef struct bench_env {
     const char *dict_dir; /* full-size dictionaries for the code stage */
     int32_t date;         /* the current document's date */
     uint64_t events;      /* events coded in the current pass */
+    size_t show_split;    /* documents to print where the splitter disagrees */
 #if DT_BENCH_HAVE_CODER
     dt_dicts *dicts;
     dt_coder *coder;
@@ -451,6 +452,7 @@ typedef struct stage_result {
     size_t check_bad;
     uint64_t digest;
     size_t agree_docs; /* docs whose sentence count equals the nominal one */
+    size_t shown_split;
     dt_error first_err;
     size_t first_err_doc;
 } stage_result;
@@ -499,6 +501,16 @@ static int run_stage(const bench_stage *st, bench_env *env, const corpus *c, int
                 h = fnv(h, &ev, sizeof ev);
             if (bd->nominal && d.nsent == bd->nominal)
                 r->agree_docs++;
+            else if (bd->nominal && r->shown_split < env->show_split) {
+                /* Print the splitter's sentences, one a line, for a look
+                 * at why it disagrees with the generator. */
+                r->shown_split++;
+                printf("split    %s doc %zu: generator %" PRIu32 ", splitter %zu\n", st->name, i,
+                       bd->nominal, d.nsent);
+                for (size_t k = 0; k < d.nsent; k++)
+                    printf("  [%zu] %.*s\n", k, (int)d.sent[k].len,
+                           c->text + bd->off + d.sent[k].off);
+            }
         }
         dt_arena_reset(a);
     }
@@ -570,6 +582,8 @@ static void usage(FILE *f)
           "  --check N      documents checked for well-formed output, untimed\n"
           "                 (default 2000; 0 disables)\n"
           "  --no-validate  skip dt_utf8_validate (the reader has done it)\n"
+          "  --show-split N print N checked documents whose sentence count differs\n"
+          "                 from the generator's, split as the splitter did\n"
           "  --json FILE    also write the figures as JSON\n",
           f);
 }
@@ -625,6 +639,8 @@ int main(int argc, char **argv)
             check_docs = (size_t)parse_long(argv[++i], "--check");
         else if (!strcmp(o, "--dict-dir") && i + 1 < argc)
             env.dict_dir = argv[++i];
+        else if (!strcmp(o, "--show-split") && i + 1 < argc)
+            env.show_split = (size_t)parse_long(argv[++i], "--show-split");
         else if (!strcmp(o, "--no-validate"))
             env.validate = 0;
         else if (!strcmp(o, "--json") && i + 1 < argc)

@@ -69,6 +69,11 @@ typedef struct buf {
 } buf;
 
 static void die(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2), noreturn))
+#endif
+    ;
+static void die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
