@@ -299,6 +299,7 @@ int dt__dict_read_actors(dt_dicts *d, uint32_t file, const char *data, size_t le
 #define MAX_MARKERS 256
 #define MAX_MARKER_ITEMS 64
 #define MAX_SUBST_EXPANSION 4096
+#define MAX_SUBST_DEPTH 8
 
 typedef struct marker {
     const char *name;
@@ -343,7 +344,14 @@ static void define_marker(gstate *g, const char *s, size_t n, uint32_t line)
         const char *it = p;
         size_t in = (size_t)(ie - p);
         dt__dict_trim(&it, &in);
-        if (in) {
+        if (in && memchr(it, '!', in)) {
+            /* Sets do not nest (PETRARCH inserts items verbatim); an item
+             * naming a set is almost surely a mistake such as !Q! = !Q!. */
+            dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
+                          "item '%.*s' of !%.*s! contains '!': substitution sets cannot nest; "
+                          "item skipped",
+                          (int)in, it, (int)m.nlen, m.name);
+        } else if (in) {
             if (m.nitems == MAX_MARKER_ITEMS) {
                 dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
                               "substitution set with more than %d items; rest ignored",
@@ -395,18 +403,33 @@ static int agent_phrase(gstate *g, const char *s, size_t n, uint32_t line, uint3
     return dt__dict_pset_add(d, &d->agent_set, off, nw, gaps, flags, agent, src);
 }
 
-/* Expand every !NAME! in s (recursively, left to right). */
-static int expand_subst(gstate *g, const char *s, size_t n, uint32_t line, uint32_t agent,
-                        size_t *count)
+/* Expand every !NAME! of s from byte `from` on, left to right. An item
+ * is inserted verbatim and scanning resumes after it, so a '!' inside an
+ * item is never expanded again and a set cannot feed itself. Returns 0,
+ * 1 to stop (a limit was hit and reported), or DT_ENOMEM. */
+static int expand_subst(gstate *g, const char *s, size_t n, size_t from, uint32_t line,
+                        uint32_t agent, size_t *count, int depth)
 {
-    const char *b1 = memchr(s, '!', n);
-    if (!b1)
+    const char *b1 = from < n ? memchr(s + from, '!', n - from) : NULL;
+    if (!b1) {
+        if (++*count > MAX_SUBST_EXPANSION) {
+            dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                          "substitution expands to more than %d phrases; rest skipped",
+                          MAX_SUBST_EXPANSION);
+            return 1;
+        }
         return agent_phrase(g, s, n, line, DT_PH_GENERATED, agent);
+    }
     const char *b2 = memchr(b1 + 1, '!', n - (size_t)(b1 + 1 - s));
     if (!b2) {
         dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
                       "unpaired '!' in agent phrase; skipped");
-        return 0;
+        return 1;
+    }
+    if (depth >= MAX_SUBST_DEPTH) {
+        dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "more than %d substitution markers in one phrase; skipped", MAX_SUBST_DEPTH);
+        return 1;
     }
     const marker *m = NULL;
     for (size_t i = 0; i < g->nmk; i++)
@@ -417,23 +440,18 @@ static int expand_subst(gstate *g, const char *s, size_t n, uint32_t line, uint3
         dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_SUBST,
                       "substitution set !%.*s! is not defined (define it before use); skipped",
                       (int)(b2 - b1 - 1), b1 + 1);
-        return 0;
+        return 1;
     }
     char buf[DT_DICT_MAX_LINE];
     size_t pre = (size_t)(b1 - s), post = n - (size_t)(b2 + 1 - s);
     for (size_t i = 0; i < m->nitems; i++) {
         if (pre + m->ilen[i] + post >= sizeof buf)
             continue;
-        if (++*count > MAX_SUBST_EXPANSION) {
-            dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                          "substitution expands to more than %d phrases; rest skipped",
-                          MAX_SUBST_EXPANSION);
-            return 0;
-        }
         memcpy(buf, s, pre);
         memcpy(buf + pre, m->item[i], m->ilen[i]);
         memcpy(buf + pre + m->ilen[i], b2 + 1, post);
-        int rc = expand_subst(g, buf, pre + m->ilen[i] + post, line, agent, count);
+        int rc = expand_subst(g, buf, pre + m->ilen[i] + post, pre + m->ilen[i], line, agent, count,
+                              depth + 1);
         if (rc)
             return rc;
     }
@@ -511,7 +529,7 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
         /* Substitutions replace the plural rule: every listed form is
          * spelled out in the set (MAN, MEN, ...). */
         size_t count = 0;
-        (void)expand_subst(g, ph, pn, line, ai, &count);
+        (void)expand_subst(g, ph, pn, 0, line, ai, &count, 0);
     } else {
         if (agent_phrase(g, ph, pn, line, 0, ai))
             return;

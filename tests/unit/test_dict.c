@@ -587,6 +587,29 @@ static const dt_dict_agent *agent_of(const dt_dicts *d, const char *phrase)
     return &a[dt_dict_agent_phrases(d)->phrases[vals[0]].entry];
 }
 
+/* Substitution sets do not nest: an item naming a set is an error (and
+ * never expanded, which once overflowed the stack), and a phrase with too
+ * many markers is refused. */
+static void test_agent_subst_loops(void)
+{
+    dt_dicts *d = load1(DT_DICT_AGENTS, "!A! = X!A!, Y\n"
+                                        "!C! = M, N\n"
+                                        "P!A!Q [~GOV]\n"
+                                        "!C!!C!!C!!C!!C!!C!!C!!C!!C! [~GOV]\n"
+                                        "!C!!C! [~MIL]\n");
+    if (!d)
+        return;
+    const dt_dict_phrase_set *ps = dt_dict_agent_phrases(d);
+    DT_CHECK_INT(ps->nphrases, 5); /* PYQ, MM, MN, NM, NN */
+    if (ps->nphrases == 5) {
+        DT_CHECK_STR(ptext(d, &ps->phrases[0]), "PYQ");
+        DT_CHECK_STR(ptext(d, &ps->phrases[4]), "NN");
+    }
+    DT_CHECK_INT(warned(d, DT_DICTW_SUBST, 1), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 4), 1); /* nine markers in one phrase */
+    dt_dicts_free(d);
+}
+
 static void test_agents(void)
 {
     dt_dicts *d = load1(DT_DICT_AGENTS, AGENTS);
@@ -952,6 +975,7 @@ int main(void)
     DT_RUN(test_actors);
     DT_RUN(test_dates);
     DT_RUN(test_agents);
+    DT_RUN(test_agent_subst_loops);
     DT_RUN(test_discards);
     DT_RUN(test_issues);
     DT_RUN(test_words_and_hash);
