@@ -40,7 +40,10 @@ struct dt_tagger {
      * or next word, or none), so a token only tries the few rules whose
      * key matches. Lists hold original rule numbers in ascending order. */
     uint16_t *rlist;
-    uint32_t *rstart; /* by group(kind, from, value), size NGROUP + 1 */
+    uint32_t *rstart;                   /* by group(kind, from, value), size NGROUP + 1 */
+    uint8_t kind_mask[DT_POS__COUNT];   /* bit per RK_* kind that has rules */
+    uint64_t prevt_mask[DT_POS__COUNT]; /* tags before that key some rule */
+    uint64_t nextt_mask[DT_POS__COUNT]; /* tags after that key some rule */
 };
 
 /* One cache line per word: a lookup of a word of up to 12 bytes and its
@@ -277,6 +280,12 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         if (kind < 0)
             continue;
         t->rlist[pos[group_of(kind, dt__lex_rules[r].from, v)]++] = (uint16_t)r;
+        int from = dt__lex_rules[r].from;
+        t->kind_mask[from] |= (uint8_t)(1u << kind);
+        if (kind == RK_PREVT)
+            t->prevt_mask[from] |= TS(v);
+        else if (kind == RK_NEXTT)
+            t->nextt_mask[from] |= TS(v);
         if (kind == RK_CURW)
             t->wi[kw].rwf |= RWF_CUR;
         else if (kind == RK_PREVW)
@@ -725,21 +734,30 @@ static void apply_brill(const dt_tagger *t, tctx *c)
         int cur = (w >= 0 && (t->wi[w].rwf & RWF_CUR)) ? 1 : 0;
         int prv = (wp >= 0 && (t->wi[wp].rwf & RWF_PREV)) ? 1 : 0;
         int nxt = (wn >= 0 && (t->wi[wn].rwf & RWF_NEXT)) ? 1 : 0;
+        int tp = c->tag[(int64_t)i - 1], tn = c->tag[i + 1];
         for (;;) {
             int tag = c->tag[i];
+            /* small per-tag masks say which groups hold any rule, so most
+             * tokens never touch the (larger) group table */
+            uint8_t km = t->kind_mask[tag];
             uint32_t best = UINT32_MAX, o;
-            if ((o = try_group(t, c, group_of(RK_ALWAYS, tag, 0), i, after, best)))
+            if ((km & (1u << RK_ALWAYS)) &&
+                (o = try_group(t, c, group_of(RK_ALWAYS, tag, 0), i, after, best)))
                 best = o;
-            if ((o = try_group(t, c, group_of(RK_PREVT, tag, c->tag[(int64_t)i - 1]), i, after,
-                               best)))
+            if ((t->prevt_mask[tag] & TS(tp)) &&
+                (o = try_group(t, c, group_of(RK_PREVT, tag, tp), i, after, best)))
                 best = o;
-            if ((o = try_group(t, c, group_of(RK_NEXTT, tag, c->tag[i + 1]), i, after, best)))
+            if ((t->nextt_mask[tag] & TS(tn)) &&
+                (o = try_group(t, c, group_of(RK_NEXTT, tag, tn), i, after, best)))
                 best = o;
-            if (cur && (o = try_group(t, c, group_of(RK_CURW, tag, 0), i, after, best)))
+            if (cur && (km & (1u << RK_CURW)) &&
+                (o = try_group(t, c, group_of(RK_CURW, tag, 0), i, after, best)))
                 best = o;
-            if (prv && (o = try_group(t, c, group_of(RK_PREVW, tag, 0), i, after, best)))
+            if (prv && (km & (1u << RK_PREVW)) &&
+                (o = try_group(t, c, group_of(RK_PREVW, tag, 0), i, after, best)))
                 best = o;
-            if (nxt && (o = try_group(t, c, group_of(RK_NEXTW, tag, 0), i, after, best)))
+            if (nxt && (km & (1u << RK_NEXTW)) &&
+                (o = try_group(t, c, group_of(RK_NEXTW, tag, 0), i, after, best)))
                 best = o;
             if (best == UINT32_MAX)
                 break;
