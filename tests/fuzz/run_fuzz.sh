@@ -40,7 +40,7 @@ log="$work/$target.log"
     -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" \
     -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" "$@" >"$log" 2>&1
 status=$?
-done_line=$(grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1)
+done_line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1)
 execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
 rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -n 1)
 echo "target=$target seconds=$secs status=$status execs=$execs exec/s=${rate:-?}"
