@@ -58,7 +58,7 @@ typedef struct winfo {
     uint8_t len, wn;     /* length, WordNet bits */
     uint8_t rwf;         /* RWF_*: keys word rules */
     uint8_t first[3];    /* most frequent tag per spelling */
-    char prefix[PREFIX]; /* the word's first bytes (lower-case) */
+    char prefix[PREFIX]; /* the word's first bytes, upper-case like token norms */
 } winfo;
 _Static_assert(sizeof(winfo) == 64, "one lexicon record per cache line");
 
@@ -142,11 +142,24 @@ static const unsigned char lower_tab[256] = {
 #undef L4
 };
 
-static uint32_t hash_lower(const char *s, size_t n)
+/* FNV-1a over the bytes of an upper-case word (token norms are upper-case,
+ * so lookups hash the bytes as they are). */
+static uint32_t hash_bytes(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++) {
-        h ^= lower_tab[(unsigned char)s[i]];
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static uint32_t hash_upper(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        h ^= (c >= 'a' && c <= 'z') ? (unsigned char)(c - 32) : c;
         h *= 16777619u;
     }
     return h;
@@ -157,7 +170,7 @@ static int64_t lookup(const dt_tagger *t, const char *s, size_t n)
 {
     if (n == 0 || n > 255)
         return -1;
-    uint32_t full = hash_lower(s, n);
+    uint32_t full = hash_bytes(s, n);
     uint32_t h = full & t->mask;
     for (;;) {
         uint32_t v = t->slot[h];
@@ -165,10 +178,8 @@ static int64_t lookup(const dt_tagger *t, const char *s, size_t n)
             return -1;
         const winfo *wi = &t->wi[v - 1];
         if (wi->hash == full && wi->len == n) {
-            size_t i = 0, m = n < PREFIX ? n : PREFIX;
-            while (i < m && lower_tab[(unsigned char)s[i]] == (unsigned char)wi->prefix[i])
-                i++;
-            if (i == m) {
+            size_t i = n < PREFIX ? n : PREFIX;
+            if (memcmp(s, wi->prefix, i) == 0) {
                 const char *p = dt__lex_pool + wi->off;
                 while (i < n && lower_tab[(unsigned char)s[i]] == (unsigned char)p[i])
                     i++;
@@ -207,8 +218,11 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         winfo *wi = &t->wi[w];
         wi->off = dt__lex_word[w];
         wi->len = dt__lex_wlen[w];
-        wi->hash = hash_lower(dt__lex_pool + wi->off, wi->len);
-        memcpy(wi->prefix, dt__lex_pool + wi->off, wi->len < PREFIX ? wi->len : PREFIX);
+        wi->hash = hash_upper(dt__lex_pool + wi->off, wi->len);
+        for (size_t k = 0; k < wi->len && k < PREFIX; k++) {
+            unsigned char ch = (unsigned char)dt__lex_pool[wi->off + k];
+            wi->prefix[k] = (char)((ch >= 'a' && ch <= 'z') ? ch - 32 : ch);
+        }
         if (dt__lex_tags[w]) {
             const uint8_t *l = dt__lex_taglist + dt__lex_tags[w];
             for (int v = 0; v < 3; v++, l += 1 + l[0]) {
@@ -432,7 +446,18 @@ const char *dt_tagger_lemma(const dt_tagger *t, dt_arena *a, const char *word, s
 {
     if (!t || !word)
         return NULL;
-    return lemma_idx(t, a, word, n, pos, lookup(t, word, n));
+    /* the lexicon is keyed by upper-case forms (token norms) */
+    char up[256];
+    int64_t w = -1;
+    if (n < sizeof up) {
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)word[i];
+            up[i] = (char)((c >= 'a' && c <= 'z') ? c - 32 : c);
+        }
+        w = lookup(t, up, n);
+        word = up;
+    }
+    return lemma_idx(t, a, word, n, pos, w);
 }
 
 /* ---- initial tags ------------------------------------------------------ */
