@@ -8,7 +8,11 @@
 #   bench/run.sh --perf          also perf stat + perf record hot spots
 #   bench/run.sh --callgrind     also callgrind hot spots (on 2,000 documents)
 #
-# Other options: --sentences N, --seed S, --repeat N, --no-build,
+# After the driver's stages, the product itself is timed end to end:
+# `detente code` with the full-size dictionaries over the same corpus
+# (reading, coding, writing JSONL events to a file); --no-e2e skips it.
+#
+# Other options: --sentences N, --seed S, --repeat N, --no-build, --no-e2e,
 # --stages LIST (tokenise,tag,full[,code]; default: all that are built).
 # Environment: DT_BENCH_BUILD (build dir, default build-bench-release),
 # DT_SHARED_DATA (PETRARCH dev sentences and full-size dictionaries,
@@ -28,9 +32,10 @@ stages=
 do_build=1
 do_perf=0
 do_callgrind=0
+do_e2e=1
 
 usage() {
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while [ $# -gt 0 ]; do
@@ -43,6 +48,7 @@ while [ $# -gt 0 ]; do
     --no-build) do_build=0 ;;
     --perf) do_perf=1 ;;
     --callgrind) do_callgrind=1 ;;
+    --no-e2e) do_e2e=0 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 1 ;;
     esac
@@ -63,6 +69,11 @@ if [ "$do_build" = 1 ]; then
             "(see $build/bench-build.log)" >&2
         cmake -S "$root" -B "$build" -DDT_BENCH_CODER=OFF >/dev/null
         cmake --build "$build" --target gen_corpus dt_bench -j "$(nproc)"
+    fi
+    if [ "$do_e2e" = 1 ] && ! cmake --build "$build" --target detente -j "$(nproc)" \
+        >>"$build/bench-build.log" 2>&1; then
+        echo "run.sh: the detente binary did not build; no end-to-end figure" >&2
+        do_e2e=0
     fi
 fi
 gen=$build/bench/gen_corpus
@@ -96,6 +107,30 @@ if [ -n "$stages" ]; then
     set -- "$@" --stages "$stages"
 fi
 "$drv" "$@" "$corpus"
+
+if [ "$do_e2e" = 1 ] && [ -x "$build/detente" ]; then
+    d=$shared/petrarch2
+    echo
+    echo "== end to end: detente code, full-size dictionaries, events to a file =="
+    /usr/bin/time -f '%e %U %S %M' -o "$out/e2e.time" "$build/detente" code \
+        --verbs "$d/CAMEO.verbpatterns.150430.txt" \
+        --actors "$d/Phoenix.Countries.actors.txt" \
+        --actors "$d/Phoenix.International.actors.txt" \
+        --actors "$d/Phoenix.MilNonState.actors.txt" \
+        --agents "$d/Phoenix.agents.txt" --discards "$d/Phoenix.discards.txt" \
+        --issues "$d/Phoenix.IssueCoding.txt" -o "$out/events.jsonl" "$corpus" \
+        2>"$out/e2e.err" || echo "run.sh: detente code exited with status $?" >&2
+    tail -n 3 "$out/e2e.err"
+    # Sentences and MB from the driver's JSON, so both use the same counts.
+    nsent=$(sed -n 's/^ *"sentences": *\([0-9]*\),*$/\1/p' "$out/results.json" | head -1)
+    mb=$(sed -n 's/^ *"mb": *\([0-9.e+-]*\),*$/\1/p' "$out/results.json" | head -1)
+    read -r wall user sys rss <"$out/e2e.time"
+    awk -v n="$nsent" -v mb="$mb" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" \
+        -v ev="$(wc -l <"$out/events.jsonl")" 'BEGIN {
+        cpu = u + s; if (cpu <= 0) cpu = 1e-9
+        printf "e2e      cpu %.2f s, wall %.2f s: %.0f sentences/s per core, %.1f MB/s, %d events, peak RSS %.1f MiB\n", cpu, w, n / cpu, mb / cpu, ev, r / 1024
+        printf "         (includes dictionary load, JSONL reading and event writing; CPU = user + sys)\n" }'
+fi
 
 if [ "$do_perf" = 1 ]; then
     echo
