@@ -718,10 +718,13 @@ int main(int argc, char **argv)
         if (!r->ran)
             continue;
         size_t ncheck = check_docs < c.ndoc ? check_docs : c.ndoc;
-        printf("%-9s median cpu %.3f s; arena peak %.0f KiB; peak RSS %.1f MiB; digest %016" PRIx64
-               " over %zu docs; %zu check problems; splitter = generator on %.1f%% of docs\n",
-               r->st->name, r->median_cpu, (double)r->arena_peak / 1024.0, r->rss_after, r->digest,
-               ncheck, r->check_bad, ncheck ? 100.0 * (double)r->agree_docs / (double)ncheck : 0.0);
+        printf("%-9s median cpu %.3f s; arena peak %.0f KiB; peak RSS %.1f MiB", r->st->name,
+               r->median_cpu, (double)r->arena_peak / 1024.0, r->rss_after);
+        if (ncheck)
+            printf("; digest %016" PRIx64 " over %zu docs; %zu check problems; splitter = "
+                   "generator on %.1f%% of docs",
+                   r->digest, ncheck, r->check_bad, 100.0 * (double)r->agree_docs / (double)ncheck);
+        printf("\n");
         if (r->best.n.events)
             printf("%-9s %" PRIu64 " events\n", r->st->name, r->best.n.events);
         if (r->best.n.errors) {
