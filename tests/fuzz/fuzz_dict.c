@@ -17,6 +17,7 @@
 #endif
 
 static dt_arena *arena;
+static dt_arena *keep; /* the fixed sentences, for the whole run */
 static dt_doctext sents[3];
 static const char *const sent_text[3] = {
     ("Kim Jong-un met Xi Jinping in Pyongyang on Thursday, and the Chinese president "
@@ -31,7 +32,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     /* The sentences are analysed once, into an arena that lives for the
      * whole run; the coder takes a second one per input. */
-    dt_arena *keep = dt_arena_new(0);
+    keep = dt_arena_new(0);
     arena = dt_arena_new(0);
     const dt_tagger *tg = dt_fuzz_tagger();
     if (!keep || !arena || !tg)

@@ -33,12 +33,17 @@ verbs | actors | agents | discards | issues) max_len=8192 ;;
 *) max_len=4096 ;;
 esac
 
+# Format tokens (tests/fuzz/dicts/<target>.dict) help the mutator through
+# the grammar; the text target mutates plain words well enough without.
+dict=()
+[ -r "$here/dicts/$target.dict" ] && dict=(-dict="$here/dicts/$target.dict")
+
 log="$work/$target.log"
 # One process (the machine is shared); memory and time limits keep a
 # runaway input from taking the machine down.
 "$bin" "$work/$target/corpus" "$here/corpus/$target" \
     -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" \
-    -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" "$@" >"$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" "${dict[@]}" "$@" >"$log" 2>&1
 status=$?
 done_line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1)
 execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
