@@ -19,6 +19,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,14 +397,24 @@ typedef struct pipeline {
     dt_dicts *dicts;
     dt_coder *coder;
     FILE *out;
+    const char *out_name;
+    int reader_gone; /* EPIPE on the output */
     tally t;
 } pipeline;
 
 static void report(const dt_error *err)
 {
     char buf[900];
-    dt_error_format(err, buf, sizeof buf);
-    dt_cli_errorf("%s", buf);
+    if (err->file[0])
+        dt_error_format(err, buf, sizeof buf);
+    else
+        snprintf(buf, sizeof buf, "%s", err->msg[0] ? err->msg : dt_strerror(err->code));
+    /* Say "out of memory" whatever the stage called it, so a memory failure
+     * is never mistaken for bad input. */
+    if (err->code == DT_ENOMEM && !strstr(buf, "out of memory"))
+        dt_cli_errorf("%s: out of memory", buf);
+    else
+        dt_cli_errorf("%s", buf);
 }
 
 static void reject(pipeline *p, const dt_error *err, int code)
@@ -475,6 +486,18 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
             /* One over-long event line is that event's problem only. */
             report(&err);
             continue;
+        }
+        if (rc == DT_EIO) {
+            int e = errno;
+            /* The reader of our output went away (| head): stop quietly,
+             * as if SIGPIPE had done it, even when SIGPIPE is ignored. */
+            if (e == EPIPE) {
+                p->reader_gone = 1;
+                return -1;
+            }
+            dt_cli_errorf("%s: write error: %s", p->out_name, e ? strerror(e) : "I/O error");
+            p->t.internal = 1;
+            return -1;
         }
         if (rc < 0) {
             report(&err);
@@ -573,6 +596,9 @@ static void summary(const pipeline *p)
 
 int dt_cli_code(int argc, char **argv)
 {
+    /* A file size limit must end in a "write error" and exit 2, not in
+     * death by SIGXFSZ with no word said. */
+    signal(SIGXFSZ, SIG_IGN);
     code_opts o;
     char **files = NULL;
     int nfiles = 0, stop = 0;
@@ -615,22 +641,33 @@ int dt_cli_code(int argc, char **argv)
     } else {
         p.out = stdout;
     }
+    p.out_name = o.out_path ? o.out_path : "<stdout>";
     if (o.output == OUT_TSV)
         fputs(dt_event_tsv_header(), p.out);
 
     if (nfiles == 0) {
         run_file(&p, NULL, a);
     } else {
-        for (int i = 0; i < nfiles && !p.t.internal; i++)
+        for (int i = 0; i < nfiles && !p.t.internal && !p.reader_gone; i++)
             run_file(&p, files[i], a);
     }
-    if (fflush(p.out) != 0 || ferror(p.out)) {
-        dt_cli_errorf("%s: write error: %s", o.out_path ? o.out_path : "<stdout>", strerror(errno));
-        p.t.internal = 1;
+    errno = 0;
+    if (!p.reader_gone && (fflush(p.out) != 0 || ferror(p.out))) {
+        if (errno == EPIPE)
+            p.reader_gone = 1;
+        else if (!p.t.internal) {
+            dt_cli_errorf("%s: write error: %s", p.out_name, errno ? strerror(errno) : "I/O error");
+            p.t.internal = 1;
+        }
     }
-    if (o.out_path && fclose(p.out) != 0) {
+    if (o.out_path && fclose(p.out) != 0 && !p.t.internal) {
         dt_cli_errorf("%s: write error: %s", o.out_path, strerror(errno));
         p.t.internal = 1;
+    }
+    if (p.reader_gone) {
+        /* Nobody is reading: no summary of a run cut short. */
+        exit_code = p.t.internal ? DT_EXIT_INTERNAL : DT_EXIT_OK;
+        goto done;
     }
     if (!o.quiet)
         summary(&p);

@@ -7,27 +7,13 @@
 #include "io_internal.h"
 
 #include <jansson.h>
-#include <pthread.h>
 #include <string.h>
 
-static pthread_once_t jansson_once = PTHREAD_ONCE_INIT;
-
-static void *j_malloc(size_t n)
-{
-    return dt_malloc(n);
-}
-
-static void j_free(void *p)
-{
-    dt_free(p);
-}
-
-/* jansson's allocator is process-global; route it through dt_malloc once
- * so fault injection reaches JSON parsing too. */
-static void jansson_setup(void)
-{
-    json_set_alloc_funcs(j_malloc, j_free);
-}
+/* jansson allocates with its default malloc, deliberately not through
+ * dt_malloc: its lexer ignores a failed append (lex_save), so an
+ * allocation failure injected there would silently drop a byte of the
+ * text instead of failing the record. Real out-of-memory inside jansson is
+ * as rare as anywhere else; injected failures must not corrupt data. */
 
 static int field_str(json_t *root, const char *key, json_t **out)
 {
@@ -61,12 +47,14 @@ static const char *type_name(const json_t *v)
 int dt__jsonl_parse(const char *line, size_t n, uint64_t lineno, uint64_t offset, const char *name,
                     int32_t default_date, dt_arena *a, dt_doc *doc, dt_error *err)
 {
-    pthread_once(&jansson_once, jansson_setup);
     int rc = dt__check_utf8(line, n, name, lineno, offset, "JSON line", err);
     if (rc < 0)
         return rc;
 
+    /* jansson leaves parts of the error unset on some allocation
+     * failures, and json_error_code() reads one of them. */
     json_error_t je;
+    memset(&je, 0, sizeof je);
     json_t *root = json_loadb(line, n, 0, &je);
     if (!root) {
         /* jansson reports allocation failures as parse errors; some come

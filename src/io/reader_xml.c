@@ -24,6 +24,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -505,10 +506,19 @@ static void feed(dt__xml *x, const char *p, size_t n, int terminate)
         x->ended = 1;
 }
 
+/* libxml2 must be initialised once before threads use it concurrently. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_setup(void)
+{
+    xmlInitParser();
+}
+
 int dt__xml_open(dt__xml **out, dt__stream *s, const char *name, int32_t default_date,
                  dt_error *err)
 {
     *out = NULL;
+    pthread_once(&xml_once, xml_setup);
     dt__xml *x = dt_calloc(1, sizeof *x);
     char *chunk = dt_malloc(FEED_BYTES);
     if (!x || !chunk) {
