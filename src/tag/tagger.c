@@ -17,9 +17,23 @@
 #include <string.h>
 
 /* Words the tagger's own rules test, resolved to lexicon indices once. */
-enum { SW_US, SW_APOS, SW_APOS_S, SW_OQ, SW_CQ, SW_THAT, SW_ALL, SW_THEY, SW_WE, SW_I, SW__COUNT };
-static const char *const special_words[SW__COUNT] = {"US",   "'",   "'S",   "``", "''",
-                                                     "THAT", "ALL", "THEY", "WE", "I"};
+enum {
+    SW_US,
+    SW_APOS,
+    SW_APOS_S,
+    SW_OQ,
+    SW_CQ,
+    SW_THAT,
+    SW_ALL,
+    SW_THEY,
+    SW_WE,
+    SW_I,
+    SW_BOTH,
+    SW_HALF,
+    SW__COUNT
+};
+static const char *const special_words[SW__COUNT] = {"US",  "'",    "'S", "``", "''",   "THAT",
+                                                     "ALL", "THEY", "WE", "I",  "BOTH", "HALF"};
 
 struct dt_tagger {
     uint32_t *slot; /* open addressing: word index + 1, 0 = empty */
@@ -583,6 +597,12 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
         *cand = TS(DT_POS_OQUOTE) | TS(DT_POS_CQUOTE);
         return DT_POS_OQUOTE;
     }
+    /* "US" in capitals is the country, not the pronoun; decided before
+     * the contextual rules so they see a name. */
+    if (w >= 0 && w == t->sw[SW_US] && (f & DT_TOK_ALLCAPS)) {
+        *cand = TS(DT_POS_NNP);
+        return DT_POS_NNP;
+    }
     if (w >= 0 && w == t->sw[SW_APOS_S]) {
         *cand = TS(DT_POS_POS) | TS(DT_POS_VBZ);
         return DT_POS_POS;
@@ -828,7 +848,8 @@ static void own_rules(const dt_tagger *t, tctx *c)
         /* straight quotes alternate between opening and closing */
         if ((tk->flags & DT_TOK_QUOTE) || (tk->norm_len == 1 && tk->norm[0] == '"')) {
             /* ...except a bare apostrophe after a plural: a possessive */
-            if (is_sw(c, i, SW_APOS) && i > 0 && (prev == DT_POS_NNS || prev == DT_POS_NNPS) &&
+            if (tk->norm_len == 1 && tk->norm[0] == '\'' && i > 0 &&
+                (prev == DT_POS_NNS || prev == DT_POS_NNPS) &&
                 c->tok[i - 1].norm[c->tok[i - 1].norm_len - 1] == 'S') {
                 c->tag[i] = DT_POS_POS;
                 continue;
@@ -837,10 +858,18 @@ static void own_rules(const dt_tagger *t, tctx *c)
             open = !open;
             continue;
         }
-        /* "US" in capitals is the country, not the pronoun. */
-        if (is_sw(c, i, SW_US) && (tk->flags & DT_TOK_ALLCAPS)) {
-            c->tag[i] = DT_POS_NNP;
-            continue;
+        /* A relative pronoun subject is followed by its verb: "who shot",
+         * "which borders". */
+        if ((prev == DT_POS_WP || prev == DT_POS_WDT) &&
+            (tag == DT_POS_NN || tag == DT_POS_VBN || tag == DT_POS_NNS)) {
+            int to = tag == DT_POS_NNS                                 ? DT_POS_VBZ
+                     : tag == DT_POS_VBN                               ? DT_POS_VBD
+                     : has(c, i, DT_POS_VBD) && !has(c, i, DT_POS_VBP) ? DT_POS_VBD
+                                                                       : DT_POS_VBP;
+            if (has(c, i, to)) {
+                c->tag[i] = (uint8_t)to;
+                continue;
+            }
         }
         /* A prefix split off before a hyphen ("anti-", "pro-") modifies. */
         if (tk->norm_len > 1 && tk->norm[tk->norm_len - 1] == '-' && (tk->flags & DT_TOK_ALPHA)) {
@@ -871,6 +900,21 @@ static void own_rules(const dt_tagger *t, tctx *c)
               (next == DT_POS_DT || next == DT_POS_NNP || next == DT_POS_PRPS ||
                next == DT_POS_PRP)))) {
             c->tag[i] = DT_POS_VBD;
+            continue;
+        }
+        /* A base form right after its subject, with no modal, "to" or
+         * do-support licensing it, is present tense: "France agree". */
+        if (tag == DT_POS_VB && has(c, i, DT_POS_VBP) &&
+            (prev == DT_POS_NNS || prev == DT_POS_NNP || prev == DT_POS_NNPS ||
+             prev == DT_POS_PRP) &&
+            !is_sw(c, i - 1, SW_US)) {
+            c->tag[i] = DT_POS_VBP;
+            continue;
+        }
+        /* "all the", "both his": a predeterminer */
+        if ((is_sw(c, i, SW_ALL) || is_sw(c, i, SW_BOTH) || is_sw(c, i, SW_HALF)) &&
+            (next == DT_POS_DT || next == DT_POS_PRPS)) {
+            c->tag[i] = DT_POS_PDT;
             continue;
         }
         /* Particles: "burned down its embassy", "crack down on". */

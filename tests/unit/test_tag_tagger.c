@@ -68,6 +68,14 @@ static void test_noun_or_verb(void)
     DT_CHECK_STR(tag_of("attacked"), "VBD");
     analyse("Rohan did not attack Arnor.");
     DT_CHECK_STR(tag_of("attack"), "VB");
+    analyse("The woman who shot at the officers was arrested.");
+    DT_CHECK_STR(tag_of("shot"), "VBD");
+    analyse("Gondor and Rohan agree that the war must end.");
+    DT_CHECK_STR(tag_of("agree"), "VBP");
+    analyse("A US attorney said the case was closed.");
+    DT_CHECK_STR(tag_of("US"), "NNP");
+    DT_CHECK_STR(tag_of("attorney"), "NN");
+    DT_CHECK_STR(tag_of("said"), "VBD");
 }
 
 static void test_function_words(void)
@@ -82,6 +90,8 @@ static void test_function_words(void)
     DT_CHECK_STR(tag_of("that"), "WDT");
     analyse("Arnor rejected that proposal.");
     DT_CHECK_STR(tag_of("that"), "DT");
+    analyse("Police were present in all the polling stations.");
+    DT_CHECK_STR(tag_of("all"), "PDT");
     analyse("Arnor agreed to talks with Gondor.");
     DT_CHECK_STR(tag_of("to"), "TO");
 }
