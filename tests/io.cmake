@@ -3,7 +3,7 @@
 # line per bad record (file + line/offset + reason) and the summary counts
 # (tests/io/bad_input.sh). The PETRARCH cases read DT_SHARED_DATA and fail,
 # not skip, when it is missing.
-set(DT_IO_CASES utf8 json fields dates nul empty binary longline gzip-ok zstd-ok gzip-cut
+set(DT_IO_CASES utf8 json fields dates nul empty binary longline bigtext gzip-ok zstd-ok gzip-cut
     zstd-cut xml-cut petrarch missing text output usage)
 foreach(c ${DT_IO_CASES})
   add_test(NAME io.code.${c}

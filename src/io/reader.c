@@ -166,10 +166,14 @@ static int next_text(dt_reader *r, dt_arena *a, dt_doc *doc, dt_error *err)
         return dt_error_set(err, DT_ENOMEM, r->name, 0, UINT64_MAX, "out of memory");
     for (;;) {
         if (len == cap) {
+            /* The buffer stops at one byte over the limit: enough to know
+             * the document is too large without reading the rest. */
             if (cap > DT_MAX_DOC_BYTES)
-                return dt_error_set(err, DT_ELIMIT, r->name, 0, UINT64_MAX,
+                return dt_error_set(err, DT_ELIMIT, r->name, 0, (uint64_t)DT_MAX_DOC_BYTES,
                                     "document larger than %zu bytes", (size_t)DT_MAX_DOC_BYTES);
             size_t ncap = cap * 2;
+            if (ncap > DT_MAX_DOC_BYTES + 1)
+                ncap = DT_MAX_DOC_BYTES + 1;
             char *nb = dt_arena_grow(a, buf, cap, ncap);
             if (!nb)
                 return dt_error_set(err, DT_ENOMEM, r->name, 0, UINT64_MAX, "out of memory");
@@ -184,7 +188,7 @@ static int next_text(dt_reader *r, dt_arena *a, dt_doc *doc, dt_error *err)
         len += (size_t)k;
     }
     if (len > DT_MAX_DOC_BYTES)
-        return dt_error_set(err, DT_ELIMIT, r->name, 0, UINT64_MAX,
+        return dt_error_set(err, DT_ELIMIT, r->name, 0, (uint64_t)DT_MAX_DOC_BYTES,
                             "document larger than %zu bytes", (size_t)DT_MAX_DOC_BYTES);
     const char *t = buf;
     if (r->bom && len >= 3) {

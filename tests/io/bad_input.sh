@@ -180,6 +180,18 @@ longline)
     expect_error in.jsonl 2 "line too long"
     expect_summary 3 1
     ;;
+bigtext)
+    # A text document over 64 MiB is rejected after reading one byte past
+    # the limit (not all of it); the next file is still read.
+    head -c 70000000 /dev/zero | tr '\0' 'a' >big.txt
+    printf 'Sanctions were extended.\n' >small.txt
+    run big.txt small.txt
+    expect_status 1
+    expect_errors big.txt 1
+    grep -Eq "^detente: big.txt: byte [0-9]+: document larger than" err.txt ||
+        fail "no 'document larger than' error with a byte offset"
+    expect_summary 2 1
+    ;;
 gzip-ok | zstd-ok)
     many 300 >in.jsonl
     if [ "$case_name" = gzip-ok ]; then gzip -c in.jsonl >in.jsonl.z; else zstd -q -c in.jsonl >in.jsonl.z; fi
