@@ -67,6 +67,17 @@ typedef struct dt_doc {
     size_t nactorfile;
 } dt_doc;
 
+/* Formats (docs/formats.md has the details):
+ *   JSONL: one object a line; "id" and "text" strings required, "date"
+ *     optional (YYYY-MM-DD, YYYYMMDD or an ISO 8601 timestamp); every other
+ *     member goes to dt_doc.extra. Blank lines are skipped.
+ *   text: the whole input is one document; id = base name without the
+ *     .gz/.zst suffix and the extension ("stdin" for standard input); date =
+ *     the first valid YYYY-MM-DD / YYYYMMDD in that name, else default_date.
+ *   PETRARCH XML: <Sentence>, <Config> and <Environment> records, streamed
+ *     (SAX); a <!DOCTYPE> is refused.
+ * AUTO picks JSONL for a first non-space byte '{', XML for '<', else text.
+ * gzip and zstd input is recognised by its magic bytes, on stdin too. */
 typedef struct dt_reader_opts {
     int format;             /* enum dt_input_format; AUTO detects */
     int32_t default_date;   /* for text files without a date (yyyymmdd), 0 = none */
