@@ -153,12 +153,13 @@ static int load_env(vstate *v, const dt_doc *doc)
         dt_error_format(&err, msg, sizeof msg);
         dt_cli_errorf("loading dictionaries: %s", msg);
         dt_dicts_free(nd);
-        return -1;
+        /* running out of memory is an internal error, not bad input */
+        return rc == DT_ENOMEM ? -2 : -1;
     }
     dt_coder *nc = NULL;
     rc = dt_coder_new(nd, &v->opt, &nc, &err);
     if (rc < 0) {
-        dt_cli_errorf("creating the coder: %s", err.msg);
+        dt_cli_errorf("creating the coder: %s", dt_strerror(rc));
         dt_dicts_free(nd);
         return -2;
     }
@@ -211,31 +212,38 @@ int dt_cli_validate(int argc, char **argv)
     memset(&ropt, 0, sizeof ropt);
     ropt.format = DT_INPUT_PETRARCH_XML;
     dt_reader *r = NULL;
-    if (dt_reader_open(&r, file, &ropt, &err) < 0) {
+    int orc = dt_reader_open(&r, file, &ropt, &err);
+    if (orc < 0) {
+        if (orc == DT_ENOMEM) {
+            dt_cli_errorf("%s: out of memory", file);
+            return DT_EXIT_INTERNAL;
+        }
         char msg[1024];
         dt_error_format(&err, msg, sizeof msg);
         dt_cli_errorf("%s", msg);
         return DT_EXIT_INPUT;
     }
     dt_tagger *tagger = NULL;
-    if (dt_tagger_new(&tagger, &err) < 0) {
-        dt_cli_errorf("cannot build the tagger: %s", err.msg);
-        dt_reader_free(r);
-        return DT_EXIT_INTERNAL;
-    }
-    dt_arena *a = dt_arena_new(0);
-    dt_arena *ca = dt_arena_new(0);
-    triple *gold = calloc(DT_MAX_GOLD, sizeof *gold);
+    dt_arena *a = NULL, *ca = NULL;
+    triple *gold = NULL, *got = NULL;
     size_t capgot = 64;
-    triple *got = calloc(capgot, sizeof *got);
-    if (!a || !ca || !gold || !got) {
-        dt_cli_errorf("out of memory");
-        dt_reader_free(r);
-        dt_tagger_free(tagger);
-        return DT_EXIT_INTERNAL;
-    }
     unsigned long passed = 0, failed = 0;
     int exit_code = DT_EXIT_OK;
+    int trc = dt_tagger_new(&tagger, &err);
+    if (trc < 0) {
+        dt_cli_errorf("cannot build the tagger: %s", dt_strerror(trc));
+        exit_code = DT_EXIT_INTERNAL;
+        goto done;
+    }
+    a = dt_arena_new(0);
+    ca = dt_arena_new(0);
+    gold = calloc(DT_MAX_GOLD, sizeof *gold);
+    got = calloc(capgot, sizeof *got);
+    if (!a || !ca || !gold || !got) {
+        dt_cli_errorf("out of memory");
+        exit_code = DT_EXIT_INTERNAL;
+        goto done;
+    }
     for (;;) {
         dt_arena_reset(a);
         dt_arena_reset(ca);
@@ -247,9 +255,14 @@ int dt_cli_validate(int argc, char **argv)
         if (rc < 0) {
             char msg[1024];
             dt_error_format(&err, msg, sizeof msg);
-            if (rc == DT_EIO || rc == DT_ENOMEM) {
+            if (rc == DT_ENOMEM) {
+                dt_cli_errorf("%s: out of memory", file);
+                exit_code = DT_EXIT_INTERNAL;
+                break;
+            }
+            if (rc == DT_EIO) {
                 dt_cli_errorf("%s", msg);
-                exit_code = rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
+                exit_code = DT_EXIT_INPUT;
                 break;
             }
             /* one rejected record: it counts as failed, the rest go on */
@@ -311,8 +324,7 @@ int dt_cli_validate(int argc, char **argv)
             if (use_parse) {
                 ar = dt_treebank_parse(tagger, ca, doc.parse.p, doc.parse.n, &dtext, &e2);
                 if (ar < 0)
-                    snprintf(goterr, sizeof goterr, "%s",
-                             ar == DT_ENOMEM ? "out_of_memory" : "bad_input_parse");
+                    snprintf(goterr, sizeof goterr, "bad_input_parse");
             } else {
                 ar = dt_text_analyse_sentence(ca, doc.text.p, doc.text.n, &dtext, &e2);
                 if (ar >= 0)
@@ -321,6 +333,12 @@ int dt_cli_validate(int argc, char **argv)
                     ar = dt_chunk_doc(tagger, ca, &dtext, &e2);
                 if (ar < 0)
                     snprintf(goterr, sizeof goterr, "bad_input_text");
+            }
+            if (ar == DT_ENOMEM) {
+                /* never report a memory failure as a failed record */
+                dt_cli_errorf("%s: record %s: out of memory", file, id);
+                exit_code = DT_EXIT_INTERNAL;
+                break;
             }
             if (ar >= 0) {
                 dt_code_doc cd;
@@ -332,6 +350,11 @@ int dt_cli_validate(int argc, char **argv)
                 size_t nev = 0;
                 int status = 0;
                 int cr = dt_coder_code(v.coder, ca, &dtext, &cd, &ev, &nev, NULL, &status, &e2);
+                if (cr == DT_ENOMEM) {
+                    dt_cli_errorf("%s: record %s: out of memory", file, id);
+                    exit_code = DT_EXIT_INTERNAL;
+                    break;
+                }
                 if (cr < 0) {
                     snprintf(goterr, sizeof goterr, "coder:%s", dt_strerror(cr));
                 } else if (status == DT_CODE_DISCARD_SENTENCE) {
@@ -389,7 +412,9 @@ int dt_cli_validate(int argc, char **argv)
         else
             failed++;
     }
-    printf("%lu passed, %lu failed\n", passed, failed);
+    if (exit_code != DT_EXIT_INTERNAL)
+        printf("%lu passed, %lu failed\n", passed, failed);
+done:
     free(gold);
     free(got);
     dt_arena_free(a);
