@@ -38,7 +38,15 @@ if(ha STREQUAL hc)
   message(FATAL_ERROR "check_corpus: different seeds, same output")
 endif()
 
-file(STRINGS ${OUT}/a.jsonl lines ENCODING UTF-8)
+# Split into lines by hand: CMake lists treat ';' as a separator and '[' ']'
+# as grouping, so those are replaced first (the documents have no JSON
+# arrays, so the lines stay valid JSON).
+file(READ ${OUT}/a.jsonl content)
+string(REPLACE ";" "," content "${content}")
+string(REPLACE "[" "(" content "${content}")
+string(REPLACE "]" ")" content "${content}")
+string(REGEX REPLACE "\n$" "" content "${content}")
+string(REPLACE "\n" ";" lines "${content}")
 set(total 0)
 set(n 0)
 foreach(line IN LISTS lines)
