@@ -286,7 +286,15 @@ static int coder_open(bench_env *env, dt_error *err)
     snprintf(discards, sizeof discards, "%s/Phoenix.discards.txt", dir);
     snprintf(issues, sizeof issues, "%s/Phoenix.IssueCoding.txt", dir);
     const char *actors[3] = {a1, a2, a3};
-    dt_dict_files files = {verbs, actors, 3, agents, discards, issues};
+    /* Field by field, so that new members of dt_dict_files start zeroed. */
+    dt_dict_files files;
+    memset(&files, 0, sizeof files);
+    files.verbs = verbs;
+    files.actors = actors;
+    files.nactors = 3;
+    files.agents = agents;
+    files.discards = discards;
+    files.issues = issues;
     dt_dict_options opt;
     memset(&opt, 0, sizeof opt);
     opt.on_warning = collect_warning;
@@ -741,6 +749,17 @@ int main(int argc, char **argv)
         if (tk->ran && res[s].ran && tk->best.cpu > 0)
             printf("ratio    %s / tokenise CPU time: %.2f\n", res[s].st->name,
                    res[s].best.cpu / tk->best.cpu);
+    /* Each stage is the previous one plus one step, so the differences are
+     * what each step costs; shown per token, the unit that does not depend
+     * on sentence length. */
+    for (size_t s = 1; s < NSTAGES; s++)
+        if (res[s - 1].ran && res[s].ran && res[s].best.n.tok)
+            printf("step     %-8s +%.3f s CPU, %.1f ns per token\n", res[s].st->name,
+                   res[s].best.cpu - res[s - 1].best.cpu,
+                   1e9 * (res[s].best.cpu - res[s - 1].best.cpu) / (double)res[s].best.n.tok);
+    if (tk->ran && tk->best.n.tok)
+        printf("step     %-8s  %.3f s CPU, %.1f ns per token\n", tk->st->name, tk->best.cpu,
+               1e9 * tk->best.cpu / (double)tk->best.n.tok);
 #if DT_BENCH_HAVE_CODER
     if (env.dicts) {
         dt_dict_stats ds;
