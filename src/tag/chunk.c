@@ -77,6 +77,10 @@ static uint32_t np_end(const cx *c, uint32_t i)
     while (j < c->n) {
         int q = c->tok[j].pos;
         if (dt_pos_is_noun(q) || q == DT_POS_CD) {
+            /* "in Beijing yesterday": a time word after a noun is an NP of
+             * its own (an adverbial), not part of the name */
+            if (seen_noun && (wc(c, j) & DT__WC_TIME))
+                break;
             seen_noun = 1;
             j++;
             continue;

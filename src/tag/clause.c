@@ -125,6 +125,11 @@ const dt__word_class_entry dt__word_classes[] = {{"BE", BE},
                                                  {"OFF", DT__WC_PARTICLE},
                                                  {"AWAY", DT__WC_PARTICLE},
                                                  {"BACK", DT__WC_PARTICLE},
+                                                 {"YESTERDAY", DT__WC_TIME},
+                                                 {"TODAY", DT__WC_TIME},
+                                                 {"TOMORROW", DT__WC_TIME},
+                                                 {"TONIGHT", DT__WC_TIME},
+                                                 {"BY", DT__WC_BY},
                                                  {"ACCORDING", DT__WC_ACCORDING},
                                                  {"OF", DT__WC_OF},
                                                  {NULL, 0}};
@@ -246,6 +251,8 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
     int has_vp = 0, saved_has_vp = -1; /* the current clause has its verb */
     uint32_t k = 0;                    /* next chunk */
     int prev_chunk_say = 0;
+    int clause_say = 0;               /* the current clause's verb is an attribution verb */
+    uint32_t rel_parent = UINT32_MAX; /* clause enclosing an open relative clause */
     for (uint32_t i = s->tok; i < s->tok + s->ntok; i++) {
         dt_token *t = &d->tok[i];
         if (k < nch && ch[k].first == i) {
@@ -253,14 +260,17 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
             uint32_t open = UINT32_MAX;
             uint8_t open_kind = K_MAIN;
             if (c->type == DT_CHUNK_SBAR) {
-                int rel =
-                    is_relative_word(&d->tok[c->first]) ||
-                    (k > 0 && ch[k - 1].type == DT_CHUNK_NP &&
-                     ch[k - 1].first + ch[k - 1].n == c->first &&
-                     (dt__word_class(tg, &d->tok[c->first]) & DT__WC_THAT) && !prev_chunk_say);
+                /* "that" after an attribution verb (and its addressee:
+                 * "told reporters that") opens the reported clause; after
+                 * any other noun phrase, a relative clause */
+                int is_that = (dt__word_class(tg, &d->tok[c->first]) & DT__WC_THAT) != 0;
+                int reported = prev_chunk_say || (is_that && clause_say);
+                int rel = (is_relative_word(&d->tok[c->first]) && !(is_that && reported)) ||
+                          (k > 0 && ch[k - 1].type == DT_CHUNK_NP &&
+                           ch[k - 1].first + ch[k - 1].n == c->first && is_that && !reported);
                 if (rel)
                     open_kind = K_REL;
-                else if (prev_chunk_say)
+                else if (reported)
                     open_kind = K_REPORTED;
                 else
                     open_kind = K_SUB;
@@ -268,6 +278,8 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
                     c->flags |= DT_CH_RELATIVE;
                 /* ", which ...," and a sentence-initial "When ..., " end at
                  * the next comma and return to the enclosing clause. */
+                if (rel && !after_comma)
+                    rel_parent = cur;
                 if ((rel && after_comma) || (open_kind == K_SUB && i == s->tok)) {
                     saved = cur;
                     pop_at_comma = 1;
@@ -303,11 +315,22 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
                 if (pop_at_comma && saved_has_vp < 0)
                     saved_has_vp = has_vp;
                 has_vp = 0;
+                clause_say = 0;
             } else if (k == 0) {
                 c->flags |= DT_CH_CLAUSE_START;
             }
-            if (c->type == DT_CHUNK_VP)
+            if (c->type == DT_CHUNK_VP && open == UINT32_MAX && has_vp && !after_cc &&
+                rel_parent != UINT32_MAX && cur < MAXK && kind[cur] == K_REL) {
+                /* "the troops that attacked Gondor withdrew": a relative
+                 * clause without commas ends where a second verb group
+                 * starts; that verb belongs to the enclosing clause */
+                cur = rel_parent;
+                rel_parent = UINT32_MAX;
+            }
+            if (c->type == DT_CHUNK_VP) {
                 has_vp = 1;
+                clause_say = (c->flags & DT_CH_SAY) != 0;
+            }
             prev_chunk_say = c->type == DT_CHUNK_VP && (c->flags & DT_CH_SAY);
             after_comma = after_cc = 0;
             k++;

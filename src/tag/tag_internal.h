@@ -44,7 +44,9 @@ enum {
     DT__WC_THAT = 1u << 9,
     DT__WC_ACCORDING = 1u << 10,
     DT__WC_OF = 1u << 11,
-    DT__WC_BECAUSE = 1u << 12
+    DT__WC_BECAUSE = 1u << 12,
+    DT__WC_TIME = 1u << 13, /* yesterday, today, tomorrow, tonight */
+    DT__WC_BY = 1u << 14
 };
 typedef struct dt__word_class_entry {
     const char *word; /* upper-case */

@@ -917,6 +917,16 @@ static void own_rules(const dt_tagger *t, tctx *c)
             c->tag[i] = DT_POS_PDT;
             continue;
         }
+        /* A participle before a "by" agent: "a ceasefire brokered by
+         * Egypt", "troops backed by tanks". */
+        int pp = i >= 2 ? c->tag[i - 2] : DT_POS__COUNT;
+        if ((tag == DT_POS_JJ || (tag == DT_POS_VBD && (prev == DT_POS_NN || prev == DT_POS_NNS) &&
+                                  (pp == DT_POS_DT || pp == DT_POS_JJ || pp == DT_POS_PRPS))) &&
+            i + 1 < n && c->wid[i + 1] >= 0 && (c->t->wi[c->wid[i + 1]].wclass & DT__WC_BY) &&
+            (c->cand[i] & TS(DT_POS_VBN))) {
+            c->tag[i] = DT_POS_VBN;
+            continue;
+        }
         /* Particles: "burned down its embassy", "crack down on". */
         if (is_particle_word(c, i) && dt_pos_is_verb(prev) && has(c, i, DT_POS_RP) &&
             (next == DT_POS_IN || next == DT_POS_TO || next == DT_POS_PERIOD ||

@@ -175,6 +175,24 @@ static void test_main_vp_and_clauses(void)
     DT_CHECK(c && (c->flags & DT_CH_CLAUSE_START));
     DT_CHECK_STR(main_vp(0), "attacked");
 
+    /* a relative clause without commas ends at the next verb group */
+    analyse("The troops that attacked Gondor withdrew.");
+    DT_CHECK_STR(main_vp(0), "withdrew");
+    DT_CHECK(doc.tok[tok_index("withdrew")].clause == doc.tok[tok_index("troops")].clause);
+    /* "that" after an attribution verb and its addressee is not relative */
+    analyse("Officials told reporters that the troops that attacked Gondor withdrew.");
+    DT_CHECK_STR(main_vp(0), "withdrew");
+    analyse("Officials said by phone that Gondor attacked.");
+    DT_CHECK_STR(main_vp(0), "attacked");
+    c = chunk_at("that");
+    DT_CHECK(c && c->type == DT_CHUNK_SBAR && !(c->flags & DT_CH_RELATIVE));
+    /* a time word after a name is not part of it; "brokered by" is a verb */
+    analyse("The minister arrived in Beijing yesterday.");
+    DT_CHECK_STR(chunk_text(chunk_at("Beijing")), "Beijing");
+    analyse("They agreed to a ceasefire brokered by Egypt.");
+    c = chunk_at("brokered");
+    DT_CHECK(c && c->type == DT_CHUNK_VP);
+
     /* two sentences: each gets its own main verb group */
     analyse("Arnor met Gondor. Rohan will host the talks.");
     DT_CHECK_INT(doc.nsent, 2);
