@@ -56,7 +56,11 @@ typedef enum dt_dict_kind {
     DT_DICT_AGENTS,
     DT_DICT_DISCARDS,
     DT_DICT_ISSUES,
-    DT_DICT__KIND_COUNT
+    DT_DICT__KIND_COUNT, /* number of PETRARCH-format kinds */
+    /* detente's own format (.dtx, docs/dict-format.md): one file may hold
+     * any kinds in [sections]. Kept out of the PETRARCH count above so
+     * code that loops over the PETRARCH kinds is unchanged. */
+    DT_DICT_OWN = 8
 } dt_dict_kind;
 
 /* "verbs", "actors", ...; "?" when out of range. */
@@ -144,6 +148,24 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
 int dt_dicts_load_files(const dt_dict_files *files, const dt_dict_options *opt, dt_dicts **out,
                         dt_error *err);
 void dt_dicts_free(dt_dicts *d);
+
+/* The built-in set: the project's own dictionaries (dict/ in the source
+ * tree), embedded into the library at build time and compiled here.
+ * Same contract as dt_dicts_load (opt may be NULL). Source names are
+ * "builtin:dict/PATH". Thread-safe (each call builds a new dt_dicts). */
+int dt_dicts_load_builtin(const dt_dict_options *opt, dt_dicts **out, dt_error *err);
+/* Number of embedded files and the name/content of file i (borrowed,
+ * static); NULL if i is out of range. */
+size_t dt_dict_builtin_count(void);
+const char *dt_dict_builtin_file(size_t i, const char **data, size_t *len);
+
+/* Load a dictionary directory: every *.dtx file under dir (recursively,
+ * in path order) plus the PETRARCH files directly in dir recognised by
+ * name (*verb*, *actor*, *agent*, *discard*, *issue* with a .txt
+ * extension; see docs/dictionaries.md). DT_EIO (err names dir) if the
+ * directory cannot be read, DT_ENOENT if it holds no dictionary. Otherwise
+ * as dt_dicts_load. */
+int dt_dicts_load_dir(const char *dir, const dt_dict_options *opt, dt_dicts **out, dt_error *err);
 
 /* Warnings collected during the load (at most max_warnings). */
 size_t dt_dicts_nwarnings(const dt_dicts *d);

@@ -22,7 +22,9 @@ static void usage(FILE *f)
           "       detente dict stats [OPTIONS] [FILE...]\n"
           "       detente dict lookup --text 'WORDS ...' [--date YYYYMMDD] [OPTIONS] [FILE...]\n"
           "\n"
-          "Read PETRARCH-1 format dictionaries and report on them.\n"
+          "Read dictionaries (detente's own .dtx format, docs/dict-format.md, or the\n"
+          "PETRARCH-1 files) and report on them. With no dictionary named, the\n"
+          "built-in set is used.\n"
           "  check   print every problem as FILE:LINE: severity: reason, including\n"
           "          duplicates, unreachable patterns and undefined synsets; exit 1 if\n"
           "          any entry had to be skipped (with --strict-dicts: on any warning)\n"
@@ -31,9 +33,12 @@ static void usage(FILE *f)
           "          actors (with the code on --date), agents, verb forms, discards, issues\n"
           "\n"
           "Options:\n"
-          "  --dict-dir DIR     directory the file names below are relative to; with no\n"
-          "                     file named, the files in DIR are picked by name\n"
-          "                     (*verb*, *actors*, *agents*, *discards*, *issue*)\n"
+          "  --dict DIR, --dict-dir DIR\n"
+          "                     directory the file names below are relative to; with no\n"
+          "                     file named, every *.dtx file under DIR and the PETRARCH\n"
+          "                     .txt files in DIR picked by name (*verb*, *actors*,\n"
+          "                     *agents*, *discards*, *issue*)\n"
+          "  --own FILE         a .dtx file (repeatable; FILE.dtx alone works too)\n"
           "  --verbs FILE       verb patterns\n"
           "  --actors FILE      actors (repeatable)\n"
           "  --agents FILE      agents\n"
@@ -55,6 +60,9 @@ typedef struct opts {
     const char *verbs, *agents, *discards, *issues;
     const char *actors[MAX_FILES];
     size_t nactors;
+    const char *own[MAX_FILES]; /* .dtx files (docs/dict-format.md) */
+    size_t nown;
+    int use_dir; /* load o->dir whole (dt_dicts_load_dir) */
     int strict, quiet, notes;
     const char *text;
     int32_t date;
@@ -141,29 +149,30 @@ static int set_kind(opts *o, int kind, const char *f)
     return 0;
 }
 
-static int pick_from_dir(opts *o)
+/* Load what the options name: a whole directory, the named files
+ * (PETRARCH ones first, verbs leading, then .dtx), or with nothing named
+ * the built-in set. */
+static int load(const opts *o, const dt_dict_options *dopt, dt_dicts **d, dt_error *err)
 {
-    DIR *dir = opendir(o->dir);
-    if (!dir) {
-        dt_cli_errorf("cannot open dictionary directory '%s'", o->dir);
-        return -1;
-    }
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(dir)) != NULL && !rc) {
-        const char *n = e->d_name;
-        size_t len = strlen(n);
-        if (n[0] == '.' || len < 4 || strcmp(n + len - 4, ".txt") != 0)
-            continue;
-        int k = guess_kind(n);
-        if (k < 0)
-            continue;
-        rc = set_kind(o, k, in_dir(o, n));
-    }
-    closedir(dir);
-    if (rc)
-        dt_cli_errorf("name the files with --verbs/--actors/--agents/--discards/--issues");
-    return rc;
+    if (o->use_dir)
+        return dt_dicts_load_dir(o->dir, dopt, d, err);
+    dt_dict_source src[MAX_FILES * 2 + 4];
+    size_t n = 0;
+    if (o->verbs)
+        src[n++] = (dt_dict_source){DT_DICT_VERBS, o->verbs, NULL, NULL, 0};
+    for (size_t i = 0; i < o->nactors; i++)
+        src[n++] = (dt_dict_source){DT_DICT_ACTORS, o->actors[i], NULL, NULL, 0};
+    if (o->agents)
+        src[n++] = (dt_dict_source){DT_DICT_AGENTS, o->agents, NULL, NULL, 0};
+    if (o->discards)
+        src[n++] = (dt_dict_source){DT_DICT_DISCARDS, o->discards, NULL, NULL, 0};
+    if (o->issues)
+        src[n++] = (dt_dict_source){DT_DICT_ISSUES, o->issues, NULL, NULL, 0};
+    for (size_t i = 0; i < o->nown; i++)
+        src[n++] = (dt_dict_source){DT_DICT_OWN, o->own[i], NULL, NULL, 0};
+    if (!n)
+        return dt_dicts_load_builtin(dopt, d, err);
+    return dt_dicts_load(src, n, dopt, d, err);
 }
 
 static void print_warning(void *ud, const dt_dict_warning *w)
@@ -359,7 +368,15 @@ int dt_cli_dict(int argc, char **argv)
             kind = DT_DICT_DISCARDS;
         else if (!strcmp(a, "--issues"))
             kind = DT_DICT_ISSUES;
-        else if (a[0] == '-' && a[1]) {
+        else if (!strcmp(a, "--own")) {
+            if (!val || npos == MAX_FILES) {
+                dt_cli_errorf("--own needs a .dtx file name (at most %d files)", MAX_FILES);
+                return DT_EXIT_INPUT;
+            }
+            pos[npos++] = val;
+            i++;
+            continue;
+        } else if (a[0] == '-' && a[1]) {
             dt_cli_errorf("unknown option '%s' (see 'detente dict --help')", a);
             return DT_EXIT_INPUT;
         } else {
@@ -397,15 +414,16 @@ int dt_cli_dict(int argc, char **argv)
     for (size_t i = 0; i < nactors_named && !rc; i++)
         if (set_kind(&o, DT_DICT_ACTORS, in_dir(&o, actors_named[i])))
             rc = DT_EXIT_INPUT;
-    for (size_t i = 0; i < npos && !rc; i++)
-        if (set_kind(&o, guess_kind(pos[i]), in_dir(&o, pos[i])))
+    for (size_t i = 0; i < npos && !rc; i++) {
+        size_t len = strlen(pos[i]);
+        if (len > 4 && !strcmp(pos[i] + len - 4, ".dtx"))
+            o.own[o.nown++] = in_dir(&o, pos[i]);
+        else if (set_kind(&o, guess_kind(pos[i]), in_dir(&o, pos[i])))
             rc = DT_EXIT_INPUT;
-    if (!rc && !any && o.dir && pick_from_dir(&o))
-        rc = DT_EXIT_INPUT;
-    if (!rc && !o.verbs && !o.nactors && !o.agents && !o.discards && !o.issues) {
-        dt_cli_errorf("no dictionary files given (see 'detente dict --help')");
-        rc = DT_EXIT_INPUT;
     }
+    /* A bare directory: its .dtx files (recursively) and PETRARCH files. */
+    if (!rc && !any && o.dir)
+        o.use_dir = 1;
     if (!rc && lookup && !o.text) {
         dt_cli_errorf("lookup needs --text 'WORDS'");
         rc = DT_EXIT_INPUT;
@@ -416,7 +434,6 @@ int dt_cli_dict(int argc, char **argv)
         return rc;
     }
 
-    dt_dict_files files = {o.verbs, o.actors, o.nactors, o.agents, o.discards, o.issues};
     dt_dict_options dopt;
     memset(&dopt, 0, sizeof dopt);
     dopt.strict = o.strict;
@@ -427,7 +444,7 @@ int dt_cli_dict(int argc, char **argv)
     dt_dicts *d = NULL;
     dt_error err;
     dt_error_clear(&err);
-    int lrc = dt_dicts_load_files(&files, &dopt, &d, &err);
+    int lrc = load(&o, &dopt, &d, &err);
     if (lrc && lrc != DT_EFORMAT) {
         char buf[1024];
         dt_error_format(&err, buf, sizeof buf);

@@ -11,6 +11,8 @@
 const char *dt_dict_kind_name(int kind)
 {
     static const char *const names[] = {"verbs", "actors", "agents", "discards", "issues"};
+    if (kind == DT_DICT_OWN)
+        return "own";
     if (kind < 0 || kind >= DT_DICT__KIND_COUNT)
         return "?";
     return names[kind];
@@ -432,7 +434,9 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
         return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "dt_dicts_load: bad arguments");
     *out = NULL;
     for (size_t i = 0; i < nsrc; i++) {
-        if (src[i].kind < 0 || src[i].kind >= DT_DICT__KIND_COUNT || (!src[i].data && !src[i].path))
+        int k = src[i].kind;
+        if (((k < 0 || k >= DT_DICT__KIND_COUNT) && k != DT_DICT_OWN) ||
+            (!src[i].data && !src[i].path))
             return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX,
                                 "dictionary source %zu: bad kind or no path/data", i);
     }
@@ -500,6 +504,9 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
             break;
         case DT_DICT_DISCARDS:
             rc = dt__dict_read_discards(d, file, data, len);
+            break;
+        case DT_DICT_OWN:
+            rc = dt__dict_read_own(d, file, data, len);
             break;
         default:
             rc = dt__dict_read_issues(d, file, data, len);

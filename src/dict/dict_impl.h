@@ -97,6 +97,13 @@ struct dt_dicts {
     DT__VEC(dt_dict_pelem) pelems;
     DT__VEC(dt_dict_transform) transforms;
 
+    /* While an own-format (.dtx) file is being compiled: line i+1 of the
+     * PETRARCH text it was translated into came from line linemap[i] of
+     * the .dtx file, so every warning and every dt_dict_src names the
+     * line the author wrote. NULL otherwise. */
+    const uint32_t *linemap;
+    size_t nlinemap;
+
     uint64_t hash;
     char hash_hex[17];
     size_t bytes_read;
@@ -129,7 +136,9 @@ typedef struct dt__lines {
     uint32_t file;
     const char *p, *end;
     uint32_t lineno;
-    int semicolon; /* ';' starts a comment (TABARI legacy) */
+    int semicolon;       /* ';' starts a comment (TABARI legacy) */
+    const uint32_t *map; /* d->linemap at init (see there) */
+    size_t nmap;
     char buf[DT_DICT_MAX_LINE];
 } dt__lines;
 void dt__dict_lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *data, size_t len,
@@ -169,6 +178,18 @@ int dt__dict_read_actors(dt_dicts *d, uint32_t file, const char *data, size_t le
 int dt__dict_read_agents(dt_dicts *d, uint32_t file, const char *data, size_t len);
 int dt__dict_read_discards(dt_dicts *d, uint32_t file, const char *data, size_t len);
 int dt__dict_read_issues(dt_dicts *d, uint32_t file, const char *data, size_t len);
+/* detente's own format (dict_own.c): translated section by section into
+ * PETRARCH text that the readers above compile, with d->linemap set. */
+int dt__dict_read_own(dt_dicts *d, uint32_t file, const char *data, size_t len);
+
+/* The embedded built-in set (generated at build time by cmake/dict.cmake). */
+typedef struct dt__dict_embedded {
+    const char *name;
+    const char *data;
+    size_t len;
+} dt__dict_embedded;
+extern const dt__dict_embedded dt__dict_builtin_files[];
+extern const size_t dt__dict_builtin_nfiles;
 /* After all sources: resolve synsets, drop patterns with undefined ones,
  * index verb forms. */
 int dt__dict_verbs_finish(dt_dicts *d);

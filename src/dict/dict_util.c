@@ -263,6 +263,8 @@ void dt__dict_lines_init(dt__lines *L, dt_dicts *d, uint32_t file, const char *d
     L->end = data + len;
     L->lineno = 0;
     L->semicolon = semicolon;
+    L->map = d->linemap;
+    L->nmap = d->nlinemap;
 }
 
 /* First occurrence of pat[0..pn) in [s, e): memchr on the first byte
@@ -289,6 +291,8 @@ int dt__dict_lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *
         L->p = nl ? nl + 1 : L->end;
         L->lineno++;
         uint32_t here = L->lineno;
+        if (L->map)
+            here = here <= L->nmap ? L->map[here - 1] : 0;
         size_t n = (size_t)(e - s);
         if (n >= DT_DICT_MAX_LINE) {
             dt__dict_warn(L->d, L->file, here, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
