@@ -65,9 +65,11 @@ static void usage(FILE *f)
           "  --output FORMAT    jsonl (default) or tsv\n"
           "  -o, --out FILE     write events to FILE instead of standard output\n"
           "  -q, --quiet        no summary line (error lines are still printed)\n"
-          "Dictionaries (PETRARCH-1 format):\n"
-          "  --dict DIR         load the set in DIR: its .txt files whose names contain\n"
-          "                     verb, actor (any number), agent, discard or issue\n"
+          "Dictionaries (default: the built-in set, dict/ in the sources):\n"
+          "  --dict DIR         load the set in DIR: every *.dtx file under it\n"
+          "                     (docs/dict-format.md) and its PETRARCH .txt files whose\n"
+          "                     names contain verb, actor (any number), agent, discard\n"
+          "                     or issue\n"
           "  --verbs FILE       verb patterns\n"
           "  --actors FILE      actors (repeatable)\n"
           "  --agents FILE      agents\n"
@@ -339,7 +341,8 @@ static int load_dicts(const code_opts *o, dt_dicts **out)
     *out = NULL;
     dict_set ds;
     memset(&ds, 0, sizeof ds);
-    if (o->dict_dir) {
+    int named = o->verbs || o->nactors || o->agents || o->discards || o->issues;
+    if (o->dict_dir && named) {
         int rc = scan_dict_dir(o->dict_dir, &ds);
         if (rc) {
             dict_set_free(&ds);
@@ -360,7 +363,7 @@ static int load_dicts(const code_opts *o, dt_dicts **out)
         files.actors = (const char *const *)ds.actors;
         files.nactors = ds.nactors;
     }
-    if (!files.verbs && !files.nactors) {
+    if (named && !files.verbs && !files.nactors) {
         dict_set_free(&ds);
         dt_cli_errorf("code: no dictionaries given (use --dict DIR, or --verbs and --actors)");
         return DT_EXIT_INPUT;
@@ -368,7 +371,11 @@ static int load_dicts(const code_opts *o, dt_dicts **out)
     dt_error err;
     dt_error_clear(&err);
     dt_dicts *d = NULL;
-    int rc = dt_dicts_load_files(&files, NULL, &d, &err);
+    /* No single file named: the whole --dict DIR (its .dtx and PETRARCH
+     * files), or else the built-in set (dict/, embedded). */
+    int rc = named         ? dt_dicts_load_files(&files, NULL, &d, &err)
+             : o->dict_dir ? dt_dicts_load_dir(o->dict_dir, NULL, &d, &err)
+                           : dt_dicts_load_builtin(NULL, &d, &err);
     dict_set_free(&ds);
     if (rc < 0) {
         char buf[900];
