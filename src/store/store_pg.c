@@ -103,6 +103,10 @@ static int pg_fail(pg *s, const char *what, PGresult *r, dt_error *err)
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
+    /* One error line: libpq's hints come on lines of their own. */
+    for (size_t i = 0; i < n; i++)
+        if (msg[i] == '\n' || msg[i] == '\t')
+            msg[i] = ' ';
     if (r)
         PQclear(r);
     return dt_error_set(err, DT_EIO, NULL, 0, UINT64_MAX, "%s: %s", what, msg);

@@ -112,20 +112,20 @@ typedef struct sq {
 static int sq_err(sq *s, int rc, const char *what, dt_error *err)
 {
     const char *m = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
-    int code = DT_EIO;
-    return dt_error_set(err, code, NULL, 0, UINT64_MAX, "%s: %s", what, m);
+    /* "disk I/O error" alone hides the cause (disk full, file too large,
+     * permission): add the system's word for it. */
+    int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+    if (sys)
+        return dt_error_set(err, DT_EIO, NULL, 0, UINT64_MAX, "%s: %s (%s)", what, m,
+                            strerror(sys));
+    return dt_error_set(err, DT_EIO, NULL, 0, UINT64_MAX, "%s: %s", what, m);
 }
 
 static int exec(sq *s, const char *sql, const char *what, dt_error *err)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        int r = dt_error_set(err, DT_EIO, NULL, 0, UINT64_MAX, "%s: %s", what,
-                             msg ? msg : sqlite3_errstr(rc));
-        sqlite3_free(msg);
-        return r;
-    }
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return sq_err(s, rc, what, err);
     return DT_OK;
 }
 
