@@ -29,13 +29,20 @@ file(WRITE "${DT_DICT_TMP}/clean/test.actors.txt"
      "KOREA [KOR]\n+SEOUL\nKIM_JONG_UN\n\t[PRKGOV >20111217]\n\t[PRKELI 19840108-20111217]\n")
 file(WRITE "${DT_DICT_TMP}/clean/test.agents.txt" "PRESIDENT [~GOV]\nPOLICE {} [~COP]\n")
 file(WRITE "${DT_DICT_TMP}/clean/test.discards.txt" "+WORLD CUP\nBASEBALL_\n")
+file(WRITE "${DT_DICT_TMP}/broken.dtx"
+     "[actors]\nperson Kim Jong-un\n  term PRKGOV 2011-12-32..\n  term PRKGOV 2011-12-17..\n"
+     "[verbs]\nblock GIVE 070\n  verb give\n  pattern 071: * &NOPE +\n")
 file(WRITE "${DT_DICT_TMP}/broken.verbs.txt"
      "--- GIVE [070] ---\nGIVE\n- * BAD [071\n- * &NOPE [072]\n- * GOOD [073]\n")
 
 set(DT_DICT_CASES
     # name | expected exit | regex the output must match | arguments
     "help|0|Usage: detente dict|--help"
-    "usage|1|no dictionary files|check"
+    "builtin-check|0|0 error\\(s\\), 0 warning\\(s\\), 0 note\\(s\\) \\(strict\\)|check --strict-dicts"
+    "dict-tree-check|0|0 error\\(s\\), 0 warning\\(s\\), 0 note\\(s\\) \\(strict\\)|check --strict-dicts --dict ${CMAKE_SOURCE_DIR}/dict"
+    "builtin-stats|0|hash +[0-9a-f]+\n.*actors +[1-9]|stats"
+    "own-broken|1|broken.dtx:3: error: bad date '2011-12-32'.*broken.dtx:8: error: synset &NOPE is not defined|check ${DT_DICT_TMP}/broken.dtx"
+    "own-lookup|0|actor   KIM JONG-UN -> PRKGOV  \\(builtin:dict/actors/leaders.dtx:[0-9]+\\)|lookup --date 20190620 --text 'Kim Jong-un'"
     "unknown-sub|1|unknown 'dict' command|frobnicate"
     "clean-dir|0|0 error\\(s\\), 0 warning\\(s\\)|check --dict-dir ${DT_DICT_TMP}/clean"
     "clean-strict|0|\\(strict\\)|check --strict-dicts --dict-dir ${DT_DICT_TMP}/clean"

@@ -1,0 +1,615 @@
+/* Unit tests for detente's own dictionary format (.dtx,
+ * docs/dict-format.md): every construct compiles to the same structures
+ * as the PETRARCH text it stands for (compared through a canonical dump
+ * of the whole dt_dicts), dated terms, each diagnostic at its FILE:LINE,
+ * strict mode, the built-in set (loads with no warning at all) and
+ * loading a directory. */
+#define _DEFAULT_SOURCE /* mkdtemp, strdup */
+#include "dt_test.h"
+
+#include "detente/dict.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- helpers ---- */
+
+static int load_src(dt_dicts **out, int strict, const dt_dict_source *s, size_t n)
+{
+    dt_dict_options o;
+    memset(&o, 0, sizeof o);
+    o.strict = strict;
+    dt_error err;
+    dt_error_clear(&err);
+    return dt_dicts_load(s, n, &o, out, &err);
+}
+
+static dt_dicts *load_own(const char *text, int strict, int want_rc)
+{
+    dt_dict_source s = {DT_DICT_OWN, NULL, "t.dtx", text, strlen(text)};
+    dt_dicts *d = NULL;
+    DT_CHECK_INT(load_src(&d, strict, &s, 1), want_rc);
+    DT_CHECK(d != NULL);
+    return d;
+}
+
+static uint32_t wid(const dt_dicts *d, const char *w)
+{
+    return dt_dict_word_id(d, w, strlen(w));
+}
+
+/* Warnings of `kind` at `line` of t.dtx. */
+static int warned(const dt_dicts *d, int kind, uint32_t line)
+{
+    int k = 0;
+    for (size_t i = 0; i < dt_dicts_nwarnings(d); i++) {
+        const dt_dict_warning *w = dt_dicts_warning(d, i);
+        if (w->kind == kind && w->line == line && !strcmp(w->file, "t.dtx"))
+            k++;
+    }
+    return k;
+}
+
+static void dump_warnings(const dt_dicts *d)
+{
+    for (size_t i = 0; i < dt_dicts_nwarnings(d); i++) {
+        const dt_dict_warning *w = dt_dicts_warning(d, i);
+        fprintf(stderr, "  %s:%u: [%d/%d] %s\n", w->file, w->line, w->severity, w->kind, w->msg);
+    }
+}
+
+/* Ids of blank-separated words. */
+static size_t ids_of(const dt_dicts *d, const char *text, uint32_t *ids, size_t cap)
+{
+    size_t n = 0;
+    const char *p = text;
+    while (*p && n < cap) {
+        while (*p == ' ')
+            p++;
+        const char *q = p;
+        while (*q && *q != ' ')
+            q++;
+        if (q > p)
+            ids[n++] = dt_dict_word_id(d, p, (size_t)(q - p));
+        p = q;
+    }
+    return n;
+}
+
+/* Code of the actor the words spell exactly, on a date; NULL if none. */
+static const char *actor_code(const dt_dicts *d, const char *words, int32_t date)
+{
+    uint32_t ids[32];
+    size_t n = ids_of(d, words, ids, 32);
+    const uint32_t *vals;
+    uint32_t nv;
+    size_t len = dt_dict_match_longest(dt_dict_actor_phrases(d), ids, n, &vals, &nv);
+    if (len != n || !nv)
+        return NULL;
+    return dt_dict_actor_code_at(d, dt_dict_actor_phrases(d)->phrases[vals[0]].entry, date, NULL);
+}
+
+/* ---- canonical dump: everything the coder can see, minus sources ---- */
+
+typedef struct sbuf {
+    char **lines;
+    size_t n, cap;
+} sbuf;
+
+static void add(sbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void add(sbuf *b, const char *fmt, ...)
+{
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 64;
+        b->lines = realloc(b->lines, b->cap * sizeof *b->lines);
+    }
+    b->lines[b->n++] = strdup(tmp);
+}
+
+static void words(const dt_dicts *d, uint32_t off, uint32_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (uint32_t i = 0; i < n && o < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? " " : "",
+                              dt_dict_word(d, dt_dict_word_ids(d)[off + i]));
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* All lines sorted and joined (caller frees). */
+static char *dump(const dt_dicts *d)
+{
+    sbuf b = {0};
+    char w[512];
+    uint32_t n, nc;
+    const dt_dict_phrase_set *as = dt_dict_actor_phrases(d);
+    const dt_dict_actor *actors = dt_dict_actors(d, &n);
+    const dt_dict_actor_code *codes = dt_dict_actor_codes(d, &nc);
+    for (uint32_t i = 0; i < as->nphrases; i++) {
+        const dt_dict_phrase *p = &as->phrases[i];
+        words(d, p->words, p->nwords, w, sizeof w);
+        const dt_dict_actor *a = &actors[p->entry];
+        char cs[512] = "";
+        size_t o = 0;
+        for (uint32_t k = 0; k < a->ncodes; k++) {
+            const dt_dict_actor_code *c = &codes[a->first_code + k];
+            o += (size_t)snprintf(cs + o, sizeof cs - o, " %s:%d-%d/%u", c->code, c->from, c->to,
+                                  c->flags);
+        }
+        add(&b, "actor %s gaps=%u flags=%u head=%d ->%s", w, p->gaps, p->flags, a->head_phrase == i,
+            cs);
+    }
+    const dt_dict_phrase_set *gs = dt_dict_agent_phrases(d);
+    const dt_dict_agent *agents = dt_dict_agents(d, &n);
+    for (uint32_t i = 0; i < gs->nphrases; i++) {
+        const dt_dict_phrase *p = &gs->phrases[i];
+        words(d, p->words, p->nwords, w, sizeof w);
+        add(&b, "agent %s flags=%u -> %s prefix=%u", w, p->flags, agents[p->entry].code,
+            agents[p->entry].prefix);
+    }
+    const dt_dict_phrase_set *ds = dt_dict_discard_phrases(d);
+    for (uint32_t i = 0; i < ds->nphrases; i++) {
+        words(d, ds->phrases[i].words, ds->phrases[i].nwords, w, sizeof w);
+        add(&b, "discard %s flags=%u", w, ds->phrases[i].flags);
+    }
+    const dt_dict_phrase_set *is = dt_dict_issue_phrases(d);
+    const dt_dict_issue *issues = dt_dict_issues(d, &n);
+    for (uint32_t i = 0; i < is->nphrases; i++) {
+        const dt_dict_issue *x = &issues[is->phrases[i].entry];
+        words(d, is->phrases[i].words, is->phrases[i].nwords, w, sizeof w);
+        add(&b, "issue %s -> %s %s %u", w, x->code ? x->code : "-", x->category, x->type);
+    }
+    const dt_dict_phrase_set *ss = dt_dict_synset_phrases(d);
+    const dt_dict_synset *syn = dt_dict_synsets(d, &n);
+    for (uint32_t i = 0; i < ss->nphrases; i++) {
+        words(d, ss->phrases[i].words, ss->phrases[i].nwords, w, sizeof w);
+        add(&b, "synset %s %s flags=%u", syn[ss->phrases[i].entry].name, w, ss->phrases[i].flags);
+    }
+    uint32_t nb, nv, np;
+    const dt_dict_verb_block *blocks = dt_dict_verb_blocks(d, &nb);
+    const dt_dict_verb *verbs = dt_dict_verbs(d, &nv);
+    const dt_dict_pattern *pats = dt_dict_patterns(d, &np);
+    const dt_dict_pelem *el = dt_dict_pattern_elems(d);
+    for (uint32_t wd = 1; wd < dt_dict_nwords(d); wd++) {
+        uint32_t nf;
+        const dt_dict_verb_form *f = dt_dict_verb_forms(d, wd, &nf);
+        for (uint32_t k = 0; k < nf; k++) {
+            char pre[256], post[256];
+            words(d, f[k].pre, f[k].npre, pre, sizeof pre);
+            words(d, f[k].post, f[k].npost, post, sizeof post);
+            const dt_dict_verb *v = &verbs[f[k].verb];
+            add(&b, "form %s [%s] %s -> %s %s/%u block %s base=%u", pre, dt_dict_word(d, wd), post,
+                dt_dict_word(d, v->word), v->code, v->code_flags, blocks[v->block].name,
+                f[k].is_base);
+        }
+    }
+    for (uint32_t i = 0; i < np; i++) {
+        const dt_dict_pattern *p = &pats[i];
+        char es[1024] = "";
+        size_t o = 0;
+        for (uint32_t k = 0; k < p->nelem; k++) {
+            const dt_dict_pelem *e = &el[p->first_elem + k];
+            const char *v = e->kind == DT_PEL_WORD     ? dt_dict_word(d, e->value)
+                            : e->kind == DT_PEL_SYNSET ? syn[e->value].name
+                                                       : "";
+            o += (size_t)snprintf(es + o, sizeof es - o, " %u%s%s", e->kind, e->adj ? "_" : "", v);
+        }
+        add(&b, "pattern %s:%s -> %s/%u flags=%u verb_pos=%u", blocks[p->block].name, es, p->code,
+            p->code_flags, p->flags, p->verb_pos);
+    }
+    for (uint32_t i = 0; i < nb; i++)
+        add(&b, "block %s %s/%u verbs=%u patterns=%u", blocks[i].name, blocks[i].code,
+            blocks[i].code_flags, blocks[i].nverbs, blocks[i].npatterns);
+    qsort(b.lines, b.n, sizeof *b.lines, cmp_line);
+    size_t tot = 1;
+    for (size_t i = 0; i < b.n; i++)
+        tot += strlen(b.lines[i]) + 1;
+    char *out = malloc(tot), *q = out;
+    for (size_t i = 0; i < b.n; i++) {
+        size_t l = strlen(b.lines[i]);
+        memcpy(q, b.lines[i], l);
+        q[l] = '\n';
+        q += l + 1;
+        free(b.lines[i]);
+    }
+    *q = '\0';
+    free(b.lines);
+    return out;
+}
+
+/* The .dtx text and the PETRARCH files it stands for give equal dumps. */
+static void check_same(const char *own_text, int kind, const char *petrarch)
+{
+    dt_dicts *a = load_own(own_text, 0, DT_OK);
+    dt_dict_source s = {kind, NULL, "p.txt", petrarch, strlen(petrarch)};
+    dt_dicts *b = NULL;
+    DT_CHECK_INT(load_src(&b, 0, &s, 1), DT_OK);
+    DT_CHECK_INT((int)dt_dicts_nwarnings(a), 0);
+    if (dt_dicts_nwarnings(a))
+        dump_warnings(a);
+    char *da = dump(a), *db = dump(b);
+    DT_CHECK(strlen(da) > 0);
+    DT_CHECK_STR(da, db);
+    free(da);
+    free(db);
+    dt_dicts_free(a);
+    dt_dicts_free(b);
+}
+
+/* ---- constructs ---- */
+
+static void test_actors_same(void)
+{
+    check_same("[actors]\n"
+               "actor USA: United States, U.S.\n"
+               "  adjective American\n"
+               "  capital Washington\n"
+               "actor CHN\n"
+               "  name China\n"
+               "  adjective Chinese (no plural)\n"
+               "person Kim Jong-un\n"
+               "  alias Kim Jong Un\n"
+               "  term PRKELI 1984-01-08..2011-12-16\n"
+               "  term PRKGOV 2011-12-17..\n"
+               "  term PRK ..1984-01-07\n"
+               "person Erdoğan\n"
+               "  term TURGOV\n",
+               DT_DICT_ACTORS,
+               "UNITED_STATES [USA]\n+U.S.\n+AMERICAN\n+AMERICANS\n+WASHINGTON\n"
+               "CHINA [CHN]\n+CHINESE\n"
+               "KIM_JONG-UN\n+KIM_JONG_UN\n[PRKELI 19840108-20111216]\n[PRKGOV >20111217]\n"
+               "[PRK <19840107]\n"
+               "ERDOGAN [TURGOV]\n");
+}
+
+static void test_actor_dates(void)
+{
+    dt_dicts *d = load_own("[actors]\n"
+                           "person Moon Jae-in   # a comment\n"
+                           "  term KORGOV 2017-05-10..2022-05-09\n"
+                           "  term KORELI\n"
+                           "actor PRK: North Korea\n"
+                           "  capital Pyongyang\n"
+                           "  adjective North Korean\n",
+                           1, DT_OK);
+    DT_CHECK_STR(actor_code(d, "MOON JAE-IN", 20190620), "KORGOV");
+    DT_CHECK_STR(actor_code(d, "MOON JAE-IN", 20170510), "KORGOV");
+    DT_CHECK_STR(actor_code(d, "MOON JAE-IN", 20220509), "KORGOV");
+    DT_CHECK_STR(actor_code(d, "MOON JAE-IN", 20220510), "KORELI");
+    DT_CHECK_STR(actor_code(d, "MOON JAE-IN", 0), "KORELI");
+    DT_CHECK_STR(actor_code(d, "PYONGYANG", 20190620), "PRK");
+    DT_CHECK_STR(actor_code(d, "NORTH KOREANS", 20190620), "PRK");
+    DT_CHECK(actor_code(d, "NORTH", 20190620) == NULL);
+    /* Evidence names the .dtx line. */
+    uint32_t na;
+    const dt_dict_actor *a = dt_dict_actors(d, &na);
+    DT_CHECK_INT((int)na, 2);
+    DT_CHECK_INT((int)a[0].src.line, 2);
+    DT_CHECK_INT((int)a[1].src.line, 5);
+    uint32_t nc;
+    const dt_dict_actor_code *c = dt_dict_actor_codes(d, &nc);
+    DT_CHECK_INT((int)nc, 3);
+    DT_CHECK_INT((int)c[0].src.line, 3);
+    DT_CHECK_INT((int)c[1].src.line, 4);
+    DT_CHECK_STR(dt_dict_source_name(d, c[0].src.file), "t.dtx");
+    dt_dicts_free(d);
+}
+
+static void test_agents_same(void)
+{
+    check_same("[agents]\n"
+               "agent GOV: government, ministry\n"
+               "  role spokesman (plural spokesmen)\n"
+               "  role attorney general (plural attorneys general; plural attorney generals)\n"
+               "  role police (no plural)\n"
+               "  adjective governmental\n"
+               "agent NGO prefix: aid agency\n"
+               "agent ~MIL: army\n"
+               "agent REB~: rebel\n",
+               DT_DICT_AGENTS,
+               "GOVERNMENT [~GOV]\nMINISTRY [~GOV]\nSPOKESMAN {SPOKESMEN} [~GOV]\n"
+               "ATTORNEY_GENERAL {ATTORNEYS_GENERAL} [~GOV]\nATTORNEY_GENERALS {} [~GOV]\n"
+               "POLICE {} [~GOV]\nGOVERNMENTAL {} [~GOV]\nAID_AGENCY [NGO~]\n"
+               "ARMY [~MIL]\nREBEL [REB~]\n");
+}
+
+static void test_verbs_same(void)
+{
+    check_same("[synsets]\n"
+               "synset TALKS (no plural): talks, negotiations\n"
+               "synset MONEY\n"
+               "  member dollar, yen (no plural)\n"
+               "  member hard &TALKS\n"
+               "[verbs]\n"
+               "block VISIT 042\n"
+               "  verb visit, tour\n"
+               "  verb go (went, gone, goes, going)\n"
+               "  verb pull out, wire *tap code 080\n"
+               "  verb break down (broke down, broken down)\n"
+               "  pattern 042: $ * +\n"
+               "  pattern 043: + * BY_$\n"
+               "  pattern null: * to + (for &TALKS)\n"
+               "  pattern 030:030: $ * { &MONEY } ^ +\n"
+               "block NOCODE\n"
+               "  verb sit\n",
+               DT_DICT_VERBS,
+               "&TALKS_\n+TALKS\n+NEGOTIATIONS\n&MONEY\n+DOLLAR\n+YEN_\n+HARD_&TALKS\n"
+               "--- VISIT [042] ---\nVISIT\nTOUR\nGO {WENT GONE GOES GOING}\n"
+               "+PULL_OUT [080]\nWIRE_+TAP [080]\n+BREAK_DOWN {+BROKE_DOWN +BROKEN_DOWN}\n"
+               "- $ * + [042]\n- + * BY_$ [043]\n- * to + (for &TALKS) [---]\n"
+               "- $ * { &MONEY } ^ + [030:030]\n"
+               "--- NOCODE ---\nSIT\n");
+}
+
+static void test_discards_issues_same(void)
+{
+    check_same("[discards]\n"
+               "sentence: football, world cup, olympic*\n"
+               "story: horoscope\n",
+               DT_DICT_DISCARDS, "FOOTBALL_\nWORLD_CUP_\nOLYMPIC\n+HOROSCOPE_\n");
+    check_same("[issues]\n"
+               "category SECURITY\n"
+               "  issue NUCLEAR: nuclear weapon (noun), missile test\n"
+               "  issue PURGE: ethnic purge (verb)\n"
+               "  ignore sentence: nuclear family\n"
+               "  ignore story: armenian genocide\n"
+               "category ECONOMY\n"
+               "  issue TRADE: tariff (noun)\n",
+               DT_DICT_ISSUES,
+               "<ISSUE CATEGORY=\"SECURITY\" TYPE=\"ALL\">\nnuclear n:weapon [NUCLEAR]\n"
+               "missile test [NUCLEAR]\nethnic v:purge [PURGE]\n~nuclear family\n"
+               "~~armenian genocide\n</ISSUE>\n<ISSUE CATEGORY=\"ECONOMY\" TYPE=\"ALL\">\n"
+               "n:tariff [TRADE]\n</ISSUE>\n");
+}
+
+/* One file may mix sections; synsets of one file serve patterns of
+ * another (one namespace), whatever the order. */
+static void test_mixed_and_cross_file(void)
+{
+    const char *a = "[verbs]\nblock SAY 010\n  verb say (said, says, saying)\n"
+                    "  pattern 012: $ * &NEG +\n[agents]\nagent GOV: government\n";
+    const char *b = "[synsets]\nsynset NEG (no plural): not, never\n";
+    dt_dict_source s[2] = {{DT_DICT_OWN, NULL, "a.dtx", a, strlen(a)},
+                           {DT_DICT_OWN, NULL, "b.dtx", b, strlen(b)}};
+    dt_dicts *d = NULL;
+    DT_CHECK_INT(load_src(&d, 1, s, 2), DT_OK);
+    uint32_t np, ng;
+    dt_dict_patterns(d, &np);
+    dt_dict_agents(d, &ng);
+    DT_CHECK_INT((int)np, 1);
+    DT_CHECK_INT((int)ng, 1);
+    DT_CHECK(dt_dict_synset_find(d, "NEG", 3) != DT_DICT_NONE);
+    DT_CHECK_INT((int)dt_dicts_nwarnings(d), 0);
+    dt_dicts_free(d);
+}
+
+/* ---- diagnostics ---- */
+
+static void test_diagnostics(void)
+{
+    const char *txt = "actor USA: America\n"                   /* 1 before a section */
+                      "[actors]\n"                             /* 2 */
+                      "actor USA: United States\n"             /* 3 */
+                      "  colour red\n"                         /* 4 unknown keyword */
+                      "  term USAGOV 2019-02-30..\n"           /* 5 bad date */
+                      "  term USAGOV 2019-01-01\n"             /* 6 not a range */
+                      "  term USAGOV 2020-01-01..2019-01-01\n" /* 7 ends before start */
+                      "person Nobody\n"                        /* 8 no term */
+                      "  alias Nemo\n"                         /* 9 */
+                      "person Somebody\n"                      /* 10 */
+                      "  term AAA 2000-01-01..2010-12-31\n"    /* 11 */
+                      "  term BBB 2005-01-01..\n"              /* 12 overlap */
+                      "  name Some[body\n"                     /* 13 bad char */
+                      "  nickname Bod\n"                       /* 14 unknown keyword */
+                      "frobnicate X\n"                         /* 15 unknown keyword */
+                      "[verbs]\n"                              /* 16 */
+                      "  verb lost\n"                          /* 17 outside a block */
+                      "block GIVE 070\n"                       /* 18 */
+                      "  verb give (gave, given)\n"            /* 19 */
+                      "  pattern 071 $ * +\n"                  /* 20 no ':' */
+                      "  pattern 071: * &NOPE +\n"             /* 21 undefined synset */
+                      "  pattern 072: $ * +\n"                 /* 22 */
+                      "  pattern 073: $ * +\n"                 /* 23 unreachable */
+                      "  pattern 074: $ +\n"                   /* 24 no '*' */
+                      "  verb pull out (pulled)\n"             /* 25 form word count */
+                      "[nouns]\n"                              /* 26 unknown section */
+                      "whatever\n"                             /* 27 (skipped) */
+                      "[agents]\n"                             /* 28 */
+                      "agent GOV: official (plural)\n"         /* 29 bad modifier */
+                      "agent GOV: minister, Official (plural officials)\n"; /* 30 ok */
+    dt_dicts *d = load_own(txt, 0, DT_OK);
+    DT_CHECK_INT(warned(d, DT_DICTW_CONTEXT, 1), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 4), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_DATE, 5), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_DATE, 6), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_DATE, 7), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_CODE, 8), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_DATE_OVERLAP, 12) + warned(d, DT_DICTW_DATE_OVERLAP, 11), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 13), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 14), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 15), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_CONTEXT, 17), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_BAD_CODE, 20), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_UNDEFINED_SYNSET, 21), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_UNREACHABLE, 23), 1);
+    DT_CHECK(warned(d, DT_DICTW_SYNTAX, 24) + warned(d, DT_DICTW_UNKNOWN_MARKER, 24) >= 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 25), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 26), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 27), 0);
+    DT_CHECK_INT(warned(d, DT_DICTW_SYNTAX, 29), 1);
+    /* The good entries around the bad ones still load. */
+    DT_CHECK_STR(actor_code(d, "UNITED STATES", 20190101), "USA");
+    DT_CHECK_STR(actor_code(d, "SOMEBODY", 20020101), "AAA");
+    DT_CHECK(actor_code(d, "NEMO", 20020101) == NULL);
+    DT_CHECK(actor_code(d, "NOBODY", 20020101) == NULL);
+    uint32_t np, nag;
+    const dt_dict_pattern *p = dt_dict_patterns(d, &np);
+    DT_CHECK_INT((int)np, 2);
+    DT_CHECK_STR(p[0].code, "072");
+    DT_CHECK_INT((int)p[0].src.line, 22);
+    dt_dict_agents(d, &nag);
+    DT_CHECK_INT((int)nag, 2);
+    DT_CHECK(wid(d, "OFFICIALS") != 0);
+    /* Every warning names the .dtx file and a real line. */
+    for (size_t i = 0; i < dt_dicts_nwarnings(d); i++) {
+        const dt_dict_warning *w = dt_dicts_warning(d, i);
+        DT_CHECK_STR(w->file, "t.dtx");
+        DT_CHECK(w->line >= 1 && w->line <= 30);
+    }
+    dt_dicts_free(d);
+}
+
+static void test_strict(void)
+{
+    const char *overlap = "[actors]\nperson X Y\n  term AAA 2000-01-01..2010-12-31\n"
+                          "  term BBB 2005-01-01..\n";
+    dt_dicts *d = load_own(overlap, 1, DT_EFORMAT);
+    DT_CHECK(dt_dicts_count_severity(d, DT_DICT_SEV_WARNING) >= 1);
+    dt_dicts_free(d);
+    d = load_own(overlap, 0, DT_OK);
+    dt_dicts_free(d);
+    /* Notes (a duplicate pattern) never fail a strict load. */
+    d = load_own("[verbs]\nblock A 010\n  verb say\n  pattern 010: $ * +\n  pattern 010: $ * +\n",
+                 1, DT_OK);
+    DT_CHECK_INT((int)dt_dicts_count_severity(d, DT_DICT_SEV_NOTE), 1);
+    dt_dicts_free(d);
+    /* A file with no section at all is a warning, not silence. */
+    d = load_own("# nothing here\n", 1, DT_EFORMAT);
+    dt_dicts_free(d);
+}
+
+/* ---- the built-in set ---- */
+
+static void test_builtin(void)
+{
+    DT_CHECK(dt_dict_builtin_count() > 0);
+    const char *data;
+    size_t len;
+    const char *name = dt_dict_builtin_file(0, &data, &len);
+    DT_CHECK(name && !strncmp(name, "builtin:dict/", 13) && len > 0);
+    DT_CHECK(dt_dict_builtin_file(dt_dict_builtin_count(), NULL, NULL) == NULL);
+    dt_dict_options o;
+    memset(&o, 0, sizeof o);
+    o.strict = 1;
+    dt_dicts *d = NULL;
+    dt_error err;
+    dt_error_clear(&err);
+    DT_CHECK_INT(dt_dicts_load_builtin(&o, &d, &err), DT_OK);
+    DT_CHECK(d != NULL);
+    if (!d)
+        return;
+    if (dt_dicts_nwarnings(d))
+        dump_warnings(d);
+    DT_CHECK_INT((int)dt_dicts_nwarnings(d), 0);
+    dt_dict_stats st;
+    dt_dicts_stats(d, &st);
+    DT_CHECK(st.actors > 0 && st.agents > 0 && st.patterns > 0 && st.verbs > 0);
+    fprintf(stderr, "builtin: %zu files, %zu bytes, load %.2f ms (cpu %.2f ms)\n",
+            dt_dict_builtin_count(), st.bytes_read, st.load_ms, st.load_cpu_ms);
+    /* The source tree's dict/ is what was embedded. */
+    const char *src = getenv("DT_SOURCE_DIR");
+    if (src) {
+        dt_dicts *e = NULL;
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/dict", src);
+        DT_CHECK_INT(dt_dicts_load_dir(dir, NULL, &e, &err), DT_OK);
+        if (e) {
+            DT_CHECK_STR(dt_dicts_hash_hex(e), dt_dicts_hash_hex(d));
+            char *a = dump(d), *b = dump(e);
+            DT_CHECK_STR(a, b);
+            free(a);
+            free(b);
+        }
+        dt_dicts_free(e);
+    }
+    dt_dicts_free(d);
+}
+
+/* ---- directories ---- */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    DT_CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_load_dir(void)
+{
+    char dir[] = "/tmp/dt_dict_own_XXXXXX";
+    DT_CHECK(mkdtemp(dir) != NULL);
+    char p[256], sub[256];
+    snprintf(sub, sizeof sub, "%s/actors", dir);
+    DT_CHECK_INT(mkdir(sub, 0700), 0);
+    snprintf(p, sizeof p, "%s/actors/a.dtx", dir);
+    write_file(p, "[actors]\nactor FRA: France\n");
+    snprintf(p, sizeof p, "%s/test.verbs.txt", dir);
+    write_file(p, "--- GIVE [070] ---\nGIVE\n- $ * + [070]\n");
+    snprintf(p, sizeof p, "%s/notes.md", dir);
+    write_file(p, "not a dictionary\n");
+    dt_dicts *d = NULL;
+    dt_error err;
+    dt_error_clear(&err);
+    DT_CHECK_INT(dt_dicts_load_dir(dir, NULL, &d, &err), DT_OK);
+    if (d) {
+        DT_CHECK_STR(actor_code(d, "FRANCE", 0), "FRA");
+        uint32_t np;
+        dt_dict_patterns(d, &np);
+        DT_CHECK_INT((int)np, 1);
+    }
+    dt_dicts_free(d);
+    d = NULL;
+    DT_CHECK_INT(dt_dicts_load_dir(sub, NULL, &d, &err), DT_OK);
+    dt_dicts_free(d);
+    d = NULL;
+    snprintf(p, sizeof p, "%s/empty", dir);
+    DT_CHECK_INT(mkdir(p, 0700), 0);
+    DT_CHECK_INT(dt_dicts_load_dir(p, NULL, &d, &err), DT_ENOENT);
+    DT_CHECK(d == NULL);
+    DT_CHECK_INT(dt_dicts_load_dir("/nonexistent/dir", NULL, &d, &err), DT_EIO);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/actors/a.dtx", dir);
+    unlink(p);
+    rmdir(sub);
+    snprintf(p, sizeof p, "%s/test.verbs.txt", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/notes.md", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    DT_RUN(test_actors_same);
+    DT_RUN(test_actor_dates);
+    DT_RUN(test_agents_same);
+    DT_RUN(test_verbs_same);
+    DT_RUN(test_discards_issues_same);
+    DT_RUN(test_mixed_and_cross_file);
+    DT_RUN(test_diagnostics);
+    DT_RUN(test_strict);
+    DT_RUN(test_builtin);
+    DT_RUN(test_load_dir);
+    DT_TEST_END();
+}
