@@ -61,6 +61,7 @@ typedef struct tree {
     dt__plist *out;
     const uint32_t *ids;  /* per sentence token, or NULL */
     const char **relabel; /* per sentence token: tag override, or NULL */
+    int raw;              /* built from chunks (no parse) */
     uint32_t npindex, vpindex, ncindex;
 } tree;
 
@@ -1082,14 +1083,41 @@ static void emit_nec(tree *t, int32_t x)
                 stack[sp++] = tmp[--m];
         }
     }
+    /* Raw text only: in "Danish media and government" (no determiner)
+     * the first conjunct's modifiers scope over bare-noun conjuncts too, as
+     * a parser's flat NP gives it; chunks split the NP at the conjunction. */
+    int32_t shared[8];
+    int nshared = 0;
+    if (t->raw && nitems > 1 && t->n[items[0]].tok < 0) {
+        int32_t c = t->n[items[0]].kid;
+        if (c >= 0 && t->n[c].tok >= 0 && !is_label(&t->n[c], "DT") &&
+            !is_label(&t->n[c], "PRP$")) {
+            for (; c >= 0 && t->n[c].next >= 0 && nshared < 8; c = t->n[c].next) {
+                if (t->n[c].tok < 0 || !(starts(t->n[c].label, "JJ") || is_label(&t->n[c], "NNP")))
+                    break;
+                shared[nshared++] = c;
+            }
+            if (c < 0 || t->n[c].next >= 0)
+                nshared = 0; /* the modifiers must lead straight to the head */
+        }
+    }
     for (int i = 0; i < nitems; i++) {
         int32_t k = items[i];
         ne_open(t);
         if (t->n[k].tok >= 0) {
             for (int j = 0; j < nadj; j++)
                 push_word(t, t->n[adj[j]].tok);
+            if (i > 0 && nadj == 0 &&
+                dt_pos_is_noun(t->d->tok[t->s->tok + (uint32_t)t->n[k].tok].pos))
+                for (int j = 0; j < nshared; j++)
+                    push_word(t, t->n[shared[j]].tok);
             push_word(t, t->n[k].tok);
         } else {
+            int32_t only = t->n[k].kid;
+            if (i > 0 && only >= 0 && t->n[only].next < 0 && t->n[only].tok >= 0 &&
+                starts(t->n[only].label, "NN") && !is_label(&t->n[only], "NNP"))
+                for (int j = 0; j < nshared; j++)
+                    push_word(t, t->n[shared[j]].tok);
             ne_words(t, k, -1);
         }
         ne_close(t);
@@ -1176,7 +1204,8 @@ int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, siz
     t.n = dt_arena_alloc(a, (size_t)t.cap * sizeof *t.n);
     if (!t.n)
         return DT_ENOMEM;
-    int rc = s->cons && s->ncons ? tree_from_cons(&t) : tree_from_chunks(&t);
+    t.raw = !(s->cons && s->ncons);
+    int rc = t.raw ? tree_from_chunks(&t) : tree_from_cons(&t);
     if (rc < 0)
         return rc;
     mark_compounds(&t);
