@@ -19,24 +19,36 @@ extern "C" {
 
 typedef struct dt_tagger dt_tagger;
 
-/* Build the tagger from the built-in tables. Caller owns *out. */
+/* Build the tagger from the built-in tables (about 10 ms: hash index and
+ * rule index; about 10 MiB). Caller owns *out and frees it with
+ * dt_tagger_free. Returns DT_OK or DT_ENOMEM. */
 int dt_tagger_new(dt_tagger **out, dt_error *err);
+/* Free a tagger (NULL is fine). No other thread may still be using it. */
 void dt_tagger_free(dt_tagger *t);
 
-/* Set pos, lemma and word_id on every token of d. Thread-safe. */
+/* Set pos, lemma and word_id on every token of d, sentence by sentence
+ * (tags depend only on the sentence). Lemmas point into the tagger's
+ * tables or into a (arena), so they live as long as both. Thread-safe: t
+ * is only read. Returns DT_OK, DT_EINVAL or DT_ENOMEM (arena exhausted). */
 int dt_tagger_tag(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err);
 
-/* Lemma of a word given its tag (lower-case result, arena or static).
- * Uses WordNet exceptions (went -> go, children -> child) and rules. */
-const char *dt_tagger_lemma(const dt_tagger *t, dt_arena *a, const char *word, size_t n,
-                            int pos);
+/* Lemma of a word (any case) given its tag: lower-case, pointing into the
+ * tagger's tables (static for the tagger's lifetime) or into a. Uses
+ * WordNet exceptions (went -> go, children -> child) and WordNet's suffix
+ * rules; a word WordNet does not know is its own lemma. NULL only when t
+ * or word is NULL or a is exhausted. Thread-safe. */
+const char *dt_tagger_lemma(const dt_tagger *t, dt_arena *a, const char *word, size_t n, int pos);
 
 /* Group tagged tokens into chunks (NP, VP, PP, ...) and clauses; set each
  * sentence's main_vp and the VP flags (passive, negated, say, modal).
- * Requires tags. Thread-safe; the tagger supplies lexical lists. */
+ * Requires tags (dt_tagger_tag first). d->chunk is allocated from a.
+ * Thread-safe; the tagger supplies lexical lists. DT_OK, DT_EINVAL or
+ * DT_ENOMEM. See docs/tagger.md for the rules. */
 int dt_chunk_doc(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err);
 
-/* Convenience: tokenise (dt_text_analyse), tag and chunk. */
+/* Convenience: tokenise (dt_text_analyse), tag and chunk. text must be
+ * valid UTF-8 (dt_utf8_validate) and outlive *out. Errors are those of the
+ * three stages. Thread-safe with one arena per thread. */
 int dt_analyse(const dt_tagger *t, dt_arena *a, const char *text, size_t len, dt_doctext *out,
                dt_error *err);
 
@@ -45,9 +57,14 @@ int dt_analyse(const dt_tagger *t, dt_arena *a, const char *text, size_t len, dt
  * constituents, and flat chunks derived from the tree so that the coder
  * sees the same structure as on raw text. The document text is the leaves
  * joined by single spaces (arena-owned); -LRB- etc. become ( ). Lemmas are
- * filled when t is non-NULL. DT_EFORMAT on unbalanced brackets. */
-int dt_treebank_parse(const dt_tagger *t, dt_arena *a, const char *tree, size_t n,
-                      dt_doctext *out, dt_error *err);
+ * filled when t is non-NULL (the tags stay the gold ones). PETRARCH's AUX,
+ * AUXD, AUXP, AUXZ, AUXG, AUXN tags are read as VB, VBD, VBP, VBZ, VBG,
+ * VBN; -NONE- traces are dropped. Limits: 4 MiB of tree, depth 512,
+ * DT_MAX_SENTENCE_TOKENS words (DT_ELIMIT). DT_EFORMAT, with err->offset
+ * the byte offset in tree, on unbalanced brackets, unknown tags, a word
+ * outside a preterminal, or text after the tree. Thread-safe. */
+int dt_treebank_parse(const dt_tagger *t, dt_arena *a, const char *tree, size_t n, dt_doctext *out,
+                      dt_error *err);
 
 #ifdef __cplusplus
 }
