@@ -180,11 +180,11 @@ static uint32_t hash_upper(const char *s, size_t n)
 }
 
 /* Word index (0-based) of s[0..n) compared case-insensitively, or -1. */
-static int64_t lookup(const dt_tagger *t, const char *s, size_t n)
+/* Lookup with the hash already computed (see tag_sentence). */
+static int64_t lookup_hashed(const dt_tagger *t, const char *s, size_t n, uint32_t full)
 {
     if (n == 0 || n > 255)
         return -1;
-    uint32_t full = hash_bytes(s, n);
     uint32_t h = full & t->mask;
     for (;;) {
         uint32_t v = t->slot[h];
@@ -203,6 +203,23 @@ static int64_t lookup(const dt_tagger *t, const char *s, size_t n)
         }
         h = (h + 1) & t->mask;
     }
+}
+
+static int64_t lookup(const dt_tagger *t, const char *s, size_t n)
+{
+    return lookup_hashed(t, s, n, hash_bytes(s, n));
+}
+
+/* Hint that a lexicon slot will be read soon; lookups of a sentence's
+ * tokens are independent, so their cache misses can overlap. */
+static inline void prefetch_slot(const dt_tagger *t, uint32_t full)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(&t->slot[full & t->mask]);
+#else
+    (void)t;
+    (void)full;
+#endif
 }
 
 int dt_tagger_new(dt_tagger **out, dt_error *err)
@@ -1007,10 +1024,17 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
         }
     }
     int headline = alpha >= 3 && caps * 4 >= alpha * 3;
+    /* Hash every token first and prefetch its slot, then look up, then
+     * tag: three short passes let the memory accesses overlap. */
     for (uint32_t i = 0; i < n; i++) {
-        widx[i] = (int32_t)lookup(t, tok[i].norm, tok[i].norm_len);
-        tag[i] = (uint8_t)initial_tag(t, &tok[i], widx[i], headline, &cand[i]);
+        uint32_t h = hash_bytes(tok[i].norm, tok[i].norm_len);
+        widx[i] = (int32_t)h; /* the hash, until the lookup below */
+        prefetch_slot(t, h);
     }
+    for (uint32_t i = 0; i < n; i++)
+        widx[i] = (int32_t)lookup_hashed(t, tok[i].norm, tok[i].norm_len, (uint32_t)widx[i]);
+    for (uint32_t i = 0; i < n; i++)
+        tag[i] = (uint8_t)initial_tag(t, &tok[i], widx[i], headline, &cand[i]);
     tctx c = {t, tok, widx, tag, cand, n};
     apply_brill(t, &c);
     own_rules(t, &c);
