@@ -115,6 +115,12 @@ static int sq_err(sq *s, int rc, const char *what, dt_error *err)
     /* "disk I/O error" alone hides the cause (disk full, file too large,
      * permission): add the system's word for it. */
     int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+    int ext = s->db ? sqlite3_extended_errcode(s->db) : rc;
+    if (!sys &&
+        (ext == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_FSYNC || ext == SQLITE_IOERR_TRUNCATE))
+        return dt_error_set(err, DT_EIO, NULL, 0, UINT64_MAX,
+                            "%s: %s (writing the file failed: disk full or file too large?)", what,
+                            m);
     if (sys)
         return dt_error_set(err, DT_EIO, NULL, 0, UINT64_MAX, "%s: %s (%s)", what, m,
                             strerror(sys));
