@@ -14,6 +14,7 @@
 #include "detente/dict.h"
 #include "detente/event.h"
 #include "detente/reader.h"
+#include "detente/store.h"
 #include "detente/tag.h"
 #include "detente/text.h"
 
@@ -26,14 +27,12 @@
 
 #define MAX_ACTOR_FILES 64
 
-/* Output formats (mapped to the event writers' dt_event_format). */
-enum { OUT_JSONL = 0, OUT_TSV };
-
 typedef struct code_opts {
-    int input;    /* dt_input_format */
-    int32_t date; /* --date, yyyymmdd, 0 = none */
-    int output;   /* OUT_* */
+    int input;          /* dt_input_format */
+    int32_t date;       /* --date, yyyymmdd, 0 = none */
+    const char *output; /* sink spec: jsonl, tsv, csv, sqlite:PATH, postgresql://... */
     const char *out_path;
+    int replace; /* stores: re-code documents already stored */
     int quiet;
     const char *dict_dir;
     const char *verbs, *agents, *discards, *issues;
@@ -42,10 +41,11 @@ typedef struct code_opts {
 } code_opts;
 
 typedef struct tally {
-    uint64_t read, coded, no_events, rejected;
+    uint64_t read, coded, no_events, rejected, already_stored, replaced;
     uint64_t sentences, events;
     uint64_t by_code[16]; /* rejected, indexed by -DT_E* */
     int internal;         /* an internal error happened: exit 2 */
+    int sink_error;       /* the output store failed: exit 1, stop */
 } tally;
 
 static void usage(FILE *f)
@@ -62,8 +62,11 @@ static void usage(FILE *f)
           "  --date YYYY-MM-DD  date for documents that carry none (text files without a\n"
           "                     date in their name, JSONL records without \"date\")\n"
           "Output:\n"
-          "  --output FORMAT    jsonl (default) or tsv\n"
-          "  -o, --out FILE     write events to FILE instead of standard output\n"
+          "  --output SPEC      jsonl (default), tsv, csv, sqlite:PATH or\n"
+          "                     postgresql://... (a store: documents already stored\n"
+          "                     with the same text are skipped, so a re-run resumes)\n"
+          "  -o, --out FILE     write jsonl/tsv/csv to FILE instead of standard output\n"
+          "  --replace          stores: re-code and replace documents already stored\n"
           "  -q, --quiet        no summary line (error lines are still printed)\n"
           "Dictionaries (default: the built-in set, dict/ in the sources):\n"
           "  --dict DIR         load the set in DIR: every *.dtx file under it\n"
@@ -92,22 +95,13 @@ static int32_t parse_date_opt(const char *s)
     return d;
 }
 
-static int output_from_name(const char *s)
-{
-    if (!strcmp(s, "jsonl") || !strcmp(s, "json"))
-        return OUT_JSONL;
-    if (!strcmp(s, "tsv"))
-        return OUT_TSV;
-    return -1;
-}
-
 /* Returns 0 to go on, or an exit status (usage error, or 0 after --help)
  * via *stop. */
 static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *nfiles, int *stop)
 {
     memset(o, 0, sizeof *o);
     o->input = DT_INPUT_AUTO;
-    o->output = OUT_JSONL;
+    o->output = "jsonl";
     *stop = 0;
     char **f = calloc((size_t)argc + 1, sizeof *f);
     if (!f) {
@@ -134,6 +128,10 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
         }
         if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
+            continue;
+        }
+        if (!strcmp(a, "--replace")) {
+            o->replace = 1;
             continue;
         }
         /* Options with a value: "--opt VALUE" or "--opt=VALUE". */
@@ -173,11 +171,13 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
                 goto usage_error;
             }
         } else if (!strcmp(name, "--output")) {
-            o->output = output_from_name(val);
-            if (o->output < 0) {
-                dt_cli_errorf("code: unsupported output '%s' (jsonl, tsv)", val);
+            if (dt_sink_kind_from_spec(val) < 0) {
+                dt_cli_errorf("code: unsupported output '%s' (jsonl, tsv, csv, sqlite:PATH, "
+                              "postgresql://...)",
+                              val);
                 goto usage_error;
             }
+            o->output = val;
         } else if (!strcmp(name, "-o") || !strcmp(name, "--out")) {
             o->out_path = val;
         } else if (!strcmp(name, "--dict") || !strcmp(name, "--dict-dir")) {
@@ -197,6 +197,11 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
             }
             o->actors[o->nactors++] = val;
         }
+    }
+    int kind = dt_sink_kind_from_spec(o->output);
+    if (o->out_path && (kind == DT_SINK_SQLITE || kind == DT_SINK_PG)) {
+        dt_cli_errorf("code: -o FILE is for jsonl/tsv/csv; a store names itself in --output");
+        goto usage_error;
     }
     *files = f;
     *nfiles = nf;
@@ -329,58 +334,69 @@ static int scan_dict_dir(const char *dir, dict_set *s)
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
-    if (rc == 0 && !s->verbs && !s->nactors) {
-        dt_cli_errorf("%s: no verbs or actors dictionary (*verb*.txt, *actor*.txt) found", dir);
-        rc = DT_EXIT_INPUT;
-    }
     return rc;
 }
 
-static int load_dicts(const code_opts *o, dt_dicts **out)
+static void report_dict_error(const dt_error *err)
+{
+    char buf[900];
+    dt_error_format(err, buf, sizeof buf);
+    if (err->code == DT_ENOMEM && !strstr(buf, "out of memory"))
+        dt_cli_errorf("%s: out of memory", buf);
+    else
+        dt_cli_errorf("%s", buf);
+}
+
+/* Which dictionaries: named files (with --dict DIR supplying the kinds
+ * not named), else the whole of --dict DIR (its .dtx files and PETRARCH
+ * files, dt_dicts_load_dir), else the built-in set. *what describes the
+ * choice for the run record. */
+static int load_dicts(const code_opts *o, dt_dicts **out, const char **what)
 {
     *out = NULL;
-    dict_set ds;
-    memset(&ds, 0, sizeof ds);
-    int named = o->verbs || o->nactors || o->agents || o->discards || o->issues;
-    if (o->dict_dir && named) {
-        int rc = scan_dict_dir(o->dict_dir, &ds);
-        if (rc) {
-            dict_set_free(&ds);
-            return rc;
-        }
-    }
-    /* Explicit files override the directory's file of the same kind. */
-    dt_dict_files files;
-    memset(&files, 0, sizeof files);
-    files.verbs = o->verbs ? o->verbs : ds.verbs;
-    files.agents = o->agents ? o->agents : ds.agents;
-    files.discards = o->discards ? o->discards : ds.discards;
-    files.issues = o->issues ? o->issues : ds.issues;
-    if (o->nactors) {
-        files.actors = o->actors;
-        files.nactors = o->nactors;
-    } else {
-        files.actors = (const char *const *)ds.actors;
-        files.nactors = ds.nactors;
-    }
-    if (named && !files.verbs && !files.nactors) {
-        dict_set_free(&ds);
-        dt_cli_errorf("code: no dictionaries given (use --dict DIR, or --verbs and --actors)");
-        return DT_EXIT_INPUT;
-    }
     dt_error err;
     dt_error_clear(&err);
     dt_dicts *d = NULL;
-    /* No single file named: the whole --dict DIR (its .dtx and PETRARCH
-     * files), or else the built-in set (dict/, embedded). */
-    int rc = named         ? dt_dicts_load_files(&files, NULL, &d, &err)
-             : o->dict_dir ? dt_dicts_load_dir(o->dict_dir, NULL, &d, &err)
-                           : dt_dicts_load_builtin(NULL, &d, &err);
-    dict_set_free(&ds);
+    int rc;
+    int named = o->verbs || o->agents || o->discards || o->issues || o->nactors;
+    if (!named) {
+        if (o->dict_dir) {
+            *what = o->dict_dir;
+            rc = dt_dicts_load_dir(o->dict_dir, NULL, &d, &err);
+        } else {
+            *what = "built-in";
+            rc = dt_dicts_load_builtin(NULL, &d, &err);
+        }
+    } else {
+        *what = "named files";
+        dict_set ds;
+        memset(&ds, 0, sizeof ds);
+        if (o->dict_dir) {
+            rc = scan_dict_dir(o->dict_dir, &ds);
+            if (rc) {
+                dict_set_free(&ds);
+                return rc;
+            }
+        }
+        /* Named files override the directory's file of the same kind. */
+        dt_dict_files files;
+        memset(&files, 0, sizeof files);
+        files.verbs = o->verbs ? o->verbs : ds.verbs;
+        files.agents = o->agents ? o->agents : ds.agents;
+        files.discards = o->discards ? o->discards : ds.discards;
+        files.issues = o->issues ? o->issues : ds.issues;
+        if (o->nactors) {
+            files.actors = o->actors;
+            files.nactors = o->nactors;
+        } else {
+            files.actors = (const char *const *)ds.actors;
+            files.nactors = ds.nactors;
+        }
+        rc = dt_dicts_load_files(&files, NULL, &d, &err);
+        dict_set_free(&ds);
+    }
     if (rc < 0) {
-        char buf[900];
-        dt_error_format(&err, buf, sizeof buf);
-        dt_cli_errorf("%s", buf);
+        report_dict_error(&err);
         dt_dicts_free(d);
         return rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
     }
@@ -403,9 +419,9 @@ typedef struct pipeline {
     dt_tagger *tagger;
     dt_dicts *dicts;
     dt_coder *coder;
-    FILE *out;
-    const char *out_name;
-    int reader_gone; /* EPIPE on the output */
+    dt_sink *sink;
+    int store;       /* the sink is a store (sqlite, postgresql) */
+    int reader_gone; /* EPIPE on a stream output */
     tally t;
 } pipeline;
 
@@ -424,14 +440,49 @@ static void report(const dt_error *err)
         dt_cli_errorf("%s", buf);
 }
 
+static int sink_failed(pipeline *p, const dt_error *err);
+
 static void reject(pipeline *p, const dt_error *err, int code)
 {
     report(err);
     p->t.read++;
     p->t.rejected++;
+    if (p->store && !p->t.internal && !p->t.sink_error) {
+        /* The store keeps the rejections with the run, for auditing. */
+        char where[400];
+        if (err->line)
+            snprintf(where, sizeof where, "%s:%llu", err->file, (unsigned long long)err->line);
+        else if (err->offset != UINT64_MAX)
+            snprintf(where, sizeof where, "%s: byte %llu", err->file,
+                     (unsigned long long)err->offset);
+        else
+            snprintf(where, sizeof where, "%s", err->file);
+        dt_error serr;
+        dt_error_clear(&serr);
+        if (dt_sink_reject(p->sink, where, code, err->msg, &serr) < 0)
+            sink_failed(p, &serr);
+    }
     size_t k = (size_t)(code < 0 ? -code : 0);
     if (k < sizeof p->t.by_code / sizeof p->t.by_code[0])
         p->t.by_code[k]++;
+}
+
+/* A sink call failed: stop. A reader that went away (EPIPE on a stream)
+ * ends the run quietly; a stream write error is an internal error (2); a
+ * store that cannot take the data (full, read-only, schema) is a problem
+ * with the named output (1). Returns -1. */
+static int sink_failed(pipeline *p, const dt_error *err)
+{
+    if (!p->store && err->code == DT_EIO && (errno == EPIPE || strstr(err->msg, "Broken pipe"))) {
+        p->reader_gone = 1;
+        return -1;
+    }
+    report(err);
+    if (p->store && err->code != DT_ENOMEM)
+        p->t.sink_error = 1;
+    else
+        p->t.internal = 1;
+    return -1;
 }
 
 /* Returns 0, or -1 on an internal error (stop everything). */
@@ -442,6 +493,23 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
     dt_doctext dtext;
     memset(&dtext, 0, sizeof dtext);
     int rc;
+    uint64_t hash = 0;
+    int changed = 0;
+    if (p->store) {
+        /* A store already holding this document (same id, same text) has
+         * nothing to learn from coding it again: that is how an
+         * interrupted run resumes. */
+        hash = dt_sink_content_hash(doc->text.p, doc->text.n);
+        rc = dt_sink_lookup(p->sink, doc->id, hash, &err);
+        if (rc < 0)
+            return sink_failed(p, &err);
+        if (rc == DT_SINK_STORED && !p->o->replace) {
+            p->t.read++;
+            p->t.already_stored++;
+            return 0;
+        }
+        changed = rc != DT_SINK_NEW;
+    }
     /* A PETRARCH record is one sentence by definition; don't let the
      * splitter cut it at an abbreviation. */
     int one_sentence = dt_reader_format(r) == DT_INPUT_PETRARCH_XML;
@@ -486,32 +554,34 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
         p->t.internal = 1;
         return -1;
     }
-    for (size_t i = 0; i < nev; i++) {
-        rc = dt_event_write(p->out, p->o->output == OUT_TSV ? DT_EVENTS_TSV : DT_EVENTS_JSONL,
-                            &ev[i], &err);
-        if (rc == DT_ELIMIT) {
-            /* One over-long event line is that event's problem only. */
-            report(&err);
-            continue;
-        }
-        if (rc == DT_EIO) {
-            int e = errno;
-            /* The reader of our output went away (| head): stop quietly,
-             * as if SIGPIPE had done it, even when SIGPIPE is ignored. */
-            if (e == EPIPE) {
-                p->reader_gone = 1;
-                return -1;
-            }
-            dt_cli_errorf("%s: write error: %s", p->out_name, e ? strerror(e) : "I/O error");
-            p->t.internal = 1;
-            return -1;
-        }
-        if (rc < 0) {
-            report(&err);
-            p->t.internal = 1;
-            return -1;
-        }
+    dt_span *spans = dtext.nsent ? dt_arena_alloc(a, dtext.nsent * sizeof *spans) : NULL;
+    if (dtext.nsent && !spans) {
+        dt_error_set(&err, DT_ENOMEM, name, doc->line, doc->offset, "out of memory");
+        report(&err);
+        p->t.internal = 1;
+        return -1;
     }
+    for (size_t i = 0; i < dtext.nsent; i++)
+        spans[i] = (dt_span){dtext.sent[i].off, dtext.sent[i].len};
+    dt_sink_doc sdoc;
+    memset(&sdoc, 0, sizeof sdoc);
+    sdoc.id = doc->id;
+    sdoc.date = doc->date;
+    sdoc.text = doc->text;
+    sdoc.sent = spans;
+    sdoc.nsent = dtext.nsent;
+    sdoc.content_hash = hash;
+    sdoc.extra = doc->extra;
+    errno = 0;
+    rc = dt_sink_document(p->sink, &sdoc, ev, nev, &err);
+    if (rc == DT_ELIMIT && !p->store) {
+        /* One over-long event line is that event's problem only. */
+        report(&err);
+    } else if (rc < 0) {
+        return sink_failed(p, &err);
+    }
+    if (changed)
+        p->t.replaced++;
     p->t.events += nev;
     if (nev > 0)
         p->t.coded++;
@@ -581,11 +651,17 @@ static int run_file(pipeline *p, const char *path, dt_arena *a)
 static void summary(const pipeline *p)
 {
     const tally *t = &p->t;
+    /* Stores add what a resumed run skipped or replaced; the counts still
+     * add up: read = coded + without events + rejected + already stored. */
+    char more[96] = "";
+    if (t->already_stored || t->replaced)
+        snprintf(more, sizeof more, ", %llu already stored, %llu replaced",
+                 (unsigned long long)t->already_stored, (unsigned long long)t->replaced);
     fprintf(stderr,
-            "detente: %llu documents read, %llu coded, %llu without events, %llu rejected; "
+            "detente: %llu documents read, %llu coded, %llu without events, %llu rejected%s; "
             "%llu sentences, %llu events\n",
             (unsigned long long)t->read, (unsigned long long)t->coded,
-            (unsigned long long)t->no_events, (unsigned long long)t->rejected,
+            (unsigned long long)t->no_events, (unsigned long long)t->rejected, more,
             (unsigned long long)t->sentences, (unsigned long long)t->events);
     if (t->rejected) {
         fputs("detente: rejected:", stderr);
@@ -599,6 +675,28 @@ static void summary(const pipeline *p)
         }
         fputc('\n', stderr);
     }
+}
+
+/* "detente code ARGS..." for the run record; heap string, may be NULL. */
+static char *join_args(int argc, char **argv)
+{
+    size_t n = sizeof "detente";
+    for (int i = 0; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    size_t k = 0;
+    memcpy(s, "detente", 7);
+    k = 7;
+    for (int i = 0; i < argc; i++) {
+        size_t m = strlen(argv[i]);
+        s[k++] = ' ';
+        memcpy(s + k, argv[i], m);
+        k += m;
+    }
+    s[k] = '\0';
+    return s;
 }
 
 int dt_cli_code(int argc, char **argv)
@@ -621,7 +719,8 @@ int dt_cli_code(int argc, char **argv)
 
     dt_error err;
     dt_error_clear(&err);
-    rc = load_dicts(&o, &p.dicts);
+    const char *dict_what = "";
+    rc = load_dicts(&o, &p.dicts, &dict_what);
     if (rc) {
         free(files);
         return rc;
@@ -638,39 +737,75 @@ int dt_cli_code(int argc, char **argv)
         exit_code = DT_EXIT_INTERNAL;
         goto done;
     }
+    /* The output: a stream (jsonl/tsv/csv, stdout or -o FILE) or a store. */
+    FILE *out = stdout;
+    const char *out_name = "<stdout>";
     if (o.out_path) {
-        p.out = fopen(o.out_path, "w");
-        if (!p.out) {
+        out = fopen(o.out_path, "w");
+        if (!out) {
             dt_cli_errorf("%s: cannot write: %s", o.out_path, strerror(errno));
             exit_code = DT_EXIT_INPUT;
             goto done;
         }
-    } else {
-        p.out = stdout;
+        out_name = o.out_path;
     }
-    p.out_name = o.out_path ? o.out_path : "<stdout>";
-    if (o.output == OUT_TSV)
-        fputs(dt_event_tsv_header(), p.out);
-
-    if (nfiles == 0) {
-        run_file(&p, NULL, a);
-    } else {
-        for (int i = 0; i < nfiles && !p.t.internal && !p.reader_gone; i++)
-            run_file(&p, files[i], a);
+    dt_sink_opts so;
+    memset(&so, 0, sizeof so);
+    so.out = out;
+    so.out_name = out_name;
+    so.replace = o.replace;
+    rc = dt_sink_open(&p.sink, o.output, &so, &err);
+    if (rc < 0) {
+        report(&err);
+        exit_code = rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
+        goto close_out;
     }
+    p.store = dt_sink_kind(p.sink) == DT_SINK_SQLITE || dt_sink_kind(p.sink) == DT_SINK_PG;
+    char *cmdline = join_args(argc, argv);
+    char optbuf[256];
+    snprintf(optbuf, sizeof optbuf, "input=%s date=%ld replace=%d", dt_input_format_name(o.input),
+             (long)o.date, o.replace);
+    dt_run_info run;
+    memset(&run, 0, sizeof run);
+    run.command_line = cmdline;
+    run.dict_version = dict_what;
+    run.dict_hash = dt_dicts_hash_hex(p.dicts);
+    run.dict_files = dict_what;
+    run.options = optbuf;
     errno = 0;
-    if (!p.reader_gone && (fflush(p.out) != 0 || ferror(p.out))) {
-        if (errno == EPIPE)
-            p.reader_gone = 1;
-        else if (!p.t.internal) {
-            dt_cli_errorf("%s: write error: %s", p.out_name, errno ? strerror(errno) : "I/O error");
-            p.t.internal = 1;
-        }
+    rc = dt_sink_begin_run(p.sink, &run, &err);
+    free(cmdline);
+    if (rc < 0)
+        sink_failed(&p, &err);
+
+    for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
+        if (p.t.internal || p.t.sink_error || p.reader_gone)
+            break;
+        run_file(&p, nfiles ? files[i] : NULL, a);
     }
-    if (o.out_path && fclose(p.out) != 0 && !p.t.internal) {
+    if (!p.t.internal && !p.t.sink_error && !p.reader_gone) {
+        dt_run_counts c;
+        memset(&c, 0, sizeof c);
+        c.read = p.t.read;
+        c.coded = p.t.coded;
+        c.no_events = p.t.no_events;
+        c.rejected = p.t.rejected;
+        c.already_stored = p.t.already_stored;
+        c.replaced = p.t.replaced;
+        c.sentences = p.t.sentences;
+        c.events = p.t.events;
+        errno = 0;
+        if (dt_sink_end_run(p.sink, &c, &err) < 0)
+            sink_failed(&p, &err);
+    }
+    dt_sink_close(p.sink);
+close_out:
+    if (o.out_path && fclose(out) != 0 && !p.t.internal && !p.t.sink_error && exit_code == 0) {
         dt_cli_errorf("%s: write error: %s", o.out_path, strerror(errno));
         p.t.internal = 1;
     }
+    if (exit_code)
+        goto done;
     if (p.reader_gone) {
         /* Nobody is reading: no summary of a run cut short. */
         exit_code = p.t.internal ? DT_EXIT_INTERNAL : DT_EXIT_OK;
@@ -678,7 +813,9 @@ int dt_cli_code(int argc, char **argv)
     }
     if (!o.quiet)
         summary(&p);
-    exit_code = p.t.internal ? DT_EXIT_INTERNAL : p.t.rejected ? DT_EXIT_INPUT : DT_EXIT_OK;
+    exit_code = p.t.internal                     ? DT_EXIT_INTERNAL
+                : p.t.sink_error || p.t.rejected ? DT_EXIT_INPUT
+                                                 : DT_EXIT_OK;
 done:
     dt_arena_free(a);
     dt_coder_free(p.coder);
