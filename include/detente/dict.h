@@ -164,8 +164,34 @@ const char *dt_dict_builtin_file(size_t i, const char **data, size_t *len);
  * name (*verb*, *actor*, *agent*, *discard*, *issue* with a .txt
  * extension; see docs/dictionaries.md). DT_EIO (err names dir) if the
  * directory cannot be read, DT_ENOENT if it holds no dictionary. Otherwise
- * as dt_dicts_load. */
+ * as dt_dicts_load. If dir is a compiled cache file (dt_dicts_save_cache)
+ * it is loaded with dt_dicts_load_cache(dir, NULL, 0, ...). */
 int dt_dicts_load_dir(const char *dir, const dt_dict_options *opt, dt_dicts **out, dt_error *err);
+
+/* Compiled cache: a memory-mappable image of a loaded dt_dicts (every
+ * array in one file, strings as offsets), with a header holding a magic
+ * string, DT_DICT_CACHE_VERSION, the build's struct layout and the
+ * dt_dicts_hash() of the sources plus their kinds and names.
+ *
+ * dt_dicts_save_cache writes d to path (through a temporary file renamed
+ * into place). DT_EIO on a write error.
+ *
+ * dt_dicts_load_cache maps path and returns a dt_dicts that behaves like
+ * the one saved (the caller frees it with dt_dicts_free; warnings of the
+ * original load are kept). The sources are always checked: with src/nsrc
+ * given, their content hash must equal the cache's; with nsrc == 0, the
+ * sources recorded in the cache (file paths, or "builtin:" names of the
+ * embedded set) are read and hashed again. A mismatch, an unreadable
+ * source, another version or layout, or a truncated or corrupt file is
+ * DT_EFORMAT with err saying which; *out is then NULL. opt->strict fails
+ * the load (DT_EFORMAT, dicts returned) if the cached load had warnings,
+ * as dt_dicts_load would. */
+#define DT_DICT_CACHE_VERSION 1
+int dt_dicts_save_cache(const dt_dicts *d, const char *path, dt_error *err);
+int dt_dicts_load_cache(const char *path, const dt_dict_source *src, size_t nsrc,
+                        const dt_dict_options *opt, dt_dicts **out, dt_error *err);
+/* 1 if the file at path starts with the cache magic, else 0. */
+int dt_dict_is_cache(const char *path);
 
 /* Warnings collected during the load (at most max_warnings). */
 size_t dt_dicts_nwarnings(const dt_dicts *d);

@@ -20,6 +20,7 @@ static void usage(FILE *f)
 {
     fputs("Usage: detente dict check [--strict-dicts] [OPTIONS] [FILE...]\n"
           "       detente dict stats [OPTIONS] [FILE...]\n"
+          "       detente dict compile [OPTIONS] [FILE...] -o CACHE\n"
           "       detente dict lookup --text 'WORDS ...' [--date YYYYMMDD] [OPTIONS] [FILE...]\n"
           "\n"
           "Read dictionaries (detente's own .dtx format, docs/dict-format.md, or the\n"
@@ -29,6 +30,8 @@ static void usage(FILE *f)
           "          duplicates, unreachable patterns and undefined synsets; exit 1 if\n"
           "          any entry had to be skipped (with --strict-dicts: on any warning)\n"
           "  stats   print sizes, the content hash and the load time\n"
+          "  compile write the loaded set as a compiled cache (memory-mapped by\n"
+          "          --dict-cache or --dict CACHE: no parsing at start-up)\n"
           "  lookup  show what the dictionaries make of some blank-separated words:\n"
           "          actors (with the code on --date), agents, verb forms, discards, issues\n"
           "\n"
@@ -39,6 +42,11 @@ static void usage(FILE *f)
           "                     .txt files in DIR picked by name (*verb*, *actors*,\n"
           "                     *agents*, *discards*, *issue*)\n"
           "  --own FILE         a .dtx file (repeatable; FILE.dtx alone works too)\n"
+          "  --dict-cache FILE  load the compiled cache FILE instead of compiling; it is\n"
+          "                     refused (exit 1) unless it was compiled from exactly the\n"
+          "                     dictionaries the other options name (or, with none, the\n"
+          "                     sources recorded in it)\n"
+          "  -o FILE            compile: the cache to write\n"
           "  --verbs FILE       verb patterns\n"
           "  --actors FILE      actors (repeatable)\n"
           "  --agents FILE      agents\n"
@@ -62,7 +70,9 @@ typedef struct opts {
     size_t nactors;
     const char *own[MAX_FILES]; /* .dtx files (docs/dict-format.md) */
     size_t nown;
-    int use_dir; /* load o->dir whole (dt_dicts_load_dir) */
+    int use_dir;       /* load o->dir whole (dt_dicts_load_dir) */
+    const char *cache; /* --dict-cache FILE */
+    const char *out;   /* compile -o FILE */
     int strict, quiet, notes;
     const char *text;
     int32_t date;
@@ -154,7 +164,7 @@ static int set_kind(opts *o, int kind, const char *f)
  * the built-in set. */
 static int load(const opts *o, const dt_dict_options *dopt, dt_dicts **d, dt_error *err)
 {
-    if (o->use_dir)
+    if (o->use_dir && !o->cache)
         return dt_dicts_load_dir(o->dir, dopt, d, err);
     dt_dict_source src[MAX_FILES * 2 + 4];
     size_t n = 0;
@@ -170,6 +180,8 @@ static int load(const opts *o, const dt_dict_options *dopt, dt_dicts **d, dt_err
         src[n++] = (dt_dict_source){DT_DICT_ISSUES, o->issues, NULL, NULL, 0};
     for (size_t i = 0; i < o->nown; i++)
         src[n++] = (dt_dict_source){DT_DICT_OWN, o->own[i], NULL, NULL, 0};
+    if (o->cache)
+        return dt_dicts_load_cache(o->cache, src, n, dopt, d, err);
     if (!n)
         return dt_dicts_load_builtin(dopt, d, err);
     return dt_dicts_load(src, n, dopt, d, err);
@@ -302,11 +314,12 @@ int dt_cli_dict(int argc, char **argv)
         return DT_EXIT_OK;
     }
     int check = !strcmp(sub, "check"), stats = !strcmp(sub, "stats");
-    int lookup = !strcmp(sub, "lookup");
-    if (!check && !stats && !lookup) {
-        dt_cli_errorf("unknown 'dict' command '%s' (check, stats or lookup; see 'detente dict "
-                      "--help')",
-                      sub);
+    int lookup = !strcmp(sub, "lookup"), compile = !strcmp(sub, "compile");
+    if (!check && !stats && !lookup && !compile) {
+        dt_cli_errorf(
+            "unknown 'dict' command '%s' (check, stats, lookup or compile; see 'detente dict "
+            "--help')",
+            sub);
         return DT_EXIT_INPUT;
     }
     opts o;
@@ -348,6 +361,17 @@ int dt_cli_dict(int argc, char **argv)
                 dt_cli_errorf("bad --date '%s' (want YYYYMMDD)", val);
                 return DT_EXIT_INPUT;
             }
+            i++;
+            continue;
+        } else if (!strcmp(a, "--dict-cache") || !strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!val) {
+                dt_cli_errorf("%s needs a file name", a);
+                return DT_EXIT_INPUT;
+            }
+            if (a[2] == 'd')
+                o.cache = val;
+            else
+                o.out = val;
             i++;
             continue;
         } else if (!strcmp(a, "--dict-dir") || !strcmp(a, "--dict")) {
@@ -424,6 +448,19 @@ int dt_cli_dict(int argc, char **argv)
     /* A bare directory: its .dtx files (recursively) and PETRARCH files. */
     if (!rc && !any && o.dir)
         o.use_dir = 1;
+    if (!rc && compile && !o.out) {
+        dt_cli_errorf("compile needs -o FILE");
+        rc = DT_EXIT_INPUT;
+    }
+    /* --dict CACHE-FILE: the cache checked against the sources it records. */
+    if (!rc && o.use_dir && !o.cache && dt_dict_is_cache(o.dir)) {
+        o.cache = o.dir;
+        o.use_dir = 0;
+    }
+    if (!rc && o.use_dir && o.cache) {
+        dt_cli_errorf("--dict-cache takes dictionary files, not a directory");
+        rc = DT_EXIT_INPUT;
+    }
     if (!rc && lookup && !o.text) {
         dt_cli_errorf("lookup needs --text 'WORDS'");
         rc = DT_EXIT_INPUT;
@@ -457,7 +494,27 @@ int dt_cli_dict(int argc, char **argv)
         size_t ne = dt_dicts_count_severity(d, DT_DICT_SEV_ERROR);
         size_t nw = dt_dicts_count_severity(d, DT_DICT_SEV_WARNING);
         size_t nn = dt_dicts_count_severity(d, DT_DICT_SEV_NOTE);
-        if (lookup) {
+        if (compile) {
+            if (lrc == DT_EFORMAT) {
+                char buf[1024];
+                dt_error_format(&err, buf, sizeof buf);
+                dt_cli_errorf("not compiling: %s", buf);
+                rc = DT_EXIT_INPUT;
+            } else if (!rc) {
+                dt_error werr;
+                dt_error_clear(&werr);
+                if (dt_dicts_save_cache(d, o.out, &werr) < 0) {
+                    char buf[1024];
+                    dt_error_format(&werr, buf, sizeof buf);
+                    dt_cli_errorf("%s", buf);
+                    rc = DT_EXIT_INPUT;
+                } else
+                    fprintf(stderr,
+                            "detente: dict compile: %s (hash %s, %zu source bytes, %zu "
+                            "error(s) kept as warnings of the cache)\n",
+                            o.out, dt_dicts_hash_hex(d), st.bytes_read, ne);
+            }
+        } else if (lookup) {
             if (lrc == DT_EFORMAT)
                 rc = DT_EXIT_INPUT;
             else if (!rc)

@@ -175,6 +175,10 @@ int dt_dicts_load_dir(const char *dir, const dt_dict_options *opt, dt_dicts **ou
     if (!dir || !out)
         return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "dt_dicts_load_dir: bad arguments");
     *out = NULL;
+    /* A compiled cache named where a directory is expected is loaded as
+     * such (its recorded sources are checked). */
+    if (!is_dir(dir) && dt_dict_is_cache(dir))
+        return dt_dicts_load_cache(dir, NULL, 0, opt, out, err);
     pathlist own = {0}, pet = {0};
     int kinds[64];
     size_t nkinds = 0;

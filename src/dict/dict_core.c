@@ -357,7 +357,7 @@ const uint32_t *dt_dict_phrases_by_first(const dt_dict_phrase_set *s, uint32_t w
 /* Loading                                                             */
 /* ------------------------------------------------------------------ */
 
-static int read_file(const char *path, char **out, size_t *len, dt_error *err)
+int dt__dict_read_file(const char *path, char **out, size_t *len, dt_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -419,6 +419,14 @@ static uint64_t fnv64(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+uint64_t dt__dict_hash_source(uint64_t h, uint32_t kind, const char *data, size_t len)
+{
+    uint64_t l64 = len;
+    h = fnv64(h, &kind, sizeof kind);
+    h = fnv64(h, &l64, sizeof l64);
+    return fnv64(h, data, len);
+}
+
 static double clock_ms(clockid_t id)
 {
     struct timespec ts;
@@ -461,7 +469,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
         const dt_dict_source *s = &src[i];
         const char *name = s->name ? s->name : s->data ? "<memory>" : s->path;
         const char *nm = dt__dict_strdup(d, name, strlen(name));
-        if (DT__VEC_PUSH(d, d->src_names, nm)) {
+        if (DT__VEC_PUSH(d, d->src_names, nm) || DT__VEC_PUSH(d, d->src_kinds, (uint32_t)s->kind)) {
             rc = DT_ENOMEM;
             break;
         }
@@ -472,7 +480,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
         if (!data) {
             dt_error e1;
             dt_error_clear(&e1);
-            int r = read_file(s->path, &buf, &len, &e1);
+            int r = dt__dict_read_file(s->path, &buf, &len, &e1);
             if (r == DT_ENOMEM) {
                 rc = r;
                 break;
@@ -486,11 +494,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
             }
             data = buf;
         }
-        uint32_t kind = (uint32_t)s->kind;
-        uint64_t l64 = len;
-        d->hash = fnv64(d->hash, &kind, sizeof kind);
-        d->hash = fnv64(d->hash, &l64, sizeof l64);
-        d->hash = fnv64(d->hash, data, len);
+        d->hash = dt__dict_hash_source(d->hash, (uint32_t)s->kind, data, len);
         d->bytes_read += len;
         switch (s->kind) {
         case DT_DICT_VERBS:
@@ -589,6 +593,14 @@ void dt_dicts_free(dt_dicts *d)
 {
     if (!d)
         return;
+    if (d->map) {
+        /* Loaded from a compiled cache: the arrays live in the mapping. */
+        dt__dict_cache_unmap(d->map, d->maplen);
+        dt_arena_free(d->arena);
+        dt_free(d);
+        return;
+    }
+    DT__VEC_FREE(d->src_kinds);
     dt__dict_pset_free(&d->actor_set);
     dt__dict_pset_free(&d->agent_set);
     dt__dict_pset_free(&d->discard_set);
@@ -694,7 +706,7 @@ void dt_dicts_stats(const dt_dicts *d, dt_dict_stats *st)
     m += vec_bytes(d->patterns.cap, sizeof(dt_dict_pattern));
     m += vec_bytes(d->pelems.cap, sizeof(dt_dict_pelem));
     m += (size_t)d->nwords * sizeof(uint32_t);
-    st->memory = m;
+    st->memory = d->map ? d->maplen : m;
     st->load_ms = d->load_ms;
     st->load_cpu_ms = d->load_cpu_ms;
 }

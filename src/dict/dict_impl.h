@@ -72,6 +72,7 @@ struct dt_dicts {
     uint32_t ctab_mask, ncodes_uniq;
     DT__VEC(uint32_t) pool; /* word ids of all phrases and verb forms */
     DT__VEC(const char *) src_names;
+    DT__VEC(uint32_t) src_kinds; /* dt_dict_kind of each source (cache checks) */
 
     DT__VEC(dt_dict_warning) warns;
     size_t sev_count[3];
@@ -104,12 +105,26 @@ struct dt_dicts {
     const uint32_t *linemap;
     size_t nlinemap;
 
+    /* A dicts loaded from a compiled cache (dict_cache.c): every array
+     * above points into this private writable mapping, nothing is
+     * dt_free'd but the dicts itself and its arena. */
+    void *map;
+    size_t maplen;
+
     uint64_t hash;
     char hash_hex[17];
     size_t bytes_read;
     double load_ms;
     double load_cpu_ms;
 };
+
+/* FNV-1a 64 of one source as dt_dicts_hash() chains it (seed: the
+ * running hash, 0xcbf29ce484222325 for the first). */
+uint64_t dt__dict_hash_source(uint64_t h, uint32_t kind, const char *data, size_t len);
+/* Read a whole file into a dt_malloc'd buffer (caller frees). */
+int dt__dict_read_file(const char *path, char **out, size_t *len, dt_error *err);
+
+void dt__dict_cache_unmap(void *map, size_t len);
 
 /* Errors. */
 int dt__dict_oom(dt_dicts *d);

@@ -4,7 +4,7 @@
  * of the whole dt_dicts), dated terms, each diagnostic at its FILE:LINE,
  * strict mode, the built-in set (loads with no warning at all) and
  * loading a directory. */
-#define _DEFAULT_SOURCE /* mkdtemp, strdup */
+#define _DEFAULT_SOURCE /* mkdtemp, mkstemp, strdup, truncate */
 #include "dt_test.h"
 
 #include "detente/dict.h"
@@ -599,6 +599,118 @@ static void test_load_dir(void)
     rmdir(dir);
 }
 
+/* ---- compiled cache ---- */
+
+static dt_dicts *cache_load(const char *path, const dt_dict_source *src, size_t n, int want)
+{
+    dt_dicts *d = NULL;
+    dt_error err;
+    dt_error_clear(&err);
+    DT_CHECK_INT(dt_dicts_load_cache(path, src, n, NULL, &d, &err), want);
+    if (want != DT_OK) {
+        DT_CHECK(d == NULL);
+        DT_CHECK(strstr(err.msg, "refused") != NULL);
+    }
+    return d;
+}
+
+static void flip_byte(const char *path, long at)
+{
+    FILE *f = fopen(path, "r+b");
+    DT_CHECK(f != NULL);
+    if (!f)
+        return;
+    fseek(f, at, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, at, SEEK_SET);
+    fputc(c ^ 0x55, f);
+    fclose(f);
+}
+
+static void test_cache_roundtrip(void)
+{
+    const char *own = "[actors]\nperson Kim Jong-un\n  term PRKGOV 2011-12-17..\n"
+                      "  term PRKELI ..2011-12-16\nactor USA: United States\n"
+                      "[agents]\nagent GOV: government, official\n"
+                      "[synsets]\nsynset TALKS (no plural): talks\n"
+                      "[verbs]\nblock MEET 040\n  verb meet (met, meets, meeting)\n"
+                      "  pattern 046: $ * &TALKS with +\n  pattern 040: $ * +\n"
+                      "  pattern 040: $ * +\n" /* a note, kept in the cache */
+                      "[discards]\nsentence: football\n"
+                      "[issues]\ncategory X\n  issue Y: talks\n";
+    dt_dict_source s = {DT_DICT_OWN, NULL, "t.dtx", own, strlen(own)};
+    dt_dicts *a = NULL;
+    DT_CHECK_INT(load_src(&a, 0, &s, 1), DT_OK);
+    if (!a)
+        return;
+    char path[] = "/tmp/dt_dict_cache_XXXXXX";
+    int fd = mkstemp(path);
+    DT_CHECK(fd >= 0);
+    close(fd);
+    dt_error err;
+    dt_error_clear(&err);
+    DT_CHECK_INT(dt_dicts_save_cache(a, path, &err), DT_OK);
+    DT_CHECK_INT(dt_dict_is_cache(path), 1);
+    dt_dicts *b = cache_load(path, &s, 1, DT_OK);
+    if (b) {
+        char *da = dump(a), *db = dump(b);
+        DT_CHECK_STR(da, db);
+        free(da);
+        free(db);
+        DT_CHECK_STR(dt_dicts_hash_hex(a), dt_dicts_hash_hex(b));
+        DT_CHECK_INT((int)dt_dicts_nwarnings(b), (int)dt_dicts_nwarnings(a));
+        DT_CHECK_INT((int)dt_dicts_nwarnings(b), 1);
+        DT_CHECK_STR(dt_dicts_warning(b, 0)->msg, dt_dicts_warning(a, 0)->msg);
+        DT_CHECK_STR(dt_dicts_warning(b, 0)->file, "t.dtx");
+        DT_CHECK_STR(actor_code(b, "KIM JONG-UN", 20190101), "PRKGOV");
+        DT_CHECK_STR(actor_code(b, "KIM JONG-UN", 20000101), "PRKELI");
+        uint32_t ids[2] = {wid(b, "MET"), 0};
+        uint32_t nf;
+        DT_CHECK(dt_dict_verb_forms(b, ids[0], &nf) != NULL && nf == 1);
+        DT_CHECK(dt_dict_synset_find(b, "TALKS", 5) != DT_DICT_NONE);
+        dt_dict_stats st;
+        dt_dicts_stats(b, &st);
+        DT_CHECK_INT((int)st.patterns, 3);
+    }
+    dt_dicts_free(b);
+    /* Changed sources: refused. */
+    const char *own2 = "[actors]\nactor USA: United States\n";
+    dt_dict_source s2 = {DT_DICT_OWN, NULL, "t.dtx", own2, strlen(own2)};
+    cache_load(path, &s2, 1, DT_EFORMAT);
+    /* Memory sources are not recorded anywhere the cache can re-read. */
+    cache_load(path, NULL, 0, DT_EFORMAT);
+    /* Another version, a damaged byte, a truncated file: refused. */
+    flip_byte(path, 8);
+    cache_load(path, &s, 1, DT_EFORMAT);
+    flip_byte(path, 8);
+    b = cache_load(path, &s, 1, DT_OK);
+    dt_dicts_free(b);
+    flip_byte(path, 600); /* inside the sections */
+    cache_load(path, &s, 1, DT_EFORMAT);
+    DT_CHECK_INT(truncate(path, 100), 0);
+    cache_load(path, &s, 1, DT_EFORMAT);
+    unlink(path);
+    dt_dicts_free(a);
+
+    /* The built-in set: its sources are recorded by name and re-checked. */
+    dt_dicts *bi = NULL;
+    DT_CHECK_INT(dt_dicts_load_builtin(NULL, &bi, &err), DT_OK);
+    fd = mkstemp(path);
+    close(fd);
+    DT_CHECK_INT(dt_dicts_save_cache(bi, path, &err), DT_OK);
+    dt_dicts *bc = NULL;
+    DT_CHECK_INT(dt_dicts_load_dir(path, NULL, &bc, &err), DT_OK);
+    if (bc && bi) {
+        char *da = dump(bi), *db = dump(bc);
+        DT_CHECK_STR(da, db);
+        free(da);
+        free(db);
+    }
+    dt_dicts_free(bc);
+    dt_dicts_free(bi);
+    unlink(path);
+}
+
 int main(void)
 {
     DT_RUN(test_actors_same);
@@ -611,5 +723,6 @@ int main(void)
     DT_RUN(test_strict);
     DT_RUN(test_builtin);
     DT_RUN(test_load_dir);
+    DT_RUN(test_cache_roundtrip);
     DT_TEST_END();
 }
