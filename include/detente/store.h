@@ -129,7 +129,11 @@ int dt_sink_lookup(dt_sink *s, dt_str id, uint64_t content_hash, dt_error *err);
 /* Store one document with its events (the events' own doc_id/date are
  * written as they are). A document with the same id already in the store
  * is replaced (its sentences and events deleted) in the same transaction.
- * May commit a batch. Stream sinks write the events, one a line. */
+ * May commit a batch. Stream sinks write the events, one a line; an
+ * event longer than DT_EVENT_MAX_LINE is left out, the others are still
+ * written, and DT_ELIMIT is returned with err describing the first one
+ * (err->file as the event writer left it). A stream write error returns
+ * DT_EIO with errno preserved (EPIPE: the reader went away). */
 int dt_sink_document(dt_sink *s, const dt_sink_doc *doc, const dt_event *ev, size_t nev,
                      dt_error *err);
 

@@ -474,6 +474,12 @@ int dt_sink_document(dt_sink *s, const dt_sink_doc *doc, const dt_event *ev, siz
         rc = s->ops->document(s->self, doc, h, ev, nev, err);
         return rc < 0 ? fail(s, rc, err) : rc;
     }
+    /* An over-long event is that event's problem only: the others are
+     * still written, and DT_ELIMIT (the first one's error) is returned at
+     * the end. A write error stops at once. */
+    int limit = DT_OK;
+    dt_error first;
+    dt_error_clear(&first);
     for (size_t i = 0; i < nev; i++) {
         errno = 0;
         if (s->kind == DT_SINK_CSV)
@@ -481,15 +487,20 @@ int dt_sink_document(dt_sink *s, const dt_sink_doc *doc, const dt_event *ev, siz
         else
             rc = dt_event_write(s->out, s->kind == DT_SINK_TSV ? DT_EVENTS_TSV : DT_EVENTS_JSONL,
                                 &ev[i], err);
+        if (rc == DT_ELIMIT) {
+            if (limit == DT_OK && err)
+                first = *err;
+            limit = DT_ELIMIT;
+            continue;
+        }
         if (rc == DT_EIO)
             return stream_io(s, err);
-        if (rc < 0) {
-            if (err)
-                snprintf(err->file, sizeof err->file, "%s", s->name);
+        if (rc < 0)
             return rc;
-        }
     }
-    return DT_OK;
+    if (limit < 0 && err)
+        *err = first;
+    return limit;
 }
 
 int dt_sink_reject(dt_sink *s, const char *where, int code, const char *reason, dt_error *err)
