@@ -1,6 +1,39 @@
 # 'detente dict' through the real binary. This file is both the test list
 # (included by tests/CMakeLists.txt) and, run with -P, the runner of one
 # case.
+if(CMAKE_SCRIPT_MODE_FILE AND DEFINED ROUNDTRIP)
+  # Cache round trip: code the same documents with the source dictionaries
+  # (DICT: a directory) and with the compiled cache; the events must be
+  # byte-identical. Then a cache checked against other sources is refused.
+  file(REMOVE "${WORK}/set.dtc")
+  execute_process(COMMAND ${DETENTE} dict compile --dict ${DICT} -o ${WORK}/set.dtc
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "compile failed (${rc}): ${err}")
+  endif()
+  execute_process(COMMAND ${DETENTE} code -q --dict ${DICT} ${INPUT}
+                  OUTPUT_VARIABLE src_out RESULT_VARIABLE rc1 ERROR_VARIABLE e1)
+  execute_process(COMMAND ${DETENTE} code -q --dict ${WORK}/set.dtc ${INPUT}
+                  OUTPUT_VARIABLE cache_out RESULT_VARIABLE rc2 ERROR_VARIABLE e2)
+  if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0)
+    message(FATAL_ERROR "code failed: ${rc1} ${e1} / ${rc2} ${e2}")
+  endif()
+  string(REGEX MATCHALL "\"code\"" events "${src_out}")
+  list(LENGTH events nev)
+  if(nev LESS ${MIN_EVENTS})
+    message(FATAL_ERROR "only ${nev} events coded with the source dictionaries")
+  endif()
+  if(NOT src_out STREQUAL cache_out)
+    message(FATAL_ERROR "events differ between source and cached dictionaries")
+  endif()
+  execute_process(COMMAND ${DETENTE} dict stats --dict-cache ${WORK}/set.dtc ${OTHER}
+                  RESULT_VARIABLE rc3 OUTPUT_VARIABLE o3 ERROR_VARIABLE e3)
+  if(NOT rc3 EQUAL 1 OR NOT e3 MATCHES "cache refused: the dictionary sources changed")
+    message(FATAL_ERROR "stale cache not refused (${rc3}): ${o3}${e3}")
+  endif()
+  message(STATUS "${nev} identical events; stale cache refused")
+  return()
+endif()
 if(CMAKE_SCRIPT_MODE_FILE)
   execute_process(COMMAND ${DETENTE} dict ${ARGS} OUTPUT_VARIABLE out ERROR_VARIABLE err
                   RESULT_VARIABLE rc)
@@ -67,3 +100,29 @@ foreach(case ${DT_DICT_CASES})
                    "-DREGEX=${regex}" "-DARGS=${args}"
                    -P ${CMAKE_CURRENT_LIST_FILE})
 endforeach()
+
+# Compiled cache round trips: the built-in set (dict/ in the sources) on a
+# small text, and the full Phoenix set (symbolic links in the build tree to
+# the shared files, nothing copied) on the PETRARCH2 development records.
+file(MAKE_DIRECTORY "${DT_DICT_TMP}/rt-builtin" "${DT_DICT_TMP}/rt-phoenix/set")
+file(WRITE "${DT_DICT_TMP}/rt-builtin/in.jsonl"
+     "{\"id\":\"a\",\"date\":\"2019-06-20\",\"text\":\"Xi Jinping visited Pyongyang. "
+     "North Korean officials met with South Korean officials. Kim Jong-un criticized the "
+     "United States.\"}\n")
+add_test(NAME dict.cache.builtin
+         COMMAND ${CMAKE_COMMAND} -DROUNDTRIP=1 -DDETENTE=$<TARGET_FILE:detente>
+                 -DDICT=${CMAKE_SOURCE_DIR}/dict -DWORK=${DT_DICT_TMP}/rt-builtin
+                 -DINPUT=${DT_DICT_TMP}/rt-builtin/in.jsonl -DMIN_EVENTS=1
+                 "-DOTHER=${DT_DICT_TMP}/clean/test.verbs.txt"
+                 -P ${CMAKE_CURRENT_LIST_FILE})
+foreach(f CAMEO.verbpatterns.150430.txt Phoenix.Countries.actors.txt
+          Phoenix.International.actors.txt Phoenix.MilNonState.actors.txt Phoenix.agents.txt
+          Phoenix.discards.txt)
+  file(CREATE_LINK "${DT_DICT_DATA}/${f}" "${DT_DICT_TMP}/rt-phoenix/set/${f}" SYMBOLIC)
+endforeach()
+add_test(NAME dict.cache.phoenix
+         COMMAND ${CMAKE_COMMAND} -DROUNDTRIP=1 -DDETENTE=$<TARGET_FILE:detente>
+                 -DDICT=${DT_DICT_TMP}/rt-phoenix/set -DWORK=${DT_DICT_TMP}/rt-phoenix
+                 -DINPUT=${DT_DICT_DATA}/PETR.UnitTest.dev.xml -DMIN_EVENTS=30
+                 "-DOTHER=${DT_DICT_TMP}/clean/test.verbs.txt"
+                 -P ${CMAKE_CURRENT_LIST_FILE})

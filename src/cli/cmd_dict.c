@@ -482,11 +482,13 @@ int dt_cli_dict(int argc, char **argv)
     dt_error err;
     dt_error_clear(&err);
     int lrc = load(&o, &dopt, &d, &err);
-    if (lrc && lrc != DT_EFORMAT) {
+    /* DT_EFORMAT with no dicts is a refused cache (with dicts: strict mode,
+     * reported below with the counts). */
+    if (lrc && (lrc != DT_EFORMAT || !d)) {
         char buf[1024];
         dt_error_format(&err, buf, sizeof buf);
         dt_cli_errorf("%s", buf);
-        rc = lrc == DT_EIO ? DT_EXIT_INPUT : DT_EXIT_INTERNAL;
+        rc = lrc == DT_ENOMEM || lrc == DT_EINVAL ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
     }
     if (d) {
         dt_dict_stats st;

@@ -189,8 +189,9 @@ int dt_dicts_save_cache(const dt_dicts *d, const char *path, dt_error *err)
     uint64_t *wo = dt_malloc(((size_t)d->nwords + 1) * sizeof *wo);
     if (!wo)
         w->blob.oom = 1;
+    /* Id 0 (unknown word) has no string: its slot is never set. */
     for (uint32_t i = 0; wo && i < d->nwords; i++)
-        wo[i] = wstr(w, d->words[i]);
+        wo[i] = i ? wstr(w, d->words[i]) : 0;
     put(w, S_WORDS, wo, wo ? d->nwords : 0, sizeof *wo);
     dt_free(wo);
     put(w, S_WLEN, d->wlen, d->wlen ? d->nwords : 0, sizeof *d->wlen);
