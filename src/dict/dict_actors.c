@@ -591,6 +591,33 @@ int dt__dict_read_agents(dt_dicts *d, uint32_t file, const char *data, size_t le
 
 /* Phrases spelled the same for two actors (or agents): legal, but the
  * match is ambiguous, so `dict check` lists them. */
+/* Two actors that would give one name different codes on some day: the
+ * first pair of such codes, or 0. Ranges that only share their boundary
+ * day (the files' "until / from then") do not count, as for one actor. */
+static int actors_clash(const dt_dicts *d, uint32_t a, uint32_t b, const dt_dict_actor_code **ca,
+                        const dt_dict_actor_code **cb)
+{
+    const dt_dict_actor *x = &d->actors.p[a], *y = &d->actors.p[b];
+    for (uint32_t i = 0; i < x->ncodes; i++)
+        for (uint32_t j = 0; j < y->ncodes; j++) {
+            const dt_dict_actor_code *p = &d->acodes.p[x->first_code + i];
+            const dt_dict_actor_code *q = &d->acodes.p[y->first_code + j];
+            int32_t lo = p->from > q->from ? p->from : q->from;
+            int32_t hi = p->to < q->to ? p->to : q->to;
+            if (lo < hi && strcmp(p->code, q->code) != 0) {
+                *ca = p;
+                *cb = q;
+                return 1;
+            }
+        }
+    return 0;
+}
+
+static int from_own(const dt_dicts *d, uint32_t file)
+{
+    return file < d->src_kinds.n && d->src_kinds.p[file] == DT_DICT_OWN;
+}
+
 static void lint_set(dt_dicts *d, const dt__pset *ps, const char *what)
 {
     for (uint32_t n = 0; n < ps->nnodes; n++) {
@@ -604,6 +631,20 @@ static void lint_set(dt_dicts *d, const dt__pset *ps, const char *what)
                 continue;
             char buf[160];
             dt__dict_phrase_text(d, p->words, p->nwords, buf, sizeof buf);
+            /* In detente's own dictionaries a name that two actors claim
+             * with different codes on the same dates is a warning: the
+             * coder would silently pick one. (The PETRARCH files keep
+             * PETRARCH's behaviour, a note: Phoenix has hundreds.) */
+            const dt_dict_actor_code *ca, *cb;
+            if (ps == &d->actor_set && (from_own(d, p->src.file) || from_own(d, first->src.file)) &&
+                actors_clash(d, first->entry, p->entry, &ca, &cb)) {
+                dt__dict_warn(d, p->src.file, p->src.line, DT_DICT_SEV_WARNING, DT_DICTW_DUPLICATE,
+                              "actor name '%s' also claimed at %s:%u with another code on the "
+                              "same dates (%s here, %s there)",
+                              buf, dt_dict_source_name(d, first->src.file), first->src.line,
+                              cb->code, ca->code);
+                continue;
+            }
             dt__dict_warn(d, p->src.file, p->src.line, DT_DICT_SEV_NOTE, DT_DICTW_DUPLICATE,
                           "%s phrase '%s' also defined at %s:%u", what, buf,
                           dt_dict_source_name(d, first->src.file), first->src.line);

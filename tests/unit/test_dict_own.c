@@ -477,6 +477,39 @@ static void test_diagnostics(void)
     dt_dicts_free(d);
 }
 
+/* A name two actors claim: a warning when their codes differ on some
+ * day, a note otherwise (same code, or ranges that only touch). */
+static void test_name_clash(void)
+{
+    dt_dicts *d = load_own("[actors]\n"
+                           "actor GEO: Georgia\n"                /* 2 */
+                           "actor USA: United States\n"          /* 3 */
+                           "  name Georgia\n"                    /* 4 clash */
+                           "person A B\n"                        /* 5 */
+                           "  term AAA 2000-01-01..2005-01-01\n" /* 6 */
+                           "person A B\n"                        /* 7 touches only */
+                           "  term BBB 2005-01-01..\n"           /* 8 */
+                           "actor X: Foo\n"                      /* 9 */
+                           "actor X: Foo\n",                     /* 10 same code */
+                           0, DT_OK);
+    int sev4 = -1, sev7 = -1, sev10 = -1;
+    for (size_t i = 0; i < dt_dicts_nwarnings(d); i++) {
+        const dt_dict_warning *w = dt_dicts_warning(d, i);
+        if (w->kind != DT_DICTW_DUPLICATE)
+            continue;
+        if (w->line == 4)
+            sev4 = w->severity;
+        else if (w->line == 7)
+            sev7 = w->severity;
+        else if (w->line == 10)
+            sev10 = w->severity;
+    }
+    DT_CHECK_INT(sev4, DT_DICT_SEV_WARNING);
+    DT_CHECK_INT(sev7, DT_DICT_SEV_NOTE);
+    DT_CHECK_INT(sev10, DT_DICT_SEV_NOTE);
+    dt_dicts_free(d);
+}
+
 static void test_strict(void)
 {
     const char *overlap = "[actors]\nperson X Y\n  term AAA 2000-01-01..2010-12-31\n"
@@ -720,6 +753,7 @@ int main(void)
     DT_RUN(test_discards_issues_same);
     DT_RUN(test_mixed_and_cross_file);
     DT_RUN(test_diagnostics);
+    DT_RUN(test_name_clash);
     DT_RUN(test_strict);
     DT_RUN(test_builtin);
     DT_RUN(test_load_dir);
