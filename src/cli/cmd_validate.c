@@ -326,6 +326,22 @@ int dt_cli_validate(int argc, char **argv)
                 if (ar < 0)
                     snprintf(goterr, sizeof goterr, "bad_input_parse");
             } else {
+                /* The raw text is coded, but a record whose <Parse> is
+                 * malformed is still a malformed record: reject it as
+                 * PETRARCH does, whichever analysis we code from. */
+                if (doc.parse.n > 0) {
+                    dt_doctext scratch;
+                    ar = dt_treebank_parse(NULL, ca, doc.parse.p, doc.parse.n, &scratch, &e2);
+                    if (ar == DT_ENOMEM) {
+                        dt_cli_errorf("%s: record %s: out of memory", file, id);
+                        exit_code = DT_EXIT_INTERNAL;
+                        break;
+                    }
+                    if (ar < 0) {
+                        snprintf(goterr, sizeof goterr, "bad_input_parse");
+                        goto judged;
+                    }
+                }
                 ar = dt_text_analyse_sentence(ca, doc.text.p, doc.text.n, &dtext, &e2);
                 if (ar >= 0)
                     ar = dt_tagger_tag(tagger, ca, &dtext, &e2);
@@ -391,6 +407,7 @@ int dt_cli_validate(int argc, char **argv)
                 }
             }
         }
+    judged:;
         int pass;
         if (experr[0])
             pass = strcmp(experr, goterr) == 0;
