@@ -944,6 +944,19 @@ static void own_rules(const dt_tagger *t, tctx *c)
             c->tag[i] = DT_POS_VBN;
             continue;
         }
+        /* Raising passives: a form of "be" (across adverbs), a word that
+         * can be a participle, then "to": "is said to", "are expected to",
+         * "was reported to" — a participle, not an adjective. */
+        if ((tag == DT_POS_JJ || tag == DT_POS_VBD) && next == DT_POS_TO &&
+            (c->cand[i] & TS(DT_POS_VBN))) {
+            int64_t j = (int64_t)i - 1;
+            while (j >= 0 && is_adverb(c->tag[j]))
+                j--;
+            if (j >= 0 && c->wid[j] >= 0 && (c->t->wi[c->wid[j]].wclass & DT__WC_BE)) {
+                c->tag[i] = DT_POS_VBN;
+                continue;
+            }
+        }
         /* Particles: "burned down its embassy", "crack down on". */
         if (is_particle_word(c, i) && dt_pos_is_verb(prev) && has(c, i, DT_POS_RP) &&
             (next == DT_POS_IN || next == DT_POS_TO || next == DT_POS_PERIOD ||
