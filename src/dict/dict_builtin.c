@@ -191,7 +191,8 @@ int dt_dicts_load_dir(const char *dir, const dt_dict_options *opt, dt_dicts **ou
         pl_free(&pet);
         return rc;
     }
-    qsort(own.p, own.n, sizeof *own.p, cmp_str);
+    if (own.n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(own.p, own.n, sizeof *own.p, cmp_str);
     dt_dict_source *src = dt_calloc(own.n + pet.n, sizeof *src);
     if (!src) {
         pl_free(&own);
