@@ -133,7 +133,7 @@ add_test(NAME actors.iso-codes
 set(DT_ACTOR_LOOKUPS
     # name | text | PHRASE=CODE|... | phrases that must NOT be actors
     "korea|North Koreans and S. Korea , DPRK , ROK , Pyongyang , Seoul , Democratic People 's Republic of Korea|NORTH KOREANS=PRK|S. KOREA=KOR|DPRK=PRK|ROK=KOR|PYONGYANG=PRK|SEOUL=KOR|DEMOCRATIC PEOPLE 'S REPUBLIC OF KOREA=PRK|KOREA"
-    "powers|Washington , U.S. , Beijing , Chinese , Moscow , Kremlin , Tokyo , Japanese , British , U.K. , Emiratis , UAE , Kyiv , Kiev|WASHINGTON=USA|U.S.=USA|BEIJING=CHN|CHINESE=CHN|MOSCOW=RUS|KREMLIN=RUSGOV|TOKYO=JPN|JAPANESE=JPN|BRITISH=GBR|U.K.=GBR|EMIRATIS=ARE|UAE=ARE|KYIV=UKR|KIEV=UKR|US"
+    "powers|Washington , U.S. , Beijing , Chinese , Moscow , Kremlin , Tokyo , Japanese , British , U.K. , Emiratis , UAE , Kyiv , Kiev , US , Americans , car|WASHINGTON=USA|U.S.=USA|BEIJING=CHN|CHINESE=CHN|MOSCOW=RUS|KREMLIN=RUSGOV|TOKYO=JPN|JAPANESE=JPN|BRITISH=GBR|U.K.=GBR|EMIRATIS=ARE|UAE=ARE|KYIV=UKR|KIEV=UKR|US=USA|AMERICANS=USA|CAR"
     "others|Tehran , Jerusalem , Holy See , Palestine , Kosovo , Taipei , DRC , Georgia , Côte d'Ivoire , Victoria , Kingston , Congo|TEHRAN=IRN|JERUSALEM=ISR|HOLY SEE=VAT|PALESTINE=PSE|KOSOVO=XKX|TAIPEI=TWN|DRC=COD|GEORGIA=GEO|COTE D'IVOIRE=CIV|VICTORIA|KINGSTON|CONGO"
     "igos|UN Security Council , IAEA , NATO , European Union , ASEAN , African Union , Six-Party Talks , Red Cross , International Criminal Court , who|UN SECURITY COUNCIL=IGOUNO|IAEA=IGOUNOIAE|NATO=IGOWSTNAT|EUROPEAN UNION=IGOEUREEC|ASEAN=IGOSEAASN|AFRICAN UNION=IGOAFRAFU|SIX-PARTY TALKS=IGOSPT|RED CROSS=NGOHLHIRC|INTERNATIONAL CRIMINAL COURT=IGOJUDICC|WHO")
 foreach(case ${DT_ACTOR_LOOKUPS})
