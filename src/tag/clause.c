@@ -300,6 +300,13 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
                 int j = vp_follows(d, ch, k + 1, nch) - 1;
                 open = 1;
                 open_kind = (ch[j].flags & DT_CH_SAY) && after_comma ? K_ATTRIB : K_MAIN;
+                /* ", it seems," / ", analysts believe,": a bare subject and
+                 * verb closed by the next comma is a parenthetical aside,
+                 * not the clause that carries the event. */
+                uint32_t vend = ch[j].first + ch[j].n;
+                if (after_comma && (uint32_t)j == k + 1 && vend < s->tok + s->ntok &&
+                    d->tok[vend].pos == DT_POS_COMMA)
+                    open_kind = K_ATTRIB;
                 if (kind[cur] == K_REPORTED && open_kind == K_MAIN)
                     open_kind = K_REPORTED;
             } else if (c->type == DT_CHUNK_VP && after_cc && !(c->flags & DT_CH_INFINITIVE)) {
@@ -395,6 +402,23 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
     }
     if (best == UINT32_MAX)
         best = inf != UINT32_MAX ? inf : say != UINT32_MAX ? say : any;
+    /* "is said to be about to restore": an infinitive copula defers to
+     * the next infinitive of its clause in the same way. */
+    while (best != UINT32_MAX && (ch[best].flags & DT_CH_INFINITIVE) &&
+           !(ch[best].flags & DT_CH_PASSIVE) &&
+           (dt__word_class(tg, &d->tok[ch[best].head]) & DT__WC_BE)) {
+        uint32_t nx = UINT32_MAX;
+        for (uint32_t j = best + 1; j < nch && nx == UINT32_MAX; j++)
+            if (ch[j].type == DT_CHUNK_VP) {
+                nx = j;
+                if (!(ch[j].flags & DT_CH_INFINITIVE) ||
+                    d->tok[ch[j].first].clause != d->tok[ch[best].first].clause)
+                    nx = UINT32_MAX - 1;
+            }
+        if (nx >= UINT32_MAX - 1)
+            break;
+        best = nx;
+    }
     if (best != UINT32_MAX) {
         ch[best].flags |= DT_CH_MAIN;
         s->main_vp = s->chunk + best;
