@@ -21,7 +21,7 @@ add_test(NAME store.pg.stop
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/store/pg.sh stop ${DT_PG_STATE})
 set_tests_properties(store.pg.start PROPERTIES FIXTURES_SETUP dt_pg TIMEOUT 120)
 set_tests_properties(store.pg.stop PROPERTIES FIXTURES_CLEANUP dt_pg)
-foreach(c basic rerun kill newer-schema)
+foreach(c basic rerun dup-in-run kill newer-schema)
   add_test(NAME store.pg.${c}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/store/pg_test.sh ${DT_STORE_ARGS}
                    ${DT_PG_STATE} ${c})

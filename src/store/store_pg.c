@@ -91,6 +91,13 @@ typedef struct pg {
     size_t pending; /* documents in the buffers */
     uint64_t *set;  /* open-addressing set of key hashes in the batch */
     size_t setcap;
+    /* A store that was empty when the run began can answer "new" for any
+     * key this run has not written, without a round trip: that makes a
+     * first load as fast as the COPY. `seen` holds the key hashes written
+     * by this run (grows; NULL and seen_off when memory runs short). */
+    int empty_at_start, seen_off;
+    uint64_t *seen;
+    size_t seen_n, seen_cap;
 } pg;
 
 static int pg_fail(pg *s, const char *what, PGresult *r, dt_error *err)
@@ -324,14 +331,63 @@ static void set_add(pg *s, uint64_t h)
     s->set[i] = h;
 }
 
+static int seen_has(const pg *s, uint64_t h)
+{
+    if (!s->seen)
+        return 0;
+    for (size_t i = (size_t)(h & (s->seen_cap - 1));; i = (i + 1) & (s->seen_cap - 1)) {
+        if (s->seen[i] == 0)
+            return 0;
+        if (s->seen[i] == h)
+            return 1;
+    }
+}
+
+static void seen_add(pg *s, uint64_t h)
+{
+    if (s->seen_off)
+        return;
+    if ((s->seen_n + 1) * 2 > s->seen_cap) {
+        size_t cap = s->seen_cap ? s->seen_cap * 2 : 4096;
+        uint64_t *t = dt_calloc(cap, sizeof *t);
+        if (!t) {
+            /* No memory for the shortcut: ask the server from now on. */
+            s->seen_off = 1;
+            return;
+        }
+        for (size_t k = 0; k < s->seen_cap; k++) {
+            uint64_t v = s->seen[k];
+            if (!v)
+                continue;
+            size_t i = (size_t)(v & (cap - 1));
+            while (t[i])
+                i = (i + 1) & (cap - 1);
+            t[i] = v;
+        }
+        dt_free(s->seen);
+        s->seen = t;
+        s->seen_cap = cap;
+    }
+    size_t i = (size_t)(h & (s->seen_cap - 1));
+    while (s->seen[i] != 0 && s->seen[i] != h)
+        i = (i + 1) & (s->seen_cap - 1);
+    if (s->seen[i] == 0) {
+        s->seen[i] = h;
+        s->seen_n++;
+    }
+}
+
 static int pg_lookup(void *self, dt_str id, uint64_t hash, dt_error *err)
 {
     pg *s = self;
     dt__store_doc_key(id, hash, &s->key);
     if (s->key.oom)
         return dt_error_set(err, DT_ENOMEM, NULL, 0, UINT64_MAX, "out of memory");
+    uint64_t kh = key_hash(s->key.p, s->key.n);
+    if (s->empty_at_start && !s->seen_off && !seen_has(s, kh))
+        return DT_SINK_NEW;
     /* The same id twice in one batch: flush so the database can answer. */
-    if (set_has(s, key_hash(s->key.p, s->key.n))) {
+    if (set_has(s, kh)) {
         int rc = flush(s, err);
         if (rc < 0)
             return rc;
@@ -364,6 +420,7 @@ static int pg_document(void *self, const dt_sink_doc *doc, uint64_t hash, const 
     if (set_has(s, kh) && (rc = flush(s, err)) < 0)
         return rc;
     set_add(s, kh);
+    seen_add(s, kh);
     size_t nsent = doc->nsent;
     if (!doc->sent || !nsent) {
         nsent = 0;
@@ -529,6 +586,13 @@ static int pg_begin_run(void *self, const dt_run_info *run, dt_error *err)
     }
     s->run_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
+    r = PQexec(s->c, "SELECT NOT EXISTS (SELECT 1 FROM documents)");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = pg_fail(s, "cannot read the documents table", r, err);
+        goto fail;
+    }
+    s->empty_at_start = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
     rc = pg_exec(s, "COMMIT", "cannot commit the run record", err);
     if (rc < 0)
         goto fail;
@@ -580,6 +644,7 @@ static void pg_close(void *self)
     dt__sbuf_free(&s->rejs);
     dt__sbuf_free(&s->key);
     dt_free(s->set);
+    dt_free(s->seen);
     dt_free(s);
 }
 

@@ -1,7 +1,7 @@
 /* Store write throughput by batch size (documents per transaction), on
  * synthetic documents, so that the cost of the store is measured apart
  * from coding. Not a test: prints figures.
- *   dt_store_bench SPEC-PREFIX [NDOCS]
+ *   dt_store_bench SPEC-PREFIX [NDOCS [BATCH]]
  * Wall and client CPU time are printed.
  * e.g. dt_store_bench sqlite:/tmp/b 20000  (one file per batch size),
  *      dt_store_bench 'postgresql:///db?host=/tmp/x' 20000 */
@@ -23,19 +23,24 @@ static double clock_s(clockid_t id)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: dt_store_bench SPEC-PREFIX [NDOCS]\n");
+        fprintf(stderr, "usage: dt_store_bench SPEC-PREFIX [NDOCS [BATCH]]\n");
         return 2;
     }
     long ndocs = argc > 2 ? strtol(argv[2], NULL, 10) : 20000;
     if (ndocs <= 0)
         ndocs = 20000;
     int pg = strncmp(argv[1], "postgres", 8) == 0;
-    static const size_t batches[] = {1, 100, 2000};
+    static size_t batches[] = {1, 100, 2000};
+    size_t nb = sizeof batches / sizeof batches[0];
+    if (argc > 3) { /* one batch size only */
+        batches[0] = (size_t)strtoul(argv[3], NULL, 10);
+        nb = batches[0] ? 1 : nb;
+    }
     const char *text = "North Korean leader Kim Jong-un met Chinese President Xi Jinping in "
                        "Pyongyang on Thursday. The two leaders discussed the nuclear talks.";
     size_t tl = strlen(text);
     dt_span sent[2] = {{0, 91}, {92, (uint32_t)(tl - 92)}};
-    for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
+    for (size_t b = 0; b < nb; b++) {
         char spec[512];
         if (pg) {
             snprintf(spec, sizeof spec, "%s", argv[1]);
@@ -48,7 +53,7 @@ int main(int argc, char **argv)
             snprintf(aux, sizeof aux, "%s-shm", spec + 7);
             unlink(aux);
         }
-        long n = batches[b] == 1 ? (ndocs < 2000 ? ndocs : 2000) : ndocs;
+        long n = batches[b] == 1 && argc <= 3 ? (ndocs < 2000 ? ndocs : 2000) : ndocs;
         dt_sink_opts o;
         memset(&o, 0, sizeof o);
         o.batch_docs = batches[b];

@@ -97,6 +97,15 @@ kill)
         fail "killed + re-run differs from one clean run"
     echo "killed with $stored of $total stored; re-run completed"
     ;;
+dup-in-run)
+    # One run into an empty store meets the same id twice: once with the
+    # same text (already stored), once changed (replaced).
+    { cat "$NEWS"; sed -n 1p "$NEWS"; sed -n 2p "$NEWS" | sed 's/"text": "/"text": "Russia condemned China. /'; } >"$T/dup.jsonl"
+    "$DETENTE" code "${DICT[@]}" --output "$URI" "$T/dup.jsonl" 2>"$T/err"
+    grep -q "1 already stored, 1 replaced" "$T/err" || { cat "$T/err"; fail "duplicates in one run not seen"; }
+    [ "$(pq "SELECT count(*) FROM documents")" = "$(wc -l <"$NEWS")" ] || fail "duplicate documents stored"
+    pg_consistent
+    ;;
 newer-schema)
     "$DETENTE" code -q "${DICT[@]}" --output "$URI" "$NEWS"
     pq "UPDATE detente_meta SET value = '99' WHERE key = 'schema_version'"
