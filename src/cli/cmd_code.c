@@ -420,8 +420,9 @@ typedef struct pipeline {
     dt_dicts *dicts;
     dt_coder *coder;
     dt_sink *sink;
-    int store;       /* the sink is a store (sqlite, postgresql) */
-    int reader_gone; /* EPIPE on a stream output */
+    int store;          /* the sink is a store (sqlite, postgresql) */
+    int reader_gone;    /* EPIPE on a stream output */
+    int config_touched; /* a <Config> record changed coder options */
     tally t;
 } pipeline;
 
@@ -590,9 +591,36 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
     return 0;
 }
 
+/* PETRARCH <Config> options hold "from that point on" in their file; the
+ * next file starts again from the defaults. */
+static void reset_coder_options(pipeline *p)
+{
+    dt_coder_options d;
+    dt_coder_options_default(&d);
+    const struct {
+        const char *name;
+        int value;
+    } opts[] = {{"require_dyad", d.require_dyad}, {"new_actor_length", d.new_actor_length},
+                {"comma_min", d.comma_min},       {"comma_max", d.comma_max},
+                {"comma_bmin", d.comma_bmin},     {"comma_bmax", d.comma_bmax},
+                {"comma_emin", d.comma_emin},     {"comma_emax", d.comma_emax}};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        char v[24];
+        if (!strcmp(opts[i].name, "require_dyad"))
+            snprintf(v, sizeof v, "%s", opts[i].value ? "true" : "false");
+        else
+            snprintf(v, sizeof v, "%d", opts[i].value);
+        dt_error err;
+        dt_coder_set_option(p->coder, opts[i].name, v, &err);
+    }
+    p->config_touched = 0;
+}
+
 /* Read one input to the end. Returns -1 on an internal error. */
 static int run_file(pipeline *p, const char *path, dt_arena *a)
 {
+    if (p->config_touched)
+        reset_coder_options(p);
     dt_reader_opts ro = {p->o->input, p->o->date, NULL};
     dt_reader *r = NULL;
     dt_error err;
@@ -631,6 +659,7 @@ static int run_file(pipeline *p, const char *path, dt_arena *a)
             snprintf(opt, sizeof opt, "%.*s", (int)doc.option.n, doc.option.p);
             snprintf(val, sizeof val, "%.*s", (int)doc.value.n, doc.value.p);
             rc = dt_coder_set_option(p->coder, opt, val, &err);
+            p->config_touched = 1;
             if (rc < 0 && !p->o->quiet) {
                 dt_cli_errorf("%s:%llu: warning: <Config option=\"%s\">: %s",
                               path ? path : "<stdin>", (unsigned long long)doc.line, opt, err.msg);

@@ -251,6 +251,19 @@ petrarch)
     run dev.xml.gz
     expect_status 0
     expect_summary 198 0
+    # <Config> options hold within their file only: a file that ends by
+    # switching options on, read twice, codes the same events twice.
+    sed 's|^</Sentences>|<Config option="new_actor_length" value="4"></Config><Config option="require_dyad" value="false"></Config>\n</Sentences>|' "$f" >tail.xml
+    grep -q 'value="4"></Config><Config option="require_dyad"' tail.xml || fail "could not edit the copy"
+    run tail.xml
+    once=$(sed -nE 's/^detente: .* ([0-9]+) events$/\1/p' err.txt)
+    cp out.txt once.txt
+    run tail.xml tail.xml
+    expect_status 0
+    expect_summary 396 0
+    cat once.txt once.txt | cmp -s - out.txt || fail "second pass over the file coded differently"
+    [ "$(sed -nE 's/^detente: .* ([0-9]+) events$/\1/p' err.txt)" -eq $((2 * once)) ] ||
+        fail "event count of two passes is not twice one pass"
     ;;
 missing)
     good a >there.jsonl
