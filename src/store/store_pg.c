@@ -8,6 +8,8 @@
  * a killed client loses only its open transaction, never half a document. */
 #include "store_internal.h"
 
+#include "detente/text.h"
+
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,13 +147,30 @@ static void reset_batch(pg *s)
         memset(s->set, 0, s->setcap * sizeof *s->set);
 }
 
-/* COPY text format field: backslash escapes, \N for NULL. */
+static void cp_escaped(dt__sbuf *b, const char *p, size_t n);
+
+/* COPY text format field: backslash escapes, \N for NULL. PostgreSQL
+ * refuses invalid UTF-8 and NUL, and one refused byte would fail the whole
+ * batch: such bytes (possible in dictionary-supplied strings; document
+ * text is validated by the reader) become U+FFFD. */
 static void cp_text(dt__sbuf *b, const char *p, size_t n, int null_if_empty)
 {
     if (!p || (!n && null_if_empty)) {
         dt__sbuf_puts(b, "\\N");
         return;
     }
+    size_t bad = 0;
+    while (n && dt_utf8_validate(p, n, &bad) != DT_OK && bad < n) {
+        cp_escaped(b, p, bad);
+        dt__sbuf_puts(b, "\xEF\xBF\xBD");
+        p += bad + 1;
+        n -= bad + 1;
+    }
+    cp_escaped(b, p, n);
+}
+
+static void cp_escaped(dt__sbuf *b, const char *p, size_t n)
+{
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         char c = p[i], e = 0;
