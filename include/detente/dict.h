@@ -1,5 +1,8 @@
-/* detente — dictionaries: PETRARCH-1 format readers and the compiled,
- * immutable structures the coder matches against.
+/* detente — dictionaries: PETRARCH-1 format readers, detente's own .dtx
+ * format (docs/dict-format.md: translated entry by entry into the
+ * PETRARCH forms and compiled by the same readers), the built-in set
+ * embedded from dict/, a memory-mappable compiled cache, and the
+ * compiled, immutable structures the coder matches against.
  *
  * Five kinds of file are read (docs/dictionaries.md has the formats):
  * verbs (synsets, verb blocks, patterns), actors (phrases with dated
