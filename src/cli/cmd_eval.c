@@ -410,8 +410,12 @@ static int load_dicts(const eval_opts *o, dt_dicts **out)
     return 0;
 }
 
-static int code_all(const eval_opts *o, record *recs, size_t n)
+/* *refused counts the sentences the analyser rejected: they score as
+ * coding nothing, and the run ends with status 1 so that a gold sentence
+ * the product cannot read is never a silent miss. */
+static int code_all(const eval_opts *o, record *recs, size_t n, size_t *refused)
 {
+    *refused = 0;
     dt_dicts *dicts = NULL;
     int status = load_dicts(o, &dicts);
     if (status)
@@ -434,8 +438,7 @@ static int code_all(const eval_opts *o, record *recs, size_t n)
         memset(&dtext, 0, sizeof dtext);
         int rc = dt_analyse(tagger, a, r->text, strlen(r->text), &dtext, &err);
         if (rc < 0) {
-            /* A sentence the analyser refuses scores as coding nothing;
-             * say so, since it is a defect worth seeing. */
+            (*refused)++;
             dt_cli_errorf("%s:%lu: %s: %s", o->gold, r->line, r->id,
                           err.msg[0] ? err.msg : dt_strerror(rc));
             if (rc == DT_ENOMEM || rc == DT_EINTERNAL)
@@ -682,7 +685,7 @@ int dt_cli_eval(int argc, char **argv)
     if (stop)
         return rc;
     record *recs = NULL;
-    size_t n = 0;
+    size_t n = 0, refused = 0;
     int status = read_gold(o.gold, &recs, &n);
     if (status) {
         records_free(recs, n);
@@ -691,7 +694,7 @@ int dt_cli_eval(int argc, char **argv)
     if (o.predicted)
         status = read_predicted(o.predicted, recs, n);
     else
-        status = code_all(&o, recs, n);
+        status = code_all(&o, recs, n, &refused);
     if (status) {
         records_free(recs, n);
         return status;
@@ -703,5 +706,10 @@ int dt_cli_eval(int argc, char **argv)
     records_free(recs, n);
     if (fflush(stdout) != 0)
         return DT_EXIT_INTERNAL;
+    if (!status && refused) {
+        dt_cli_errorf("eval: %zu gold %s could not be analysed (scored as coding nothing)", refused,
+                      refused == 1 ? "sentence" : "sentences");
+        return DT_EXIT_INPUT;
+    }
     return status;
 }
