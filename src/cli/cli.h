@@ -13,6 +13,7 @@ int dt_cli_analyse(int argc, char **argv);
 int dt_cli_validate(int argc, char **argv);
 int dt_cli_dict(int argc, char **argv);
 int dt_cli_eval(int argc, char **argv);
+int dt_cli_report(int argc, char **argv);
 
 /* Print "detente: " + message to stderr. */
 void dt_cli_errorf(const char *fmt, ...)

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"analyse", "tag", dt_cli_analyse, "show tokens, tags, lemmas and chunks of each sentence"},
     {"validate", NULL, dt_cli_validate, "run a PETRARCH validation file and report pass/fail"},
     {"dict", NULL, dt_cli_dict, "check, compile or describe dictionaries"},
+    {"report", NULL, dt_cli_report, "summarise an event store (dyads, quarters, evidence)"},
     {"eval", NULL, dt_cli_eval, "score the coder against a gold set (precision, recall, F1)"},
 };
 
