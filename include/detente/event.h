@@ -76,8 +76,9 @@ int dt_event_format_from_name(const char *s);
  * Fields: doc_id, sentence, sentence_id (if any), date (YYYY-MM-DD or null),
  * source, target, code, root, quad, goldstein, passive, issues (if any),
  * evidence {text, sentence_span, source_span, verb_span, target_span
- * ([off,len] or null), pattern, dict ("file:line")}, then the members of
- * e->extra. Strings are JSON-escaped (control characters as \uXXXX, invalid
+ * ([off,len] or null), pattern, dict ("file:line")}, then "doc": the
+ * object e->extra verbatim (absent when empty), nested so that a document
+ * member named like an event field ("source") cannot shadow it. Strings are JSON-escaped (control characters as \uXXXX, invalid
  * UTF-8 bytes replaced by U+FFFD). On success writes a NUL after the line,
  * sets *len (without the NUL) and returns DT_OK; DT_ELIMIT if cap is too
  * small (buf contents are then unspecified). */

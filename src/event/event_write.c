@@ -262,15 +262,17 @@ int dt_event_format_jsonl(const dt_event *e, char *buf, size_t cap, size_t *len)
         ob_putc(&o, '"');
     }
     ob_putc(&o, '}');
-    /* Pass through the input's extra top-level members. */
+    /* The input's extra top-level members go under "doc", never beside the
+     * event's own fields: a document member named "source" or "code" would
+     * otherwise shadow the event's (JSON readers keep the last duplicate). */
     if (e->extra.n >= 2 && e->extra.p[0] == '{' && e->extra.p[e->extra.n - 1] == '}') {
         size_t a = 1, b = e->extra.n - 1;
         while (a < b && (e->extra.p[a] == ' ' || e->extra.p[a] == '\t' || e->extra.p[a] == '\n' ||
                          e->extra.p[a] == '\r'))
             a++;
         if (a < b) {
-            ob_putc(&o, ',');
-            ob_putn(&o, e->extra.p + a, b - a);
+            json_key(&o, "doc", 0);
+            ob_putn(&o, e->extra.p, e->extra.n);
         }
     }
     ob_putc(&o, '}');

@@ -30,7 +30,8 @@ static dt_event sample(void)
     e.pattern = DT_STR_LIT("- * VISIT [042]");
     e.dict_file = DT_STR_LIT("verbs.txt");
     e.dict_line = 42;
-    e.extra = DT_STR_LIT("{\"url\": \"http://x\"}");
+    /* "source" and "code" clash with event fields: they must not shadow them */
+    e.extra = DT_STR_LIT("{\"url\": \"http://x\", \"source\": \"wire\", \"code\": \"x\"}");
     return e;
 }
 
@@ -61,7 +62,16 @@ static void test_jsonl_roundtrip(void)
     DT_CHECK_INT(json_integer_value(json_object_get(j, "quad")), 1);
     DT_CHECK(json_real_value(json_object_get(j, "goldstein")) > 1.89 &&
              json_real_value(json_object_get(j, "goldstein")) < 1.91);
-    DT_CHECK_STR(json_string_value(json_object_get(j, "url")), "http://x");
+    json_t *doc = json_object_get(j, "doc");
+    DT_CHECK(json_is_object(doc));
+    DT_CHECK_STR(json_string_value(json_object_get(doc, "url")), "http://x");
+    DT_CHECK_STR(json_string_value(json_object_get(doc, "source")), "wire");
+    DT_CHECK_STR(json_string_value(json_object_get(doc, "code")), "x");
+    DT_CHECK(json_object_get(j, "url") == NULL);
+    /* the document's "source" must not appear beside the event's: with
+     * duplicate keys JSON readers keep the last one */
+    DT_CHECK(json_object_get(j, "code") != NULL &&
+             strcmp(json_string_value(json_object_get(j, "code")), "042") == 0);
     json_t *ev = json_object_get(j, "evidence");
     DT_CHECK(json_is_object(ev));
     const char *t = json_string_value(json_object_get(ev, "text"));
