@@ -68,9 +68,10 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED ISO_CHECK)
   file(STRINGS "${IGOS}" lines)
   set(igos "")
   foreach(line ${lines})
-    if(line MATCHES "^actor ([A-Z0-9]+)")
+    if(line MATCHES "^actor ([-A-Z0-9]+)")
       set(code "${CMAKE_MATCH_1}")
-      if(NOT code MATCHES "^(IGO|NGO)[A-Z]+$")
+      # ---GOV: the national security councils, kept apart from the UN's.
+      if(NOT code MATCHES "^(IGO|NGO)[A-Z]+$" AND NOT code STREQUAL "---GOV")
         list(APPEND bad "igos.dtx: ${code} does not start with IGO or NGO")
       endif()
       if(code IN_LIST igos)
@@ -136,7 +137,7 @@ set(DT_ACTOR_LOOKUPS
     "korea|North Koreans and S. Korea , DPRK , ROK , Pyongyang , Seoul , Democratic People 's Republic of Korea|NORTH KOREANS=PRK|S. KOREA=KOR|DPRK=PRK|ROK=KOR|PYONGYANG=PRK|SEOUL=KOR|DEMOCRATIC PEOPLE 'S REPUBLIC OF KOREA=PRK|KOREA"
     "powers|Washington , U.S. , Beijing , Chinese , Moscow , Kremlin , Tokyo , Japanese , British , U.K. , Emiratis , UAE , Kyiv , Kiev , US , Americans , car|WASHINGTON=USA|U.S.=USA|BEIJING=CHN|CHINESE=CHN|MOSCOW=RUS|KREMLIN=RUSGOV|TOKYO=JPN|JAPANESE=JPN|BRITISH=GBR|U.K.=GBR|EMIRATIS=ARE|UAE=ARE|KYIV=UKR|KIEV=UKR|US=USA|AMERICANS=USA|CAR"
     "others|Tehran , Jerusalem , Holy See , Palestine , Kosovo , Taipei , DRC , Georgia , Côte d'Ivoire , Victoria , Kingston , Congo|TEHRAN=IRN|JERUSALEM=ISR|HOLY SEE=VAT|PALESTINE=PSE|KOSOVO=XKX|TAIPEI=TWN|DRC=COD|GEORGIA=GEO|COTE D'IVOIRE=CIV|VICTORIA|KINGSTON|CONGO"
-    "igos|UN Security Council , IAEA , NATO , European Union , ASEAN , African Union , Six-Party Talks , Red Cross , International Criminal Court , who|UN SECURITY COUNCIL=IGOUNO|IAEA=IGOUNOIAE|NATO=IGOWSTNAT|EUROPEAN UNION=IGOEUREEC|ASEAN=IGOSEAASN|AFRICAN UNION=IGOAFRAFU|SIX-PARTY TALKS=IGOSPT|RED CROSS=NGOHLHIRC|INTERNATIONAL CRIMINAL COURT=IGOJUDICC|WHO")
+    "igos|UN Security Council , IAEA , NATO , European Union , ASEAN , African Union , Six-Party Talks , Red Cross , International Criminal Court , who , Security Council , National Security Council|UN SECURITY COUNCIL=IGOUNO|IAEA=IGOUNOIAE|NATO=IGOWSTNAT|EUROPEAN UNION=IGOEUREEC|ASEAN=IGOSEAASN|AFRICAN UNION=IGOAFRAFU|SIX-PARTY TALKS=IGOSPT|RED CROSS=NGOHLHIRC|INTERNATIONAL CRIMINAL COURT=IGOJUDICC|SECURITY COUNCIL=IGOUNO|NATIONAL SECURITY COUNCIL=---GOV|WHO")
 foreach(case ${DT_ACTOR_LOOKUPS})
   string(REPLACE "|" ";" parts "${case}")
   list(GET parts 0 name)
