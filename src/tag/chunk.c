@@ -30,6 +30,11 @@ typedef struct cx {
     const dt_tagger *t;
     const dt_token *tok; /* sentence tokens */
     uint32_t n;
+    /* The last np_end / vp_end computed by chunk_sentence: the SBAR
+     * lookahead and the VP-or-NP test ask for the same position again
+     * (both are pure functions of the tags), so each position is scanned
+     * once instead of up to three times. */
+    uint32_t np_at, np_val, vp_at, vp_val;
 } cx;
 
 static uint16_t wc(const cx *c, uint32_t i)
@@ -165,9 +170,27 @@ static uint32_t vp_end(const cx *c, uint32_t i)
     return last_verb + 1;
 }
 
+static uint32_t np_end_m(cx *c, uint32_t i)
+{
+    if (c->np_at != i) {
+        c->np_val = np_end(c, i);
+        c->np_at = i;
+    }
+    return c->np_val;
+}
+
+static uint32_t vp_end_m(cx *c, uint32_t i)
+{
+    if (c->vp_at != i) {
+        c->vp_val = vp_end(c, i);
+        c->vp_at = i;
+    }
+    return c->vp_val;
+}
+
 static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_chunk *out)
 {
-    cx c = {t, d->tok + s->tok, s->ntok};
+    cx c = {t, d->tok + s->tok, s->ntok, UINT32_MAX, 0, UINT32_MAX, 0};
     uint32_t nch = 0;
     uint32_t i = 0;
     while (i < c.n) {
@@ -180,24 +203,25 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
             type = DT_CHUNK_SBAR;
         } else if (p == DT_POS_IN && (wc(&c, i) & DT__WC_SUBORD)) {
             /* a clause follows (NP then verb) -> SBAR, else a PP */
-            uint32_t ne = np_end(&c, i + 1);
-            int clause = (wc(&c, i) & DT__WC_CLAUSAL) || (ne > i + 1 && vp_end(&c, ne) > ne);
+            uint32_t ne = np_end_m(&c, i + 1);
+            int clause = (wc(&c, i) & DT__WC_CLAUSAL) || (ne > i + 1 && vp_end_m(&c, ne) > ne);
             if ((wc(&c, i) & DT__WC_BECAUSE) && i + 1 < c.n && (wc(&c, i + 1) & DT__WC_OF)) {
                 type = DT_CHUNK_PP;
                 end = i + 2;
             } else {
                 type = clause ? DT_CHUNK_SBAR : DT_CHUNK_PP;
             }
-        } else if ((p == DT_POS_IN || p == DT_POS_TO) && !(p == DT_POS_TO && vp_end(&c, i) > i)) {
+        } else if ((p == DT_POS_IN || p == DT_POS_TO) && !(p == DT_POS_TO && vp_end_m(&c, i) > i)) {
             type = DT_CHUNK_PP;
         } else if (p == DT_POS_VBG && (wc(&c, i) & DT__WC_ACCORDING) &&
                    tag_at(&c, i + 1) == DT_POS_TO) {
             type = DT_CHUNK_PP; /* "according to" */
             end = i + 2;
-        } else if ((e = vp_end(&c, i)) > i && !(p == DT_POS_VBN && (e = np_end(&c, i)) > i + 1)) {
+        } else if ((e = vp_end_m(&c, i)) > i &&
+                   !(p == DT_POS_VBN && (e = np_end_m(&c, i)) > i + 1)) {
             type = DT_CHUNK_VP;
-            end = vp_end(&c, i);
-        } else if ((e = np_end(&c, i)) > i) {
+            end = vp_end_m(&c, i);
+        } else if ((e = np_end_m(&c, i)) > i) {
             type = DT_CHUNK_NP;
             end = e;
         } else if (dt_pos_is_adj(p) || (is_adv(p) && dt_pos_is_adj(tag_at(&c, i + 1)))) {
