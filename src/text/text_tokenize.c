@@ -179,6 +179,16 @@ static int is_closer(int kind)
     return kind == K_CQUOTE || kind == K_CLOSE;
 }
 
+/* Is the pending abbreviation (the last token) "a.m." or "p.m."? */
+static int is_clock_abbrev(const tz *t)
+{
+    if (t->ntok == 0 || t->pend_tok != t->ntok - 1)
+        return 0;
+    const dt_token *k = &t->tok[t->ntok - 1];
+    return k->norm_len == 4 && (k->norm[0] == 'A' || k->norm[0] == 'P') &&
+           memcmp(k->norm + 1, ".M.", 3) == 0;
+}
+
 /* Decide whether a sentence ends in front of the token about to be pushed
  * (its kind, flags and norm given), then update the pending state. */
 static DT__HOT void decide(tz *t, int kind, unsigned flags, const char *norm, size_t nlen,
@@ -214,6 +224,12 @@ static DT__HOT void decide(tz *t, int kind, unsigned flags, const char *norm, si
                 /* Names follow abbreviations far more often than new
                  * sentences do ("U.S. President"): openers only. */
                 brk = kind == K_WORD && (flags & DT_TOK_CAP) && dt__is_opener(norm, nlen);
+                /* "... at 6:50 p.m. Mrs. Yilmaz said": a clock time ends
+                 * phrases, and an honorific after it starts a new
+                 * sentence. Only after a.m./p.m.: "U.S. Gen. Smith" keeps
+                 * the title with the name. */
+                if (kind == K_ABBR_TITLE && (flags & DT_TOK_CAP) && is_clock_abbrev(t))
+                    brk = 1;
                 break;
             default:
                 break;
