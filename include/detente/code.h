@@ -49,6 +49,9 @@ typedef struct dt_coder_options {
     int comma_emin;       /* [2] terminal clause min */
     int comma_emax;       /* [8] terminal clause max (0 = off) */
     int code_issues;      /* [1] attach issue codes when an issues dictionary is loaded */
+    int source_only;      /* [0] detente: code actions that act on no one (roots 01, 14,
+                             15; a pattern without '+'/'%') with an empty target when
+                             no coded target is found; kept under require_dyad */
 } dt_coder_options;
 
 void dt_coder_options_default(dt_coder_options *o);

@@ -71,6 +71,7 @@ typedef struct ev {
     int32_t vfirst, vlast;  /* verb tokens */
     uint32_t pattern;       /* dict pattern index, UINT32_MAX none */
     int passive;
+    int monadic; /* the action may have no target: code the source alone */
 } ev;
 
 typedef struct sctx {
@@ -923,6 +924,8 @@ static void make_event_strings(sctx *x, const seq *up, const seq *lo, loc S, loc
     codeitem sc[64], tc[64];
     uint32_t ns = loc_codes(x, up, lo, S, sc, 64);
     uint32_t nt = loc_codes(x, up, lo, T, tc, 64);
+    if (nt == 0 && proto->monadic)
+        tc[nt++] = (codeitem){"---", -1};
     if (ns == 0 || nt == 0)
         return;
     const char *colon = strchr(code, ':');
@@ -945,6 +948,15 @@ static void make_event_strings(sctx *x, const seq *up, const seq *lo, loc S, loc
     } else {
         make_events(x, sc, ns, tc, nt, code, proto);
     }
+    /* A source-only action (a test, a drill, a protest): an uncoded or
+     * missing target is no target at all, written empty, which
+     * require_dyad (aimed at a side the coder failed to identify) keeps. */
+    if (proto->monadic)
+        for (uint32_t i = 0; i < x->nev; i++)
+            if (x->evs[i].monadic && streq(x->evs[i].tgt, "---") && !streq(x->evs[i].src, "---")) {
+                x->evs[i].tgt = "";
+                x->evs[i].tgt_ne = -1;
+            }
     if (x->c->opt.require_dyad) {
         uint32_t w = 0;
         for (uint32_t i = 0; i < x->nev; i++)
@@ -1194,6 +1206,27 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     return 0;
 }
 
+/* May this match code its source alone (option source_only)? CAMEO codes
+ * some actions with no one acted upon: public statements (01), protests
+ * (14) and shows of force (15: tests, exercises, mobilisation). Only when
+ * the pattern does not itself ask for a target (no '+' or '%'): "$ *
+ * &MISSILE over +" names one, "$ * &MISSILE" does not. */
+static int source_only_code(const sctx *x, const char *code, uint32_t patidx)
+{
+    const dt_cameo_entry *ce = dt_cameo_lookup(code, strlen(code));
+    if (!ce || (ce->root != 1 && ce->root != 14 && ce->root != 15))
+        return 0;
+    uint32_t np = 0;
+    const dt_dict_pattern *pats = dt_dict_patterns(x->d, &np);
+    if (patidx >= np)
+        return 1; /* the verb's own code */
+    const dt_dict_pelem *el = dt_dict_pattern_elems(x->d) + pats[patidx].first_elem;
+    for (uint16_t i = 0; i < pats[patidx].nelem; i++)
+        if (el[i].kind == DT_PEL_TARGET || el[i].kind == DT_PEL_COMPOUND)
+            return 0;
+    return 1;
+}
+
 static int check_verbs(sctx *x)
 {
     dt__plist *l = &x->pl;
@@ -1275,15 +1308,17 @@ static int check_verbs(sctx *x)
             hasmatch = 1;
         }
         if (hasmatch) {
+            int monadic = x->c->opt.source_only && source_only_code(x, code, patidx);
             if (T.idx == LOC_NONE)
                 T = find_target(&lo);
-            if (T.idx != LOC_NONE) {
+            if (T.idx != LOC_NONE || monadic) {
                 if (S.idx == LOC_NONE)
                     S = find_source(&up, &lo, T);
                 if (S.idx != LOC_NONE) {
                     ev proto;
                     memset(&proto, 0, sizeof proto);
                     proto.passive = passive;
+                    proto.monadic = monadic && !passive;
                     proto.pattern = patidx;
                     tok_span(x, vstart, vend, &proto.vfirst, &proto.vlast);
                     if (patidx == UINT32_MAX)

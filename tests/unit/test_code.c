@@ -24,6 +24,11 @@ static const char verbs_txt[] = "&NEGAUX\n"
                                 "MEET {MET MEETING MEETS}\n"
                                 "- % * [040:040]\n"
                                 "\n"
+                                "--- TEST [---] ---\n"
+                                "TEST\n"
+                                "- * MISSILE OVER + [150]\n"
+                                "- * MISSILE [150]\n"
+                                "\n"
                                 "--- BLOCK [---] ---\n"
                                 "BLOCK\n"
                                 "\n";
@@ -277,6 +282,38 @@ static void test_options(void)
     DT_CHECK_INT(dt_coder_options_set(&o, "stop_on_error", "True", &err), DT_OK);
 }
 
+/* source_only: a show of force with no one acted upon codes the source
+ * alone; off by default (PETRARCH and the gold set code dyads only). */
+static void test_source_only(void)
+{
+    static const char test[] =
+        "(ROOT (S (NP (NNP Arnor)) (VP (VBD tested) (NP (DT a) (NN missile))) (. .)))";
+    static const char over[] =
+        "(ROOT (S (NP (NNP Arnor)) (VP (VBD tested) (NP (DT a) (NN missile)) "
+        "(PP (IN over) (NP (NNP Gondor)))) (. .)))";
+    static const char attack[] =
+        "(ROOT (S (NP (NNP Arnor)) (VP (VBD attacked) (NP (DT a) (NN town))) (. .)))";
+    result r = code_tree(test, 19950101);
+    DT_CHECK_INT(r.n, 0);
+    dt_error err;
+    DT_CHECK_INT(dt_coder_set_option(g_coder, "source_only", "true", &err), DT_OK);
+    r = code_tree(test, 19950101);
+    DT_CHECK_INT(r.n, 1);
+    DT_CHECK(has(&r, "ARN", "", "150"));
+    if (r.n == 1) {
+        DT_CHECK(span_is(&r, r.ev[0].source_span, "Arnor"));
+        DT_CHECK_INT(r.ev[0].target_span.len, 0);
+    }
+    /* a named target still wins */
+    r = code_tree(over, 19950101);
+    DT_CHECK(has(&r, "ARN", "GON", "150"));
+    DT_CHECK(!has(&r, "ARN", "", "150"));
+    /* an attack acts on someone: no source-only event (root 19) */
+    r = code_tree(attack, 19950101);
+    DT_CHECK_INT(r.n, 0);
+    DT_CHECK_INT(dt_coder_set_option(g_coder, "source_only", "false", &err), DT_OK);
+}
+
 static void test_bad_input(void)
 {
     /* an empty document */
@@ -327,6 +364,7 @@ int main(void)
     DT_RUN(test_discards);
     DT_RUN(test_issues);
     DT_RUN(test_options);
+    DT_RUN(test_source_only);
     DT_RUN(test_bad_input);
     dt_coder_free(g_coder);
     dt_dicts_free(g_dicts);
