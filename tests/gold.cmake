@@ -46,8 +46,10 @@ endif()
 # Floors: what the built-in dictionaries reached at the last update of this
 # file, minus about 0.02, so a regression fails and a normal wobble does
 # not. Raise them when the figures rise (docs/evaluation.md).
-set(DT_GOLD_FLOOR_FULL 0.40 CACHE STRING "gold set: minimum F1 on full triples")
-set(DT_GOLD_FLOOR_ROOT 0.51 CACHE STRING "gold set: minimum F1 on country+country+root")
+# Plain variables, not cache entries: a cache entry keeps the value of the
+# first configure, so a raised floor would never reach existing build trees.
+set(DT_GOLD_FLOOR_FULL 0.40)
+set(DT_GOLD_FLOOR_ROOT 0.51)
 
 add_test(NAME gold.dev
          COMMAND ${CMAKE_COMMAND} -DGOLD_FLOORS=1 -DDETENTE=$<TARGET_FILE:detente>
