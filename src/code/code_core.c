@@ -1206,6 +1206,45 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     return 0;
 }
 
+/* A marker bound one conjunct of a compound ("China and Russia urged":
+ * '$' takes the NE nearest the verb, "Russia"); the actor is the whole
+ * compound, so widen to it. In the upper sequence (verb backwards) the
+ * compound's opening lies further from the verb; in the lower, before. */
+static loc widen_to_compound(const seq *up, const seq *lo, loc L)
+{
+    if (L.idx < 0)
+        return L;
+    const seq *q = L.up ? up : lo;
+    if ((uint32_t)L.idx >= q->n || q->v[L.idx].kind != SQ_NE)
+        return L;
+    if (L.up) {
+        for (uint32_t k = (uint32_t)L.idx + 1; k < q->n; k++) {
+            if (q->v[k].kind == SQ_NEC_CLOSE)
+                return L;
+            if (q->v[k].kind == SQ_NEC_OPEN)
+                return (loc){1, (int32_t)k};
+        }
+    } else {
+        for (int32_t k = L.idx - 1; k >= 0; k--) {
+            if (q->v[k].kind == SQ_NEC_CLOSE)
+                return L;
+            if (q->v[k].kind == SQ_NEC_OPEN)
+                return (loc){0, k};
+        }
+    }
+    return L;
+}
+
+/* Does L name an actor: a compound, or an NE with a code? */
+static int loc_coded(const seq *up, const seq *lo, loc L)
+{
+    const seq *q = L.up ? up : lo;
+    if (L.idx < 0 || (uint32_t)L.idx >= q->n)
+        return 0;
+    const sq *e = &q->v[L.idx];
+    return e->kind == SQ_NEC_OPEN || (e->kind == SQ_NE && !streq(e->s, "---"));
+}
+
 /* May this match code its source alone (option source_only)? CAMEO codes
  * some actions with no one acted upon: public statements (01), protests
  * (14) and shows of force (15: tests, exercises, mobilisation). Only when
@@ -1309,9 +1348,23 @@ static int check_verbs(sctx *x)
         }
         if (hasmatch) {
             int monadic = x->c->opt.source_only && source_only_code(x, code, patidx);
+            S = widen_to_compound(&up, &lo, S);
+            /* A marker that bound an uncoded phrase ("it", "two ...", "the
+             * measure") says where the actor should be, not who it is:
+             * fall back to the ordinary search rather than lose the event. */
+            if (T.idx != LOC_NONE && !loc_coded(&up, &lo, T)) {
+                loc t2 = find_target(&lo);
+                if (loc_coded(&up, &lo, t2))
+                    T = t2;
+            }
             if (T.idx == LOC_NONE)
                 T = find_target(&lo);
             if (T.idx != LOC_NONE || monadic) {
+                if (S.idx != LOC_NONE && !loc_coded(&up, &lo, S)) {
+                    loc s2 = find_source(&up, &lo, T);
+                    if (loc_coded(&up, &lo, s2))
+                        S = s2;
+                }
                 if (S.idx == LOC_NONE)
                     S = find_source(&up, &lo, T);
                 if (S.idx != LOC_NONE) {

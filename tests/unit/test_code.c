@@ -24,6 +24,11 @@ static const char verbs_txt[] = "&NEGAUX\n"
                                 "MEET {MET MEETING MEETS}\n"
                                 "- % * [040:040]\n"
                                 "\n"
+                                "--- URGE [020] ---\n"
+                                "URGE\n"
+                                "- $ * + ABOUT [027]\n"
+                                "- $ * + [026]\n"
+                                "\n"
                                 "--- TEST [---] ---\n"
                                 "TEST\n"
                                 "- * MISSILE OVER + [150]\n"
@@ -314,6 +319,23 @@ static void test_source_only(void)
     DT_CHECK_INT(dt_coder_set_option(g_coder, "source_only", "false", &err), DT_OK);
 }
 
+/* '$' on a compound subject keeps every conjunct; a marker that bound an
+ * uncoded phrase falls back to the ordinary actor search. */
+static void test_marker_binding(void)
+{
+    result r =
+        code_tree("(ROOT (S (NP (NP (NNP Arnor)) (CC and) (NP (NNP Gondor))) (VP (VBD urged) "
+                  "(NP (NNP Mordor))) (. .)))",
+                  19950101);
+    DT_CHECK(has(&r, "ARN", "MOR", "026"));
+    DT_CHECK(has(&r, "GON", "MOR", "026"));
+    /* '+' binds "it"; the coded actor after the verb is the target */
+    r = code_tree("(ROOT (S (NP (NNP Arnor)) (VP (VBD urged) (NP (PRP it)) (PP (IN about) (NP (NNP "
+                  "Gondor)))) (. .)))",
+                  19950101);
+    DT_CHECK(has(&r, "ARN", "GON", "027"));
+}
+
 static void test_bad_input(void)
 {
     /* an empty document */
@@ -365,6 +387,7 @@ int main(void)
     DT_RUN(test_issues);
     DT_RUN(test_options);
     DT_RUN(test_source_only);
+    DT_RUN(test_marker_binding);
     DT_RUN(test_bad_input);
     dt_coder_free(g_coder);
     dt_dicts_free(g_dicts);
