@@ -52,6 +52,10 @@ typedef struct dt_coder_options {
     int source_only;      /* [0] detente: code actions that act on no one (roots 01, 14,
                              15; a pattern without '+'/'%') with an empty target when
                              no coded target is found; kept under require_dyad */
+    int agent_country;    /* [-1] detente: an agent with no country (---GOV) takes the
+                             country of the nearest coded actor of the sentence that is
+                             not the event's other side; 1 on, 0 off, -1 ("auto") on
+                             only when every dictionary source is a .dtx file */
 } dt_coder_options;
 
 void dt_coder_options_default(dt_coder_options *o);

@@ -894,6 +894,51 @@ static int push_ev(sctx *x, const ev *e)
     return 0;
 }
 
+/* The country part of an actor code ("CHN" of "CHNGOV"), or NULL: quoted
+ * new actors, "---" and multinational prefixes give none. */
+static int has_country(const char *c)
+{
+    for (int i = 0; i < 3; i++)
+        if (c[i] < 'A' || c[i] > 'Z')
+            return 0;
+    return strncmp(c, "IGO", 3) != 0 && strncmp(c, "NGO", 3) != 0 && strncmp(c, "IMG", 3) != 0;
+}
+
+/* Option agent_country: an agent with no country ("the foreign ministry",
+ * ---GOV) takes the country of the nearest coded actor of the sentence,
+ * other than the event's other side ("The foreign ministry criticised
+ * Japan" is not Japan's ministry). Unchanged when there is none. */
+static const char *agent_country(sctx *x, const char *code, int32_t ne, const char *other)
+{
+    int on = x->c->opt.agent_country > 0 || (x->c->opt.agent_country < 0 && x->c->own_format);
+    if (!on || strncmp(code, "---", 3) != 0 || !code[3] || ne < 0)
+        return code;
+    const dt__plist *l = &x->pl;
+    uint32_t best = UINT32_MAX;
+    const char *bc = NULL;
+    for (uint32_t k = 0; k + 1 < l->n; k++) {
+        if (!streq(l->v[k].s, "(NE"))
+            continue;
+        const char *c = l->v[k + 1].s;
+        if (!has_country(c) || (other && has_country(other) && strncmp(c, other, 3) == 0))
+            continue;
+        uint32_t d = k > (uint32_t)ne ? k - (uint32_t)ne : (uint32_t)ne - k;
+        if (d < best) {
+            best = d;
+            bc = c;
+        }
+    }
+    if (!bc)
+        return code;
+    size_t n = strlen(code);
+    char *out = dt_arena_alloc(x->a, n + 1);
+    if (!out)
+        return code;
+    memcpy(out, bc, 3);
+    memcpy(out + 3, code + 3, n - 3 + 1);
+    return out;
+}
+
 static void make_events(sctx *x, const codeitem *s, uint32_t ns, const codeitem *t, uint32_t nt,
                         const char *code, const ev *proto)
 {
@@ -914,6 +959,11 @@ static void make_events(sctx *x, const codeitem *s, uint32_t ns, const codeitem 
                 e.tgt = t[j].code;
                 e.tgt_ne = t[j].ne;
             }
+            const char *s0 = e.src, *t0 = e.tgt;
+            e.src = agent_country(x, s0, e.src_ne, t0);
+            e.tgt = agent_country(x, t0, e.tgt_ne, s0);
+            if (streq(e.src, e.tgt))
+                continue;
             (void)push_ev(x, &e);
         }
 }
@@ -1402,6 +1452,23 @@ int dt_coder_new(const dt_dicts *dicts, const dt_coder_options *opts, dt_coder *
         c->opt = *opts;
     else
         dt_coder_options_default(&c->opt);
+    /* detente's own dictionaries (.dtx, the built-in set) get detente's
+     * rules by default; PETRARCH .txt sets keep PETRARCH's (agent_country
+     * "auto"). Source names end at the first out-of-range index ("?"). */
+    {
+        uint32_t ndtx = 0, nother = 0;
+        for (uint32_t f = 0; f < 100000; f++) {
+            const char *nm = dt_dict_source_name(dicts, f);
+            if (!nm || streq(nm, "?"))
+                break;
+            size_t n = strlen(nm);
+            if (n >= 4 && !strcmp(nm + n - 4, ".dtx"))
+                ndtx++;
+            else
+                nother++;
+        }
+        c->own_format = ndtx > 0 && nother == 0;
+    }
     int rc = dt__order_build(dicts, &c->order);
     if (rc < 0) {
         dt_coder_free(c);

@@ -48,6 +48,7 @@ struct dt_coder {
     const dt_dicts *d;
     dt_coder_options opt;
     dt__order order;
+    int own_format; /* every dictionary source is a .dtx file */
 };
 
 #endif

@@ -336,6 +336,29 @@ static void test_marker_binding(void)
     DT_CHECK(has(&r, "ARN", "GON", "027"));
 }
 
+/* agent_country: an agent alone takes the country of the nearest coded
+ * actor that is not the event's other side; "auto" (the default) is off
+ * for these PETRARCH-format dictionaries. */
+static void test_agent_country(void)
+{
+    static const char near[] = "(ROOT (S (NP (DT The) (NN government)) (VP (VBD attacked) (NP (NNP "
+                               "Gondor)) (PP (IN near) (NP (NNP Arnor)))) (. .)))";
+    static const char alone[] =
+        "(ROOT (S (NP (DT The) (NN government)) (VP (VBD attacked) (NP (NNP Gondor))) (. .)))";
+    result r = code_tree(near, 19950101);
+    DT_CHECK(!has(&r, "ARNGOV", "GON", "190"));
+    dt_error err;
+    DT_CHECK_INT(dt_coder_set_option(g_coder, "agent_country", "true", &err), DT_OK);
+    r = code_tree(near, 19950101);
+    DT_CHECK(has(&r, "ARNGOV", "GON", "190"));
+    /* never the other side's country: Gondor's government did not attack Gondor */
+    r = code_tree(alone, 19950101);
+    DT_CHECK(!has(&r, "GONGOV", "GON", "190"));
+    DT_CHECK(has(&r, "---GOV", "GON", "190"));
+    DT_CHECK_INT(dt_coder_set_option(g_coder, "agent_country", "auto", &err), DT_OK);
+    DT_CHECK_INT(dt_coder_get_options(g_coder)->agent_country, -1);
+}
+
 static void test_bad_input(void)
 {
     /* an empty document */
@@ -388,6 +411,7 @@ int main(void)
     DT_RUN(test_options);
     DT_RUN(test_source_only);
     DT_RUN(test_marker_binding);
+    DT_RUN(test_agent_country);
     DT_RUN(test_bad_input);
     dt_coder_free(g_coder);
     dt_dicts_free(g_dicts);
