@@ -502,6 +502,15 @@ static int seq_buffers(sctx *x)
     return 0;
 }
 
+/* Does the clause opened at k start with a noun phrase (its own subject),
+ * rather than a verb ("... and met Zelensky": a shared subject)? */
+static int clause_has_subject(const dt__plist *l, uint32_t k)
+{
+    while (k < l->n && streq(l->v[k].s, "(S"))
+        k++;
+    return k < l->n && (!strncmp(l->v[k].s, "(NE", 3) || !strncmp(l->v[k].s, "(NP", 3));
+}
+
 static int upper_seq(sctx *x, int32_t k, seq *out)
 {
     dt__plist *l = &x->pl;
@@ -512,6 +521,13 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
     for (; k >= 1; k--) {
         const char *s = l->v[k].s;
         if (strstr(s, "~,"))
+            break;
+        /* a clause coordinated with the one before ("... and South Korea
+         * expressed concern"; the coordinator is "~CC", or "~CCP" when
+         * relabelled) has its own subject: the earlier clause's actors are
+         * not this verb's */
+        if (streq(s, "(S") && k >= 1 && !strncmp(l->v[k - 1].s, "~CC", 3) &&
+            clause_has_subject(l, (uint32_t)k))
             break;
         sq *q = &out->v[out->n];
         if (streq(s, "(NE")) {

@@ -236,6 +236,40 @@ static int unit_is(const cbuild *b, uint32_t i, int type)
     return i < b->nu && b->u[i].type == type;
 }
 
+/* Do the units from i on open a clause: noun phrases (a compound subject
+ * with its coordinators; no commas: "attacked A and B, officials said")
+ * and then a finite verb group? "to"
+ * and participles do not ("urged A and B to resume talks"). */
+static int coord_clause(const cbuild *b, uint32_t i)
+{
+    if (!unit_is(b, i, DT_CHUNK_NP))
+        return 0;
+    /* a subject is a name, a pronoun or a determined noun phrase; a bare
+     * noun is more likely a mis-tagged object ("and asset freezes on") */
+    int p0 = ctok(b->t, b->u[i].first)->pos;
+    if (p0 != DT_POS_NNP && p0 != DT_POS_NNPS && p0 != DT_POS_PRP && p0 != DT_POS_DT &&
+        p0 != DT_POS_PRPS)
+        return 0;
+    uint32_t k = i;
+    while (k < b->nu && k < i + 8 && (b->u[k].type == DT_CHUNK_NP || unit_is_tok(b, k, DT_POS_CC)))
+        k++;
+    if (!unit_is(b, k, DT_CHUNK_VP))
+        return 0;
+    for (uint32_t j = b->u[k].first; j < b->u[k].end; j++) {
+        int pos = ctok(b->t, j)->pos;
+        if (pos == DT_POS_VBD || pos == DT_POS_VBZ || pos == DT_POS_VBP || pos == DT_POS_MD)
+            return 1;
+        /* the tagger often reads a past tense after a name as a participle
+         * ("and South Korea criticized"); after a determiner it is more
+         * likely a reduced relative ("the missiles launched from ...") */
+        if (pos == DT_POS_VBN && p0 != DT_POS_DT)
+            return 1;
+        if (pos != DT_POS_RB)
+            return 0;
+    }
+    return 0;
+}
+
 static int is_of(const cbuild *b, uint32_t i)
 {
     if (!unit_is(b, i, DT_CHUNK_PP))
@@ -398,7 +432,8 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
             k += 2;
         if (unit_is_tok(b, k, DT_POS_COMMA) && unit_is_tok(b, k + 1, DT_POS_CC))
             k++;
-        if (unit_is_tok(b, k, DT_POS_CC) && unit_is(b, k + 1, DT_CHUNK_NP)) {
+        if (unit_is_tok(b, k, DT_POS_CC) && unit_is(b, k + 1, DT_CHUNK_NP) &&
+            (before_verb || !coord_clause(b, k + 1))) {
             int32_t co = phrase(t, "NP", t->n[np].first, t->n[np].end, parent);
             if (co < 0)
                 return -1;
@@ -692,6 +727,20 @@ static int tree_from_chunks(tree *t)
             } else if (pos == DT_POS_PERIOD || pos == DT_POS_COLON ||
                        (pos == DT_POS_CC && unit_is(&b, i + 1, DT_CHUNK_VP))) {
                 cur = clause;
+            } else if (pos == DT_POS_CC && !before_verb && coord_clause(&b, i + 1)) {
+                /* "Japan condemned the launch and South Korea expressed
+                 * concern": the second clause has its own subject and verb,
+                 * so it is a sibling clause, not part of the first verb's
+                 * object (whose target would otherwise run into it). */
+                if (leaf(t, u->first, t->root) < 0)
+                    return DT_ELIMIT;
+                int32_t sx = phrase(t, "S", b.u[i + 1].first, ntok, t->root);
+                if (sx < 0)
+                    return DT_ELIMIT;
+                clause = cur = sx;
+                before_verb = 1;
+                i++;
+                continue;
             }
             for (uint32_t j = u->first; j < u->end; j++)
                 if (leaf(t, j, cur) < 0)

@@ -91,6 +91,21 @@ static void test_compound_subject(void)
         dump("compound", &r);
 }
 
+/* A coordinated clause with its own subject and verb is not the first
+ * verb's object; a coordinated object still is. */
+static void test_coordinated_clause(void)
+{
+    result r = code_text("Arnor attacked the town and Gondor accused Mordor.");
+    DT_CHECK(!has(&r, "ARN", "GON", "190"));
+    DT_CHECK(!has(&r, "ARN", "MOR", "112"));
+    DT_CHECK(has(&r, "GON", "MOR", "112"));
+    if (r.n != 1)
+        dump("coordinated clause", &r);
+    r = code_text("Arnor attacked Gondor and Mordor.");
+    DT_CHECK(has(&r, "ARN", "GON", "190"));
+    DT_CHECK(has(&r, "ARN", "MOR", "190"));
+}
+
 static void test_possessive_agent(void)
 {
     result r = code_text("Gondor's foreign minister accused Mordor.");
@@ -133,6 +148,7 @@ int main(void)
     g_arena = dt_arena_new(0);
     DT_RUN(test_simple);
     DT_RUN(test_compound_subject);
+    DT_RUN(test_coordinated_clause);
     DT_RUN(test_possessive_agent);
     DT_RUN(test_of_phrase);
     DT_RUN(test_reported);
