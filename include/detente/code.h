@@ -52,6 +52,8 @@ typedef struct dt_coder_options {
     int source_only;      /* [0] detente: code actions that act on no one (roots 01, 14,
                              15; a pattern without '+'/'%') with an empty target when
                              no coded target is found; kept under require_dyad */
+    int modality;         /* [0] detente: raw text, a negated verb group ("did not
+                             attack") or one with may/might/could codes nothing */
     int agent_country;    /* [-1] detente: an agent with no country (---GOV) takes the
                              country of the nearest coded actor of the sentence that is
                              not the event's other side; 1 on, 0 off, -1 ("auto") on

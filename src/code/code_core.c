@@ -83,7 +83,9 @@ typedef struct sctx {
     ev *evs;
     uint32_t nev, capev;
     int parse_error;
-    uint32_t *ids; /* dictionary word id of each token of the sentence */
+    uint32_t *ids;         /* dictionary word id of each token of the sentence */
+    const dt_doctext *doc; /* the sentence being coded (chunk flags) */
+    const dt_sentence *sent;
     /* Buffers reused by every verb of a sentence, so that memory stays
      * linear in the sentence length however many verbs it has. */
     struct sq *upbuf, *lobuf;
@@ -1332,6 +1334,33 @@ static int source_only_code(const sctx *x, const char *code, uint32_t patidx)
     return 1;
 }
 
+/* Option modality: does the verb group holding token tok report no act?
+ * Negated ("did not attack") or a modal of mere possibility ("may
+ * impose"). From the chunker's flags, so raw text only (a Treebank parse
+ * has no chunks). */
+static int unreal_verb(const sctx *x, int32_t tok)
+{
+    if (!x->c->opt.modality || tok < 0 || !x->doc || !x->sent || !x->doc->chunk)
+        return 0;
+    const dt_doctext *d = x->doc;
+    for (uint32_t c = x->sent->chunk; c < x->sent->chunk + x->sent->nchunk && c < d->nchunk; c++) {
+        const dt_chunk *ch = &d->chunk[c];
+        if (ch->type != DT_CHUNK_VP || (uint32_t)tok < ch->first ||
+            (uint32_t)tok >= ch->first + ch->n)
+            continue;
+        if (ch->flags & DT_CH_NEGATED)
+            return 1;
+        if (ch->flags & DT_CH_MODAL)
+            for (uint32_t k = ch->first; k < ch->first + ch->n && k < d->ntok; k++) {
+                const char *w = d->tok[k].norm;
+                if (w && (streq(w, "MAY") || streq(w, "MIGHT") || streq(w, "COULD")))
+                    return 1;
+            }
+        return 0;
+    }
+    return 0;
+}
+
 static int check_verbs(sctx *x)
 {
     dt__plist *l = &x->pl;
@@ -1411,6 +1440,14 @@ static int check_verbs(sctx *x)
             code = verbcode;
             patidx = UINT32_MAX;
             hasmatch = 1;
+        }
+        if (hasmatch && x->c->opt.modality) {
+            int32_t f0, l0;
+            tok_span(x, vstart, vend, &f0, &l0);
+            /* no act reported: like an uncoded verb, so a clause inside
+             * its phrase ("did not deny that X attacked Y") is still read */
+            if (unreal_verb(x, f0))
+                hasmatch = 0;
         }
         if (hasmatch) {
             int monadic = x->c->opt.source_only && source_only_code(x, code, patidx);
@@ -1655,6 +1692,8 @@ static dt_str sentence_issues(sctx *x, const dt_doctext *d, const dt_sentence *s
  * discard check, the phrase list and the issues. */
 static int sentence_ids(sctx *x, const dt_doctext *d, const dt_sentence *s)
 {
+    x->doc = d;
+    x->sent = s;
     x->ids = dt_arena_alloc(x->a, (size_t)(s->ntok + 1) * sizeof *x->ids);
     if (!x->ids)
         return DT_ENOMEM;

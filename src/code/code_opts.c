@@ -20,6 +20,7 @@ void dt_coder_options_default(dt_coder_options *o)
     o->comma_emax = 8;
     o->code_issues = 1;
     o->source_only = 0;
+    o->modality = 0;
     o->agent_country = -1;
 }
 
@@ -64,6 +65,10 @@ int dt_coder_options_set(dt_coder_options *o, const char *name, const char *valu
     }
     if (!strcmp(name, "agent_country")) {
         o->agent_country = strstr(value, "auto") ? -1 : parse_bool(value);
+        return DT_OK;
+    }
+    if (!strcmp(name, "modality")) {
+        o->modality = parse_bool(value);
         return DT_OK;
     }
     if (!strcmp(name, "source_only")) {

@@ -106,6 +106,23 @@ static void test_coordinated_clause(void)
     DT_CHECK(has(&r, "ARN", "MOR", "190"));
 }
 
+/* modality: a negated or merely possible act codes nothing (off by
+ * default: PETRARCH routes negation through its dictionaries). */
+static void test_modality(void)
+{
+    result r = code_text("Arnor did not attack Gondor.");
+    DT_CHECK(has(&r, "ARN", "GON", "190"));
+    dt_error err;
+    DT_CHECK_INT(dt_coder_set_option(g_coder, "modality", "true", &err), DT_OK);
+    r = code_text("Arnor did not attack Gondor.");
+    DT_CHECK_INT(r.n, 0);
+    r = code_text("Arnor may attack Gondor.");
+    DT_CHECK_INT(r.n, 0);
+    r = code_text("Arnor attacked Gondor.");
+    DT_CHECK(has(&r, "ARN", "GON", "190"));
+    DT_CHECK_INT(dt_coder_set_option(g_coder, "modality", "false", &err), DT_OK);
+}
+
 static void test_possessive_agent(void)
 {
     result r = code_text("Gondor's foreign minister accused Mordor.");
@@ -149,6 +166,7 @@ int main(void)
     DT_RUN(test_simple);
     DT_RUN(test_compound_subject);
     DT_RUN(test_coordinated_clause);
+    DT_RUN(test_modality);
     DT_RUN(test_possessive_agent);
     DT_RUN(test_of_phrase);
     DT_RUN(test_reported);
