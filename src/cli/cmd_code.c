@@ -24,6 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define MAX_ACTOR_FILES 64
 
@@ -67,7 +70,7 @@ static void usage(FILE *f)
           "                     with the same text are skipped, so a re-run resumes)\n"
           "  -o, --out FILE     write jsonl/tsv/csv to FILE instead of standard output\n"
           "  --replace          stores: re-code and replace documents already stored\n"
-          "  -q, --quiet        no summary line (error lines are still printed)\n"
+          "  -q, --quiet        no summary or progress line (errors are still printed)\n"
           "Dictionaries (default: the built-in set, dict/ in the sources):\n"
           "  --dict DIR         load the set in DIR: every *.dtx file under it\n"
           "                     (docs/dict-format.md) and its PETRARCH .txt files whose\n"
@@ -423,6 +426,11 @@ typedef struct pipeline {
     int store;          /* the sink is a store (sqlite, postgresql) */
     int reader_gone;    /* EPIPE on a stream output */
     int config_touched; /* a <Config> record changed coder options */
+    /* The progress line (terminal only): start, last update, input size
+     * (0 = unknown), bytes of finished files, offset in the current one. */
+    int progress;
+    double t0, last;
+    uint64_t in_size, in_done, in_pos;
     tally t;
 } pipeline;
 
@@ -616,6 +624,38 @@ static void reset_coder_options(pipeline *p)
     p->config_touched = 0;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The progress line: at most 4 updates a second, rewritten in place. The
+ * ETA needs the input size, known for regular files; for compressed files
+ * the offsets are decoded bytes, so the ETA is only shown while it makes
+ * sense (offset within the file size). */
+static void progress(pipeline *p, int final)
+{
+    if (!p->progress)
+        return;
+    double t = now_s();
+    if (!final && t - p->last < 0.25)
+        return;
+    p->last = t;
+    double el = t - p->t0 > 1e-6 ? t - p->t0 : 1e-6;
+    char eta[64] = "";
+    uint64_t done = p->in_done + p->in_pos;
+    if (!final && p->in_size && done > 0 && done <= p->in_size)
+        snprintf(eta, sizeof eta, ", %.0f%%, ETA %.0f s", 100.0 * (double)done / (double)p->in_size,
+                 el * (double)(p->in_size - done) / (double)done);
+    fprintf(stderr, "\rdetente: %llu documents, %.0f documents/s, %llu events%s\033[K",
+            (unsigned long long)p->t.read, (double)p->t.read / el, (unsigned long long)p->t.events,
+            eta);
+    if (final)
+        fputc('\n', stderr);
+}
+
 /* Read one input to the end. Returns -1 on an internal error. */
 static int run_file(pipeline *p, const char *path, dt_arena *a)
 {
@@ -672,8 +712,14 @@ static int run_file(pipeline *p, const char *path, dt_arena *a)
             status = -1;
             break;
         }
+        p->in_pos = doc.offset;
+        progress(p, 0);
     }
     dt_reader_free(r);
+    p->in_pos = 0;
+    struct stat st;
+    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        p->in_done += (uint64_t)st.st_size;
     return status;
 }
 
@@ -807,11 +853,24 @@ int dt_cli_code(int argc, char **argv)
     if (rc < 0)
         sink_failed(&p, &err);
 
+    /* Progress only for a person watching stderr, and not when the events
+     * themselves go to that terminal. */
+    p.progress = !o.quiet && isatty(2) && !(!p.store && out == stdout && isatty(1));
+    p.t0 = p.last = now_s();
+    for (int i = 0; p.progress && i < nfiles; i++) {
+        struct stat st;
+        if (!strcmp(files[i], "-") || stat(files[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            p.in_size = 0; /* a pipe: no ETA */
+            break;
+        }
+        p.in_size += (uint64_t)st.st_size;
+    }
     for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
         if (p.t.internal || p.t.sink_error || p.reader_gone)
             break;
         run_file(&p, nfiles ? files[i] : NULL, a);
     }
+    progress(&p, 1);
     if (!p.t.internal && !p.t.sink_error && !p.reader_gone) {
         dt_run_counts c;
         memset(&c, 0, sizeof c);
