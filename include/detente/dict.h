@@ -69,6 +69,12 @@ typedef enum dt_dict_kind {
 /* "verbs", "actors", ...; "?" when out of range. */
 const char *dt_dict_kind_name(int kind);
 
+/* The PETRARCH kind a file name stands for, by the words in its base name
+ * ("PETR.Validate.verbs.txt" -> DT_DICT_VERBS; also actor, agent, discard,
+ * issue, case-insensitive); -1 when none. The one naming rule shared by
+ * --dict DIR and 'detente dict'. */
+int dt_dict_kind_from_filename(const char *name);
+
 /* One input. If data is non-NULL it is read from memory (len bytes, need
  * not be NUL-terminated; `name` is used in messages, "<memory>" if NULL);
  * otherwise the file at `path` is read and `name` defaults to the path.

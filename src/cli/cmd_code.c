@@ -241,21 +241,6 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* Same naming rule as 'detente dict --dict-dir', so one directory works
- * for both commands. */
-static int contains_ci(const char *s, const char *pat)
-{
-    size_t n = strlen(pat);
-    for (; *s; s++) {
-        size_t i = 0;
-        while (i < n && s[i] && (s[i] | 0x20) == (pat[i] | 0x20))
-            i++;
-        if (i == n)
-            return 1;
-    }
-    return 0;
-}
-
 static char *join_path(const char *dir, const char *name)
 {
     size_t a = strlen(dir), b = strlen(name);
@@ -312,17 +297,18 @@ static int scan_dict_dir(const char *dir, dict_set *s)
         char **slot = NULL;
         if (!ends_with(nm, ".txt"))
             continue;
-        if (contains_ci(nm, "verb"))
+        int kind = dt_dict_kind_from_filename(nm);
+        if (kind == DT_DICT_VERBS)
             slot = &s->verbs;
-        else if (contains_ci(nm, "actor")) {
+        else if (kind == DT_DICT_ACTORS) {
             if (s->nactors < MAX_ACTOR_FILES)
                 s->actors[s->nactors++] = join_path(dir, nm);
             continue;
-        } else if (contains_ci(nm, "agent"))
+        } else if (kind == DT_DICT_AGENTS)
             slot = &s->agents;
-        else if (contains_ci(nm, "discard"))
+        else if (kind == DT_DICT_DISCARDS)
             slot = &s->discards;
-        else if (contains_ci(nm, "issue"))
+        else if (kind == DT_DICT_ISSUES)
             slot = &s->issues;
         if (!slot)
             continue;

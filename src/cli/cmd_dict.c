@@ -80,37 +80,6 @@ typedef struct opts {
     size_t nowned;
 } opts;
 
-static int contains_ci(const char *s, const char *pat)
-{
-    size_t n = strlen(pat);
-    for (; *s; s++) {
-        size_t i = 0;
-        while (i < n && s[i] && (s[i] | 0x20) == (pat[i] | 0x20))
-            i++;
-        if (i == n)
-            return 1;
-    }
-    return 0;
-}
-
-/* Kind of a dictionary from its file name; -1 if unknown. */
-static int guess_kind(const char *name)
-{
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
-    if (contains_ci(base, "verb"))
-        return DT_DICT_VERBS;
-    if (contains_ci(base, "actor"))
-        return DT_DICT_ACTORS;
-    if (contains_ci(base, "agent"))
-        return DT_DICT_AGENTS;
-    if (contains_ci(base, "discard"))
-        return DT_DICT_DISCARDS;
-    if (contains_ci(base, "issue"))
-        return DT_DICT_ISSUES;
-    return -1;
-}
-
 static const char *in_dir(opts *o, const char *f)
 {
     if (!o->dir || !f || f[0] == '/' || o->nowned == MAX_FILES * 2)
@@ -442,7 +411,7 @@ int dt_cli_dict(int argc, char **argv)
         size_t len = strlen(pos[i]);
         if (len > 4 && !strcmp(pos[i] + len - 4, ".dtx"))
             o.own[o.nown++] = in_dir(&o, pos[i]);
-        else if (set_kind(&o, guess_kind(pos[i]), in_dir(&o, pos[i])))
+        else if (set_kind(&o, dt_dict_kind_from_filename(pos[i]), in_dir(&o, pos[i])))
             rc = DT_EXIT_INPUT;
     }
     /* A bare directory: its .dtx files (recursively) and PETRARCH files. */

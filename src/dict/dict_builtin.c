@@ -93,22 +93,28 @@ static int contains_ci(const char *s, const char *pat)
     return 0;
 }
 
+int dt_dict_kind_from_filename(const char *name)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    static const struct {
+        const char *word;
+        int kind;
+    } words[] = {{"verb", DT_DICT_VERBS},
+                 {"actor", DT_DICT_ACTORS},
+                 {"agent", DT_DICT_AGENTS},
+                 {"discard", DT_DICT_DISCARDS},
+                 {"issue", DT_DICT_ISSUES}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (contains_ci(base, words[i].word))
+            return words[i].kind;
+    return -1;
+}
+
 /* PETRARCH kind of a file name (same rule as the CLIs); -1 if none. */
 static int petrarch_kind(const char *name)
 {
-    if (!ends_with(name, ".txt"))
-        return -1;
-    if (contains_ci(name, "verb"))
-        return DT_DICT_VERBS;
-    if (contains_ci(name, "actor"))
-        return DT_DICT_ACTORS;
-    if (contains_ci(name, "agent"))
-        return DT_DICT_AGENTS;
-    if (contains_ci(name, "discard"))
-        return DT_DICT_DISCARDS;
-    if (contains_ci(name, "issue"))
-        return DT_DICT_ISSUES;
-    return -1;
+    return ends_with(name, ".txt") ? dt_dict_kind_from_filename(name) : -1;
 }
 
 static int is_dir(const char *path)
