@@ -6,3 +6,6 @@ add_test(NAME report.korea
                  ${CMAKE_SOURCE_DIR}/examples/korea/news.jsonl)
 add_test(NAME report.not-a-store
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/report/not_a_store.sh $<TARGET_FILE:detente>)
+add_test(NAME report.progress-line
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/report/progress.sh $<TARGET_FILE:detente>
+                 ${CMAKE_SOURCE_DIR}/examples/korea/news.jsonl)
