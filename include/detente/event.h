@@ -78,10 +78,10 @@ int dt_event_format_from_name(const char *s);
  * evidence {text, sentence_span, source_span, verb_span, target_span
  * ([off,len] or null), pattern, dict ("file:line")}, then "doc": the
  * object e->extra verbatim (absent when empty), nested so that a document
- * member named like an event field ("source") cannot shadow it. Strings are JSON-escaped (control characters as \uXXXX, invalid
- * UTF-8 bytes replaced by U+FFFD). On success writes a NUL after the line,
- * sets *len (without the NUL) and returns DT_OK; DT_ELIMIT if cap is too
- * small (buf contents are then unspecified). */
+ * member named like an event field ("source") cannot shadow it. Strings are JSON-escaped (control
+ * characters as \uXXXX, invalid UTF-8 bytes replaced by U+FFFD). On success writes a NUL after the
+ * line, sets *len (without the NUL) and returns DT_OK; DT_ELIMIT if cap is too small (buf contents
+ * are then unspecified). */
 int dt_event_format_jsonl(const dt_event *e, char *buf, size_t cap, size_t *len);
 
 /* Format e as one TSV line (Phoenix/PETRARCH column order):

@@ -16,12 +16,7 @@
 extern "C" {
 #endif
 
-enum dt_input_format {
-    DT_INPUT_AUTO = 0,
-    DT_INPUT_JSONL,
-    DT_INPUT_TEXT,
-    DT_INPUT_PETRARCH_XML
-};
+enum dt_input_format { DT_INPUT_AUTO = 0, DT_INPUT_JSONL, DT_INPUT_TEXT, DT_INPUT_PETRARCH_XML };
 /* "jsonl", "text", "petrarch-xml" (also "xml"); -1 if unknown. */
 int dt_input_format_from_name(const char *s);
 const char *dt_input_format_name(int fmt);
@@ -44,20 +39,20 @@ typedef struct dt_gold {
 /* One record. All views point into the reader's arena and are valid until
  * the arena is reset. Dates are normalised to yyyymmdd ints. */
 typedef struct dt_doc {
-    int kind;            /* enum dt_record_kind */
+    int kind; /* enum dt_record_kind */
     dt_str id;
-    int32_t date;        /* yyyymmdd, 0 if none */
-    dt_str text;         /* UTF-8 validated */
-    dt_str extra;        /* JSONL: the other top-level fields, as a JSON object
-                            text ("{...}"), empty if none; passed through */
-    uint64_t line;       /* line of the record's start in its file */
-    uint64_t offset;     /* byte offset of the record's start */
+    int32_t date;    /* yyyymmdd, 0 if none */
+    dt_str text;     /* UTF-8 validated */
+    dt_str extra;    /* JSONL: the other top-level fields, as a JSON object
+                        text ("{...}"), empty if none; passed through */
+    uint64_t line;   /* line of the record's start in its file */
+    uint64_t offset; /* byte offset of the record's start */
     /* PETRARCH XML only */
-    dt_str parse;        /* <Parse> tree text */
+    dt_str parse; /* <Parse> tree text */
     dt_str category;
     dt_gold gold[DT_MAX_GOLD];
     size_t ngold;
-    int noevents;        /* noevents="True" */
+    int noevents;          /* noevents="True" */
     dt_str error_expected; /* error= attribute, empty if none */
     /* DT_REC_CONFIG */
     dt_str option, value;
@@ -79,8 +74,8 @@ typedef struct dt_doc {
  * AUTO picks JSONL for a first non-space byte '{', XML for '<', else text.
  * gzip and zstd input is recognised by its magic bytes, on stdin too. */
 typedef struct dt_reader_opts {
-    int format;             /* enum dt_input_format; AUTO detects */
-    int32_t default_date;   /* for text files without a date (yyyymmdd), 0 = none */
+    int format;               /* enum dt_input_format; AUTO detects */
+    int32_t default_date;     /* for text files without a date (yyyymmdd), 0 = none */
     const char *display_name; /* name for messages (default: path or "<stdin>") */
 } dt_reader_opts;
 

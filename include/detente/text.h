@@ -22,36 +22,38 @@ extern "C" {
 #endif
 
 /* Limits (inputs over them are rejected with DT_ELIMIT). */
-#define DT_MAX_DOC_BYTES ((size_t)64 << 20)  /* one document's text */
-#define DT_MAX_TOKEN_BYTES 1024              /* longer "words" are split */
-#define DT_MAX_SENTENCE_TOKENS 4096          /* longer sentences are cut */
+#define DT_MAX_DOC_BYTES ((size_t)64 << 20) /* one document's text */
+#define DT_MAX_TOKEN_BYTES 1024             /* longer "words" are split */
+#define DT_MAX_SENTENCE_TOKENS 4096         /* longer sentences are cut */
 
 /* Token flags. */
 enum {
-    DT_TOK_ALPHA = 1u << 0,     /* has a letter */
-    DT_TOK_DIGIT = 1u << 1,     /* has a digit */
-    DT_TOK_PUNCT = 1u << 2,     /* punctuation only */
-    DT_TOK_CAP = 1u << 3,       /* first letter upper-case in the original */
-    DT_TOK_ALLCAPS = 1u << 4,   /* all letters upper-case, >1 letter */
-    DT_TOK_SENT_START = 1u << 5,/* first token of its sentence */
-    DT_TOK_HYPHEN = 1u << 6,    /* contains an inner hyphen */
-    DT_TOK_ABBREV = 1u << 7,    /* ends with a period kept in the token (Mr., U.S.) */
-    DT_TOK_CLITIC = 1u << 8,    /* split-off clitic: 's, n't, 're, 'll ... */
-    DT_TOK_NUMBER = 1u << 9,    /* a number (1,000 3.5 1990s) */
-    DT_TOK_QUOTE = 1u << 10,    /* a quotation mark */
+    DT_TOK_ALPHA = 1u << 0,        /* has a letter */
+    DT_TOK_DIGIT = 1u << 1,        /* has a digit */
+    DT_TOK_PUNCT = 1u << 2,        /* punctuation only */
+    DT_TOK_CAP = 1u << 3,          /* first letter upper-case in the original */
+    DT_TOK_ALLCAPS = 1u << 4,      /* all letters upper-case, >1 letter */
+    DT_TOK_SENT_START = 1u << 5,   /* first token of its sentence */
+    DT_TOK_HYPHEN = 1u << 6,       /* contains an inner hyphen */
+    DT_TOK_ABBREV = 1u << 7,       /* ends with a period kept in the token (Mr., U.S.) */
+    DT_TOK_CLITIC = 1u << 8,       /* split-off clitic: 's, n't, 're, 'll ... */
+    DT_TOK_NUMBER = 1u << 9,       /* a number (1,000 3.5 1990s) */
+    DT_TOK_QUOTE = 1u << 10,       /* a quotation mark */
     DT_TOK_SPACE_BEFORE = 1u << 11 /* white space precedes it in the original */
 };
 
 /* Part-of-speech tags (Penn Treebank). DT_POS_NONE = not tagged yet. */
 #define DT_POS_MAP(X)                                                                              \
-    X(NONE, "NONE") X(CC, "CC") X(CD, "CD") X(DT, "DT") X(EX, "EX") X(FW, "FW") X(IN, "IN")       \
-    X(JJ, "JJ") X(JJR, "JJR") X(JJS, "JJS") X(LS, "LS") X(MD, "MD") X(NN, "NN") X(NNS, "NNS")     \
-    X(NNP, "NNP") X(NNPS, "NNPS") X(PDT, "PDT") X(POS, "POS") X(PRP, "PRP") X(PRPS, "PRP$")       \
-    X(RB, "RB") X(RBR, "RBR") X(RBS, "RBS") X(RP, "RP") X(SYM, "SYM") X(TO, "TO") X(UH, "UH")     \
-    X(VB, "VB") X(VBD, "VBD") X(VBG, "VBG") X(VBN, "VBN") X(VBP, "VBP") X(VBZ, "VBZ")             \
-    X(WDT, "WDT") X(WP, "WP") X(WPS, "WP$") X(WRB, "WRB") X(HASH, "#") X(DOLLAR, "$")             \
-    X(OQUOTE, "``") X(CQUOTE, "''") X(LRB, "-LRB-") X(RRB, "-RRB-") X(COMMA, ",")                \
-    X(PERIOD, ".") X(COLON, ":")
+    X(NONE, "NONE")                                                                                \
+    X(CC, "CC") X(CD, "CD") X(DT, "DT") X(EX, "EX") X(FW, "FW") X(IN, "IN") X(JJ, "JJ")            \
+        X(JJR, "JJR") X(JJS, "JJS") X(LS, "LS") X(MD, "MD") X(NN, "NN") X(NNS, "NNS")              \
+            X(NNP, "NNP") X(NNPS, "NNPS") X(PDT, "PDT") X(POS, "POS") X(PRP, "PRP")                \
+                X(PRPS, "PRP$") X(RB, "RB") X(RBR, "RBR") X(RBS, "RBS") X(RP, "RP") X(SYM, "SYM")  \
+                    X(TO, "TO") X(UH, "UH") X(VB, "VB") X(VBD, "VBD") X(VBG, "VBG") X(VBN, "VBN")  \
+                        X(VBP, "VBP") X(VBZ, "VBZ") X(WDT, "WDT") X(WP, "WP") X(WPS, "WP$")        \
+                            X(WRB, "WRB") X(HASH, "#") X(DOLLAR, "$") X(OQUOTE, "``")              \
+                                X(CQUOTE, "''") X(LRB, "-LRB-") X(RRB, "-RRB-") X(COMMA, ",")      \
+                                    X(PERIOD, ".") X(COLON, ":")
 
 enum dt_pos {
 #define DT__POS_ENUM(name, str) DT_POS_##name,
@@ -87,30 +89,30 @@ enum dt_chunk_type {
     DT_CHUNK_PP,    /* preposition (the NP that follows is its object) */
     DT_CHUNK_ADJP,
     DT_CHUNK_ADVP,
-    DT_CHUNK_SBAR,  /* subordinator / relative pronoun opening a clause */
-    DT_CHUNK_PRT,   /* verb particle */
+    DT_CHUNK_SBAR, /* subordinator / relative pronoun opening a clause */
+    DT_CHUNK_PRT,  /* verb particle */
     DT_CHUNK__COUNT
 };
 const char *dt_chunk_name(int type);
 
 /* Chunk flags. */
 enum {
-    DT_CH_PASSIVE = 1u << 0,   /* VP: passive voice (be/get + VBN) */
-    DT_CH_NEGATED = 1u << 1,   /* VP: not / n't / never */
-    DT_CH_MAIN = 1u << 2,      /* VP: main verb group of the sentence */
-    DT_CH_SAY = 1u << 3,       /* VP: an attribution verb (said, told...) */
+    DT_CH_PASSIVE = 1u << 0,      /* VP: passive voice (be/get + VBN) */
+    DT_CH_NEGATED = 1u << 1,      /* VP: not / n't / never */
+    DT_CH_MAIN = 1u << 2,         /* VP: main verb group of the sentence */
+    DT_CH_SAY = 1u << 3,          /* VP: an attribution verb (said, told...) */
     DT_CH_CLAUSE_START = 1u << 4, /* first chunk of a clause */
-    DT_CH_MODAL = 1u << 5,     /* VP: contains a modal (may, will...) */
-    DT_CH_INFINITIVE = 1u << 6,/* VP: "to" + VB */
-    DT_CH_RELATIVE = 1u << 7,  /* chunk starts a relative clause */
-    DT_CH_COORD = 1u << 8      /* NP: coordinated with the previous NP */
+    DT_CH_MODAL = 1u << 5,        /* VP: contains a modal (may, will...) */
+    DT_CH_INFINITIVE = 1u << 6,   /* VP: "to" + VB */
+    DT_CH_RELATIVE = 1u << 7,     /* chunk starts a relative clause */
+    DT_CH_COORD = 1u << 8         /* NP: coordinated with the previous NP */
 };
 
 typedef struct dt_token {
-    uint32_t off;      /* byte offset of the token in the original text */
-    uint32_t len;      /* byte length in the original text */
-    const char *norm;  /* normalised form: ASCII-folded, UPPER-CASE, NUL-terminated
-                          (arena). E.g. "Détente" -> "DETENTE", "’s" -> "'S" */
+    uint32_t off;     /* byte offset of the token in the original text */
+    uint32_t len;     /* byte length in the original text */
+    const char *norm; /* normalised form: ASCII-folded, UPPER-CASE, NUL-terminated
+                         (arena). E.g. "Détente" -> "DETENTE", "’s" -> "'S" */
     uint16_t norm_len;
     uint16_t flags;    /* DT_TOK_* */
     uint8_t pos;       /* enum dt_pos, set by the tagger */
@@ -121,31 +123,31 @@ typedef struct dt_token {
 } dt_token;
 
 typedef struct dt_chunk {
-    uint8_t type;    /* enum dt_chunk_type */
+    uint8_t type; /* enum dt_chunk_type */
     uint8_t pad;
-    uint16_t flags;  /* DT_CH_* */
-    uint32_t first;  /* index of the first token (document-wide) */
-    uint32_t n;      /* number of tokens */
-    uint32_t head;   /* index of the head token (document-wide) */
+    uint16_t flags; /* DT_CH_* */
+    uint32_t first; /* index of the first token (document-wide) */
+    uint32_t n;     /* number of tokens */
+    uint32_t head;  /* index of the head token (document-wide) */
 } dt_chunk;
 
 /* A constituent of a full parse tree, when one is available (only from
  * dt_treebank_parse; the raw-text pipeline leaves ncons = 0). */
 typedef struct dt_constituent {
-    char label[12];  /* "NP", "VP", "S", "SBAR", "PP", ... */
-    uint32_t first;  /* first token (document-wide) */
-    uint32_t n;      /* number of tokens covered */
-    int32_t parent;  /* index into the sentence's constituents, -1 = root */
+    char label[12]; /* "NP", "VP", "S", "SBAR", "PP", ... */
+    uint32_t first; /* first token (document-wide) */
+    uint32_t n;     /* number of tokens covered */
+    int32_t parent; /* index into the sentence's constituents, -1 = root */
 } dt_constituent;
 
 typedef struct dt_sentence {
-    uint32_t off, len;     /* byte span in the original text */
-    uint32_t tok, ntok;    /* tokens [tok, tok+ntok) */
-    uint32_t chunk, nchunk;/* chunks [chunk, chunk+nchunk) (chunker) */
-    uint32_t main_vp;      /* index of the main VP chunk, UINT32_MAX if none */
-    dt_constituent *cons;  /* optional full parse (arena), NULL if none */
+    uint32_t off, len;      /* byte span in the original text */
+    uint32_t tok, ntok;     /* tokens [tok, tok+ntok) */
+    uint32_t chunk, nchunk; /* chunks [chunk, chunk+nchunk) (chunker) */
+    uint32_t main_vp;       /* index of the main VP chunk, UINT32_MAX if none */
+    dt_constituent *cons;   /* optional full parse (arena), NULL if none */
     uint32_t ncons;
-    uint32_t truncated;    /* 1 if cut at DT_MAX_SENTENCE_TOKENS */
+    uint32_t truncated; /* 1 if cut at DT_MAX_SENTENCE_TOKENS */
 } dt_sentence;
 
 typedef struct dt_doctext {

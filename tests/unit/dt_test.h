@@ -14,7 +14,7 @@ static const char *dt_test_current;
 #define DT_CHECK(cond)                                                                             \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, dt_test_current, \
+            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, dt_test_current,  \
                     #cond);                                                                        \
             dt_test_failures++;                                                                    \
         }                                                                                          \
@@ -24,7 +24,7 @@ static const char *dt_test_current;
     do {                                                                                           \
         long long dt__a = (long long)(a), dt__b = (long long)(b);                                  \
         if (dt__a != dt__b) {                                                                      \
-            fprintf(stderr, "%s:%d: %s: %s == %lld, expected %lld\n", __FILE__, __LINE__,         \
+            fprintf(stderr, "%s:%d: %s: %s == %lld, expected %lld\n", __FILE__, __LINE__,          \
                     dt_test_current, #a, dt__a, dt__b);                                            \
             dt_test_failures++;                                                                    \
         }                                                                                          \
@@ -34,7 +34,7 @@ static const char *dt_test_current;
     do {                                                                                           \
         const char *dt__a = (a), *dt__b = (b);                                                     \
         if (!dt__a || !dt__b || strcmp(dt__a, dt__b) != 0) {                                       \
-            fprintf(stderr, "%s:%d: %s: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__,     \
+            fprintf(stderr, "%s:%d: %s: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__,      \
                     dt_test_current, #a, dt__a ? dt__a : "(null)", dt__b ? dt__b : "(null)");      \
             dt_test_failures++;                                                                    \
         }                                                                                          \
