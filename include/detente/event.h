@@ -99,6 +99,13 @@ const char *dt_event_tsv_header(void);
  * DT_EINVAL for an unknown format. */
 int dt_event_write(FILE *f, int format, const dt_event *e, dt_error *err);
 
+/* A formatter with the contract of dt_event_format_jsonl. */
+typedef int (*dt_event_formatter)(const dt_event *e, char *buf, size_t cap, size_t *len);
+
+/* dt_event_write with any formatter (the CSV sink uses it); same returns.
+ * DT_EIO's message names the system error when there is one. */
+int dt_event_write_with(FILE *f, dt_event_formatter fmt, const dt_event *e, dt_error *err);
+
 #ifdef __cplusplus
 }
 #endif

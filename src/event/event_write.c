@@ -2,6 +2,7 @@
 #include "detente/event.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 /* A bounded output cursor: writes past cap set `over` instead of
@@ -345,17 +346,16 @@ int dt_event_format_from_name(const char *s)
     return -1;
 }
 
-int dt_event_write(FILE *f, int format, const dt_event *e, dt_error *err)
+int dt_event_write_with(FILE *f, dt_event_formatter fmt, const dt_event *e, dt_error *err)
 {
-    if (!f || !e || (format != DT_EVENTS_JSONL && format != DT_EVENTS_TSV))
+    if (!f || !e || !fmt)
         return dt_error_set(err, DT_EINVAL, NULL, 0, UINT64_MAX, "bad event writer arguments");
     char stackbuf[4096];
     char *buf = stackbuf;
     size_t cap = sizeof stackbuf, len = 0;
     int rc;
     for (;;) {
-        rc = format == DT_EVENTS_JSONL ? dt_event_format_jsonl(e, buf, cap, &len)
-                                       : dt_event_format_tsv(e, buf, cap, &len);
+        rc = fmt(e, buf, cap, &len);
         if (rc != DT_ELIMIT || cap >= DT_EVENT_MAX_LINE)
             break;
         cap *= 4;
@@ -367,6 +367,7 @@ int dt_event_write(FILE *f, int format, const dt_event *e, dt_error *err)
         if (!buf)
             return dt_error_set(err, DT_ENOMEM, NULL, 0, UINT64_MAX, "out of memory");
     }
+    errno = 0;
     if (rc == DT_OK && fwrite(buf, 1, len, f) != len)
         rc = DT_EIO;
     if (buf != stackbuf)
@@ -375,6 +376,15 @@ int dt_event_write(FILE *f, int format, const dt_event *e, dt_error *err)
         return dt_error_set(err, rc, NULL, 0, UINT64_MAX, "event line longer than %zu bytes",
                             (size_t)DT_EVENT_MAX_LINE);
     if (rc == DT_EIO)
-        return dt_error_set(err, rc, NULL, 0, UINT64_MAX, "cannot write event");
+        return dt_error_set(err, rc, NULL, 0, UINT64_MAX, "cannot write event: %s",
+                            errno ? strerror(errno) : "I/O error");
     return rc;
+}
+
+int dt_event_write(FILE *f, int format, const dt_event *e, dt_error *err)
+{
+    if (format != DT_EVENTS_JSONL && format != DT_EVENTS_TSV)
+        return dt_error_set(err, DT_EINVAL, NULL, 0, UINT64_MAX, "bad event writer arguments");
+    return dt_event_write_with(
+        f, format == DT_EVENTS_JSONL ? dt_event_format_jsonl : dt_event_format_tsv, e, err);
 }

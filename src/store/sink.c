@@ -255,34 +255,7 @@ int dt_event_format_csv(const dt_event *e, char *buf, size_t cap, size_t *len)
 
 static int write_csv(FILE *f, const dt_event *e, dt_error *err)
 {
-    char stackbuf[4096];
-    char *buf = stackbuf;
-    size_t cap = sizeof stackbuf, len = 0;
-    int rc;
-    for (;;) {
-        rc = dt_event_format_csv(e, buf, cap, &len);
-        if (rc != DT_ELIMIT || cap >= DT_EVENT_MAX_LINE)
-            break;
-        cap *= 4;
-        if (cap > DT_EVENT_MAX_LINE)
-            cap = DT_EVENT_MAX_LINE;
-        if (buf != stackbuf)
-            dt_free(buf);
-        buf = dt_malloc(cap);
-        if (!buf)
-            return dt_error_set(err, DT_ENOMEM, NULL, 0, UINT64_MAX, "out of memory");
-    }
-    if (rc == DT_OK && fwrite(buf, 1, len, f) != len)
-        rc = DT_EIO;
-    if (buf != stackbuf)
-        dt_free(buf);
-    if (rc == DT_ELIMIT)
-        return dt_error_set(err, rc, NULL, 0, UINT64_MAX, "event record longer than %zu bytes",
-                            (size_t)DT_EVENT_MAX_LINE);
-    if (rc == DT_EIO)
-        return dt_error_set(err, rc, NULL, 0, UINT64_MAX, "cannot write event: %s",
-                            errno ? strerror(errno) : "I/O error");
-    return rc;
+    return dt_event_write_with(f, dt_event_format_csv, e, err);
 }
 
 /* ---- front ------------------------------------------------------------ */
