@@ -250,6 +250,7 @@ static void test_irf(void)
     o.reps = 0;
     DT_CHECK_INT(dt_var_irf_compute(&nob, v, &o, &err), DT_OK);
     DT_CHECK(nob.lo[5] == nob.value[5] && nob.hi[5] == nob.value[5]);
+    dt_var_irf_free(&nob);
     o.level = 1.5;
     DT_CHECK_INT(dt_var_irf_compute(&nob, v, &o, &err), DT_EINVAL);
     dt_var_irf_free(&nob);
