@@ -9,13 +9,16 @@
  * with zero counts, so that consumers can treat a series as a regular
  * time series.
  *
- * Pure computation over dt_evrec arrays (evset.h); reentrant.
+ * Pure computation over dt_evrec arrays or streams (evset.h); every
+ * function is reentrant, and a dt_series or dt_series_acc belongs to one
+ * thread at a time.
  */
 #ifndef DETENTE_SERIES_H
 #define DETENTE_SERIES_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "detente/common.h"
 #include "detente/evset.h"
@@ -81,13 +84,57 @@ typedef struct dt_series {
 } dt_series;
 
 /* Aggregate the records r[0..n) that match spec into *out (caller frees
- * with dt_series_free). Records with date 0 are skipped. DT_OK, DT_EINVAL
- * (bad period or actor pattern; err says which), DT_ENOMEM. A spec
+ * with dt_series_free). spec NULL = all events, monthly. Records with
+ * date 0 are skipped. A record matches when its date is in [from, to] and
+ * (source matches sources and target matches targets) or, undirected,
+ * the other way round; it weighs r->count (1 when 0). DT_OK, DT_EINVAL
+ * (bad period, date or actor pattern; err says which), DT_ELIMIT (the
+ * dates span more than 400000 periods: set from/to), DT_ENOMEM. A spec
  * matching nothing gives n == 0 unless from/to are set (then all-zero
  * rows). */
 int dt_series_build(dt_series **out, const dt_evrec *r, size_t n, const dt_series_spec *spec,
                     dt_error *err);
 void dt_series_free(dt_series *s);
+
+/* Incremental form of dt_series_build, for streams: records may come in
+ * any order. spec (and its pattern arrays) is borrowed and must outlive
+ * the accumulator. new: DT_OK, DT_EINVAL, DT_ENOMEM (*out NULL on error).
+ * add: DT_OK, DT_ELIMIT, DT_ENOMEM. finish: moves the rows into *out
+ * (caller frees with dt_series_free); the accumulator is then empty and
+ * must still be freed. */
+typedef struct dt_series_acc dt_series_acc;
+int dt_series_acc_new(dt_series_acc **out, const dt_series_spec *spec, dt_error *err);
+/* 1 if r counts for this series (the test dt_series_acc_add applies). */
+int dt_series_acc_matches(const dt_series_acc *a, const dt_evrec *r);
+int dt_series_acc_add(dt_series_acc *a, const dt_evrec *r, dt_error *err);
+int dt_series_acc_finish(dt_series_acc *a, dt_series **out, dt_error *err);
+void dt_series_acc_free(dt_series_acc *a);
+
+/* Stream the events of source db passing f (NULL = all; evidence is never
+ * read) into a series: memory is the rows, not the events. Put the same
+ * patterns in f as in spec to let a store select them in SQL. Returns
+ * what dt_evsource_each or dt_series_acc_* return. For DT_EFORMAT with
+ * err->line > 0 (bad JSONL lines, skipped) *out holds the series of the
+ * good lines all the same; on every other error *out is NULL. */
+int dt_series_from_source(dt_series **out, const char *db, const dt_evfilter *f,
+                          const dt_series_spec *spec, dt_error *err);
+
+/* Writers. JSON is the /api/series shape (docs/api.md):
+ *   {"period":"month","source":[..],"target":[..],"undirected":false,
+ *    "rows":[{"start":"2019-06-01","label":"2019-06","events":12,
+ *             "quad":[q1,q2,q3,q4],"goldstein":..,"gold_mean":..,"coop":..,
+ *             "confl":..,"net":..,"roots":{"04":2},"plover":{"CONSULT":2}}]}
+ * ("roots" and "plover" list only non-zero counts) followed by '\n'; spec
+ * may be NULL (empty lists). TSV (LF) and CSV (CRLF) have a header line
+ * and one line a row: start label events quad1..quad4 goldstein gold_mean
+ * coop confl net root01..root20 and one column per PLOVER type. Numbers
+ * are written with up to 15 significant digits. DT_OK or DT_EIO when the
+ * stream has an error. */
+int dt_series_write_json(FILE *f, const dt_series *s, const dt_series_spec *spec, dt_error *err);
+int dt_series_write_tsv(FILE *f, const dt_series *s, dt_error *err);
+int dt_series_write_csv(FILE *f, const dt_series *s, dt_error *err);
+/* One row as a JSON object (no newline), for writers that embed rows. */
+void dt_series_write_json_row(FILE *f, const dt_series_row *r, int period);
 
 #ifdef __cplusplus
 }
