@@ -52,7 +52,9 @@ int dt_plover_index(const char *type);
 size_t dt_plover_count(void);
 const char *dt_plover_name(size_t i);
 
-/* One period of one series. Counts weigh each record by its count field. */
+/* One period of one series. Each matching record counts once (so that a
+ * one-a-day stream counts each (day, source, target, code) once), or
+ * r->count times with dt_series_spec.weigh. */
 typedef struct dt_series_row {
     int32_t start;     /* first day of the period */
     uint32_t events;   /* all events */
@@ -75,6 +77,9 @@ typedef struct dt_series_spec {
     size_t ntargets;
     int undirected;   /* A->B and B->A both count */
     int32_t from, to; /* range to cover (yyyymmdd); 0 = the data's */
+    int weigh;        /* count each record r->count times (records that stand
+                         for several events: synthetic streams, or the raw
+                         totals behind a one-a-day stream) */
 } dt_series_spec;
 
 typedef struct dt_series {
@@ -87,7 +92,8 @@ typedef struct dt_series {
  * with dt_series_free). spec NULL = all events, monthly. Records with
  * date 0 are skipped. A record matches when its date is in [from, to] and
  * (source matches sources and target matches targets) or, undirected,
- * the other way round; it weighs r->count (1 when 0). DT_OK, DT_EINVAL
+ * the other way round; it counts once, or r->count times (1 when 0) with
+ * spec->weigh. DT_OK, DT_EINVAL
  * (bad period, date or actor pattern; err says which), DT_ELIMIT (the
  * dates span more than 400000 periods: set from/to), DT_ENOMEM. A spec
  * matching nothing gives n == 0 unless from/to are set (then all-zero

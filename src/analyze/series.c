@@ -366,7 +366,7 @@ int dt_series_acc_add(dt_series_acc *a, const dt_evrec *r, dt_error *err)
     if (rc < 0)
         return rc;
     dt_series_row *row = &a->row[idx];
-    uint32_t w = r->count ? r->count : 1;
+    uint32_t w = a->spec.weigh && r->count ? r->count : 1;
     double g = r->goldstein * w;
     row->events += w;
     row->quad[r->quad >= 1 && r->quad <= 4 ? r->quad : 0] += w;

@@ -21,6 +21,8 @@ static const command commands[] = {
     {"dict", NULL, dt_cli_dict, "check, compile or describe dictionaries"},
     {"report", NULL, dt_cli_report, "summarise an event store (dyads, quarters, evidence)"},
     {"eval", NULL, dt_cli_eval, "score the coder against a gold set (precision, recall, F1)"},
+    {"series", NULL, dt_cli_series,
+     "events per period for a dyad or group (quads, net cooperation)"},
 };
 
 void dt_cli_errorf(const char *fmt, ...)

@@ -116,7 +116,9 @@ static void make_corpus(const char *jsonl, const char *db)
             snprintf(e->source, sizeof e->source, "%s", ACT[r % 8]);
             snprintf(e->target, sizeof e->target, "%s", k == 2 ? "" : ACT[(r / 8) % 8]);
             snprintf(e->code, sizeof e->code, "%s", CODES[(r / 64) % 8]);
-            snprintf(e->root, sizeof e->root, "%.2s", e->code);
+            e->root[0] = e->code[0];
+            e->root[1] = e->code[1];
+            e->root[2] = '\0';
             e->text = (dt_str){text + sent[k % 2].off, sent[k % 2].len};
             e->sent_span = sent[k % 2];
             e->source_span = (dt_span){sent[k % 2].off, 5};

@@ -116,7 +116,14 @@ static void test_build(void)
         DT_CHECK_INT(s->row[0].events, 1);
         DT_CHECK_INT(s->row[1].events, 0);
         DT_CHECK_INT(s->row[2].start, 20190801);
-        DT_CHECK_INT(s->row[3].events, 2); /* count 2 (one-a-day) */
+        DT_CHECK_INT(s->row[3].events, 1); /* a one-a-day record counts once */
+        DT_CHECK(fabs(s->row[3].confl - 10.0) < 1e-9);
+        dt_series_free(s);
+    }
+    spec.weigh = 1; /* ... or as the 2 events it stands for */
+    DT_CHECK_INT(dt_series_build(&s, r, n, &spec, &err), DT_OK);
+    if (s) {
+        DT_CHECK_INT(s->row[3].events, 2);
         DT_CHECK_INT(s->row[3].quad[4], 2);
         DT_CHECK_INT(s->row[3].root[19], 2);
         DT_CHECK(fabs(s->row[3].confl - 20.0) < 1e-9);
@@ -126,6 +133,7 @@ static void test_build(void)
         dt_series_free(s);
     }
     spec.undirected = 1;
+    spec.weigh = 1;
     DT_CHECK_INT(dt_series_build(&s, r, n, &spec, &err), DT_OK);
     if (s) {
         DT_CHECK_INT(s->n, 4);
@@ -197,7 +205,11 @@ static void test_writers(void)
                     ev(20190805, "CHN", "PRK", "190", 4, -10.0, 3)};
     dt_series *s = NULL;
     dt_error err;
-    DT_CHECK_INT(dt_series_build(&s, r, 2, NULL, &err), DT_OK);
+    dt_series_spec w;
+    memset(&w, 0, sizeof w);
+    w.period = DT_PERIOD_MONTH;
+    w.weigh = 1;
+    DT_CHECK_INT(dt_series_build(&s, r, 2, &w, &err), DT_OK);
     if (!s)
         return;
     const char *src[] = {"CHN\"x"};
