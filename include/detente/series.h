@@ -134,7 +134,8 @@ int dt_series_from_source(dt_series **out, const char *db, const dt_evfilter *f,
  * may be NULL (empty lists). TSV (LF) and CSV (CRLF) have a header line
  * and one line a row: start label events quad1..quad4 goldstein gold_mean
  * coop confl net root01..root20 and one column per PLOVER type. Numbers
- * are written with up to 15 significant digits. DT_OK or DT_EIO when the
+ * are written with up to 10 significant digits (sums of one-decimal
+ * weights come out as 0.2, not 0.199999999999999). DT_OK or DT_EIO when the
  * stream has an error. */
 int dt_series_write_json(FILE *f, const dt_series *s, const dt_series_spec *spec, dt_error *err);
 int dt_series_write_tsv(FILE *f, const dt_series *s, dt_error *err);

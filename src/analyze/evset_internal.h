@@ -25,15 +25,17 @@ int dt__evsource_sqlite(const char *path, const char *name, const dt_evfilter *f
 int dt__evsource_pg(const char *conninfo, const dt_evfilter *f, dt_evrec_fn fn, void *ctx,
                     dt_error *err);
 
-/* One-a-day grouping for sources that cannot group in SQL (JSONL): holds
- * the first record of each (date, source, target, code) with its count. */
+/* One-a-day grouping (for every source; see each_dedup in evset.c):
+ * holds the first record of each (date, source, target, code) with its
+ * count. */
 typedef struct dt__dedup dt__dedup;
 int dt__dedup_new(dt__dedup **out);
 /* Add r (copied on first sight, counted after). DT_OK or DT_ENOMEM. */
 int dt__dedup_add(dt__dedup *d, const dt_evrec *r);
-/* Deliver the groups in order of first appearance; stops at the first
- * nonzero callback value and returns it, also honouring limit (0 = none). */
-int dt__dedup_each(dt__dedup *d, size_t limit, dt_evrec_fn fn, void *ctx);
+/* Deliver the groups whose first id is > after_id, in order of first
+ * appearance, at most limit (0 = all); stops at the first nonzero
+ * callback value and returns it. */
+int dt__dedup_each(dt__dedup *d, int64_t after_id, size_t limit, dt_evrec_fn fn, void *ctx);
 void dt__dedup_free(dt__dedup *d);
 
 #endif

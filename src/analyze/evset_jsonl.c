@@ -16,7 +16,6 @@ typedef struct jstate {
     const dt_evfilter *f;
     dt_evrec_fn fn;
     void *ctx;
-    dt__dedup *dd;
     size_t delivered;
     uint64_t bad;
     dt_error first_bad;
@@ -178,10 +177,6 @@ int dt__evsource_jsonl(const char *path, const dt_evfilter *f, dt_evrec_fn fn, v
     st.f = f;
     st.fn = fn;
     st.ctx = ctx;
-    if (f && f->dedup && dt__dedup_new(&st.dd) < 0) {
-        dt__stream_free(s);
-        return dt_error_set(err, DT_ENOMEM, name, 0, UINT64_MAX, "out of memory");
-    }
     dt__lines lines;
     dt__lines_init(&lines, s, name);
     int stop = 0, fatal = 0;
@@ -234,16 +229,11 @@ int dt__evsource_jsonl(const char *path, const dt_evfilter *f, dt_evrec_fn fn, v
         if (keep && !(f && f->evidence))
             clear_evidence(&r);
         int cr = 0;
-        if (keep && st.dd) {
-            if (dt__dedup_add(st.dd, &r) < 0)
-                fatal = dt_error_set(err, DT_ENOMEM, name, lineno, off, "out of memory");
-        } else if (keep) {
+        if (keep) {
             cr = fn(ctx, &r);
             st.delivered++;
         }
         json_decref(root);
-        if (fatal)
-            break;
         if (cr) {
             stop = cr;
             break;
@@ -253,9 +243,6 @@ int dt__evsource_jsonl(const char *path, const dt_evfilter *f, dt_evrec_fn fn, v
     }
     dt__lines_free(&lines);
     dt__stream_free(s);
-    if (!fatal && !stop && st.dd)
-        stop = dt__dedup_each(st.dd, f->limit, fn, ctx);
-    dt__dedup_free(st.dd);
     if (fatal)
         return fatal;
     if (stop)

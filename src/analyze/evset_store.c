@@ -9,9 +9,7 @@
  * translated exactly where SQL can say them (=CODE, prefixes, globs) and as
  * a superset where it cannot (:ROLE at a block boundary); every row is
  * checked again with dt_actor_match, and the limit is applied after that
- * check. One-a-day (dedup) groups in SQL with the semantics of the
- * events_daily view: one record per (date, source, target, code), the
- * first event's evidence, count = the group's size. */
+ * check. One-a-day (dedup) is done over this stream by evset.c. */
 #include "evset_internal.h"
 
 #include "detente/reader.h"
@@ -148,12 +146,12 @@ static void put_any(qbuf *b, const char *col, const char *const *pats, size_t n)
     put(b, ")");
 }
 
-static void put_where(qbuf *b, const dt_evfilter *f, int after_in_where)
+static void put_where(qbuf *b, const dt_evfilter *f)
 {
     put(b, " WHERE 1=1");
     if (!f)
         return;
-    if (after_in_where && f->after_id) {
+    if (f->after_id) {
         put(b, " AND e.id > ");
         put_param(b, 1, f->after_id, NULL, "::bigint");
     }
@@ -253,38 +251,18 @@ static int build_query(qbuf *b, const dt_evfilter *f)
 {
     int ev = f && f->evidence;
     int text = f && f->text && *f->text;
-    int dedup = f && f->dedup;
     const char *date = b->dialect == D_PG ? "to_char(e.date, 'YYYY-MM-DD')" : "e.date";
     put(b, "SELECT e.id, ");
     put(b, date);
     put(b, ", e.source, e.target, e.code, e.root, e.quad, e.goldstein, d.doc_id, e.sentence, ");
-    put(b, dedup ? "g.n" : "1");
+    put(b, "1");
     if (ev)
         put(b, ", s.text, s.off, e.source_off, e.source_len, e.verb_off, e.verb_len, "
                "e.target_off, e.target_len, e.pattern, e.dict_file, e.dict_line");
-    if (dedup) {
-        /* The filter applies to raw events, then they are grouped; the
-         * group's first event stands for it. */
-        put(b, " FROM (SELECT min(e.id) AS id, count(*) AS n FROM events e");
-        if (text)
-            put(b, " LEFT JOIN sentences s ON s.document = e.document AND s.idx = e.sentence");
-        put_where(b, f, 0);
-        put(b, " GROUP BY e.date, e.source, e.target, e.code) g JOIN events e ON e.id = g.id");
-    } else {
-        put(b, " FROM events e");
-    }
-    put(b, " JOIN documents d ON d.id = e.document");
-    if (ev || (text && !dedup))
+    put(b, " FROM events e JOIN documents d ON d.id = e.document");
+    if (ev || text)
         put(b, " LEFT JOIN sentences s ON s.document = e.document AND s.idx = e.sentence");
-    if (dedup) {
-        put(b, " WHERE 1=1");
-        if (f->after_id) {
-            put(b, " AND e.id > ");
-            put_param(b, 1, f->after_id, NULL, "::bigint");
-        }
-    } else {
-        put_where(b, f, 1);
-    }
+    put_where(b, f);
     put(b, " ORDER BY e.id");
     return b->oom ? DT_ENOMEM : DT_OK;
 }

@@ -489,7 +489,7 @@ static void put_num(FILE *f, double v)
         v = 0.0;
     if (v == 0.0)
         v = 0.0; /* no "-0" */
-    fprintf(f, "%.15g", v);
+    fprintf(f, "%.10g", v);
 }
 
 static void put_json_str(FILE *f, const char *s)

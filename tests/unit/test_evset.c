@@ -267,6 +267,24 @@ static void test_jsonl_vs_store(void)
         dt_evset_free(s);
     }
     compare(jsonl, db, &f, &n);
+    /* One-a-day pages: a group is never split; the pages add up. */
+    size_t groups = n, paged = 0;
+    uint64_t paged_sum = 0;
+    f.limit = 4;
+    for (int page = 0; page < 100; page++) {
+        DT_CHECK_INT(dt_evset_load(&s, db, &f, &err), DT_OK);
+        if (!s || !s->n) {
+            dt_evset_free(s);
+            break;
+        }
+        paged += s->n;
+        for (size_t i = 0; i < s->n; i++)
+            paged_sum += s->rec[i].count;
+        f.after_id = s->rec[s->n - 1].id;
+        dt_evset_free(s);
+    }
+    DT_CHECK_INT(paged, groups);
+    DT_CHECK_INT(paged_sum, all);
 
     /* Paging: limit, then after_id from the last record. */
     memset(&f, 0, sizeof f);
