@@ -257,19 +257,21 @@ int dt_cusum_detect(const double *x, size_t n, const dt_cp_opts *opts, dt_change
     return deliver(x, n, o.min_shift * sigma, &l, out, nout);
 }
 
-/* log density of the Student-t predictive of a Normal-Gamma posterior. */
-static double log_pred(double mu, double kappa, double alpha, double beta, double v)
-{
-    double nu = 2.0 * alpha;
-    double s2 = beta * (kappa + 1.0) / (alpha * kappa);
-    double d = v - mu;
-    return lgamma(0.5 * (nu + 1.0)) - lgamma(0.5 * nu) - 0.5 * log(nu * CP_PI * s2) -
-           0.5 * (nu + 1.0) * log1p(d * d / (nu * s2));
-}
-
 typedef struct ngstat {
     double mu, kappa, alpha, beta;
+    size_t m; /* observations in the posterior: alpha = NG_ALPHA0 + m/2 */
 } ngstat;
+
+/* log density of the Student-t predictive of a Normal-Gamma posterior.
+ * lgd = lgamma(alpha + 1/2) - lgamma(alpha), from a table: lgamma()
+ * writes the global signgam, which would break thread safety. */
+static double log_pred(const ngstat *s, double lgd, double v)
+{
+    double nu = 2.0 * s->alpha;
+    double s2 = s->beta * (s->kappa + 1.0) / (s->alpha * s->kappa);
+    double d = v - s->mu;
+    return lgd - 0.5 * log(nu * CP_PI * s2) - 0.5 * (nu + 1.0) * log1p(d * d / (nu * s2));
+}
 
 static ngstat ng_update(ngstat s, double v)
 {
@@ -278,6 +280,7 @@ static ngstat ng_update(ngstat s, double v)
     r.kappa = s.kappa + 1.0;
     r.alpha = s.alpha + 0.5;
     r.beta = s.beta + s.kappa * (v - s.mu) * (v - s.mu) / (2.0 * (s.kappa + 1.0));
+    r.m = s.m + 1;
     return r;
 }
 
@@ -305,8 +308,9 @@ int dt_bocpd_detect(const double *x, size_t n, const dt_cp_opts *opts, dt_change
     double *p1 = dt_calloc(n, sizeof *p1);
     size_t *judged = dt_calloc(n, sizeof *judged);
     ngstat *st = dt_malloc(n * sizeof *st);
+    double *lgd = dt_malloc((n + 1) * sizeof *lgd);
     cplist l = {0};
-    if (!z || !P || !lw || !q || !p1 || !judged || !st) {
+    if (!z || !P || !lw || !q || !p1 || !judged || !st || !lgd) {
         rc = dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
         goto done;
     }
@@ -315,21 +319,24 @@ int dt_bocpd_detect(const double *x, size_t n, const dt_cp_opts *opts, dt_change
     for (size_t i = 0; i < n; i++)
         z[i] = (x[i] - med) / sigma;
 
-    const ngstat prior = {NG_MU0, NG_KAPPA0, NG_ALPHA0, NG_BETA0};
+    const ngstat prior = {NG_MU0, NG_KAPPA0, NG_ALPHA0, NG_BETA0, 0};
+    /* D(a) = lgamma(a + 1/2) - lgamma(a) for a = alpha0 + m/2, by
+     * D(a + 1/2) = log(a) - D(a); D(2) = log Gamma(5/2) = log(3 sqrt(pi) / 4). */
+    lgd[0] = log(0.75 * sqrt(CP_PI));
+    for (size_t m = 1; m <= n; m++)
+        lgd[m] = log(NG_ALPHA0 + 0.5 * (double)(m - 1)) - lgd[m - 1];
     const double lh = log(o.hazard), l1h = log1p(-o.hazard);
     P[0] = 1.0;
     st[0] = ng_update(prior, z[0]);
     for (size_t t = 1; t < n; t++) {
         double mx = -INFINITY;
         for (size_t s = 0; s < t; s++) {
-            lw[s] = P[s] > 0.0 ? log(P[s]) + l1h +
-                                     log_pred(st[s].mu, st[s].kappa, st[s].alpha, st[s].beta, z[t])
-                               : -INFINITY;
+            lw[s] = P[s] > 0.0 ? log(P[s]) + l1h + log_pred(&st[s], lgd[st[s].m], z[t]) : -INFINITY;
             mx = fmax(mx, lw[s]);
         }
         /* A change just before t: t is predicted by the prior, whatever
          * segment was running (the P[s] sum to 1). */
-        lw[t] = lh + log_pred(prior.mu, prior.kappa, prior.alpha, prior.beta, z[t]);
+        lw[t] = lh + log_pred(&prior, lgd[0], z[t]);
         mx = fmax(mx, lw[t]);
         double tot = 0.0;
         for (size_t s = 0; s <= t; s++) {
@@ -390,5 +397,6 @@ done:
     dt_free(p1);
     dt_free(judged);
     dt_free(st);
+    dt_free(lgd);
     return rc;
 }
