@@ -22,7 +22,9 @@
  * with w = the dyad weight times the record's count and g its Goldstein
  * weight; +1 is a calm, cooperative region, -1 one of steady, swinging
  * material conflict. A period with no region events carries the previous
- * period's B and M forward (no news is not evidence of change).
+ * period's B and M forward (no news is not evidence of change). The first
+ * period has no volatility (V is reported as 0) and its index leaves the
+ * V term out (c = 0).
  *
  * Change points (changepoint.h) are looked for on the index and on every
  * directed dyad's net cooperation series (weighted Goldstein sum per
@@ -173,8 +175,9 @@ void dt_stability_free(dt_stability *s);
  * balance material_conflict_share volatility coop confl), then an empty
  * line and a second table with a header line and one line per change
  * point (label series direction magnitude method score decided drivers),
- * drivers as "SRC>TGT:delta" separated by commas. DT_OK, or DT_EIO when
- * the stream has an error. */
+ * drivers as "SRC>TGT:delta" separated by commas. TSV numbers have fixed
+ * decimals (3 for the index and its parts), JSON 6 significant digits.
+ * DT_OK, or DT_EIO when the stream has an error. */
 int dt_stability_write_json(FILE *f, const dt_stability *s, dt_error *err);
 int dt_stability_write_tsv(FILE *f, const dt_stability *s, dt_error *err);
 

@@ -645,10 +645,14 @@ static void fill_index(dt_stability *s, const double *wsum, const double *wmat,
             ss += d * d;
         }
         r->volatility = k ? sqrt(ss / (double)k) / 2.0 : 0.0;
-        r->index =
-            (o->w_balance * r->balance + o->w_material * (1.0 - 2.0 * r->material_conflict_share) +
-             o->w_volatility * (1.0 - 2.0 * r->volatility)) /
-            wt;
+        /* The first period has no change to measure: its volatility is
+         * unknown, not 0, so it is left out rather than counted as calm. */
+        double wv = k ? o->w_volatility : 0.0, wdiv = wt - o->w_volatility + wv;
+        r->index = wdiv > 0 ? (o->w_balance * r->balance +
+                               o->w_material * (1.0 - 2.0 * r->material_conflict_share) +
+                               wv * (1.0 - 2.0 * r->volatility)) /
+                                  wdiv
+                            : 0.0;
     }
 }
 
@@ -832,6 +836,21 @@ static void put_num(FILE *f, double v)
     fputs(strcmp(buf, "-0") ? buf : "0", f);
 }
 
+/* TSV is for people reading a terminal: fixed decimals line up. */
+static void put_fixed(FILE *f, double v, int decimals)
+{
+    if (!isfinite(v))
+        v = 0.0;
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    /* "-0.000" is 0 */
+    int zero = 1;
+    for (const char *c = buf; *c; c++)
+        if (*c >= '1' && *c <= '9')
+            zero = 0;
+    fputs(zero && buf[0] == '-' ? buf + 1 : buf, f);
+}
+
 static void put_date(FILE *f, int32_t d)
 {
     fprintf(f, "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
@@ -933,17 +952,17 @@ int dt_stability_write_tsv(FILE *f, const dt_stability *s, dt_error *err)
         fprintf(f, "%s\t", dt_period_label(r->start, s->period, label));
         put_date(f, r->start);
         fprintf(f, "\t%u\t", (unsigned)r->events);
-        put_num(f, r->index);
+        put_fixed(f, r->index, 3);
         fputc('\t', f);
-        put_num(f, r->balance);
+        put_fixed(f, r->balance, 3);
         fputc('\t', f);
-        put_num(f, r->material_conflict_share);
+        put_fixed(f, r->material_conflict_share, 3);
         fputc('\t', f);
-        put_num(f, r->volatility);
+        put_fixed(f, r->volatility, 3);
         fputc('\t', f);
-        put_num(f, r->coop);
+        put_fixed(f, r->coop, 1);
         fputc('\t', f);
-        put_num(f, r->confl);
+        put_fixed(f, r->confl, 1);
         fputc('\n', f);
     }
     fputs("\nlabel\tseries\tdirection\tmagnitude\tmethod\tscore\tdecided\tdrivers\n", f);
@@ -955,16 +974,16 @@ int dt_stability_write_tsv(FILE *f, const dt_stability *s, dt_error *err)
         else
             fputs("index", f);
         fprintf(f, "\t%s\t", c->direction > 0 ? "up" : "down");
-        put_num(f, c->magnitude);
+        put_fixed(f, c->magnitude, c->is_dyad ? 1 : 3);
         fprintf(f, "\t%s\t", dt_cp_method_name(c->method));
-        put_num(f, c->score);
+        put_fixed(f, c->score, 2);
         fprintf(f, "\t%s\t", dt_period_label(s->rows[c->alarm_row].start, s->period, label));
         for (size_t d = 0; d < c->ndrivers; d++) {
             if (d)
                 fputc(',', f);
             put_dyad(f, s, c->drivers[d].source, c->drivers[d].target, '>');
             fputc(':', f);
-            put_num(f, c->drivers[d].delta);
+            put_fixed(f, c->drivers[d].delta, 1);
         }
         if (!c->ndrivers)
             fputc('-', f);
