@@ -170,7 +170,11 @@ void dt_stability_free(dt_stability *s);
  *             "direction":"up"|"down","magnitude":..,"method":"cusum"|"bocpd",
  *             "score":..,"decided":"2019-09",
  *             "drivers":[{"source":"CHN","target":"PRK","delta":12.5,
- *                         "event_ids":[..]}]}]}
+ *                         "event_ids":[..]}]}],
+ *    "dyad_change_points":[..same shape, "series":"CHN-PRK"..]}
+ * ("change_points" holds the changes of the index only, so that a chart of
+ * the index can mark them all; a dyad's series name is "SRC-TGT",
+ * directed).
  * TSV: a header line and one line per period (label start events index
  * balance material_conflict_share volatility coop confl), then an empty
  * line and a second table with a header line and one line per change

@@ -868,6 +868,42 @@ static int finish_write(FILE *f, dt_error *err)
     return DT_OK;
 }
 
+static void put_cp_json(FILE *f, const dt_stability *s, const dt_stability_cp *c, int first)
+{
+    char label[16];
+    int32_t st = s->rows[c->row].start;
+    fputs(first ? "{\"start\":\"" : ",{\"start\":\"", f);
+    put_date(f, st);
+    fprintf(f, "\",\"label\":\"%s\",\"series\":", dt_period_label(st, s->period, label));
+    if (c->is_dyad) {
+        fputc('"', f);
+        put_dyad(f, s, c->source, c->target, '-');
+        fputc('"', f);
+    } else {
+        fputs("\"index\"", f);
+    }
+    fprintf(f, ",\"direction\":\"%s\",\"magnitude\":", c->direction > 0 ? "up" : "down");
+    put_num(f, c->magnitude);
+    fprintf(f, ",\"method\":\"%s\",\"score\":", dt_cp_method_name(c->method));
+    put_num(f, c->score);
+    fprintf(f, ",\"decided\":\"%s\",\"drivers\":[",
+            dt_period_label(s->rows[c->alarm_row].start, s->period, label));
+    for (size_t d = 0; d < c->ndrivers; d++) {
+        const dt_stability_driver *dr = &c->drivers[d];
+        fputs(d ? ",{\"source\":" : "{\"source\":", f);
+        put_json_str(f, s->actors[dr->source]);
+        fputs(",\"target\":", f);
+        put_json_str(f, s->actors[dr->target]);
+        fputs(",\"delta\":", f);
+        put_num(f, dr->delta);
+        fputs(",\"event_ids\":[", f);
+        for (size_t e = 0; e < dr->nevent_ids; e++)
+            fprintf(f, e ? ",%lld" : "%lld", (long long)dr->event_ids[e]);
+        fputs("]}", f);
+    }
+    fputs("]}", f);
+}
+
 int dt_stability_write_json(FILE *f, const dt_stability *s, dt_error *err)
 {
     if (!f || !s)
@@ -900,40 +936,17 @@ int dt_stability_write_json(FILE *f, const dt_stability *s, dt_error *err)
         put_num(f, r->confl);
         fprintf(f, ",\"events\":%u}", (unsigned)r->events);
     }
-    fputs("],\"change_points\":[", f);
-    for (size_t k = 0; k < s->ncps; k++) {
-        const dt_stability_cp *c = &s->cps[k];
-        int32_t st = s->rows[c->row].start;
-        fputs(k ? ",{\"start\":\"" : "{\"start\":\"", f);
-        put_date(f, st);
-        fprintf(f, "\",\"label\":\"%s\",\"series\":", dt_period_label(st, s->period, label));
-        if (c->is_dyad) {
-            fputc('"', f);
-            put_dyad(f, s, c->source, c->target, '-');
-            fputc('"', f);
-        } else {
-            fputs("\"index\"", f);
+    /* Changes of the index and of the dyads go in two arrays: a chart of
+     * the index marks "change_points" without having to filter. */
+    for (int dyads = 0; dyads < 2; dyads++) {
+        fputs(dyads ? "],\"dyad_change_points\":[" : "],\"change_points\":[", f);
+        int first = 1;
+        for (size_t k = 0; k < s->ncps; k++) {
+            if (s->cps[k].is_dyad != dyads)
+                continue;
+            put_cp_json(f, s, &s->cps[k], first);
+            first = 0;
         }
-        fprintf(f, ",\"direction\":\"%s\",\"magnitude\":", c->direction > 0 ? "up" : "down");
-        put_num(f, c->magnitude);
-        fprintf(f, ",\"method\":\"%s\",\"score\":", dt_cp_method_name(c->method));
-        put_num(f, c->score);
-        fprintf(f, ",\"decided\":\"%s\",\"drivers\":[",
-                dt_period_label(s->rows[c->alarm_row].start, s->period, label));
-        for (size_t d = 0; d < c->ndrivers; d++) {
-            const dt_stability_driver *dr = &c->drivers[d];
-            fputs(d ? ",{\"source\":" : "{\"source\":", f);
-            put_json_str(f, s->actors[dr->source]);
-            fputs(",\"target\":", f);
-            put_json_str(f, s->actors[dr->target]);
-            fputs(",\"delta\":", f);
-            put_num(f, dr->delta);
-            fputs(",\"event_ids\":[", f);
-            for (size_t e = 0; e < dr->nevent_ids; e++)
-                fprintf(f, e ? ",%lld" : "%lld", (long long)dr->event_ids[e]);
-            fputs("]}", f);
-        }
-        fputs("]}", f);
     }
     fputs("]}\n", f);
     return finish_write(f, err);

@@ -401,7 +401,15 @@ static void test_writers(void)
         DT_CHECK(json_is_number(json_object_get(r0, "index")));
         DT_CHECK(json_is_integer(json_object_get(r0, "events")));
         json_t *cps = json_object_get(j, "change_points");
-        DT_CHECK_INT(json_array_size(cps), s->ncps);
+        size_t nidx = 0;
+        for (size_t i = 0; i < s->ncps; i++)
+            nidx += !s->cps[i].is_dyad;
+        DT_CHECK_INT(json_array_size(cps), nidx);
+        json_t *dcps = json_object_get(j, "dyad_change_points");
+        DT_CHECK_INT(json_array_size(dcps), s->ncps - nidx);
+        DT_CHECK(nidx < s->ncps);
+        const char *ser = json_string_value(json_object_get(json_array_get(dcps, 0), "series"));
+        DT_CHECK(ser && strlen(ser) == 7 && ser[3] == '-');
         DT_CHECK(s->ncps > 0);
         DT_CHECK_STR(json_string_value(json_object_get(json_array_get(cps, 0), "series")), "index");
         /* The regime change at 2018-01 is there, with its drivers. */
