@@ -23,6 +23,8 @@ static const command commands[] = {
     {"eval", NULL, dt_cli_eval, "score the coder against a gold set (precision, recall, F1)"},
     {"series", NULL, dt_cli_series,
      "events per period for a dyad or group (quads, net cooperation)"},
+    {"stability", NULL, dt_cli_stability,
+     "a region's stability index, its change points and what drove them"},
 };
 
 void dt_cli_errorf(const char *fmt, ...)

@@ -408,8 +408,8 @@ static void test_writers(void)
         json_t *dcps = json_object_get(j, "dyad_change_points");
         DT_CHECK_INT(json_array_size(dcps), s->ncps - nidx);
         DT_CHECK(nidx < s->ncps);
-        const char *ser = json_string_value(json_object_get(json_array_get(dcps, 0), "series"));
-        DT_CHECK(ser && strlen(ser) == 7 && ser[3] == '-');
+        const char *dser = json_string_value(json_object_get(json_array_get(dcps, 0), "series"));
+        DT_CHECK(dser && strlen(dser) == 7 && dser[3] == '-');
         DT_CHECK(s->ncps > 0);
         DT_CHECK_STR(json_string_value(json_object_get(json_array_get(cps, 0), "series")), "index");
         /* The regime change at 2018-01 is there, with its drivers. */
