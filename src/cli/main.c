@@ -25,6 +25,7 @@ static const command commands[] = {
      "events per period for a dyad or group (quads, net cooperation)"},
     {"stability", NULL, dt_cli_stability,
      "a region's stability index, its change points and what drove them"},
+    {"watch", NULL, dt_cli_watch, "check restraint regimes and tripwires (held/broken per period)"},
 };
 
 void dt_cli_errorf(const char *fmt, ...)
