@@ -20,7 +20,8 @@ set(DT_FUZZ_TARGETS
     "actors|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_ACTORS"
     "agents|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_AGENTS"
     "discards|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_DISCARDS"
-    "issues|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_ISSUES")
+    "issues|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_ISSUES"
+    "watch|fuzz_watch.c|DT_FUZZ_WATCH=1")
 
 set(DT_FUZZ_DIR ${CMAKE_CURRENT_SOURCE_DIR}/fuzz)
 set(DT_FUZZ_LIBFUZZER OFF)
