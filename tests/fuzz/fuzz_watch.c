@@ -1,8 +1,8 @@
 /* Fuzz target: the watch rule parser (include/detente/watch.h), and what a
  * parsed rule set goes on to do: a few fixed events and one whose sentence
  * is the tail of the input are evaluated (the period chosen by the input's
- * length), and the
- * /api/watches JSON is written and must parse with jansson.
+ * length), and the /api/watches JSON is written and must parse with
+ * jansson.
  *
  * Contracts checked: a failed parse returns a documented code with a
  * message and leaves no set; every reported error has a file, a line and a
