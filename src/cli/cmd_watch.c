@@ -1,7 +1,6 @@
 /* detente watch — restraint regimes and tripwires over coded events. */
 #include "cli.h"
 
-#include "detente/reader.h"
 #include "detente/series.h"
 #include "detente/watch.h"
 
@@ -25,11 +24,7 @@ static void usage(FILE *f)
           "stdin (the default), so that it works as a filter:\n"
           "  detente code news.jsonl | detente watch rules.txt\n"
           "\n"
-          "  --db SPEC          where the events are (same as EVENTS)\n"
-          "  --period P         day, week, month (default), quarter or year, for the\n"
-          "                     rules that do not set their own\n"
-          "  --from, --to D     only events in this range (YYYY-MM-DD, inclusive); the\n"
-          "                     status then covers the whole range\n"
+          "Watch options:\n"
           "  --rule NAME        check only this rule (repeatable)\n"
           "  --format F         text (default), tsv (BREACH and STATUS lines) or json\n"
           "                     (the /api/watches document at the end, nothing before)\n"
@@ -39,8 +34,11 @@ static void usage(FILE *f)
           "  --interval S       seconds between polls (default 2)\n"
           "  --max-polls N      stop following after N polls (for scripts)\n"
           "  -h, --help         this help\n"
-          "\n"
-          "Exit status: 0 when all went well (broken rules included), 1 for bad rules\n"
+          "--period is the period of the rules that do not set their own; with\n"
+          "--from/--to the status covers the whole range. --svg is not supported.\n",
+          f);
+    dt_cli_analysis_usage(f);
+    fputs("\nExit status: 0 when all went well (broken rules included), 1 for bad rules\n"
           "(every error as FILE:LINE: reason), bad options or bad event lines (the\n"
           "good ones are still checked), 2 for internal errors.\n",
           f);
@@ -80,6 +78,7 @@ static int parse_count(const char *s, long max, long *out)
 
 typedef struct run {
     dt_watch_eval *e;
+    FILE *out;
     int format;
     int flush; /* after each breach: a live pipeline or --follow */
     int64_t last_id;
@@ -92,12 +91,12 @@ static int on_breach(void *ctx, const dt_watch_breach *b)
     if (r->format == DT_WATCH_JSON)
         return 0;
     dt_error err;
-    if (dt_watch_write_breach(stdout, r->format, b, &err) < 0) {
+    if (dt_watch_write_breach(r->out, r->format, b, &err) < 0) {
         r->io_failed = 1;
         return DT_EIO;
     }
     if (r->flush)
-        fflush(stdout);
+        fflush(r->out);
     return 0;
 }
 
@@ -135,18 +134,20 @@ static void sleep_seconds(long s)
 
 int dt_cli_watch(int argc, char **argv)
 {
-    const char *rules_path = NULL, *spec = NULL;
+    const char *rules_path = NULL, *events = NULL;
     const char *names[64];
     size_t nnames = 0;
-    dt_watch_opts o;
-    memset(&o, 0, sizeof o);
-    o.period = DT_PERIOD_MONTH;
     int format = DT_WATCH_TEXT, follow = 0;
     long interval = 2, max_polls = 0, max_kept = 0;
+    dt_cli_analysis ao;
+    dt_cli_analysis_init(&ao);
+    int status = DT_EXIT_INPUT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
+            dt_cli_analysis_free(&ao);
             return DT_EXIT_OK;
         }
         if (!strcmp(a, "--follow")) {
@@ -154,86 +155,80 @@ int dt_cli_watch(int argc, char **argv)
             continue;
         }
         if (a[0] != '-' || !strcmp(a, "-")) {
-            if (!rules_path)
+            if (!rules_path) {
                 rules_path = a;
-            else if (!spec)
-                spec = a;
-            else {
+            } else if (!events) {
+                events = a;
+            } else {
                 dt_cli_errorf("watch: too many arguments ('%s'; see 'detente watch --help')", a);
-                return DT_EXIT_INPUT;
+                goto done;
             }
             continue;
         }
-        static const char *const with_value[] = {"--db",       "--period",    "--from",
-                                                 "--to",       "--rule",      "--format",
-                                                 "--interval", "--max-polls", "--max-breaches"};
-        int known = 0;
-        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-            known |= !strcmp(a, with_value[k]);
-        if (!known) {
+        /* watch's own options first: its --format differs from the shared one */
+        if (!strcmp(a, "--format") || !strcmp(a, "--rule") || !strcmp(a, "--interval") ||
+            !strcmp(a, "--max-polls") || !strcmp(a, "--max-breaches")) {
+            if (!v) {
+                dt_cli_errorf("watch: %s needs a value", a);
+                goto done;
+            }
+            i++;
+            if (!strcmp(a, "--format")) {
+                format = dt_watch_format_from_name(v);
+                if (format < 0) {
+                    dt_cli_errorf("watch: --format: '%s' is not text, tsv or json", v);
+                    goto done;
+                }
+            } else if (!strcmp(a, "--rule")) {
+                if (nnames == sizeof names / sizeof names[0]) {
+                    dt_cli_errorf("watch: too many --rule options");
+                    goto done;
+                }
+                names[nnames++] = v;
+            } else {
+                long *dst = !strcmp(a, "--interval")    ? &interval
+                            : !strcmp(a, "--max-polls") ? &max_polls
+                                                        : &max_kept;
+                if (parse_count(v, 100000000L, dst) < 0 || (dst == &interval && *dst == 0)) {
+                    dt_cli_errorf("watch: %s: bad number '%s'", a, v);
+                    goto done;
+                }
+            }
+            continue;
+        }
+        int r = dt_cli_analysis_arg(&ao, "watch", argc, argv, &i);
+        if (r < 0)
+            goto done;
+        if (r == 0) {
             dt_cli_errorf("watch: unknown option '%s' (see 'detente watch --help')", a);
-            return DT_EXIT_INPUT;
-        }
-        if (i + 1 >= argc) {
-            dt_cli_errorf("watch: %s needs a value", a);
-            return DT_EXIT_INPUT;
-        }
-        const char *v = argv[++i];
-        if (!strcmp(a, "--db")) {
-            spec = v;
-        } else if (!strcmp(a, "--period")) {
-            o.period = dt_period_from_name(v);
-            if (o.period < 0) {
-                dt_cli_errorf("watch: --period: '%s' is not day, week, month, quarter or year", v);
-                return DT_EXIT_INPUT;
-            }
-        } else if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
-            int32_t d;
-            if (dt_date_parse(v, strlen(v), &d) < 0) {
-                dt_cli_errorf("watch: %s: bad date '%s' (YYYY-MM-DD)", a, v);
-                return DT_EXIT_INPUT;
-            }
-            if (a[2] == 'f')
-                o.from = d;
-            else
-                o.to = d;
-        } else if (!strcmp(a, "--rule")) {
-            if (nnames == sizeof names / sizeof names[0]) {
-                dt_cli_errorf("watch: too many --rule options");
-                return DT_EXIT_INPUT;
-            }
-            names[nnames++] = v;
-        } else if (!strcmp(a, "--format")) {
-            format = dt_watch_format_from_name(v);
-            if (format < 0) {
-                dt_cli_errorf("watch: --format: '%s' is not text, tsv or json", v);
-                return DT_EXIT_INPUT;
-            }
-        } else {
-            long *dst = !strcmp(a, "--interval")    ? &interval
-                        : !strcmp(a, "--max-polls") ? &max_polls
-                                                    : &max_kept;
-            if (parse_count(v, 100000000L, dst) < 0 || (dst == &interval && *dst == 0)) {
-                dt_cli_errorf("watch: %s: bad number '%s'", a, v);
-                return DT_EXIT_INPUT;
-            }
+            goto done;
         }
     }
     if (!rules_path) {
         usage(stderr);
-        return DT_EXIT_INPUT;
+        goto done;
     }
-    if (o.from && o.to && o.from > o.to) {
+    if (ao.svg) {
+        dt_cli_errorf("watch: --svg: watch draws no chart");
+        goto done;
+    }
+    if (events)
+        ao.db = events;
+    dt_evfilter f = ao.filter;
+    if (f.from && f.to && f.from > f.to) {
         dt_cli_errorf("watch: --from is after --to");
-        return DT_EXIT_INPUT;
+        goto done;
     }
-    if (!spec)
-        spec = "-";
-    if (follow && !is_store(spec)) {
+    if (follow && !is_store(ao.db)) {
         dt_cli_errorf("watch: --follow needs a store (sqlite:PATH or postgresql://...); "
                       "a pipeline on stdin is followed anyway");
-        return DT_EXIT_INPUT;
+        goto done;
     }
+    dt_watch_opts o;
+    memset(&o, 0, sizeof o);
+    o.period = ao.period;
+    o.from = f.from;
+    o.to = f.to;
     o.rules = names;
     o.nrules = nnames;
     o.max_kept = (size_t)max_kept;
@@ -246,20 +241,28 @@ int dt_cli_watch(int argc, char **argv)
         /* parse errors were printed one by one; others have not been */
         if (rc == DT_EIO || rc == DT_ENOMEM || err.line == 0)
             print_diag(NULL, &err);
-        return rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
+        status = rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
+        goto done;
     }
     run r;
     memset(&r, 0, sizeof r);
     r.format = format;
-    r.flush = follow || !strcmp(spec, "-");
+    r.flush = follow || !strcmp(ao.db, "-");
     rc = dt_watch_eval_new(&r.e, ws, &o, &err);
     if (rc < 0) {
         dt_cli_errorf("watch: %s", err.msg);
         dt_watchset_free(ws);
-        return rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
+        status = rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
+        goto done;
+    }
+    r.out = dt_cli_analysis_open_output(&ao, "watch");
+    if (!r.out) {
+        dt_watch_eval_free(r.e);
+        dt_watchset_free(ws);
+        goto done;
     }
 
-    int status = DT_EXIT_OK;
+    status = DT_EXIT_OK;
     if (follow) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -267,20 +270,15 @@ int dt_cli_watch(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
     }
-    dt_evfilter f;
-    memset(&f, 0, sizeof f);
-    f.from = o.from;
-    f.to = o.to;
     f.evidence = 1;
     for (long poll = 1;; poll++) {
         f.after_id = r.last_id;
         dt_error_clear(&err);
-        rc = dt_evsource_each(spec, &f, on_event, &r, &err);
+        rc = dt_evsource_each(ao.db, &f, on_event, &r, &err);
         if (rc < 0 && !r.io_failed) {
             if (rc == DT_ENOMEM && !err.msg[0])
-                dt_error_set(&err, DT_ENOMEM, spec, 0, UINT64_MAX, NULL);
-            print_diag(NULL, &err);
-            status = rc == DT_ENOMEM || rc == DT_EINTERNAL ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
+                dt_error_set(&err, DT_ENOMEM, ao.db, 0, UINT64_MAX, NULL);
+            status = dt_cli_source_error("watch", rc, &err);
             /* bad JSONL lines were skipped: the good events still count,
              * so the status is printed; anything else ends the run */
             if (rc != DT_EFORMAT)
@@ -290,27 +288,31 @@ int dt_cli_watch(int argc, char **argv)
             break;
         if (!follow || stop_flag || (max_polls && poll >= max_polls))
             break;
-        fflush(stdout);
+        fflush(r.out);
         sleep_seconds(interval);
         if (stop_flag)
             break;
     }
     if (!r.io_failed && (status == DT_EXIT_OK || rc == DT_EFORMAT)) {
         if (format == DT_WATCH_JSON) {
-            rc = dt_watch_write_json(stdout, r.e, &err);
+            rc = dt_watch_write_json(r.out, r.e, &err);
         } else {
             if (format == DT_WATCH_TEXT && dt_watch_eval_total(r.e))
-                fputc('\n', stdout);
-            rc = dt_watch_write_status(stdout, format, r.e, &err);
+                fputc('\n', r.out);
+            rc = dt_watch_write_status(r.out, format, r.e, &err);
         }
-        if (rc < 0 || fflush(stdout) != 0)
+        if (rc < 0)
             r.io_failed = 1;
     }
-    if (r.io_failed) {
-        dt_cli_errorf("watch: cannot write the output");
+    int st = dt_cli_analysis_close_output(&ao, "watch", r.out);
+    if (r.io_failed || st != DT_EXIT_OK) {
+        if (st == DT_EXIT_OK)
+            dt_cli_errorf("watch: cannot write the output");
         status = DT_EXIT_INTERNAL;
     }
     dt_watch_eval_free(r.e);
     dt_watchset_free(ws);
+done:
+    dt_cli_analysis_free(&ao);
     return status;
 }
