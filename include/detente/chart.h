@@ -50,6 +50,10 @@ typedef struct dt_chart_marker {
     const char *label;
 } dt_chart_marker;
 
+/* dt_chart.period for an x axis of plain indices 0..9999 (e.g. the
+ * horizons of impulse responses) instead of dates; ticks show the numbers. */
+#define DT_CHART_X_INDEX (-1)
+
 typedef struct dt_chart {
     const char *title, *xlabel, *ylabel; /* NULL = none */
     const int32_t *x;                    /* n dates (yyyymmdd), ascending */

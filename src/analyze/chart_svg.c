@@ -112,6 +112,8 @@ typedef struct frame {
 
 static double day_number(int32_t d)
 {
+    if (d >= 0 && d < 10000) /* DT_CHART_X_INDEX: a plain index, not a date */
+        return d;
     int y = d / 10000, m = d / 100 % 100, dd = d % 100;
     y -= m <= 2;
     double era = floor(y / 400.0);
@@ -224,7 +226,8 @@ static void axes(frame *fr, const int32_t *x, size_t n, int period, const char *
                     "stroke=\"#333333\"/><text x=\"%.1f\" y=\"%.1f\" "
                     "text-anchor=\"middle\">%s</text></g>\n",
                     xx, fr->bottom, xx, fr->bottom + 5, xx, fr->bottom + 18,
-                    dt_period_label(x[i], period, lab));
+                    period == DT_CHART_X_INDEX ? (snprintf(lab, sizeof lab, "%d", (int)x[i]), lab)
+                                               : dt_period_label(x[i], period, lab));
         }
     }
     if (xlabel && *xlabel) {

@@ -26,6 +26,8 @@ static const command commands[] = {
     {"stability", NULL, dt_cli_stability,
      "a region's stability index, its change points and what drove them"},
     {"watch", NULL, dt_cli_watch, "check restraint regimes and tripwires (held/broken per period)"},
+    {"reciprocity", NULL, dt_cli_reciprocity,
+     "VAR of dyad series: who responds to whom (Granger tests, impulse responses)"},
 };
 
 void dt_cli_errorf(const char *fmt, ...)
