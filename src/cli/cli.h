@@ -23,6 +23,7 @@ int dt_cli_series(int argc, char **argv);
 int dt_cli_stability(int argc, char **argv);
 int dt_cli_watch(int argc, char **argv);
 int dt_cli_reciprocity(int argc, char **argv);
+int dt_cli_serve(int argc, char **argv);
 
 /* Print "detente: " + message to stderr. */
 void dt_cli_errorf(const char *fmt, ...)

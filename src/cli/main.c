@@ -28,6 +28,7 @@ static const command commands[] = {
     {"watch", NULL, dt_cli_watch, "check restraint regimes and tripwires (held/broken per period)"},
     {"reciprocity", NULL, dt_cli_reciprocity,
      "VAR of dyad series: who responds to whom (Granger tests, impulse responses)"},
+    {"serve", NULL, dt_cli_serve, "serve the JSON API and the dashboard over an event store"},
 };
 
 void dt_cli_errorf(const char *fmt, ...)
