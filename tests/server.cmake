@@ -25,3 +25,8 @@ foreach(g api http static load)
   set_tests_properties(server.${g} PROPERTIES FIXTURES_REQUIRED dt_server_store
                        LABELS tsan TIMEOUT 300)
 endforeach()
+
+# The benchmark's store generator (bench/serve.sh; not a test).
+add_executable(serve_gen_store ${CMAKE_SOURCE_DIR}/bench/serve_gen_store.c)
+target_compile_options(serve_gen_store PRIVATE ${DT_WARNINGS})
+target_link_libraries(serve_gen_store PRIVATE detente_lib)

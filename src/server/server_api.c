@@ -13,12 +13,11 @@
 #include <string.h>
 
 #define JSON_TYPE "application/json; charset=utf-8"
-#define MAX_LIST 32        /* patterns or codes in one list parameter */
 #define MAX_TEXT_QUERY 256 /* bytes of q */
 
 /* ---- parameters ---- */
 
-static const char *param(dt__req *q, const char *name)
+const char *dt__param_get(dt__req *q, const char *name)
 {
     for (size_t i = 0; i < q->nparam; i++)
         if (!strcmp(q->param[i].key, name)) {
@@ -29,7 +28,7 @@ static const char *param(dt__req *q, const char *name)
 }
 
 /* Refuse parameters the endpoint does not take. allowed: "a,b,c". */
-static int check_known(dt__req *q, const char *allowed, dt_server_response *r)
+int dt__param_known(dt__req *q, const char *allowed, dt_server_response *r)
 {
     for (size_t i = 0; i < q->nparam; i++) {
         const char *k = q->param[i].key;
@@ -53,9 +52,9 @@ static int check_known(dt__req *q, const char *allowed, dt_server_response *r)
     return 0;
 }
 
-static int p_date(dt__req *q, const char *name, int32_t *out, dt_server_response *r)
+int dt__param_date(dt__req *q, const char *name, int32_t *out, dt_server_response *r)
 {
-    const char *v = param(q, name);
+    const char *v = dt__param_get(q, name);
     *out = 0;
     if (!v)
         return 0;
@@ -69,9 +68,9 @@ static int p_date(dt__req *q, const char *name, int32_t *out, dt_server_response
     return 0;
 }
 
-static int p_range(dt__req *q, int32_t *from, int32_t *to, dt_server_response *r)
+int dt__param_range(dt__req *q, int32_t *from, int32_t *to, dt_server_response *r)
 {
-    if (p_date(q, "from", from, r) < 0 || p_date(q, "to", to, r) < 0)
+    if (dt__param_date(q, "from", from, r) < 0 || dt__param_date(q, "to", to, r) < 0)
         return -1;
     if (*from && *to && *from > *to) {
         dt__server_error(r, 400, "bad parameters: 'from' is after 'to'");
@@ -80,10 +79,10 @@ static int p_range(dt__req *q, int32_t *from, int32_t *to, dt_server_response *r
     return 0;
 }
 
-static int p_uint(dt__req *q, const char *name, unsigned long lo, unsigned long hi,
-                  unsigned long dflt, unsigned long *out, dt_server_response *r)
+int dt__param_uint(dt__req *q, const char *name, unsigned long lo, unsigned long hi,
+                   unsigned long dflt, unsigned long *out, dt_server_response *r)
 {
-    const char *v = param(q, name);
+    const char *v = dt__param_get(q, name);
     *out = dflt;
     if (!v)
         return 0;
@@ -100,9 +99,9 @@ static int p_uint(dt__req *q, const char *name, unsigned long lo, unsigned long 
     return 0;
 }
 
-static int p_bool(dt__req *q, const char *name, int *out, dt_server_response *r)
+int dt__param_bool(dt__req *q, const char *name, int *out, dt_server_response *r)
 {
-    const char *v = param(q, name);
+    const char *v = dt__param_get(q, name);
     *out = 0;
     if (!v)
         return 0;
@@ -117,9 +116,9 @@ static int p_bool(dt__req *q, const char *name, int *out, dt_server_response *r)
 }
 
 /* A comma-separated list of actor patterns (evset.h syntax). */
-static int p_actors(dt__req *q, const char *name, const char **out, dt_server_response *r)
+int dt__param_actors(dt__req *q, const char *name, const char **out, dt_server_response *r)
 {
-    const char *v = param(q, name);
+    const char *v = dt__param_get(q, name);
     *out = NULL;
     if (!v)
         return 0;
@@ -128,11 +127,11 @@ static int p_actors(dt__req *q, const char *name, const char **out, dt_server_re
     for (const char *p = v;;) {
         const char *c = strchr(p, ',');
         size_t n = c ? (size_t)(c - p) : strlen(p);
-        if (n == 0 || n > DT__API_MAX_PATTERN || ++count > MAX_LIST) {
+        if (n == 0 || n > DT__API_MAX_PATTERN || ++count > DT__API_MAX_LIST) {
             dt__server_error(r, 400,
                              "bad parameter '%s': a comma-separated list of at most %d actor "
                              "patterns of 1 to %d bytes",
-                             name, MAX_LIST, DT__API_MAX_PATTERN);
+                             name, DT__API_MAX_LIST, DT__API_MAX_PATTERN);
             return -1;
         }
         memcpy(pat, p, n);
@@ -154,9 +153,9 @@ static int p_actors(dt__req *q, const char *name, const char **out, dt_server_re
 
 /* A comma-separated list of CAMEO code prefixes: 2 to 4 digits, or a
  * 3-4 character code with a letter suffix as coded ("174L"). */
-static int p_codes(dt__req *q, const char *name, const char **out, dt_server_response *r)
+int dt__param_codes(dt__req *q, const char *name, const char **out, dt_server_response *r)
 {
-    const char *v = param(q, name);
+    const char *v = dt__param_get(q, name);
     *out = NULL;
     if (!v)
         return 0;
@@ -164,7 +163,7 @@ static int p_codes(dt__req *q, const char *name, const char **out, dt_server_res
     for (const char *p = v;;) {
         const char *c = strchr(p, ',');
         size_t n = c ? (size_t)(c - p) : strlen(p);
-        int ok = n >= 1 && n <= 4 && ++count <= MAX_LIST;
+        int ok = n >= 1 && n <= 4 && ++count <= DT__API_MAX_LIST;
         for (size_t i = 0; ok && i < n; i++)
             ok = (p[i] >= '0' && p[i] <= '9') || (i >= 2 && p[i] >= 'A' && p[i] <= 'Z');
         if (!ok) {
@@ -182,9 +181,30 @@ static int p_codes(dt__req *q, const char *name, const char **out, dt_server_res
     return 0;
 }
 
+size_t dt__split_list(const char *v, const char **items, size_t max, char *buf, size_t cap)
+{
+    size_t n = 0, used = 0;
+    if (!v)
+        return 0;
+    for (const char *p = v; n < max;) {
+        const char *c = strchr(p, ',');
+        size_t k = c ? (size_t)(c - p) : strlen(p);
+        if (used + k + 1 > cap)
+            break;
+        memcpy(buf + used, p, k);
+        buf[used + k] = '\0';
+        items[n++] = buf + used;
+        used += k + 1;
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    return n;
+}
+
 /* ---- endpoints ---- */
 
-static void finish(dt__jb *b, dt_server_response *r)
+void dt__answer_json(dt__jb *b, dt_server_response *r)
 {
     if (b->failed) {
         dt__jb_free(b);
@@ -199,7 +219,7 @@ static void finish(dt__jb *b, dt_server_response *r)
 
 static void api_health(dt_server *s, dt__req *q, dt_server_response *r, int *cacheable)
 {
-    if (check_known(q, "", r) < 0)
+    if (dt__param_known(q, "", r) < 0)
         return;
     dt__health h = {0};
     char msg[256];
@@ -220,7 +240,7 @@ static void api_health(dt_server *s, dt__req *q, dt_server_response *r, int *cac
     dt__jb_puts(&b, ",\"to\":");
     dt__jb_date(&b, h.to);
     dt__jb_puts(&b, "}\n");
-    finish(&b, r);
+    dt__answer_json(&b, r);
     *cacheable = 1;
 }
 
@@ -287,17 +307,21 @@ static int on_event(void *ctx, const dt__sql_event *e)
 
 static void api_events(dt_server *s, dt__req *q, dt_server_response *r, int *cacheable)
 {
-    if (check_known(q, "from,to,source,target,actor,code,quad,q,dedup,limit,cursor", r) < 0)
+    if (dt__param_known(q, "from,to,source,target,actor,code,quad,q,dedup,limit,cursor", r) < 0)
         return;
     dt__query f = {0};
     unsigned long limit, quad;
-    if (p_range(q, &f.from, &f.to, r) < 0 || p_actors(q, "source", &f.sources, r) < 0 ||
-        p_actors(q, "target", &f.targets, r) < 0 || p_actors(q, "actor", &f.actors, r) < 0 ||
-        p_codes(q, "code", &f.codes, r) < 0 || p_uint(q, "quad", 1, 4, 0, &quad, r) < 0 ||
-        p_bool(q, "dedup", &f.dedup, r) < 0 || p_uint(q, "limit", 1, 1000, 100, &limit, r) < 0)
+    if (dt__param_range(q, &f.from, &f.to, r) < 0 ||
+        dt__param_actors(q, "source", &f.sources, r) < 0 ||
+        dt__param_actors(q, "target", &f.targets, r) < 0 ||
+        dt__param_actors(q, "actor", &f.actors, r) < 0 ||
+        dt__param_codes(q, "code", &f.codes, r) < 0 ||
+        dt__param_uint(q, "quad", 1, 4, 0, &quad, r) < 0 ||
+        dt__param_bool(q, "dedup", &f.dedup, r) < 0 ||
+        dt__param_uint(q, "limit", 1, 1000, 100, &limit, r) < 0)
         return;
     f.quad = (int)quad;
-    const char *text = param(q, "q");
+    const char *text = dt__param_get(q, "q");
     if (text) {
         size_t n = strlen(text);
         if (n == 0 || n > MAX_TEXT_QUERY) {
@@ -306,7 +330,7 @@ static void api_events(dt_server *s, dt__req *q, dt_server_response *r, int *cac
         }
         f.text = text;
     }
-    const char *cur = param(q, "cursor");
+    const char *cur = dt__param_get(q, "cursor");
     if (cur) {
         /* The cursor is "c" and the last id in hex: opaque to clients,
          * checked strictly here. */
@@ -345,7 +369,7 @@ static void api_events(dt_server *s, dt__req *q, dt_server_response *r, int *cac
     else
         dt__jb_puts(&b, "null");
     dt__jb_puts(&b, "}\n");
-    finish(&b, r);
+    dt__answer_json(&b, r);
     *cacheable = 1;
 }
 
@@ -366,11 +390,12 @@ static void on_actor(void *ctx, const char *code, uint64_t as_source, uint64_t a
 
 static void api_actors(dt_server *s, dt__req *q, dt_server_response *r, int *cacheable)
 {
-    if (check_known(q, "from,to,limit", r) < 0)
+    if (dt__param_known(q, "from,to,limit", r) < 0)
         return;
     dt__query f = {0};
     unsigned long limit;
-    if (p_range(q, &f.from, &f.to, r) < 0 || p_uint(q, "limit", 1, 500, 50, &limit, r) < 0)
+    if (dt__param_range(q, &f.from, &f.to, r) < 0 ||
+        dt__param_uint(q, "limit", 1, 500, 50, &limit, r) < 0)
         return;
     if (!s->pool) {
         dt__server_error(r, 501, "this endpoint needs a SQLite store");
@@ -387,7 +412,7 @@ static void api_actors(dt_server *s, dt__req *q, dt_server_response *r, int *cac
         return;
     }
     dt__jb_puts(&b, "]}\n");
-    finish(&b, r);
+    dt__answer_json(&b, r);
     *cacheable = 1;
 }
 
@@ -412,12 +437,13 @@ static void on_dyad(void *ctx, const dt__sql_dyad *d)
 
 static void api_dyads(dt_server *s, dt__req *q, dt_server_response *r, int *cacheable)
 {
-    if (check_known(q, "from,to,actor,limit", r) < 0)
+    if (dt__param_known(q, "from,to,actor,limit", r) < 0)
         return;
     dt__query f = {0};
     unsigned long limit;
-    if (p_range(q, &f.from, &f.to, r) < 0 || p_actors(q, "actor", &f.actors, r) < 0 ||
-        p_uint(q, "limit", 1, 500, 50, &limit, r) < 0)
+    if (dt__param_range(q, &f.from, &f.to, r) < 0 ||
+        dt__param_actors(q, "actor", &f.actors, r) < 0 ||
+        dt__param_uint(q, "limit", 1, 500, 50, &limit, r) < 0)
         return;
     if (!s->pool) {
         dt__server_error(r, 501, "this endpoint needs a SQLite store");
@@ -434,7 +460,7 @@ static void api_dyads(dt_server *s, dt__req *q, dt_server_response *r, int *cach
         return;
     }
     dt__jb_puts(&b, "]}\n");
-    finish(&b, r);
+    dt__answer_json(&b, r);
     *cacheable = 1;
 }
 

@@ -100,6 +100,35 @@ void dt__server_error(dt_server_response *r, int status, const char *fmt, ...)
 #endif
     ;
 
+#define DT__API_MAX_PATTERN 64 /* bytes in one actor pattern */
+#define DT__API_MAX_LIST 32    /* patterns or codes in one list parameter */
+
+/* ---- parameters (server_api.c) ----
+ * Each dt__param_* reads one parameter, marks it used, and on a bad value
+ * fills r with a 400 and returns -1. Absent parameters give the default. */
+const char *dt__param_get(dt__req *q, const char *name);
+/* 400 unless every parameter is in allowed ("a,b,c"). */
+int dt__param_known(dt__req *q, const char *allowed, dt_server_response *r);
+int dt__param_date(dt__req *q, const char *name, int32_t *out, dt_server_response *r);
+/* from and to, with from <= to. */
+int dt__param_range(dt__req *q, int32_t *from, int32_t *to, dt_server_response *r);
+int dt__param_uint(dt__req *q, const char *name, unsigned long lo, unsigned long hi,
+                   unsigned long dflt, unsigned long *out, dt_server_response *r);
+int dt__param_bool(dt__req *q, const char *name, int *out, dt_server_response *r);
+/* A checked comma-separated list of actor patterns; *out is the raw value. */
+int dt__param_actors(dt__req *q, const char *name, const char **out, dt_server_response *r);
+int dt__param_codes(dt__req *q, const char *name, const char **out, dt_server_response *r);
+/* period=day|week|month|quarter|year (default month): DT_PERIOD_*. */
+int dt__param_period(dt__req *q, int *out, dt_server_response *r);
+
+/* Split a comma-separated list into NUL-terminated items copied to
+ * buf[0..cap); at most max items. Returns the count (0 for NULL). */
+size_t dt__split_list(const char *v, const char **items, size_t max, char *buf, size_t cap);
+
+/* Set r to a 200 JSON answer holding b's bytes (b is taken), or to 503
+ * when b failed. */
+void dt__answer_json(dt__jb *b, dt_server_response *r);
+
 /* Route an /api/ request (path starts with "/api/"). Fills r. Sets
  * *cacheable when the response may be cached. */
 void dt__api_handle(dt_server *s, dt__req *q, dt_server_response *r, int *cacheable);

@@ -5,8 +5,6 @@
 
 #include "server_internal.h"
 
-#define DT__API_MAX_PATTERN 64 /* bytes in one actor pattern */
-
 typedef struct dt__sqlpool dt__sqlpool;
 
 int dt__sqlpool_new(dt__sqlpool **out, const char *path);
