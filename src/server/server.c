@@ -164,7 +164,9 @@ static uint64_t mix(uint64_t h, uint64_t v)
 static uint64_t file_version(uint64_t h, const char *path)
 {
     struct stat st;
-    if (stat(path, &st) != 0)
+    /* A missing and an empty file are the same version: readers create an
+     * empty -wal when they open a store in WAL mode, which changes nothing. */
+    if (stat(path, &st) != 0 || st.st_size == 0)
         return mix(h, 1);
     h = mix(h, (uint64_t)st.st_size);
     h = mix(h, (uint64_t)st.st_mtim.tv_sec);
@@ -246,7 +248,10 @@ int dt_server_handle(dt_server *s, const char *method, const char *target, size_
     dt__jb key = {0};
     dt__req_key(q, &key);
     uint64_t ver = dt__server_data_version(s);
-    if (!key.failed && dt__cache_get(s->cache, ver, key.p, key.n, &r->body, &r->len, &r->status)) {
+    int claim = key.failed
+                    ? -1
+                    : dt__cache_claim(s->cache, ver, key.p, key.n, &r->body, &r->len, &r->status);
+    if (claim == 1) {
         atomic_fetch_add(&s->n_hit, 1);
         r->content_type = "application/json; charset=utf-8";
     } else {
@@ -255,6 +260,8 @@ int dt_server_handle(dt_server *s, const char *method, const char *target, size_
         dt__api_handle(s, q, r, &cacheable);
         if (cacheable && r->status == 200 && r->body && !key.failed)
             dt__cache_put(s->cache, ver, key.p, key.n, r->body, r->len, r->status);
+        if (claim == 0)
+            dt__cache_release(s->cache, key.p, key.n);
     }
     dt__jb_free(&key);
 done:

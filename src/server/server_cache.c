@@ -25,8 +25,19 @@ typedef struct entry {
     int status;
 } entry;
 
+/* A key being computed by some thread (single flight). */
+typedef struct pending {
+    struct pending *next;
+    uint64_t hash;
+    char *key;
+    size_t klen;
+} pending;
+
 struct dt__cache {
     pthread_rwlock_t lock;
+    pthread_mutex_t pmu; /* guards pend */
+    pthread_cond_t pcv;  /* a pending computation finished */
+    pending *pend;
     entry *bucket[NBUCKETS];
     uint64_t version;
     size_t bytes, budget;
@@ -48,6 +59,17 @@ int dt__cache_new(dt__cache **out, size_t budget)
     if (!c)
         return DT_ENOMEM;
     if (pthread_rwlock_init(&c->lock, NULL) != 0) {
+        dt_free(c);
+        return DT_ENOMEM;
+    }
+    if (pthread_mutex_init(&c->pmu, NULL) != 0) {
+        pthread_rwlock_destroy(&c->lock);
+        dt_free(c);
+        return DT_ENOMEM;
+    }
+    if (pthread_cond_init(&c->pcv, NULL) != 0) {
+        pthread_mutex_destroy(&c->pmu);
+        pthread_rwlock_destroy(&c->lock);
         dt_free(c);
         return DT_ENOMEM;
     }
@@ -77,6 +99,8 @@ void dt__cache_free(dt__cache *c)
     if (!c)
         return;
     flush(c);
+    pthread_cond_destroy(&c->pcv);
+    pthread_mutex_destroy(&c->pmu);
     pthread_rwlock_destroy(&c->lock);
     dt_free(c);
 }
@@ -87,6 +111,64 @@ static entry *find(dt__cache *c, uint64_t h, const char *key, size_t klen)
         if (e->hash == h && e->klen == klen && !memcmp(e->key, key, klen))
             return e;
     return NULL;
+}
+
+static pending *pending_find(dt__cache *c, uint64_t h, const char *key, size_t klen)
+{
+    for (pending *p = c->pend; p; p = p->next)
+        if (p->hash == h && p->klen == klen && !memcmp(p->key, key, klen))
+            return p;
+    return NULL;
+}
+
+int dt__cache_claim(dt__cache *c, uint64_t version, const char *key, size_t klen, char **body,
+                    size_t *len, int *status)
+{
+    uint64_t h = fnv(key, klen);
+    for (;;) {
+        if (dt__cache_get(c, version, key, klen, body, len, status))
+            return 1;
+        pthread_mutex_lock(&c->pmu);
+        if (!pending_find(c, h, key, klen)) {
+            pending *p = dt_malloc(sizeof *p);
+            char *k = dt_malloc(klen + 1);
+            if (p && k) {
+                memcpy(k, key, klen);
+                k[klen] = '\0';
+                *p = (pending){c->pend, h, k, klen};
+                c->pend = p;
+                pthread_mutex_unlock(&c->pmu);
+                return 0;
+            }
+            dt_free(p);
+            dt_free(k);
+            pthread_mutex_unlock(&c->pmu);
+            return -1; /* compute without claiming */
+        }
+        /* Another request computes this answer: wait for it instead of
+         * running the same scan again (a cold cache under load would
+         * otherwise start one scan per connection). */
+        while (pending_find(c, h, key, klen))
+            pthread_cond_wait(&c->pcv, &c->pmu);
+        pthread_mutex_unlock(&c->pmu);
+    }
+}
+
+void dt__cache_release(dt__cache *c, const char *key, size_t klen)
+{
+    uint64_t h = fnv(key, klen);
+    pthread_mutex_lock(&c->pmu);
+    for (pending **pp = &c->pend; *pp; pp = &(*pp)->next) {
+        pending *p = *pp;
+        if (p->hash == h && p->klen == klen && !memcmp(p->key, key, klen)) {
+            *pp = p->next;
+            dt_free(p->key);
+            dt_free(p);
+            break;
+        }
+    }
+    pthread_cond_broadcast(&c->pcv);
+    pthread_mutex_unlock(&c->pmu);
 }
 
 int dt__cache_get(dt__cache *c, uint64_t version, const char *key, size_t klen, char **body,

@@ -70,6 +70,13 @@ int dt__cache_get(dt__cache *c, uint64_t version, const char *key, size_t klen, 
                   size_t *len, int *status);
 void dt__cache_put(dt__cache *c, uint64_t version, const char *key, size_t klen, const char *body,
                    size_t len, int status);
+/* Single flight: 1 on a hit (as dt__cache_get); 0 when the caller now
+ * computes the answer for key and must call dt__cache_release after its
+ * dt__cache_put (other requests for key wait meanwhile); -1 when it should
+ * compute without claiming (out of memory). */
+int dt__cache_claim(dt__cache *c, uint64_t version, const char *key, size_t klen, char **body,
+                    size_t *len, int *status);
+void dt__cache_release(dt__cache *c, const char *key, size_t klen);
 
 /* ---- the server object ---- */
 
