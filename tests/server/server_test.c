@@ -504,6 +504,8 @@ static void group_api(void)
         "/api/events?source=%",
         "/api/events?source=A%00B",
         "/api/events?=1",
+        "/api/events?source=USA%27--",
+        "/api/events?limit=1000000",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_error(bad[i], "GET", 400);
@@ -511,6 +513,13 @@ static void group_api(void)
     expect_error("/api/", "GET", 404);
     expect_error("/api", "GET", 404);
     expect_error("/api/events/1", "GET", 404);
+
+    /* Text is bound, never spliced into SQL. */
+    json_t *inj = get_json("/api/events?q=%27%3B%20DROP%20TABLE%20events%3B--", &st);
+    check(st == 200 && inj && json_array_size(json_object_get(inj, "events")) == 0 &&
+              sql_count("SELECT count(*) FROM events") == nev,
+          "an SQL-looking q is just text; the store is intact");
+    json_decref(inj);
 
     /* The cache must not mix up requests that differ only in encoding. */
     json_t *x1 = get_json("/api/events?limit=2&source=USA", &st);
