@@ -24,7 +24,8 @@ static void usage(FILE *f)
           "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; PORT alone means\n"
           "                      127.0.0.1; other interfaces only when named here; port 0\n"
           "                      picks a free port)\n"
-          "  --web-root DIR      the dashboard's files (default web/dist if it exists)\n"
+          "  --web-root DIR      the dashboard's files (default: the one this build\n"
+          "                      bundled, else web/dist if it exists)\n"
           "  --region FILE       a stability region file (repeatable)\n"
           "  --watch FILE        a watch rule file (repeatable)\n"
           "  --threads N         worker threads (default 2)\n"
@@ -111,7 +112,13 @@ int dt_cli_serve(int argc, char **argv)
     }
     o.region_files = regions;
     o.watch_files = watches;
+    /* The dashboard the build bundled (cmake/web.cmake), else web/dist
+     * under the current directory; without either, only /api/ exists. */
     struct stat st;
+#ifdef DT_WEB_ROOT_DEFAULT
+    if (!o.web_root && stat(DT_WEB_ROOT_DEFAULT, &st) == 0 && S_ISDIR(st.st_mode))
+        o.web_root = DT_WEB_ROOT_DEFAULT;
+#endif
     if (!o.web_root && stat("web/dist", &st) == 0 && S_ISDIR(st.st_mode))
         o.web_root = "web/dist";
 

@@ -223,11 +223,8 @@ static void api_health(dt_server *s, dt__req *q, dt_server_response *r, int *cac
         return;
     dt__health h = {0};
     char msg[256];
-    if (!s->pool) {
-        dt__server_error(r, 501, "this endpoint needs a SQLite store");
-        return;
-    }
-    if (dt__sql_health(s->pool, &h, msg, sizeof msg) < 0) {
+    if ((s->pool ? dt__sql_health(s->pool, &h, msg, sizeof msg)
+                 : dt__ev_health(s->db, &h, msg, sizeof msg)) < 0) {
         dt__server_error(r, 500, "%s", msg);
         return;
     }
@@ -349,16 +346,13 @@ static void api_events(dt_server *s, dt__req *q, dt_server_response *r, int *cac
         }
         f.after_id = (int64_t)id;
     }
-    if (!s->pool) {
-        dt__server_error(r, 501, "this endpoint needs a SQLite store");
-        return;
-    }
     f.limit = limit + 1;
     dt__jb b = {0};
     dt__jb_puts(&b, "{\"events\":[");
     evctx c = {.b = &b, .limit = limit};
     char msg[256];
-    if (dt__sql_events(s->pool, &f, on_event, &c, msg, sizeof msg) < 0) {
+    if ((s->pool ? dt__sql_events(s->pool, &f, on_event, &c, msg, sizeof msg)
+                 : dt__ev_events(s->db, &f, on_event, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
         dt__server_error(r, 500, "%s", msg);
         return;
@@ -397,16 +391,13 @@ static void api_actors(dt_server *s, dt__req *q, dt_server_response *r, int *cac
     if (dt__param_range(q, &f.from, &f.to, r) < 0 ||
         dt__param_uint(q, "limit", 1, 500, 50, &limit, r) < 0)
         return;
-    if (!s->pool) {
-        dt__server_error(r, 501, "this endpoint needs a SQLite store");
-        return;
-    }
     f.limit = limit;
     dt__jb b = {0};
     dt__jb_puts(&b, "{\"actors\":[");
     listctx c = {.b = &b};
     char msg[256];
-    if (dt__sql_actors(s->pool, &f, on_actor, &c, msg, sizeof msg) < 0) {
+    if ((s->pool ? dt__sql_actors(s->pool, &f, on_actor, &c, msg, sizeof msg)
+                 : dt__ev_actors(s->db, &f, on_actor, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
         dt__server_error(r, 500, "%s", msg);
         return;
@@ -445,16 +436,13 @@ static void api_dyads(dt_server *s, dt__req *q, dt_server_response *r, int *cach
         dt__param_actors(q, "actor", &f.actors, r) < 0 ||
         dt__param_uint(q, "limit", 1, 500, 50, &limit, r) < 0)
         return;
-    if (!s->pool) {
-        dt__server_error(r, 501, "this endpoint needs a SQLite store");
-        return;
-    }
     f.limit = limit;
     dt__jb b = {0};
     dt__jb_puts(&b, "{\"dyads\":[");
     listctx c = {.b = &b};
     char msg[256];
-    if (dt__sql_dyads(s->pool, &f, on_dyad, &c, msg, sizeof msg) < 0) {
+    if ((s->pool ? dt__sql_dyads(s->pool, &f, on_dyad, &c, msg, sizeof msg)
+                 : dt__ev_dyads(s->db, &f, on_dyad, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
         dt__server_error(r, 500, "%s", msg);
         return;

@@ -415,135 +415,8 @@ int dt__sql_events(dt__sqlpool *p, const dt__query *q, dt__sql_event_fn fn, void
     return bad ? -1 : 0;
 }
 
-/* ---- actors and dyads: one scan, aggregated in a hash table ----
- *
- * GROUP BY in SQLite sorts through a temporary b-tree, or walks an index
- * and fetches each row's Goldstein weight and quad class at random: both
- * cost seconds on a million events. One sequential scan of the four
- * columns into an open-addressing table is several times faster. */
-
-typedef struct agg {
-    char *key; /* "SOURCE\tTARGET" or the actor code */
-    uint64_t n, a, b, quad[4];
-    double gold, coop, confl;
-} agg;
-
-typedef struct aggmap {
-    agg *slot;
-    size_t cap, n;
-    int oom;
-} aggmap;
-
-static uint64_t hash_str(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static agg *agg_find(aggmap *m, const char *k, size_t kn)
-{
-    if (m->oom)
-        return NULL;
-    if (2 * (m->n + 1) > m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 1024;
-        agg *ns = dt_calloc(cap, sizeof *ns);
-        if (!ns) {
-            m->oom = 1;
-            return NULL;
-        }
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slot[i].key) {
-                size_t j = hash_str(m->slot[i].key, strlen(m->slot[i].key)) & (cap - 1);
-                while (ns[j].key)
-                    j = (j + 1) & (cap - 1);
-                ns[j] = m->slot[i];
-            }
-        dt_free(m->slot);
-        m->slot = ns;
-        m->cap = cap;
-    }
-    size_t j = hash_str(k, kn) & (m->cap - 1);
-    while (m->slot[j].key) {
-        if (!strncmp(m->slot[j].key, k, kn) && m->slot[j].key[kn] == '\0')
-            return &m->slot[j];
-        j = (j + 1) & (m->cap - 1);
-    }
-    char *key = dt_malloc(kn + 1);
-    if (!key) {
-        m->oom = 1;
-        return NULL;
-    }
-    memcpy(key, k, kn);
-    key[kn] = '\0';
-    memset(&m->slot[j], 0, sizeof m->slot[j]);
-    m->slot[j].key = key;
-    m->n++;
-    return &m->slot[j];
-}
-
-static void agg_free(aggmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        dt_free(m->slot[i].key);
-    dt_free(m->slot);
-}
-
-/* Most events first, then by key: a stable, documented order. */
-static int agg_cmp(const void *x, const void *y)
-{
-    const agg *a = *(const agg *const *)x, *b = *(const agg *const *)y;
-    if (a->n != b->n)
-        return a->n > b->n ? -1 : 1;
-    return strcmp(a->key, b->key);
-}
-
-/* The top `limit` entries, sorted; caller frees the array (not the keys). */
-static agg **agg_top(aggmap *m, size_t limit, size_t *count)
-{
-    agg **v = dt_malloc((m->n ? m->n : 1) * sizeof *v);
-    *count = 0;
-    if (!v)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slot[i].key)
-            v[k++] = &m->slot[i];
-    qsort(v, k, sizeof *v, agg_cmp);
-    *count = k < limit ? k : limit;
-    return v;
-}
-
-static int actor_list_match(const char *list, const char *code)
-{
-    char pat[DT__API_MAX_PATTERN + 1];
-    for (const char *p = list; *p;) {
-        const char *c = strchr(p, ',');
-        size_t n = c ? (size_t)(c - p) : strlen(p);
-        if (n > 0 && n <= DT__API_MAX_PATTERN) {
-            memcpy(pat, p, n);
-            pat[n] = '\0';
-            if (dt_actor_match(pat, code))
-                return 1;
-        }
-        if (!c)
-            break;
-        p = c + 1;
-    }
-    return 0;
-}
-
-static int empty_target(const char *t)
-{
-    return !*t || !strcmp(t, "---");
-}
-
-/* Scan source, target, quad, goldstein of the events in q's date range
- * into m; dyads: keys are dyads, else actors. */
-static int scan(dt__sqlpool *p, const dt__query *q, int dyads, aggmap *m, char *msg, size_t msgcap)
+static int scan(dt__sqlpool *p, const dt__query *q, int dyads, dt__aggmap *m, char *msg,
+                size_t msgcap)
 {
     conn *c = conn_get(p, msg, msgcap);
     if (!c)
@@ -563,48 +436,10 @@ static int scan(dt__sqlpool *p, const dt__query *q, int dyads, aggmap *m, char *
     }
     bind_query(st, q, mk);
     int rc;
-    char key[2 * 128 + 2];
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !m->oom) {
-        const char *s = text(st, 0), *t = text(st, 1);
-        size_t sn = (size_t)sqlite3_column_bytes(st, 0), tn = (size_t)sqlite3_column_bytes(st, 1);
-        if (!*s || sn > 128 || tn > 128)
-            continue;
-        if (dyads) {
-            if (empty_target(t))
-                continue;
-            if (q->actors && !actor_list_match(q->actors, s) && !actor_list_match(q->actors, t))
-                continue;
-            memcpy(key, s, sn);
-            key[sn] = '\t';
-            memcpy(key + sn + 1, t, tn);
-            agg *g = agg_find(m, key, sn + 1 + tn);
-            if (!g)
-                break;
-            int quad = sqlite3_column_int(st, 2);
-            double gs = sqlite3_column_double(st, 3);
-            g->n++;
-            g->gold += gs;
-            if (quad == 1 || quad == 2)
-                g->coop += gs;
-            else if (quad == 3 || quad == 4)
-                g->confl += gs < 0 ? -gs : gs;
-            if (quad >= 1 && quad <= 4)
-                g->quad[quad - 1]++;
-        } else {
-            agg *g = agg_find(m, s, sn);
-            if (!g)
-                break;
-            g->n++;
-            g->a++;
-            if (!empty_target(t)) { /* an actor acting on itself counts twice */
-                g = agg_find(m, t, tn);
-                if (!g)
-                    break;
-                g->n++;
-                g->b++;
-            }
-        }
-    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (dt__agg_add(m, dyads, q->actors, text(st, 0), text(st, 1), sqlite3_column_int(st, 2),
+                        sqlite3_column_double(st, 3)) < 0)
+            break;
     int bad = rc != SQLITE_DONE && rc != SQLITE_ROW;
     if (bad)
         snprintf(msg, msgcap, "query failed: %s", sqlite3_errmsg(c->db));
@@ -618,48 +453,25 @@ static int scan(dt__sqlpool *p, const dt__query *q, int dyads, aggmap *m, char *
 int dt__sql_actors(dt__sqlpool *p, const dt__query *q, dt__sql_actor_fn fn, void *ctx, char *msg,
                    size_t msgcap)
 {
-    aggmap m = {0};
+    dt__aggmap m = {0};
     int rc = scan(p, q, 0, &m, msg, msgcap);
-    size_t n = 0;
-    agg **top = rc == 0 ? agg_top(&m, q->limit, &n) : NULL;
-    if (rc == 0 && !top) {
+    if (rc == 0 && dt__agg_emit_actors(&m, q->limit, fn, ctx) < 0) {
         snprintf(msg, msgcap, "out of memory");
         rc = -1;
     }
-    for (size_t i = 0; i < n; i++)
-        fn(ctx, top[i]->key, top[i]->a, top[i]->b);
-    dt_free(top);
-    agg_free(&m);
+    dt__agg_free(&m);
     return rc;
 }
 
 int dt__sql_dyads(dt__sqlpool *p, const dt__query *q, dt__sql_dyad_fn fn, void *ctx, char *msg,
                   size_t msgcap)
 {
-    aggmap m = {0};
+    dt__aggmap m = {0};
     int rc = scan(p, q, 1, &m, msg, msgcap);
-    size_t n = 0;
-    agg **top = rc == 0 ? agg_top(&m, q->limit, &n) : NULL;
-    if (rc == 0 && !top) {
+    if (rc == 0 && dt__agg_emit_dyads(&m, q->limit, fn, ctx) < 0) {
         snprintf(msg, msgcap, "out of memory");
         rc = -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        agg *g = top[i];
-        char *tab = strchr(g->key, '\t');
-        *tab = '\0';
-        dt__sql_dyad d;
-        d.source = g->key;
-        d.target = tab + 1;
-        d.events = g->n;
-        d.goldstein = g->gold;
-        d.coop = g->coop;
-        d.confl = g->confl;
-        memcpy(d.quad, g->quad, sizeof d.quad);
-        fn(ctx, &d);
-        *tab = '\t';
-    }
-    dt_free(top);
-    agg_free(&m);
+    dt__agg_free(&m);
     return rc;
 }

@@ -58,4 +58,37 @@ typedef void (*dt__sql_dyad_fn)(void *ctx, const dt__sql_dyad *d);
 int dt__sql_dyads(dt__sqlpool *p, const dt__query *q, dt__sql_dyad_fn fn, void *ctx, char *msg,
                   size_t msgcap);
 
+/* ---- aggregation (server_agg.c) ---- */
+
+typedef struct dt__agg {
+    char *key; /* "SOURCE\tTARGET" or the actor code */
+    uint64_t n, a, b, quad[4];
+    double gold, coop, confl;
+} dt__agg;
+
+typedef struct dt__aggmap {
+    dt__agg *slot;
+    size_t cap, n;
+    int oom;
+} dt__aggmap;
+
+/* Count one event (dyads: by directed dyad, skipping targetless events and
+ * those where neither side matches the actors list; else by actor, as
+ * source and as target). -1 when out of memory. */
+int dt__agg_add(dt__aggmap *m, int dyads, const char *actors, const char *source,
+                const char *target, int quad, double goldstein);
+/* Call fn for the top `limit` entries: most events first, then by code. */
+int dt__agg_emit_actors(dt__aggmap *m, size_t limit, dt__sql_actor_fn fn, void *ctx);
+int dt__agg_emit_dyads(dt__aggmap *m, size_t limit, dt__sql_dyad_fn fn, void *ctx);
+void dt__agg_free(dt__aggmap *m);
+
+/* ---- the same four for any evset source (server_evset.c) ---- */
+int dt__ev_health(const char *db, dt__health *h, char *msg, size_t msgcap);
+int dt__ev_events(const char *db, const dt__query *q, dt__sql_event_fn fn, void *ctx, char *msg,
+                  size_t msgcap);
+int dt__ev_actors(const char *db, const dt__query *q, dt__sql_actor_fn fn, void *ctx, char *msg,
+                  size_t msgcap);
+int dt__ev_dyads(const char *db, const dt__query *q, dt__sql_dyad_fn fn, void *ctx, char *msg,
+                 size_t msgcap);
+
 #endif

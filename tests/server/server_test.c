@@ -636,7 +636,7 @@ static void write_file(const char *path, const char *text)
         die(path);
 }
 
-/* Without --web-root nothing outside /api/ exists. */
+/* With an empty web root nothing outside /api/ exists. */
 static void group_no_root(void)
 {
     expect_error("/", "GET", 404);
@@ -814,7 +814,9 @@ int main(int argc, char **argv)
         start_server(detente, workdir, "--web-root", p);
         group_static_root();
         stop_server();
-        start_server(detente, workdir, NULL, NULL);
+        snprintf(p, sizeof p, "%s/empty", workdir);
+        mkdir(p, 0755);
+        start_server(detente, workdir, "--web-root", p);
         group_no_root();
     } else {
         start_server(detente, workdir, NULL, NULL);
