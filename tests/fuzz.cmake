@@ -21,7 +21,7 @@ set(DT_FUZZ_TARGETS
     "agents|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_AGENTS"
     "discards|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_DISCARDS"
     "issues|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_ISSUES"
-    "watch|fuzz_watch.c|DT_FUZZ_WATCH=1")
+    "watch|fuzz_watch.c|DT_FUZZ_WATCH=1"
     "http|fuzz_http.c|DT_FUZZ_HTTP=1")
 
 set(DT_FUZZ_DIR ${CMAKE_CURRENT_SOURCE_DIR}/fuzz)
