@@ -132,9 +132,10 @@ function inRange(rows) {
 /** The x range of every chart: the whole date range, padded by half a bar. */
 function xRange(rows) {
   const xs = rows.map((r) => toSeconds(r.start));
-  const lo = Math.min(toSeconds(state.from) || xs[0], xs[0]);
-  const hi = Math.max(toSeconds(state.to) || xs[xs.length - 1], xs[xs.length - 1]);
-  const pad = xs.length > 1 ? (xs[1] - xs[0]) / 2 : 86400 * 15;
+  const lo = state.from ? toSeconds(state.from) : xs[0];
+  const hi = state.to ? toSeconds(state.to) : xs[xs.length - 1];
+  const days = { day: 1, week: 7, month: 30.44, quarter: 91.31, year: 365.25 }[state.period] || 30.44;
+  const pad = (days * 86400) / 2;
   return [lo - pad, hi + pad];
 }
 
@@ -228,7 +229,7 @@ async function loadStability() {
           { label: 'events', stroke: '#b8c4d6', width: 1, scale: 'n', paths: bars(0.6), fill: 'rgba(150,170,200,0.25)' },
         ],
         scales: { n: { auto: true } },
-        axes: [{}, { size: 44, label: '' }, { scale: 'n', side: 1, size: 36, grid: { show: false } }],
+        axes: [{}, { size: 44 }, { scale: 'n', side: 1, size: 36, grid: { show: false } }],
         plugins: [changePointPlugin(s.change_points || [])],
         onPick: (i) => pickPeriod(rows[i]),
         selIdx: chartSelIdx(rows),
@@ -236,6 +237,7 @@ async function loadStability() {
       });
     }
     renderChangePoints(s.change_points || []);
+    renderWatches();
   } catch (e) {
     fail('overview', e);
     if (e.name !== 'AbortError') {
@@ -267,39 +269,67 @@ function renderChangePoints(cps) {
 async function loadWatches() {
   const signal = fresh('watches');
   const box = $('#watches');
+  dt.loaded.watches = null;
   box.replaceChildren(el('p', { class: 'state loading' }, 'Loading watches…'));
   try {
-    const w = await api('watches', { period: state.period }, signal);
-    dt.loaded.watches = w;
-    box.replaceChildren();
-    const rules = w.rules || [];
-    if (!rules.length) {
-      box.append(el('p', { class: 'state empty' }, 'No watch rules loaded (detente serve --watch FILE).'));
-      return;
-    }
-    for (const r of rules) {
-      const status = inRange(r.status || []);
-      addPeriods(status);
-      const nbroken = status.filter((c) => c.state === 'broken').length;
-      const strip = el('div', { class: 'strip', role: 'group', 'aria-label': `${r.name}: ${nbroken} of ${status.length} periods broken` });
-      for (const c of status) {
-        strip.append(
-          el('button', {
-            type: 'button',
-            class: `watch-cell ${c.state}`,
-            'data-start': c.start,
-            'aria-pressed': String(!!state.range && state.range.start === c.start),
-            'aria-label': `${r.name} ${c.label}: ${c.state}${c.breaches ? `, ${c.breaches} breaches` : ''}`,
-            title: `${c.label}: ${c.state}${c.breaches ? ` (${c.breaches})` : ''}`,
-            onclick: () => pickPeriod(c),
-          }),
-        );
-      }
-      box.append(el('div', { class: 'watch' }, el('span', { class: 'watch-name', title: r.description || '' }, r.name), strip));
-    }
+    dt.loaded.watches = await api('watches', { period: state.period }, signal);
+    renderWatches();
   } catch (e) {
     if (e.name === 'AbortError') return;
     box.replaceChildren(el('p', { class: 'state error', role: 'alert' }, `Watches: ${e.message}`));
+  }
+}
+
+/** One strip per rule, its cells placed on the stability chart's time axis
+ * (when there is one) so that a broken period sits under its point. */
+function renderWatches() {
+  const w = dt.loaded.watches;
+  if (!w) return;
+  const box = $('#watches');
+  box.replaceChildren();
+  const rules = w.rules || [];
+  if (!rules.length) {
+    box.append(el('p', { class: 'state empty' }, 'No watch rules loaded (detente serve --watch FILE).'));
+    return;
+  }
+  const u = dt.charts.stability;
+  let lo;
+  let hi;
+  let pad = { marginLeft: '0px', marginRight: '0px' };
+  if (u) {
+    lo = u.scales.x.min;
+    hi = u.scales.x.max;
+    const host = $('#stability-chart').getBoundingClientRect();
+    const over = u.over.getBoundingClientRect();
+    pad = { marginLeft: `${over.left - host.left}px`, marginRight: `${host.right - over.right}px` };
+  }
+  for (const r of rules) {
+    const status = inRange(r.status || []);
+    if (!status.length) continue;
+    addPeriods(status);
+    if (!u) [lo, hi] = xRange(status);
+    const nbroken = status.filter((c) => c.state === 'broken').length;
+    const strip = el('div', { class: 'strip', role: 'group', 'aria-label': `${r.name}: ${nbroken} of ${status.length} periods broken` });
+    Object.assign(strip.style, pad);
+    for (const c of status) {
+      const t = toSeconds(c.start);
+      const width = toSeconds(periodEnd(c.start, state.period)) + 86400 - t;
+      const cell = el('button', {
+        type: 'button',
+        class: `watch-cell ${c.state}`,
+        'data-start': c.start,
+        'aria-pressed': String(!!state.range && state.range.start === c.start),
+        'aria-label': `${r.name} ${c.label}: ${c.state}${c.breaches ? `, ${c.breaches} breaches` : ''}`,
+        title: `${c.label}: ${c.state}${c.breaches ? ` (${c.breaches} breaches)` : ''}`,
+        onclick: () => pickPeriod(c),
+      });
+      cell.style.left = `${(100 * (t - width / 2 - lo)) / (hi - lo)}%`;
+      cell.style.width = `${(100 * width) / (hi - lo)}%`;
+      strip.append(cell);
+    }
+    box.append(el('div', { class: 'watch' },
+      el('span', { class: 'watch-name', title: r.description || '' }, `${r.name}`, el('small', {}, ` · ${nbroken} of ${status.length} broken${r.description ? ` · ${r.description}` : ''}`)),
+      strip));
   }
 }
 
@@ -406,8 +436,11 @@ async function loadDyad() {
     addPeriods(rows);
     const xs = rows.map((r) => toSeconds(r.start));
     const net = rows.map((r) => (r.net ?? r.goldstein));
-    const common = { onPick: (i) => pickPeriod(rows[i]), selIdx: chartSelIdx(rows), xRange: xRange(rows) };
     const fmt = (u, v) => (v == null ? '' : v.toFixed(1));
+    // An empty right axis as wide as the stability chart's, so that the
+    // plots of all three charts share one time axis on screen.
+    const axes = [{}, { size: 44 }, { side: 1, size: 36, grid: { show: false }, ticks: { show: false }, values: () => [] }];
+    const common = { onPick: (i) => pickPeriod(rows[i]), selIdx: chartSelIdx(rows), xRange: xRange(rows), axes };
     dt.charts.balance = timeChart($('#balance-chart'), {
       ...common,
       height: 150,
