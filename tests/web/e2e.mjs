@@ -15,6 +15,7 @@
 //      highlighted on the right characters (byte offsets checked here with
 //      Node's Buffer, independently of the page's own conversion).
 // Screenshots of each step go to $DT_ARTIFACTS (Testing/artifacts/).
+//   5. a failed API request shows the server's error message in its panel.
 // Any failed check, page error, failed API request or server crash fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -238,6 +239,18 @@ try {
 
   check(pageErrors.length === 0, 'no script error on the page', pageErrors.join(' | '));
   check(badRequests.length === 0, 'every API request of the page succeeded', badRequests.join(' | '));
+
+  // ---- a failing API call shows the server's message in its panel
+  await page.route('**/api/dyads?*', (route) => route.fulfill({
+    status: 503,
+    contentType: 'application/json',
+    body: JSON.stringify({ error: { status: 503, message: 'store busy (injected by the test)' } }),
+  }));
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('[data-state="network"]').classList.contains('error'), null, { timeout: 15000 });
+  const netState = await page.textContent('[data-state="network"]');
+  check(netState.includes('store busy (injected by the test)'), 'a failed request shows the server\'s error message', netState);
+  await shot('5-error');
 } catch (e) {
   failed++;
   console.log(`FAIL ${e.message}`);
