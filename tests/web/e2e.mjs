@@ -93,6 +93,7 @@ try {
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${JSON.stringify(body)}`);
     return body;
   };
+  const q = (o) => Object.entries(o).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
   const health = await get('/api/health');
   must(health.events > 0, 'the API answers /api/health with events', JSON.stringify(health));
 
@@ -170,13 +171,15 @@ try {
   const dyadName = await page.textContent('#dyad-name');
   check(dyadName.includes(`${picked.source} → ${picked.target}`), 'the dyad charts are titled with the dyad', dyadName);
   const series = await page.evaluate(() => window.detente.loaded.series);
-  const apiSeries = await get(`/api/series?source=${encodeURIComponent(picked.source)}&target=${encodeURIComponent(picked.target)}&period=${series.period}&from=${health.from}&to=${health.to}`);
+  const apiSeries = await get(`/api/series?${q({ source: `=${picked.source}`, target: `=${picked.target}`, period: series.period, from: health.from, to: health.to })}`);
   check(JSON.stringify(series.rows) === JSON.stringify(apiSeries.rows) && series.rows.length > 0,
     'the dyad charts show /api/series of the dyad', `${series.rows.length} rows vs ${apiSeries.rows.length}`);
+  const edgeEvents = await page.evaluate(() => window.detente.loaded.dyads.find((d) => d.source === window.detente.state.dyad.source && d.target === window.detente.state.dyad.target).events);
+  const seriesEvents = series.rows.reduce((n, r) => n + r.events, 0);
+  check(seriesEvents === edgeEvents, 'the dyad\'s series adds up to its edge in the network', `${seriesEvents} vs ${edgeEvents}`);
 
   const tableIds = () => page.$$eval('#event-table tbody tr', (rows) => rows.map((r) => Number(r.dataset.id)));
-  const q = (o) => Object.entries(o).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-  const dyadEvents = await get(`/api/events?${q({ from: health.from, to: health.to, source: picked.source, target: picked.target, limit: 25 })}`);
+  const dyadEvents = await get(`/api/events?${q({ from: health.from, to: health.to, source: `=${picked.source}`, target: `=${picked.target}`, limit: 25 })}`);
   const ids1 = await tableIds();
   check(ids1.length > 0 && JSON.stringify(ids1) === JSON.stringify(dyadEvents.events.map((e) => e.id)),
     'the event table shows the dyad\'s events', `${ids1} vs ${dyadEvents.events.map((e) => e.id)}`);
@@ -199,7 +202,7 @@ try {
   const range = await page.evaluate(() => window.detente.state.range);
   must(range && range.start === spike.row.start, `a click on the spike picks its period (${spike.row.label})`, JSON.stringify(range));
   await shot('3-spike');
-  const spikeEvents = await get(`/api/events?${q({ from: range.from, to: range.to, source: picked.source, target: picked.target, limit: 25 })}`);
+  const spikeEvents = await get(`/api/events?${q({ from: range.from, to: range.to, source: `=${picked.source}`, target: `=${picked.target}`, limit: 25 })}`);
   const ids2 = await tableIds();
   check(ids2.length > 0 && JSON.stringify(ids2) === JSON.stringify(spikeEvents.events.map((e) => e.id)),
     'the table is filtered to the spike\'s period', `${ids2} vs ${spikeEvents.events.map((e) => e.id)}`);

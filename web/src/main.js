@@ -67,6 +67,9 @@ function el(tag, attrs = {}, ...kids) {
 const dyadLabel = (d) => `${d.source} → ${d.target}`;
 const rangeFrom = () => (state.range ? state.range.from : state.from);
 const rangeTo = () => (state.range ? state.range.to : state.to);
+// The network's nodes and edges are exact actor codes (PRKGOV apart from
+// PRK), so their charts and events are asked for with the exact pattern.
+const exact = (code) => `=${code}`;
 
 // ---------------------------------------------------------------- selection
 
@@ -406,10 +409,10 @@ async function loadDyad() {
   let params;
   let name;
   if (state.actor) {
-    params = { source: state.actor, undirected: 'true' };
+    params = { source: exact(state.actor), undirected: 'true' };
     name = `· ${state.actor} (all its events, either side)`;
   } else if (d) {
-    params = { source: d.source, target: d.target };
+    params = { source: exact(d.source), target: exact(d.target) };
     name = `· ${dyadLabel(d)}${state.dyad ? '' : ' (the top dyad; click the network to choose)'}`;
   } else {
     $('#dyad-name').textContent = '';
@@ -501,10 +504,10 @@ function reloadEvents() {
 function eventQuery() {
   const p = { from: rangeFrom(), to: rangeTo(), limit: PAGE, q: state.q };
   if (state.dyad) {
-    p.source = state.dyad.source;
-    p.target = state.dyad.target;
+    p.source = exact(state.dyad.source);
+    p.target = exact(state.dyad.target);
   }
-  if (state.actor) p.actor = state.actor;
+  if (state.actor) p.actor = exact(state.actor);
   return p;
 }
 
