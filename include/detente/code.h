@@ -82,6 +82,10 @@ void dt_coder_free(dt_coder *c);
 /* Change an option of an existing coder (PETRARCH <Config> records).
  * Not thread-safe with respect to concurrent dt_coder_code calls. */
 int dt_coder_set_option(dt_coder *c, const char *name, const char *value, dt_error *err);
+/* Replace all options of c with *opts (copied). Same thread rule as
+ * dt_coder_set_option. Lets a threaded caller give a worker's coder the
+ * options a batch of documents was read under. */
+void dt_coder_set_options(dt_coder *c, const dt_coder_options *opts);
 const dt_coder_options *dt_coder_get_options(const dt_coder *c);
 
 /* Why a sentence produced no events (counts and per-sentence status). */

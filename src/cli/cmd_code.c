@@ -20,6 +20,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #define MAX_ACTOR_FILES 64
+#define MAX_THREADS 256
 
 typedef struct code_opts {
     int input;          /* dt_input_format */
@@ -41,7 +43,14 @@ typedef struct code_opts {
     const char *verbs, *agents, *discards, *issues;
     const char *actors[MAX_ACTOR_FILES];
     size_t nactors;
+    int threads;   /* --threads, >= 1 */
+    int unordered; /* write documents as they are done */
+    /* Coder options from the command line; -1 / AGENT_COUNTRY_UNSET: the
+     * coder's default. */
+    int source_only, modality, agent_country;
 } code_opts;
+
+#define AGENT_COUNTRY_UNSET (-2)
 
 typedef struct tally {
     uint64_t read, coded, no_events, rejected, already_stored, replaced;
@@ -81,6 +90,19 @@ static void usage(FILE *f)
           "  --agents FILE      agents\n"
           "  --discards FILE    discard phrases\n"
           "  --issues FILE      issue phrases\n"
+          "Coding:\n"
+          "  --source-only      also code actions that act on no one (roots 01, 14, 15,\n"
+          "                     patterns without a target marker) when no target is found\n"
+          "  --modality         a negated verb (\"did not attack\") or one with may, might\n"
+          "                     or could codes nothing\n"
+          "  --agent-country on|off|auto\n"
+          "                     an agent without a country (---GOV) takes the country of\n"
+          "                     the nearest other coded actor of the sentence (default\n"
+          "                     auto: on when every dictionary is a .dtx file)\n"
+          "Speed:\n"
+          "  --threads N        coding threads (default: the number of cores); the output\n"
+          "                     is the same for every N\n"
+          "  --unordered        write documents as they are done, not in input order\n"
           "  -h, --help         this help\n"
           "\n"
           "At the end a summary goes to standard error:\n"
@@ -88,6 +110,15 @@ static void usage(FILE *f)
           "N sentences, N events\n"
           "Exit status: 0 success, 1 a document was rejected or bad usage, 2 internal error.\n",
           f);
+}
+
+/* The number of cores this process may run on. */
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    return n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
 static int32_t parse_date_opt(const char *s)
@@ -104,6 +135,10 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
 {
     memset(o, 0, sizeof *o);
     o->input = DT_INPUT_AUTO;
+    o->threads = default_threads();
+    o->source_only = -1;
+    o->modality = -1;
+    o->agent_country = AGENT_COUNTRY_UNSET;
     o->output = "jsonl";
     *stop = 0;
     char **f = calloc((size_t)argc + 1, sizeof *f);
@@ -137,10 +172,23 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
             o->replace = 1;
             continue;
         }
+        if (!strcmp(a, "--unordered")) {
+            o->unordered = 1;
+            continue;
+        }
+        if (!strcmp(a, "--source-only")) {
+            o->source_only = 1;
+            continue;
+        }
+        if (!strcmp(a, "--modality")) {
+            o->modality = 1;
+            continue;
+        }
         /* Options with a value: "--opt VALUE" or "--opt=VALUE". */
-        static const char *const with_value[] = {"--input",  "--date",   "--output",   "-o",
-                                                 "--out",    "--dict",   "--dict-dir", "--verbs",
-                                                 "--actors", "--agents", "--discards", "--issues"};
+        static const char *const with_value[] = {
+            "--input",    "--date",         "--output", "-o",       "--out",      "--dict",
+            "--dict-dir", "--verbs",        "--actors", "--agents", "--discards", "--issues",
+            "--threads",  "--agent-country"};
         const char *name = NULL, *val = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             size_t n = strlen(with_value[k]);
@@ -193,6 +241,26 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
             o->discards = val;
         } else if (!strcmp(name, "--issues")) {
             o->issues = val;
+        } else if (!strcmp(name, "--threads")) {
+            char *end = NULL;
+            errno = 0;
+            long n = strtol(val, &end, 10);
+            if (errno || end == val || *end || n < 1 || n > MAX_THREADS) {
+                dt_cli_errorf("code: bad --threads '%s' (want 1 to %d)", val, MAX_THREADS);
+                goto usage_error;
+            }
+            o->threads = (int)n;
+        } else if (!strcmp(name, "--agent-country")) {
+            if (!strcmp(val, "on"))
+                o->agent_country = 1;
+            else if (!strcmp(val, "off"))
+                o->agent_country = 0;
+            else if (!strcmp(val, "auto"))
+                o->agent_country = -1;
+            else {
+                dt_cli_errorf("code: bad --agent-country '%s' (on, off or auto)", val);
+                goto usage_error;
+            }
         } else if (!strcmp(name, "--actors")) {
             if (o->nactors == MAX_ACTOR_FILES) {
                 dt_cli_errorf("code: more than %d --actors files", MAX_ACTOR_FILES);
@@ -401,23 +469,99 @@ static int load_dicts(const code_opts *o, dt_dicts **out, const char **what)
     return 0;
 }
 
-/* ---- the per-document pipeline -------------------------------------- */
+/* ---- the pipeline ---------------------------------------------------- */
+
+/* One reader, N workers and one writer, handing batches of documents to
+ * each other:
+ *
+ *   reader (a thread) -> batches -> workers (analyse + code) -> writer (this
+ *   thread: messages, accounting, the sink)
+ *
+ * Everything a run prints or stores goes through the writer, in input
+ * order (or in completion order with --unordered), so the output, the
+ * error lines and the counts are the same whatever the number of threads.
+ * A batch owns one arena: the reader puts the records in it, a worker adds
+ * the analysis and the events, the writer resets it and gives the batch
+ * back. The number of batches is fixed, which bounds the memory of the
+ * reorder buffer: the reader waits when all are in use.
+ * With one thread the same three steps run one after the other, batch by
+ * batch, without any thread. */
+
+enum { IT_DOC = 0, IT_REJECT, IT_WARN, IT_FILE_END };
+
+#define BATCH_MAX_ITEMS 256
+#define BATCH_MAX_TEXT ((size_t)64 << 10)
+
+typedef struct item {
+    int kind;
+    int rc;    /* IT_REJECT: the reader's code; IT_DOC: analysis/coding code */
+    int fatal; /* rc is an internal error (out of memory): stop the run */
+    int coded; /* IT_DOC: a worker analysed and coded it */
+    int hint;  /* IT_DOC with a store: the lookup at read time, -1 none */
+    int one_sentence;
+    dt_error *err; /* in the batch arena, when rc < 0 or for IT_WARN */
+    const char *name;
+    dt_str id, text, extra;
+    int32_t date;
+    uint64_t line, offset, hash;
+    uint64_t file_size; /* IT_FILE_END: bytes of a regular file, 0 otherwise */
+    size_t nsent;
+    dt_span *spans;
+    dt_event *ev;
+    size_t nev;
+} item;
+
+typedef struct batch {
+    struct batch *next;
+    uint64_t seq;
+    dt_arena *a;
+    dt_coder_options opts; /* the coder options for the documents of this batch */
+    item items[BATCH_MAX_ITEMS];
+    size_t n;
+    size_t text_bytes;
+} batch;
+
+/* A worker's coder when a batch needs options other than the shared
+ * coder's (PETRARCH <Config> records): built on first need. */
+typedef struct worker {
+    struct pipeline *p;
+    dt_arena *scratch; /* the analysis of one document */
+    dt_coder *own;
+    pthread_t tid;
+} worker;
 
 typedef struct pipeline {
     const code_opts *o;
     dt_tagger *tagger;
     dt_dicts *dicts;
-    dt_coder *coder;
+    dt_coder *coder; /* shared read-only by the workers */
+    dt_coder_options base_opts;
     dt_sink *sink;
-    int store;          /* the sink is a store (sqlite, postgresql) */
-    int reader_gone;    /* EPIPE on a stream output */
-    int config_touched; /* a <Config> record changed coder options */
+    int store;       /* the sink is a store (sqlite, postgresql) */
+    int reader_gone; /* EPIPE on a stream output */
+    char **files;
+    int nfiles;
     /* The progress line (terminal only): start, last update, input size
      * (0 = unknown), bytes of finished files, offset in the current one. */
     int progress;
     double t0, last;
     uint64_t in_size, in_done, in_pos;
     tally t;
+
+    /* Threads. nthreads == 1: no thread at all. */
+    int nthreads;
+    int ordered;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_free, cv_todo, cv_done;
+    batch *pool; /* all batches (array) */
+    size_t npool;
+    batch *free_list, *todo_head, *todo_tail, *done_list;
+    uint64_t submitted, written;
+    int reader_done, stop;
+    /* The sink is used by one thread at a time: the writer, and the
+     * reader's early "already stored?" lookups. */
+    pthread_mutex_t sink_mu;
+    worker writer_w; /* the writer codes a document itself in one rare case */
 } pipeline;
 
 static void report(const dt_error *err)
@@ -480,22 +624,202 @@ static int sink_failed(pipeline *p, const dt_error *err)
     return -1;
 }
 
-/* Returns 0, or -1 on an internal error (stop everything). */
-static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, const dt_doc *doc)
+static int is_fatal(int rc)
 {
+    return rc == DT_ENOMEM || rc == DT_EINTERNAL;
+}
+
+/* Keep err with the item (in the batch arena). Returns 0, or -1 when even
+ * that memory is missing. */
+static int item_keep_error(dt_arena *a, item *it, const dt_error *err)
+{
+    it->err = dt_arena_alloc(a, sizeof *it->err);
+    if (!it->err)
+        return -1;
+    *it->err = *err;
+    return 0;
+}
+
+/* ---- worker: analyse and code one document ---- */
+
+static const dt_coder *coder_for(worker *w, const batch *b)
+{
+    pipeline *p = w->p;
+    if (!memcmp(&b->opts, &p->base_opts, sizeof b->opts))
+        return p->coder;
+    if (!w->own) {
+        dt_error err;
+        if (dt_coder_new(p->dicts, &b->opts, &w->own, &err) < 0)
+            return NULL;
+    } else {
+        dt_coder_set_options(w->own, &b->opts);
+    }
+    return w->own;
+}
+
+/* A copy of s in a unless it already lies in [lo, hi) (the document's
+ * text, which lives in the batch). */
+static int keep_str(dt_arena *a, dt_str *s, const char *lo, const char *hi)
+{
+    if (!s->n || (s->p >= lo && s->p + s->n <= hi))
+        return 0;
+    char *c = dt_arena_strndup(a, s->p, s->n);
+    if (!c)
+        return -1;
+    s->p = c;
+    return 0;
+}
+
+/* Copy the events into the batch arena. The coder's events borrow the
+ * document (doc_id, extra, sentence text: the batch's already) and the
+ * dictionaries (pattern, dict_file: shared for the run); the issue list
+ * and any sentence text that is not a view of the document are the
+ * coder's, in the worker's arena, so they are copied. */
+static int keep_events(dt_arena *a, item *it, const dt_event *ev, size_t nev)
+{
+    it->ev = NULL;
+    it->nev = 0;
+    if (!nev)
+        return 0;
+    dt_event *c = dt_arena_alloc(a, nev * sizeof *c);
+    if (!c)
+        return -1;
+    memcpy(c, ev, nev * sizeof *c);
+    const char *lo = it->text.p, *hi = it->text.p + it->text.n;
+    for (size_t i = 0; i < nev; i++)
+        if (keep_str(a, &c[i].issues, NULL, NULL) < 0 || keep_str(a, &c[i].text, lo, hi) < 0)
+            return -1;
+    it->ev = c;
+    it->nev = nev;
+    return 0;
+}
+
+static void work_item(worker *w, batch *b, item *it)
+{
+    pipeline *p = w->p;
+    dt_arena *a = w->scratch;
+    dt_arena_reset(a);
     dt_error err;
     dt_error_clear(&err);
     dt_doctext dtext;
     memset(&dtext, 0, sizeof dtext);
     int rc;
-    uint64_t hash = 0;
+    it->coded = 1;
+    const dt_coder *coder = coder_for(w, b);
+    if (!coder) {
+        dt_error_set(&err, DT_ENOMEM, it->name, it->line, it->offset, "out of memory");
+        rc = DT_ENOMEM;
+        goto failed;
+    }
+    /* A PETRARCH record is one sentence by definition; don't let the
+     * splitter cut it at an abbreviation. */
+    if (it->one_sentence) {
+        rc = dt_text_analyse_sentence(a, it->text.p, it->text.n, &dtext, &err);
+        if (rc == DT_OK)
+            rc = dt_tagger_tag(p->tagger, a, &dtext, &err);
+        if (rc == DT_OK)
+            rc = dt_chunk_doc(p->tagger, a, &dtext, &err);
+    } else {
+        rc = dt_analyse(p->tagger, a, it->text.p, it->text.n, &dtext, &err);
+    }
+    if (rc < 0) {
+        if (!err.file[0]) {
+            /* The analysis stages know nothing of files: say where. */
+            dt_error where = err;
+            dt_error_set(&err, rc, it->name, it->line, it->offset, "%s", where.msg);
+        }
+        goto failed;
+    }
+    it->nsent = dtext.nsent;
+    dt_code_doc cdoc;
+    memset(&cdoc, 0, sizeof cdoc);
+    cdoc.doc_id = it->id;
+    cdoc.date = it->date;
+    cdoc.extra = it->extra;
+    if (it->one_sentence)
+        cdoc.sentence_id = it->id;
+    dt_event *ev = NULL;
+    size_t nev = 0;
+    rc = dt_coder_code(coder, a, &dtext, &cdoc, &ev, &nev, NULL, NULL, &err);
+    if (rc < 0)
+        goto failed_coding;
+    /* What the writer needs moves to the batch; the analysis stays in the
+     * worker's arena, which the next document reuses. */
+    it->spans = dtext.nsent ? dt_arena_alloc(b->a, dtext.nsent * sizeof *it->spans) : NULL;
+    if ((dtext.nsent && !it->spans) || keep_events(b->a, it, ev, nev) < 0) {
+        rc = dt_error_set(&err, DT_ENOMEM, it->name, it->line, it->offset, "out of memory");
+        goto failed_coding;
+    }
+    for (size_t i = 0; i < dtext.nsent; i++)
+        it->spans[i] = (dt_span){dtext.sent[i].off, dtext.sent[i].len};
+    it->rc = 0;
+    return;
+failed:
+    /* Analysis rejects the document for bad input; memory is fatal. */
+    it->fatal = is_fatal(rc);
+    goto keep;
+failed_coding:
+    /* Coding never fails on input: whatever it returns is internal. */
+    it->fatal = 1;
+keep:
+    it->rc = rc;
+    if (item_keep_error(b->a, it, &err) < 0) {
+        it->rc = DT_ENOMEM;
+        it->fatal = 1;
+    }
+}
+
+static void work_batch(worker *w, batch *b)
+{
+    int skip_stored = w->p->store && !w->p->o->replace;
+    for (size_t i = 0; i < b->n; i++) {
+        item *it = &b->items[i];
+        if (it->kind != IT_DOC || (skip_stored && it->hint == DT_SINK_STORED))
+            continue;
+        work_item(w, b, it);
+    }
+}
+
+/* ---- writer: messages, accounting, the sink, in order ---- */
+
+static void progress(pipeline *p, int final);
+
+/* Returns 0, or -1: stop the run. */
+static int emit_item(pipeline *p, batch *b, item *it)
+{
+    dt_error err;
+    dt_error_clear(&err);
+    int rc;
+    switch (it->kind) {
+    case IT_WARN:
+        if (!p->o->quiet)
+            dt_cli_errorf("%s", it->err->msg);
+        return 0;
+    case IT_FILE_END:
+        p->in_done += it->file_size;
+        p->in_pos = 0;
+        return 0;
+    case IT_REJECT:
+        if (it->fatal) {
+            if (it->err)
+                report(it->err);
+            else
+                dt_cli_errorf("out of memory");
+            p->t.internal = 1;
+            return -1;
+        }
+        reject(p, it->err, it->rc);
+        return 0;
+    default:
+        break;
+    }
     int changed = 0;
     if (p->store) {
         /* A store already holding this document (same id, same text) has
          * nothing to learn from coding it again: that is how an
-         * interrupted run resumes. */
-        hash = dt_sink_content_hash(doc->text.p, doc->text.n);
-        rc = dt_sink_lookup(p->sink, doc->id, hash, &err);
+         * interrupted run resumes. This lookup decides; the reader's
+         * earlier one only saved the workers the coding. */
+        rc = dt_sink_lookup(p->sink, it->id, it->hash, &err);
         if (rc < 0)
             return sink_failed(p, &err);
         if (rc == DT_SINK_STORED && !p->o->replace) {
@@ -504,71 +828,36 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
             return 0;
         }
         changed = rc != DT_SINK_NEW;
+        /* Stored when read, replaced since by an earlier document of this
+         * run with the same id: code it now. */
+        if (!it->coded)
+            work_item(&p->writer_w, b, it);
     }
-    /* A PETRARCH record is one sentence by definition; don't let the
-     * splitter cut it at an abbreviation. */
-    int one_sentence = dt_reader_format(r) == DT_INPUT_PETRARCH_XML;
-    if (one_sentence) {
-        rc = dt_text_analyse_sentence(a, doc->text.p, doc->text.n, &dtext, &err);
-        if (rc == DT_OK)
-            rc = dt_tagger_tag(p->tagger, a, &dtext, &err);
-        if (rc == DT_OK)
-            rc = dt_chunk_doc(p->tagger, a, &dtext, &err);
-    } else {
-        rc = dt_analyse(p->tagger, a, doc->text.p, doc->text.n, &dtext, &err);
-    }
-    if (rc < 0) {
-        if (!err.file[0]) {
-            /* The analysis stages know nothing of files: say where. */
-            dt_error where = err;
-            dt_error_set(&err, rc, name, doc->line, doc->offset, "%s", where.msg);
-        }
-        if (rc == DT_ENOMEM || rc == DT_EINTERNAL) {
-            report(&err);
+    if (it->rc < 0) {
+        if (it->fatal || !it->err) {
+            if (it->err)
+                report(it->err);
+            else
+                dt_cli_errorf("out of memory");
             p->t.internal = 1;
             return -1;
         }
-        reject(p, &err, rc);
+        reject(p, it->err, it->rc);
         return 0;
     }
     p->t.read++;
-    p->t.sentences += dtext.nsent;
-
-    dt_code_doc cdoc;
-    memset(&cdoc, 0, sizeof cdoc);
-    cdoc.doc_id = doc->id;
-    cdoc.date = doc->date;
-    cdoc.extra = doc->extra;
-    if (one_sentence)
-        cdoc.sentence_id = doc->id;
-    dt_event *ev = NULL;
-    size_t nev = 0;
-    rc = dt_coder_code(p->coder, a, &dtext, &cdoc, &ev, &nev, NULL, NULL, &err);
-    if (rc < 0) {
-        report(&err);
-        p->t.internal = 1;
-        return -1;
-    }
-    dt_span *spans = dtext.nsent ? dt_arena_alloc(a, dtext.nsent * sizeof *spans) : NULL;
-    if (dtext.nsent && !spans) {
-        dt_error_set(&err, DT_ENOMEM, name, doc->line, doc->offset, "out of memory");
-        report(&err);
-        p->t.internal = 1;
-        return -1;
-    }
-    for (size_t i = 0; i < dtext.nsent; i++)
-        spans[i] = (dt_span){dtext.sent[i].off, dtext.sent[i].len};
+    p->t.sentences += it->nsent;
     dt_sink_doc sdoc;
     memset(&sdoc, 0, sizeof sdoc);
-    sdoc.id = doc->id;
-    sdoc.date = doc->date;
-    sdoc.text = doc->text;
-    sdoc.sent = spans;
-    sdoc.nsent = dtext.nsent;
-    sdoc.content_hash = hash;
-    sdoc.extra = doc->extra;
+    sdoc.id = it->id;
+    sdoc.date = it->date;
+    sdoc.text = it->text;
+    sdoc.sent = it->spans;
+    sdoc.nsent = it->nsent;
+    sdoc.content_hash = it->hash;
+    sdoc.extra = it->extra;
     errno = 0;
-    rc = dt_sink_document(p->sink, &sdoc, ev, nev, &err);
+    rc = dt_sink_document(p->sink, &sdoc, it->ev, it->nev, &err);
     if (rc == DT_ELIMIT && !p->store) {
         /* One over-long event line is that event's problem only. */
         report(&err);
@@ -577,37 +866,436 @@ static int code_doc(pipeline *p, const char *name, dt_reader *r, dt_arena *a, co
     }
     if (changed)
         p->t.replaced++;
-    p->t.events += nev;
-    if (nev > 0)
+    p->t.events += it->nev;
+    if (it->nev > 0)
         p->t.coded++;
     else
         p->t.no_events++;
+    p->in_pos = it->offset;
+    progress(p, 0);
     return 0;
 }
 
-/* PETRARCH <Config> options hold "from that point on" in their file; the
- * next file starts again from the defaults. */
-static void reset_coder_options(pipeline *p)
+/* Returns 0, or -1: stop the run (nothing more is written). */
+static int emit_batch(pipeline *p, batch *b)
 {
-    dt_coder_options d;
-    dt_coder_options_default(&d);
-    const struct {
-        const char *name;
-        int value;
-    } opts[] = {{"require_dyad", d.require_dyad}, {"new_actor_length", d.new_actor_length},
-                {"comma_min", d.comma_min},       {"comma_max", d.comma_max},
-                {"comma_bmin", d.comma_bmin},     {"comma_bmax", d.comma_bmax},
-                {"comma_emin", d.comma_emin},     {"comma_emax", d.comma_emax}};
-    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
-        char v[24];
-        if (!strcmp(opts[i].name, "require_dyad"))
-            snprintf(v, sizeof v, "%s", opts[i].value ? "true" : "false");
-        else
-            snprintf(v, sizeof v, "%d", opts[i].value);
-        dt_error err;
-        dt_coder_set_option(p->coder, opts[i].name, v, &err);
+    int rc = 0;
+    if (p->nthreads > 1)
+        pthread_mutex_lock(&p->sink_mu);
+    for (size_t i = 0; i < b->n; i++) {
+        if (p->t.internal || p->t.sink_error || p->reader_gone) {
+            rc = -1;
+            break;
+        }
+        if (emit_item(p, b, &b->items[i]) < 0) {
+            rc = -1;
+            break;
+        }
     }
-    p->config_touched = 0;
+    if (p->t.internal || p->t.sink_error || p->reader_gone)
+        rc = -1;
+    if (p->nthreads > 1)
+        pthread_mutex_unlock(&p->sink_mu);
+    return rc;
+}
+
+/* ---- the hand-over between threads ---- */
+
+static void batch_recycle(batch *b)
+{
+    dt_arena_reset(b->a);
+    b->n = 0;
+    b->text_bytes = 0;
+}
+
+/* The reader's next empty batch, or NULL when the run stops. */
+static batch *get_free(pipeline *p)
+{
+    batch *b = NULL;
+    if (p->nthreads == 1)
+        return p->stop ? NULL : p->free_list;
+    pthread_mutex_lock(&p->mu);
+    while (!p->free_list && !p->stop)
+        pthread_cond_wait(&p->cv_free, &p->mu);
+    if (!p->stop) {
+        b = p->free_list;
+        p->free_list = b->next;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return b;
+}
+
+static void submit(pipeline *p, batch *b)
+{
+    if (p->nthreads == 1) {
+        /* One thread: work, write, reuse. */
+        work_batch(&p->writer_w, b);
+        if (emit_batch(p, b) < 0)
+            p->stop = 1;
+        batch_recycle(b);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    b->seq = p->submitted++;
+    b->next = NULL;
+    if (p->todo_tail)
+        p->todo_tail->next = b;
+    else
+        p->todo_head = b;
+    p->todo_tail = b;
+    pthread_cond_signal(&p->cv_todo);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    pipeline *p = w->p;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->todo_head && !p->reader_done)
+            pthread_cond_wait(&p->cv_todo, &p->mu);
+        batch *b = p->todo_head;
+        if (!b) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        p->todo_head = b->next;
+        if (!p->todo_head)
+            p->todo_tail = NULL;
+        int stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (!stop)
+            work_batch(w, b);
+        pthread_mutex_lock(&p->mu);
+        b->next = p->done_list;
+        p->done_list = b;
+        pthread_cond_signal(&p->cv_done);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+/* The writer's loop (calling thread): take finished batches in order (or
+ * as they come with --unordered), write them, give them back. */
+static void writer_loop(pipeline *p)
+{
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        batch *b = NULL, **pp;
+        for (;;) {
+            for (pp = &p->done_list; *pp; pp = &(*pp)->next)
+                if (!p->ordered || (*pp)->seq == p->written)
+                    break;
+            if (*pp) {
+                b = *pp;
+                *pp = b->next;
+                break;
+            }
+            if (p->reader_done && p->written == p->submitted)
+                break;
+            pthread_cond_wait(&p->cv_done, &p->mu);
+        }
+        int stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (!b)
+            return;
+        if (!stop && emit_batch(p, b) < 0)
+            stop = 1;
+        batch_recycle(b);
+        pthread_mutex_lock(&p->mu);
+        p->written++;
+        if (stop && !p->stop) {
+            p->stop = 1;
+            pthread_cond_broadcast(&p->cv_free);
+        }
+        b->next = p->free_list;
+        p->free_list = b;
+        pthread_cond_signal(&p->cv_free);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+/* ---- reader ---- */
+
+/* The batch being filled; submitted when full or when the coder options
+ * change. */
+typedef struct rstate {
+    pipeline *p;
+    batch *b;
+    dt_coder_options opts; /* as PETRARCH <Config> records left them */
+    int opts_touched;
+    int stopped;
+} rstate;
+
+static void flush(rstate *rs)
+{
+    if (rs->b && rs->b->n) {
+        submit(rs->p, rs->b);
+        rs->b = NULL;
+    }
+}
+
+/* A slot for the next item, or NULL when the run stops. */
+static item *next_slot(rstate *rs)
+{
+    if (rs->b && (rs->b->n == BATCH_MAX_ITEMS || rs->b->text_bytes >= BATCH_MAX_TEXT))
+        flush(rs);
+    if (!rs->b) {
+        rs->b = get_free(rs->p);
+        if (!rs->b) {
+            rs->stopped = 1;
+            return NULL;
+        }
+        rs->b->opts = rs->opts;
+    }
+    item *it = &rs->b->items[rs->b->n];
+    memset(it, 0, sizeof *it);
+    it->hint = -1;
+    return it;
+}
+
+/* The record in the slot is complete. */
+static void commit_slot(rstate *rs)
+{
+    rs->b->n++;
+}
+
+/* Put a rejection (reader or open error) in the stream; fatal ones end
+ * the reading. */
+static void add_reject(rstate *rs, const char *name, const dt_error *err, int rc)
+{
+    item *it = next_slot(rs);
+    if (!it)
+        return;
+    it->kind = IT_REJECT;
+    it->rc = rc;
+    it->fatal = is_fatal(rc);
+    it->name = name;
+    if (item_keep_error(rs->b->a, it, err) < 0)
+        it->fatal = 1;
+    commit_slot(rs);
+    if (it->fatal)
+        rs->stopped = 1;
+}
+
+static void set_options(rstate *rs, const dt_coder_options *o)
+{
+    if (!memcmp(o, &rs->opts, sizeof *o))
+        return;
+    flush(rs); /* a batch is coded with one set of options */
+    rs->opts = *o;
+    if (rs->b) /* still empty: it was not flushed */
+        rs->b->opts = *o;
+}
+
+static void read_file(rstate *rs, const char *path)
+{
+    pipeline *p = rs->p;
+    const char *name = path ? path : "<stdin>";
+    /* PETRARCH <Config> options hold "from that point on" in their file;
+     * the next file starts again from the command line's. */
+    if (rs->opts_touched) {
+        set_options(rs, &p->base_opts);
+        rs->opts_touched = 0;
+    }
+    dt_reader_opts ro = {p->o->input, p->o->date, NULL};
+    dt_reader *r = NULL;
+    dt_error err;
+    dt_error_clear(&err);
+    int rc = dt_reader_open(&r, path, &ro, &err);
+    if (rc < 0) {
+        add_reject(rs, name, &err, rc); /* an unreadable file is one lost document */
+        return;
+    }
+    int one_sentence = dt_reader_format(r) == DT_INPUT_PETRARCH_XML;
+    int hints = p->store && !p->o->replace;
+    while (!rs->stopped) {
+        item *it = next_slot(rs);
+        if (!it)
+            break;
+        dt_doc doc;
+        dt_error_clear(&err);
+        rc = dt_reader_next(r, rs->b->a, &doc, &err);
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            add_reject(rs, name, &err, rc);
+            continue;
+        }
+        if (doc.kind == DT_REC_CONFIG) {
+            /* PETRARCH <Config> changes coder options from here on. */
+            char opt[128], val[128];
+            snprintf(opt, sizeof opt, "%.*s", (int)doc.option.n, doc.option.p);
+            snprintf(val, sizeof val, "%.*s", (int)doc.value.n, doc.value.p);
+            dt_coder_options o = rs->opts;
+            rc = dt_coder_options_set(&o, opt, val, &err);
+            rs->opts_touched = 1;
+            set_options(rs, &o);
+            if (rc < 0) {
+                dt_error w;
+                dt_error_clear(&w);
+                snprintf(w.msg, sizeof w.msg,
+                         "%.150s:%llu: warning: <Config option=\"%s\">: %.150s", name,
+                         (unsigned long long)doc.line, opt, err.msg);
+                it = next_slot(rs);
+                if (!it)
+                    break;
+                it->kind = IT_WARN;
+                if (item_keep_error(rs->b->a, it, &w) < 0) {
+                    it->kind = IT_REJECT;
+                    it->rc = DT_ENOMEM;
+                    it->fatal = 1;
+                    rs->stopped = 1;
+                }
+                commit_slot(rs);
+            }
+            continue;
+        }
+        if (doc.kind != DT_REC_DOC)
+            continue; /* <Environment> names dictionaries for 'validate' */
+        it->kind = IT_DOC;
+        it->name = name;
+        it->one_sentence = one_sentence;
+        it->id = doc.id;
+        it->text = doc.text;
+        it->extra = doc.extra;
+        it->date = doc.date;
+        it->line = doc.line;
+        it->offset = doc.offset;
+        if (p->store)
+            it->hash = dt_sink_content_hash(doc.text.p, doc.text.n);
+        if (hints) {
+            /* Skip the coding of what is surely stored; errors here are
+             * left to the writer's lookup, which decides. */
+            dt_error lerr;
+            if (p->nthreads > 1)
+                pthread_mutex_lock(&p->sink_mu);
+            it->hint = dt_sink_lookup(p->sink, doc.id, it->hash, &lerr);
+            if (p->nthreads > 1)
+                pthread_mutex_unlock(&p->sink_mu);
+        }
+        rs->b->text_bytes += doc.text.n;
+        commit_slot(rs);
+    }
+    dt_reader_free(r);
+    if (rs->stopped)
+        return;
+    item *it = next_slot(rs);
+    if (!it)
+        return;
+    it->kind = IT_FILE_END;
+    struct stat st;
+    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        it->file_size = (uint64_t)st.st_size;
+    commit_slot(rs);
+}
+
+static void read_all(pipeline *p)
+{
+    rstate rs;
+    memset(&rs, 0, sizeof rs);
+    rs.p = p;
+    rs.opts = p->base_opts;
+    for (int i = 0; i < (p->nfiles ? p->nfiles : 1) && !rs.stopped; i++)
+        read_file(&rs, p->nfiles ? p->files[i] : NULL);
+    if (rs.b) {
+        if (rs.b->n) {
+            submit(p, rs.b);
+        } else if (p->nthreads > 1) {
+            pthread_mutex_lock(&p->mu);
+            rs.b->next = p->free_list;
+            p->free_list = rs.b;
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+    if (p->nthreads > 1) {
+        pthread_mutex_lock(&p->mu);
+        p->reader_done = 1;
+        pthread_cond_broadcast(&p->cv_todo);
+        pthread_cond_broadcast(&p->cv_done);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static void *reader_main(void *arg)
+{
+    read_all(arg);
+    return NULL;
+}
+
+/* Run the whole input through the pipeline. Returns 0, or -1 when the
+ * threads or their memory could not be had (nothing was read then). */
+static int run_pipeline(pipeline *p)
+{
+    /* Enough batches for every worker to hold one while the writer holds
+     * one and the reader fills one, plus slack for uneven documents. */
+    p->npool = p->nthreads == 1 ? 1 : (size_t)p->nthreads * 2 + 2;
+    p->pool = calloc(p->npool, sizeof *p->pool);
+    worker *ws = p->nthreads > 1 ? calloc((size_t)p->nthreads, sizeof *ws) : NULL;
+    int rc = -1;
+    size_t nb = 0;
+    if (!p->pool || (p->nthreads > 1 && !ws))
+        goto out;
+    for (nb = 0; nb < p->npool; nb++) {
+        p->pool[nb].a = dt_arena_new(0);
+        if (!p->pool[nb].a)
+            goto out;
+        p->pool[nb].next = p->free_list;
+        p->free_list = &p->pool[nb];
+    }
+    p->writer_w.p = p;
+    if (!(p->writer_w.scratch = dt_arena_new(0)))
+        goto out;
+    for (int i = 0; p->nthreads > 1 && i < p->nthreads; i++)
+        if (!(ws[i].scratch = dt_arena_new(0)))
+            goto out;
+    if (p->nthreads == 1) {
+        read_all(p);
+        rc = 0;
+        goto out;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_mutex_init(&p->sink_mu, NULL);
+    pthread_cond_init(&p->cv_free, NULL);
+    pthread_cond_init(&p->cv_todo, NULL);
+    pthread_cond_init(&p->cv_done, NULL);
+    int started = 0;
+    for (; started < p->nthreads; started++) {
+        ws[started].p = p;
+        if (pthread_create(&ws[started].tid, NULL, worker_main, &ws[started]) != 0)
+            break;
+    }
+    pthread_t rt;
+    int reader_started = started > 0 && pthread_create(&rt, NULL, reader_main, p) == 0;
+    if (reader_started) {
+        writer_loop(p);
+        pthread_join(rt, NULL);
+        rc = 0;
+    } else {
+        pthread_mutex_lock(&p->mu);
+        p->reader_done = 1;
+        pthread_cond_broadcast(&p->cv_todo);
+        pthread_mutex_unlock(&p->mu);
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(ws[i].tid, NULL);
+    pthread_cond_destroy(&p->cv_free);
+    pthread_cond_destroy(&p->cv_todo);
+    pthread_cond_destroy(&p->cv_done);
+    pthread_mutex_destroy(&p->sink_mu);
+    pthread_mutex_destroy(&p->mu);
+out:
+    dt_coder_free(p->writer_w.own);
+    dt_arena_free(p->writer_w.scratch);
+    for (int i = 0; ws && i < p->nthreads; i++) {
+        dt_coder_free(ws[i].own);
+        dt_arena_free(ws[i].scratch);
+    }
+    for (size_t i = 0; i < nb; i++)
+        dt_arena_free(p->pool[i].a);
+    free(p->pool);
+    free(ws);
+    return rc;
 }
 
 static double now_s(void)
@@ -640,73 +1328,6 @@ static void progress(pipeline *p, int final)
             eta);
     if (final)
         fputc('\n', stderr);
-}
-
-/* Read one input to the end. Returns -1 on an internal error. */
-static int run_file(pipeline *p, const char *path, dt_arena *a)
-{
-    if (p->config_touched)
-        reset_coder_options(p);
-    dt_reader_opts ro = {p->o->input, p->o->date, NULL};
-    dt_reader *r = NULL;
-    dt_error err;
-    dt_error_clear(&err);
-    int rc = dt_reader_open(&r, path, &ro, &err);
-    if (rc < 0) {
-        if (rc == DT_ENOMEM) {
-            report(&err);
-            p->t.internal = 1;
-            return -1;
-        }
-        reject(p, &err, rc); /* an unreadable file is one lost document */
-        return 0;
-    }
-    int status = 0;
-    for (;;) {
-        dt_doc doc;
-        dt_arena_reset(a);
-        dt_error_clear(&err);
-        rc = dt_reader_next(r, a, &doc, &err);
-        if (rc == 0)
-            break;
-        if (rc < 0) {
-            if (rc == DT_ENOMEM || rc == DT_EINTERNAL) {
-                report(&err);
-                p->t.internal = 1;
-                status = -1;
-                break;
-            }
-            reject(p, &err, rc);
-            continue;
-        }
-        if (doc.kind == DT_REC_CONFIG) {
-            /* PETRARCH <Config> changes coder options from here on. */
-            char opt[128], val[128];
-            snprintf(opt, sizeof opt, "%.*s", (int)doc.option.n, doc.option.p);
-            snprintf(val, sizeof val, "%.*s", (int)doc.value.n, doc.value.p);
-            rc = dt_coder_set_option(p->coder, opt, val, &err);
-            p->config_touched = 1;
-            if (rc < 0 && !p->o->quiet) {
-                dt_cli_errorf("%s:%llu: warning: <Config option=\"%s\">: %s",
-                              path ? path : "<stdin>", (unsigned long long)doc.line, opt, err.msg);
-            }
-            continue;
-        }
-        if (doc.kind != DT_REC_DOC)
-            continue; /* <Environment> names dictionaries for 'validate' */
-        if (code_doc(p, path ? path : "<stdin>", r, a, &doc) < 0) {
-            status = -1;
-            break;
-        }
-        p->in_pos = doc.offset;
-        progress(p, 0);
-    }
-    dt_reader_free(r);
-    p->in_pos = 0;
-    struct stat st;
-    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        p->in_done += (uint64_t)st.st_size;
-    return status;
 }
 
 static void summary(const pipeline *p)
@@ -775,7 +1396,10 @@ int dt_cli_code(int argc, char **argv)
     pipeline p;
     memset(&p, 0, sizeof p);
     p.o = &o;
-    dt_arena *a = NULL;
+    p.files = files;
+    p.nfiles = nfiles;
+    p.nthreads = o.threads;
+    p.ordered = !o.unordered;
     int exit_code = DT_EXIT_OK;
 
     dt_error err;
@@ -786,12 +1410,19 @@ int dt_cli_code(int argc, char **argv)
         free(files);
         return rc;
     }
-    if (dt_coder_new(p.dicts, NULL, &p.coder, &err) < 0) {
+    dt_coder_options_default(&p.base_opts);
+    if (o.source_only >= 0)
+        p.base_opts.source_only = o.source_only;
+    if (o.modality >= 0)
+        p.base_opts.modality = o.modality;
+    if (o.agent_country != AGENT_COUNTRY_UNSET)
+        p.base_opts.agent_country = o.agent_country;
+    if (dt_coder_new(p.dicts, &p.base_opts, &p.coder, &err) < 0) {
         report(&err);
         exit_code = DT_EXIT_INTERNAL;
         goto done;
     }
-    if (dt_tagger_new(&p.tagger, &err) < 0 || !(a = dt_arena_new(0))) {
+    if (dt_tagger_new(&p.tagger, &err) < 0) {
         if (!err.msg[0])
             dt_error_set(&err, DT_ENOMEM, NULL, 0, UINT64_MAX, "out of memory");
         report(&err);
@@ -824,8 +1455,11 @@ int dt_cli_code(int argc, char **argv)
     p.store = dt_sink_kind(p.sink) == DT_SINK_SQLITE || dt_sink_kind(p.sink) == DT_SINK_PG;
     char *cmdline = join_args(argc, argv);
     char optbuf[256];
-    snprintf(optbuf, sizeof optbuf, "input=%s date=%ld replace=%d", dt_input_format_name(o.input),
-             (long)o.date, o.replace);
+    /* The thread count is left out: it does not change what is stored. */
+    snprintf(optbuf, sizeof optbuf,
+             "input=%s date=%ld replace=%d source_only=%d modality=%d agent_country=%d",
+             dt_input_format_name(o.input), (long)o.date, o.replace, p.base_opts.source_only,
+             p.base_opts.modality, p.base_opts.agent_country);
     dt_run_info run;
     memset(&run, 0, sizeof run);
     run.command_line = cmdline;
@@ -851,10 +1485,9 @@ int dt_cli_code(int argc, char **argv)
         }
         p.in_size += (uint64_t)st.st_size;
     }
-    for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
-        if (p.t.internal || p.t.sink_error || p.reader_gone)
-            break;
-        run_file(&p, nfiles ? files[i] : NULL, a);
+    if (!p.t.internal && !p.t.sink_error && !p.reader_gone && run_pipeline(&p) < 0) {
+        dt_cli_errorf("cannot start the coding threads: out of memory");
+        p.t.internal = 1;
     }
     progress(&p, 1);
     if (!p.t.internal && !p.t.sink_error && !p.reader_gone) {
@@ -891,7 +1524,6 @@ close_out:
                 : p.t.sink_error || p.t.rejected ? DT_EXIT_INPUT
                                                  : DT_EXIT_OK;
 done:
-    dt_arena_free(a);
     dt_coder_free(p.coder);
     dt_dicts_free(p.dicts);
     dt_tagger_free(p.tagger);

@@ -1546,6 +1546,12 @@ int dt_coder_set_option(dt_coder *c, const char *name, const char *value, dt_err
     return dt_coder_options_set(&c->opt, name, value, err);
 }
 
+void dt_coder_set_options(dt_coder *c, const dt_coder_options *opts)
+{
+    if (c && opts)
+        c->opt = *opts;
+}
+
 const dt_coder_options *dt_coder_get_options(const dt_coder *c)
 {
     return c ? &c->opt : NULL;
