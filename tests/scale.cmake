@@ -11,3 +11,11 @@ add_test(NAME scale.threads
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/scale/threads.sh $<TARGET_FILE:detente>
                  $<TARGET_FILE:gen_corpus> ${DT_SHARED_DATA} ${DT_SCALE_SENTENCES})
 set_tests_properties(scale.threads PROPERTIES LABELS "tsan" TIMEOUT 900)
+
+# MPI: 4 ranks on this machine against one process (cmake/mpi.cmake).
+if(DT_MPI)
+  add_test(NAME scale.mpi
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/scale/mpi.sh $<TARGET_FILE:detente>
+                   $<TARGET_FILE:gen_corpus> ${DT_SHARED_DATA} ${DT_SCALE_SENTENCES})
+  set_tests_properties(scale.mpi PROPERTIES LABELS "mpi" TIMEOUT 900)
+endif()

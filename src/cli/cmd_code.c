@@ -7,6 +7,7 @@
  * Exit status: 0 all good, 1 something was rejected (or bad usage),
  * 2 internal error (out of memory, write failure). */
 #include "cli.h"
+#include "code_shard.h"
 
 #include "detente/arena.h"
 #include "detente/code.h"
@@ -43,8 +44,11 @@ typedef struct code_opts {
     const char *verbs, *agents, *discards, *issues;
     const char *actors[MAX_ACTOR_FILES];
     size_t nactors;
-    int threads;   /* --threads, >= 1 */
-    int unordered; /* write documents as they are done */
+    int threads; /* --threads, >= 1 */
+    int threads_given;
+    int unordered;               /* write documents as they are done */
+    int mpi;                     /* --mpi: this process is one rank of an MPI job */
+    int shard_rank, shard_count; /* --shard R/N; count 0 = none */
     /* Coder options from the command line; -1 / AGENT_COUNTRY_UNSET: the
      * coder's default. */
     int source_only, modality, agent_country;
@@ -103,6 +107,13 @@ static void usage(FILE *f)
           "  --threads N        coding threads (default: the number of cores); the output\n"
           "                     is the same for every N\n"
           "  --unordered        write documents as they are done, not in input order\n"
+          "  --mpi              run as one rank of an MPI job (mpirun -np N detente code\n"
+          "                     --mpi ...): the ranks share out the files (and large\n"
+          "                     JSONL files by lines); each writes FILE.partNNNN (-o\n"
+          "                     FILE) or PATH.partNNNN (sqlite:PATH); rank 0 prints\n"
+          "                     the summary of the whole job (docs/scaling.md)\n"
+          "  --shard R/N        code only shard R of N, as rank R of an N-rank --mpi job\n"
+          "                     would (to re-run a failed rank, without MPI)\n"
           "  -h, --help         this help\n"
           "\n"
           "At the end a summary goes to standard error:\n"
@@ -176,6 +187,10 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
             o->unordered = 1;
             continue;
         }
+        if (!strcmp(a, "--mpi")) {
+            o->mpi = 1;
+            continue;
+        }
         if (!strcmp(a, "--source-only")) {
             o->source_only = 1;
             continue;
@@ -186,9 +201,9 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
         }
         /* Options with a value: "--opt VALUE" or "--opt=VALUE". */
         static const char *const with_value[] = {
-            "--input",    "--date",         "--output", "-o",       "--out",      "--dict",
-            "--dict-dir", "--verbs",        "--actors", "--agents", "--discards", "--issues",
-            "--threads",  "--agent-country"};
+            "--input",    "--date",          "--output", "-o",       "--out",      "--dict",
+            "--dict-dir", "--verbs",         "--actors", "--agents", "--discards", "--issues",
+            "--threads",  "--agent-country", "--shard"};
         const char *name = NULL, *val = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             size_t n = strlen(with_value[k]);
@@ -250,6 +265,23 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
                 goto usage_error;
             }
             o->threads = (int)n;
+            o->threads_given = 1;
+        } else if (!strcmp(name, "--shard")) {
+            char *end = NULL;
+            errno = 0;
+            long r = strtol(val, &end, 10), n = 0;
+            if (!errno && end != val && *end == '/') {
+                char *e2 = NULL;
+                n = strtol(end + 1, &e2, 10);
+                if (errno || e2 == end + 1 || *e2)
+                    n = 0;
+            }
+            if (n < 1 || n > 1000000 || r < 0 || r >= n) {
+                dt_cli_errorf("code: bad --shard '%s' (want R/N, 0 <= R < N)", val);
+                goto usage_error;
+            }
+            o->shard_rank = (int)r;
+            o->shard_count = (int)n;
         } else if (!strcmp(name, "--agent-country")) {
             if (!strcmp(val, "on"))
                 o->agent_country = 1;
@@ -270,6 +302,14 @@ static int parse_args(int argc, char **argv, code_opts *o, char ***files, int *n
         }
     }
     int kind = dt_sink_kind_from_spec(o->output);
+    if (o->mpi && o->shard_count) {
+        dt_cli_errorf("code: --mpi and --shard exclude each other (--shard re-runs one rank)");
+        goto usage_error;
+    }
+    if (o->mpi && !o->out_path && kind != DT_SINK_SQLITE && kind != DT_SINK_PG) {
+        dt_cli_errorf("code: --mpi needs -o FILE or a store (each rank writes its own part)");
+        goto usage_error;
+    }
     if (o->out_path && (kind == DT_SINK_SQLITE || kind == DT_SINK_PG)) {
         dt_cli_errorf("code: -o FILE is for jsonl/tsv/csv; a store names itself in --output");
         goto usage_error;
@@ -539,8 +579,8 @@ typedef struct pipeline {
     dt_sink *sink;
     int store;       /* the sink is a store (sqlite, postgresql) */
     int reader_gone; /* EPIPE on a stream output */
-    char **files;
-    int nfiles;
+    const dt_cli_input *inputs;
+    int ninputs;
     /* The progress line (terminal only): start, last update, input size
      * (0 = unknown), bytes of finished files, offset in the current one. */
     int progress;
@@ -1088,9 +1128,22 @@ static void set_options(rstate *rs, const dt_coder_options *o)
         rs->b->opts = *o;
 }
 
-static void read_file(rstate *rs, const char *path)
+/* A byte range of a file (a shard): line numbers and offsets as in the
+ * whole file, so messages and stores say what a run over it would. */
+static void shift_error(const dt_cli_input *in, dt_error *err)
+{
+    if (!in->range)
+        return;
+    if (err->line)
+        err->line += in->first_line - 1;
+    if (err->offset != UINT64_MAX)
+        err->offset += in->lo;
+}
+
+static void read_file(rstate *rs, const dt_cli_input *in)
 {
     pipeline *p = rs->p;
+    const char *path = in->path;
     const char *name = path ? path : "<stdin>";
     /* PETRARCH <Config> options hold "from that point on" in their file;
      * the next file starts again from the command line's. */
@@ -1102,8 +1155,30 @@ static void read_file(rstate *rs, const char *path)
     dt_reader *r = NULL;
     dt_error err;
     dt_error_clear(&err);
-    int rc = dt_reader_open(&r, path, &ro, &err);
+    int rc;
+    dt_cli_feeder *feeder = NULL;
+    if (in->range) {
+        /* The reader reads a pipe that a thread fills with the range. */
+        int fd;
+        char dev[32];
+        if (dt_cli_range_open(in, &fd, &feeder) < 0) {
+            rc = dt_error_set(&err, errno == ENOMEM ? DT_ENOMEM : DT_EIO, name, 0, UINT64_MAX,
+                              "cannot read bytes %llu-%llu: %s", (unsigned long long)in->lo,
+                              (unsigned long long)in->hi, strerror(errno));
+            add_reject(rs, name, &err, rc);
+            return;
+        }
+        snprintf(dev, sizeof dev, "/dev/fd/%d", fd);
+        ro.format = DT_INPUT_JSONL;
+        ro.display_name = name;
+        rc = dt_reader_open(&r, dev, &ro, &err);
+        close(fd);
+    } else {
+        rc = dt_reader_open(&r, path, &ro, &err);
+    }
     if (rc < 0) {
+        dt_cli_range_close(feeder);
+        shift_error(in, &err);
         add_reject(rs, name, &err, rc); /* an unreadable file is one lost document */
         return;
     }
@@ -1119,8 +1194,13 @@ static void read_file(rstate *rs, const char *path)
         if (rc == 0)
             break;
         if (rc < 0) {
+            shift_error(in, &err);
             add_reject(rs, name, &err, rc);
             continue;
+        }
+        if (in->range) {
+            doc.line += in->first_line - 1;
+            doc.offset += in->lo;
         }
         if (doc.kind == DT_REC_CONFIG) {
             /* PETRARCH <Config> changes coder options from here on. */
@@ -1178,6 +1258,7 @@ static void read_file(rstate *rs, const char *path)
         commit_slot(rs);
     }
     dt_reader_free(r);
+    dt_cli_range_close(feeder);
     if (rs->stopped)
         return;
     item *it = next_slot(rs);
@@ -1185,7 +1266,9 @@ static void read_file(rstate *rs, const char *path)
         return;
     it->kind = IT_FILE_END;
     struct stat st;
-    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+    if (in->range)
+        it->file_size = in->hi - in->lo;
+    else if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode))
         it->file_size = (uint64_t)st.st_size;
     commit_slot(rs);
 }
@@ -1196,8 +1279,8 @@ static void read_all(pipeline *p)
     memset(&rs, 0, sizeof rs);
     rs.p = p;
     rs.opts = p->base_opts;
-    for (int i = 0; i < (p->nfiles ? p->nfiles : 1) && !rs.stopped; i++)
-        read_file(&rs, p->nfiles ? p->files[i] : NULL);
+    for (int i = 0; i < p->ninputs && !rs.stopped; i++)
+        read_file(&rs, &p->inputs[i]);
     if (rs.b) {
         if (rs.b->n) {
             submit(p, rs.b);
@@ -1330,9 +1413,8 @@ static void progress(pipeline *p, int final)
         fputc('\n', stderr);
 }
 
-static void summary(const pipeline *p)
+static void summary(const tally *t)
 {
-    const tally *t = &p->t;
     /* Stores add what a resumed run skipped or replaced; the counts still
      * add up: read = coded + without events + rejected + already stored. */
     char more[96] = "";
@@ -1381,42 +1463,58 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-int dt_cli_code(int argc, char **argv)
+/* Outputs of a sharded run: FILE.partNNNN, sqlite:PATH.partNNNN; a
+ * PostgreSQL store is shared by all. Heap strings in *out_path / *output
+ * (NULL when unchanged); 0 or -1 (out of memory). */
+static int part_names(const code_opts *o, int rank, char **out_path, char **output)
 {
-    /* A file size limit must end in a "write error" and exit 2, not in
-     * death by SIGXFSZ with no word said. */
-    signal(SIGXFSZ, SIG_IGN);
-    code_opts o;
-    char **files = NULL;
-    int nfiles = 0, stop = 0;
-    int rc = parse_args(argc, argv, &o, &files, &nfiles, &stop);
-    if (stop)
-        return rc;
+    *out_path = *output = NULL;
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, ".part%04d", rank);
+    if (o->out_path) {
+        size_t n = strlen(o->out_path) + strlen(suffix) + 1;
+        if (!(*out_path = malloc(n)))
+            return -1;
+        snprintf(*out_path, n, "%s%s", o->out_path, suffix);
+    }
+    if (dt_sink_kind_from_spec(o->output) == DT_SINK_SQLITE) {
+        size_t n = strlen(o->output) + strlen(suffix) + 1;
+        if (!(*output = malloc(n)))
+            return -1;
+        snprintf(*output, n, "%s%s", o->output, suffix);
+    }
+    return 0;
+}
 
+/* One run over inputs: dictionaries, coder, sink, pipeline. Fills *t;
+ * *want_summary says whether the run completed (got as far as a summary).
+ * Returns the exit status. */
+static int code_run(const code_opts *o, int argc, char **argv, const dt_cli_input *inputs,
+                    int ninputs, const char *shard, tally *t, int *want_summary)
+{
     pipeline p;
     memset(&p, 0, sizeof p);
-    p.o = &o;
-    p.files = files;
-    p.nfiles = nfiles;
-    p.nthreads = o.threads;
-    p.ordered = !o.unordered;
+    p.o = o;
+    p.inputs = inputs;
+    p.ninputs = ninputs;
+    p.nthreads = o->threads;
+    p.ordered = !o->unordered;
     int exit_code = DT_EXIT_OK;
+    *want_summary = 0;
 
     dt_error err;
     dt_error_clear(&err);
     const char *dict_what = "";
-    rc = load_dicts(&o, &p.dicts, &dict_what);
-    if (rc) {
-        free(files);
+    int rc = load_dicts(o, &p.dicts, &dict_what);
+    if (rc)
         return rc;
-    }
     dt_coder_options_default(&p.base_opts);
-    if (o.source_only >= 0)
-        p.base_opts.source_only = o.source_only;
-    if (o.modality >= 0)
-        p.base_opts.modality = o.modality;
-    if (o.agent_country != AGENT_COUNTRY_UNSET)
-        p.base_opts.agent_country = o.agent_country;
+    if (o->source_only >= 0)
+        p.base_opts.source_only = o->source_only;
+    if (o->modality >= 0)
+        p.base_opts.modality = o->modality;
+    if (o->agent_country != AGENT_COUNTRY_UNSET)
+        p.base_opts.agent_country = o->agent_country;
     if (dt_coder_new(p.dicts, &p.base_opts, &p.coder, &err) < 0) {
         report(&err);
         exit_code = DT_EXIT_INTERNAL;
@@ -1432,21 +1530,21 @@ int dt_cli_code(int argc, char **argv)
     /* The output: a stream (jsonl/tsv/csv, stdout or -o FILE) or a store. */
     FILE *out = stdout;
     const char *out_name = "<stdout>";
-    if (o.out_path) {
-        out = fopen(o.out_path, "w");
+    if (o->out_path) {
+        out = fopen(o->out_path, "w");
         if (!out) {
-            dt_cli_errorf("%s: cannot write: %s", o.out_path, strerror(errno));
+            dt_cli_errorf("%s: cannot write: %s", o->out_path, strerror(errno));
             exit_code = DT_EXIT_INPUT;
             goto done;
         }
-        out_name = o.out_path;
+        out_name = o->out_path;
     }
     dt_sink_opts so;
     memset(&so, 0, sizeof so);
     so.out = out;
     so.out_name = out_name;
-    so.replace = o.replace;
-    rc = dt_sink_open(&p.sink, o.output, &so, &err);
+    so.replace = o->replace;
+    rc = dt_sink_open(&p.sink, o->output, &so, &err);
     if (rc < 0) {
         report(&err);
         exit_code = rc == DT_ENOMEM ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
@@ -1454,12 +1552,13 @@ int dt_cli_code(int argc, char **argv)
     }
     p.store = dt_sink_kind(p.sink) == DT_SINK_SQLITE || dt_sink_kind(p.sink) == DT_SINK_PG;
     char *cmdline = join_args(argc, argv);
-    char optbuf[256];
+    char optbuf[320];
     /* The thread count is left out: it does not change what is stored. */
     snprintf(optbuf, sizeof optbuf,
-             "input=%s date=%ld replace=%d source_only=%d modality=%d agent_country=%d",
-             dt_input_format_name(o.input), (long)o.date, o.replace, p.base_opts.source_only,
-             p.base_opts.modality, p.base_opts.agent_country);
+             "input=%s date=%ld replace=%d source_only=%d modality=%d agent_country=%d%s%s",
+             dt_input_format_name(o->input), (long)o->date, o->replace, p.base_opts.source_only,
+             p.base_opts.modality, p.base_opts.agent_country, shard ? " shard=" : "",
+             shard ? shard : "");
     dt_run_info run;
     memset(&run, 0, sizeof run);
     run.command_line = cmdline;
@@ -1475,11 +1574,16 @@ int dt_cli_code(int argc, char **argv)
 
     /* Progress only for a person watching stderr, and not when the events
      * themselves go to that terminal. */
-    p.progress = !o.quiet && isatty(2) && !(!p.store && out == stdout && isatty(1));
+    p.progress = !o->quiet && !o->mpi && isatty(2) && !(!p.store && out == stdout && isatty(1));
     p.t0 = p.last = now_s();
-    for (int i = 0; p.progress && i < nfiles; i++) {
+    for (int i = 0; p.progress && i < ninputs; i++) {
         struct stat st;
-        if (!strcmp(files[i], "-") || stat(files[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (inputs[i].range) {
+            p.in_size += inputs[i].hi - inputs[i].lo;
+            continue;
+        }
+        if (!inputs[i].path || !strcmp(inputs[i].path, "-") || stat(inputs[i].path, &st) != 0 ||
+            !S_ISREG(st.st_mode)) {
             p.in_size = 0; /* a pipe: no ETA */
             break;
         }
@@ -1507,8 +1611,8 @@ int dt_cli_code(int argc, char **argv)
     }
     dt_sink_close(p.sink);
 close_out:
-    if (o.out_path && fclose(out) != 0 && !p.t.internal && !p.t.sink_error && exit_code == 0) {
-        dt_cli_errorf("%s: write error: %s", o.out_path, strerror(errno));
+    if (o->out_path && fclose(out) != 0 && !p.t.internal && !p.t.sink_error && exit_code == 0) {
+        dt_cli_errorf("%s: write error: %s", o->out_path, strerror(errno));
         p.t.internal = 1;
     }
     if (exit_code)
@@ -1518,15 +1622,171 @@ close_out:
         exit_code = p.t.internal ? DT_EXIT_INTERNAL : DT_EXIT_OK;
         goto done;
     }
-    if (!o.quiet)
-        summary(&p);
+    *want_summary = 1; /* the run completed */
     exit_code = p.t.internal                     ? DT_EXIT_INTERNAL
                 : p.t.sink_error || p.t.rejected ? DT_EXIT_INPUT
                                                  : DT_EXIT_OK;
 done:
+    *t = p.t;
     dt_coder_free(p.coder);
     dt_dicts_free(p.dicts);
     dt_tagger_free(p.tagger);
+    return exit_code;
+}
+
+/* The tally as one vector of counters, for MPI_Reduce. */
+enum { TALLY_WORDS = 8 + 16 + 2 };
+
+static void tally_pack(const tally *t, uint64_t *v)
+{
+    const uint64_t head[8] = {t->read,           t->coded,    t->no_events, t->rejected,
+                              t->already_stored, t->replaced, t->sentences, t->events};
+    memcpy(v, head, sizeof head);
+    memcpy(v + 8, t->by_code, sizeof t->by_code);
+    v[24] = (uint64_t)t->internal;
+    v[25] = (uint64_t)t->sink_error;
+}
+
+static void tally_unpack(const uint64_t *v, tally *t)
+{
+    t->read = v[0];
+    t->coded = v[1];
+    t->no_events = v[2];
+    t->rejected = v[3];
+    t->already_stored = v[4];
+    t->replaced = v[5];
+    t->sentences = v[6];
+    t->events = v[7];
+    memcpy(t->by_code, v + 8, sizeof t->by_code);
+    t->internal = v[24] != 0;
+    t->sink_error = v[25] != 0;
+}
+
+/* Rank 0 of an MPI job: name each rank that failed, with its shard and
+ * the command that re-runs it alone. */
+static void report_failed_ranks(const code_opts *o, char **files, int nfiles, const int *status,
+                                int size)
+{
+    for (int r = 0; r < size; r++) {
+        if (!(status[r] & 256))
+            continue;
+        dt_cli_input *in = NULL;
+        int n = 0;
+        char why[300], desc[1200];
+        if (dt_cli_shard_plan(files, nfiles, o->input, r, size, &in, &n, why, sizeof why) < 0)
+            snprintf(desc, sizeof desc, "(unknown: %s)", why);
+        else
+            dt_cli_shard_describe(in, n, desc, sizeof desc);
+        free(in);
+        dt_cli_errorf("rank %d of %d failed (exit %d); its shard: %s; re-run it alone with the "
+                      "same options and --shard %d/%d instead of --mpi",
+                      r, size, status[r] & 255, desc, r, size);
+    }
+}
+
+int dt_cli_code(int argc, char **argv)
+{
+    /* A file size limit must end in a "write error" and exit 2, not in
+     * death by SIGXFSZ with no word said. */
+    signal(SIGXFSZ, SIG_IGN);
+    code_opts o;
+    char **files = NULL;
+    int nfiles = 0, stop = 0;
+    int rc = parse_args(argc, argv, &o, &files, &nfiles, &stop);
+    if (stop)
+        return rc;
+
+    int rank = 0, size = 1, local = 1;
+    if (o.mpi) {
+        if (dt_cli_mpi_init(&rank, &size, &local) < 0) {
+            dt_cli_errorf("code: --mpi: %s", dt_cli_mpi_available()
+                                                 ? "MPI could not be initialised"
+                                                 : "this detente was built without MPI (DT_MPI)");
+            free(files);
+            return DT_EXIT_INPUT;
+        }
+        /* Ranks on one machine share its cores. */
+        if (!o.threads_given) {
+            o.threads = o.threads / (local > 0 ? local : 1);
+            if (o.threads < 1)
+                o.threads = 1;
+        }
+    } else if (o.shard_count) {
+        rank = o.shard_rank;
+        size = o.shard_count;
+    }
+
+    dt_cli_input *inputs = NULL;
+    int ninputs = 0, exit_code = DT_EXIT_OK;
+    char *part_out = NULL, *part_spec = NULL, shard[48] = "";
+    tally t;
+    memset(&t, 0, sizeof t);
+    int want_summary = 0;
+    if (o.mpi || o.shard_count) {
+        char why[400];
+        snprintf(shard, sizeof shard, "%d/%d", rank, size);
+        if (dt_cli_shard_plan(files, nfiles, o.input, rank, size, &inputs, &ninputs, why,
+                              sizeof why) < 0) {
+            dt_cli_errorf("code: shard %s: %s", shard, why);
+            exit_code = DT_EXIT_INPUT;
+        } else if (part_names(&o, rank, &part_out, &part_spec) < 0) {
+            dt_cli_errorf("out of memory");
+            exit_code = DT_EXIT_INTERNAL;
+        } else {
+            if (part_out)
+                o.out_path = part_out;
+            if (part_spec)
+                o.output = part_spec;
+        }
+    } else {
+        inputs = calloc(nfiles ? (size_t)nfiles : 1, sizeof *inputs);
+        if (!inputs) {
+            dt_cli_errorf("out of memory");
+            exit_code = DT_EXIT_INTERNAL;
+        }
+        for (int i = 0; inputs && i < (nfiles ? nfiles : 1); i++)
+            inputs[ninputs++] = (dt_cli_input){nfiles ? files[i] : NULL, 0, 0, 0, 1};
+    }
+    if (exit_code == DT_EXIT_OK)
+        exit_code =
+            code_run(&o, argc, argv, inputs, ninputs, shard[0] ? shard : NULL, &t, &want_summary);
+
+    if (o.mpi) {
+        /* Every rank gets here, whatever happened to it, so the job's
+         * counts add up and a failure is named with its shard. */
+        uint64_t v[TALLY_WORDS], sum[TALLY_WORDS];
+        tally_pack(&t, v);
+        int *status = rank == 0 ? calloc((size_t)size, sizeof *status) : NULL;
+        dt_cli_mpi_sum(v, sum, TALLY_WORDS);
+        /* exit status, plus 256 for a rank that did not complete its
+         * shard (internal error, store failure, no plan) */
+        int failed_here = !want_summary || t.internal || t.sink_error;
+        dt_cli_mpi_gather(exit_code | (failed_here ? 256 : 0), status);
+        if (rank == 0) {
+            tally all;
+            memset(&all, 0, sizeof all);
+            tally_unpack(sum, &all);
+            int worst = DT_EXIT_OK, failed = 0;
+            for (int r = 0; status && r < size; r++) {
+                if (status[r] & 256)
+                    failed = 1;
+                if ((status[r] & 255) > worst)
+                    worst = status[r] & 255;
+            }
+            if (!o.quiet)
+                summary(&all);
+            if (failed && status)
+                report_failed_ranks(&o, files, nfiles, status, size);
+            exit_code = worst;
+        }
+        free(status);
+        dt_cli_mpi_finalize();
+    } else if (want_summary && !o.quiet) {
+        summary(&t);
+    }
+    free(inputs);
+    free(part_out);
+    free(part_spec);
     free(files);
     return exit_code;
 }

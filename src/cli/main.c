@@ -33,7 +33,17 @@ static const command commands[] = {
 
 void dt_cli_errorf(const char *fmt, ...)
 {
+    /* One write per line: the lines of MPI ranks (or of threads) that
+     * share a stderr must not interleave mid-line. */
+    char buf[2048];
     va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof buf) {
+        fprintf(stderr, "detente: %s\n", buf);
+        return;
+    }
     fputs("detente: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
