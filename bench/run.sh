@@ -233,14 +233,17 @@ p2=$(row "Phoenix cache, 16x" 2)
 cache_ms=$(dstat x --dict-cache "$cache" $phoenix | awk -F'|' '{ gsub(/ /, "", $6); print $6 }')
 say "**Goals** (issue #8):"
 say ""
-echo "$p1	$p2	$tok_rate	$cache_ms" | awk -F'\t' '{
+echo "$p1	$p2	$tok_rate	$cache_ms" | awk -F'\t' '
+    function verdict(ok) { return ok ? "met" : "not met" }
+    {
     cpu = $7 + $8; rate = $3 / (cpu > 0 ? cpu : 1e-9); rss = $9 / 1024
     w1 = $6; w2 = $15; tok = $19; cms = $20
-    printf "- sentences/s per core with Phoenix, end to end: %.0f (goal 100,000): %s\n", rate, rate >= 100000 ? "met" : "not met"
-    printf "- end to end / tokenise-only: %.3f (%.0f / %.0f; goal at least 0.1): %s\n", rate / (tok > 0 ? tok : 1), rate, tok, rate / (tok > 0 ? tok : 1) >= 0.1 ? "met" : "not met"
-    printf "- Phoenix load from the compiled cache: %s ms (goal below 100): %s\n", cms, cms + 0 < 100 ? "met" : "not met"
-    printf "- peak RSS, Phoenix, 1 thread: %.1f MiB (goal at most 64): %s\n", rss, rss <= 64 ? "met" : "not met"
-    printf "- 2 threads / 1 thread, wall time: %.2fx (goal at least 1.8x): %s\n", w1 / (w2 > 0 ? w2 : 1e-9), w1 / (w2 > 0 ? w2 : 1e-9) >= 1.8 ? "met" : "not met"
+    ratio = rate / (tok > 0 ? tok : 1); sp = w1 / (w2 > 0 ? w2 : 1e-9)
+    printf("- sentences/s per core with Phoenix, end to end: %.0f (goal 100,000): %s\n", rate, verdict(rate >= 100000))
+    printf("- end to end / tokenise-only: %.3f (%.0f / %.0f; goal at least 0.1): %s\n", ratio, rate, tok, verdict(ratio >= 0.1))
+    printf("- Phoenix load from the compiled cache: %s ms wall (goal below 100): %s\n", cms, verdict(cms + 0 < 100))
+    printf("- peak RSS, Phoenix, 1 thread: %.1f MiB (goal at most 64): %s\n", rss, verdict(rss <= 64))
+    printf("- 2 threads / 1 thread, wall time: %.2fx (goal at least 1.8x): %s\n", sp, verdict(sp >= 1.8))
 }' | tee -a "$report"
 say ""
 r1=$(row "Phoenix cache, 1x" 1)
@@ -248,7 +251,7 @@ r16=$(row "Phoenix cache, 16x" 1)
 echo "$r1	$r16" | awk -F'\t' '{
     c1 = $7 + $8; c16 = $16 + $17
     printf "Growth with input: 16x the input took %.1fx the CPU time (linear: 16x) and %.1fx the peak RSS.\n", c16 / (c1 > 0 ? c1 : 1e-9), $18 / ($9 > 0 ? $9 : 1) }' | tee -a "$report"
-say "Tokenise-only rate: $tok_rate sentences/s per core, $tok_mb MB/s (in memory)."
+say "Tokenise-only rate (in memory): $(printf '%.0f' "$tok_rate") sentences/s per core, $(printf '%.1f' "$tok_mb") MB/s."
 say ""
 
 if [ "$write" = 1 ] && [ "$quick" = 0 ]; then
