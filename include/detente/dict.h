@@ -323,6 +323,11 @@ typedef struct dt_dict_phrase_set {
     const uint32_t *by_first;
     /* The word-id pool phrases index into (== dt_dict_word_ids()). */
     const uint32_t *pool;
+    /* Direct index over by_first, built at load: the phrases whose first
+     * word is w are by_first[first_start[w] .. first_start[w+1]) for
+     * w < nfirst. NULL in a hand-made set (the lookup then searches). */
+    const uint32_t *first_start;
+    uint32_t nfirst;
 } dt_dict_phrase_set;
 
 /* Child of `node` along `word`, or DT_DICT_NONE. O(log edges). */
@@ -334,7 +339,8 @@ uint32_t dt_dict_trie_step(const dt_dict_phrase_set *s, uint32_t node, uint32_t 
 size_t dt_dict_match_longest(const dt_dict_phrase_set *s, const uint32_t *ids, size_t n,
                              const uint32_t **vals, uint32_t *nvals);
 
-/* Phrase indices whose first word is `word`, longest first (*n set). */
+/* Phrase indices whose first word is `word`, longest first (*n set).
+ * O(1) on a loaded set (first_start), else a binary search. */
 const uint32_t *dt_dict_phrases_by_first(const dt_dict_phrase_set *s, uint32_t word, uint32_t *n);
 
 /* ------------------------------------------------------------------ */

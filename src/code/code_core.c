@@ -97,6 +97,11 @@ typedef struct sctx {
     uint32_t *memo; /* pattern-match failure stamps, reused across verbs */
     size_t memo_cap;
     uint32_t stamp;
+    /* Synsets found after / before the current verb: syn_lo[s] ==
+     * synstamp when synset s occurs in the lower sequence (likewise
+     * syn_up), so no clearing between verbs. */
+    uint32_t *syn_lo, *syn_up;
+    uint32_t nsyn, synstamp;
 } sctx;
 
 static int pl_remove(dt__plist *l, uint32_t from, uint32_t to)
@@ -1162,6 +1167,65 @@ static void tok_span(sctx *x, uint32_t a, uint32_t b, int32_t *first, int32_t *l
     }
 }
 
+/* Mark the synsets that occur (consecutively, as the matcher would take
+ * them) in the lower and upper word ids; 0 or DT_ENOMEM. */
+static int synsets_present(sctx *x, const uint32_t *lo, uint32_t nlo, const uint32_t *up,
+                           uint32_t nup)
+{
+    const dt_dict_phrase_set *ss = dt_dict_synset_phrases(x->d);
+    if (!x->syn_lo) {
+        uint32_t nsyn = 0;
+        (void)dt_dict_synsets(x->d, &nsyn);
+        x->nsyn = nsyn;
+        x->syn_lo = dt_arena_calloc(x->a, (size_t)nsyn + 1, sizeof *x->syn_lo);
+        x->syn_up = dt_arena_calloc(x->a, (size_t)nsyn + 1, sizeof *x->syn_up);
+        if (!x->syn_lo || !x->syn_up) {
+            x->syn_lo = x->syn_up = NULL;
+            return DT_ENOMEM;
+        }
+    }
+    uint32_t st = ++x->synstamp;
+    for (int side = 0; side < 2; side++) {
+        const uint32_t *ids = side ? up : lo;
+        uint32_t n = side ? nup : nlo;
+        uint32_t *mark = side ? x->syn_up : x->syn_lo;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t node = 0;
+            for (uint32_t j = i; j < n; j++) {
+                node = dt_dict_trie_step(ss, node, ids[j]);
+                if (node == DT_DICT_NONE)
+                    break;
+                const dt_dict_trie_node *nd = &ss->nodes[node];
+                for (uint32_t v = 0; v < nd->nvalues; v++) {
+                    uint32_t syn = ss->phrases[ss->values[nd->first_value + v]].entry;
+                    if (syn < x->nsyn)
+                        mark[syn] = st;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* Can every literal word and synset a pattern lists be found on its side
+ * of the verb? A no means the pattern cannot match; a yes (words go
+ * through a Bloom filter) means it has to be tried. */
+static int needs_present(const sctx *x, const uint32_t *rq, uint32_t n, uint64_t bloom[2][4])
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = rq[i] & DT__RQ_VALUE;
+        int upper = (rq[i] & DT__RQ_UPPER) != 0;
+        if (rq[i] & DT__RQ_SYNSET) {
+            const uint32_t *mark = upper ? x->syn_up : x->syn_lo;
+            if (v < x->nsyn && mark[v] != x->synstamp)
+                return 0;
+        } else if (!(bloom[upper][(v >> 6) & 3] & (1ull << (v & 63)))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Try the block's patterns, most specific first; the first that fits
  * gives the pattern index and any source/target its markers bound. */
 static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, uint32_t *patidx,
@@ -1204,7 +1268,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
         x->matchcap = 0;
         return DT_ENOMEM;
     }
-    uint64_t bloom[4] = {0, 0, 0, 0};
+    uint64_t bloom[2][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}}; /* [0] lower, [1] upper words */
     int in_ne = 0;
     int32_t actor = LOC_NONE;
     for (uint32_t i = 0; i < nlo; i++) {
@@ -1218,7 +1282,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
         lo_in_ne[i] = (uint8_t)in_ne;
         lo_actor[i] = actor;
         lo_ids[i] = q->kind == SQ_WORD ? q->id : 0;
-        bloom[(lo_ids[i] >> 6) & 3] |= 1ull << (lo_ids[i] & 63);
+        bloom[0][(lo_ids[i] >> 6) & 3] |= 1ull << (lo_ids[i] & 63);
     }
     in_ne = 0;
     for (uint32_t i = 0; i < nup; i++) {
@@ -1229,8 +1293,10 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
         if (q->kind == SQ_NE)
             in_ne = 0;
         up_ids[nup - 1 - i] = q->kind == SQ_WORD ? q->id : 0;
-        bloom[(up_ids[nup - 1 - i] >> 6) & 3] |= 1ull << (up_ids[nup - 1 - i] & 63);
+        bloom[1][(up_ids[nup - 1 - i] >> 6) & 3] |= 1ull << (up_ids[nup - 1 - i] & 63);
     }
+    if (synsets_present(x, lo_ids, nlo, up_ids, nup) < 0)
+        return DT_ENOMEM;
     pm m;
     memset(&m, 0, sizeof m);
     m.x = x;
@@ -1244,8 +1310,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     m.memo = x->memo;
     m.stamp = x->stamp;
     for (uint32_t r = o->first[block]; r < o->first[block + 1]; r++) {
-        uint32_t rq = o->req[r];
-        if (rq && !(bloom[(rq >> 6) & 3] & (1ull << (rq & 63))))
+        if (!needs_present(x, o->rq + o->rfirst[r], o->rfirst[r + 1] - o->rfirst[r], bloom))
             continue;
         const dt_dict_pattern *p = &pats[o->idx[r]];
         m.el = el + p->first_elem;

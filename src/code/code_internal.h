@@ -33,10 +33,20 @@ int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, siz
 typedef struct dt__order {
     uint32_t *first;
     uint32_t *idx;
-    uint32_t *req;   /* per idx entry: a literal word the pattern needs, 0 = none */
+    /* What each pattern needs near the verb, so the matcher can skip
+     * patterns that cannot fit before trying them: idx entry r needs
+     * rq[rfirst[r] .. rfirst[r+1]), each a word id or synset index
+     * (DT__RQ_VALUE bits) with DT__RQ_SYNSET set for a synset and
+     * DT__RQ_UPPER set for an element before the verb. */
+    uint32_t *rfirst;
+    uint32_t *rq;
     uint32_t *maxel; /* per block: most elements in one of its patterns */
     uint32_t nblocks;
 } dt__order;
+
+#define DT__RQ_UPPER 0x80000000u
+#define DT__RQ_SYNSET 0x40000000u
+#define DT__RQ_VALUE 0x3fffffffu
 
 int dt__order_build(const dt_dicts *d, dt__order *o);
 void dt__order_free(dt__order *o);

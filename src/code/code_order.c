@@ -71,10 +71,15 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
         return DT_OK;
     o->first = dt_calloc(nb + 1, sizeof *o->first);
     o->idx = dt_calloc(np + 1, sizeof *o->idx);
-    o->req = dt_calloc(np + 1, sizeof *o->req);
+    o->rfirst = dt_calloc(np + 1, sizeof *o->rfirst);
     o->maxel = dt_calloc(nb + 1, sizeof *o->maxel);
-    if (!o->first || !o->idx || !o->req || !o->maxel)
+    size_t nel = 0;
+    for (uint32_t i = 0; i < np; i++)
+        nel += pats[i].nelem;
+    o->rq = dt_calloc(nel + 1, sizeof *o->rq);
+    if (!o->first || !o->idx || !o->rfirst || !o->maxel || !o->rq)
         return DT_ENOMEM;
+    uint32_t nrq = 0;
     uint32_t n = 0;
     for (uint32_t b = 0; b < nb; b++) {
         o->first[b] = n;
@@ -98,20 +103,32 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
                 o->idx[r] = keys[r - start].idx;
             dt_free(keys);
         }
-        /* A literal word each pattern needs lets the matcher skip patterns
-         * whose words are not near the verb at all. */
+        /* Every literal word and synset of a pattern must be found on its
+         * side of the verb for the pattern to match; listing them lets
+         * the matcher skip patterns whose words are not near the verb at
+         * all. Values too large for the encoding are left out (the
+         * pattern is then simply tried). */
         for (uint32_t r = start; r < n; r++) {
             const dt_dict_pattern *p = &pats[o->idx[r]];
             if (p->nelem > o->maxel[b])
                 o->maxel[b] = p->nelem;
-            for (uint32_t j = 0; j < p->nelem; j++)
-                if (el[p->first_elem + j].kind == DT_PEL_WORD) {
-                    o->req[r] = el[p->first_elem + j].value;
-                    break;
-                }
+            o->rfirst[r] = nrq;
+            for (uint32_t j = 0; j < p->nelem; j++) {
+                const dt_dict_pelem *e = &el[p->first_elem + j];
+                if ((e->kind != DT_PEL_WORD && e->kind != DT_PEL_SYNSET) ||
+                    e->value > DT__RQ_VALUE || j == p->verb_pos)
+                    continue;
+                uint32_t v = e->value;
+                if (e->kind == DT_PEL_SYNSET)
+                    v |= DT__RQ_SYNSET;
+                if (j < p->verb_pos)
+                    v |= DT__RQ_UPPER;
+                o->rq[nrq++] = v;
+            }
         }
     }
     o->first[nb] = n;
+    o->rfirst[n] = nrq;
     return DT_OK;
 }
 
@@ -119,7 +136,8 @@ void dt__order_free(dt__order *o)
 {
     dt_free(o->first);
     dt_free(o->idx);
-    dt_free(o->req);
+    dt_free(o->rfirst);
+    dt_free(o->rq);
     dt_free(o->maxel);
     memset(o, 0, sizeof *o);
 }

@@ -624,6 +624,10 @@ int dt_dicts_load_cache(const char *path, const dt_dict_source *src, size_t nsrc
         dt_dicts_free(d);
         return refuse(path, err, "bad string or index offsets");
     }
+    if (dt__dict_derive(d)) {
+        dt_dicts_free(d);
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    }
     d->hash = h.src_hash;
     snprintf(d->hash_hex, sizeof d->hash_hex, "%016llx", (unsigned long long)d->hash);
     d->bytes_read = (size_t)h.bytes_read;

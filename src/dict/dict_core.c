@@ -282,6 +282,57 @@ oom:
     return dt__dict_oom(d);
 }
 
+/* by_first is grouped by first word in increasing id order (the counting
+ * sort in dt__dict_pset_compile), so the groups' starts are a prefix sum. */
+static int pset_index_first(dt_dicts *d, dt__pset *ps)
+{
+    uint32_t nw = d->nwords;
+    dt_free(ps->first_start);
+    ps->first_start = dt_calloc((size_t)nw + 1, sizeof *ps->first_start);
+    if (!ps->first_start)
+        return DT_ENOMEM;
+    const uint32_t *pool = d->pool.p;
+    for (size_t i = 0; i < ps->ph.n; i++) {
+        uint32_t w = pool[ps->ph.p[i].words];
+        if (w < nw)
+            ps->first_start[w + 1]++;
+    }
+    for (uint32_t w = 0; w < nw; w++)
+        ps->first_start[w + 1] += ps->first_start[w];
+    ps->view.first_start = ps->first_start;
+    ps->view.nfirst = nw;
+    return 0;
+}
+
+int dt__dict_derive(dt_dicts *d)
+{
+    dt__pset *sets[] = {&d->actor_set, &d->agent_set, &d->discard_set, &d->issue_set, &d->syn_set};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        if (sets[i]->by_first && pset_index_first(d, sets[i]))
+            return DT_ENOMEM;
+    d->stem_lens = 0;
+    const dt__pset *ds = &d->discard_set;
+    for (size_t i = 0; i < ds->ph.n; i++) {
+        const dt_dict_phrase *p = &ds->ph.p[i];
+        if (p->nwords != 1 || !(p->flags & DT_PH_STEM))
+            continue;
+        uint32_t len = d->wlen[d->pool.p[p->words]];
+        d->stem_lens |= 1ull << (len < 63 ? len : 63);
+    }
+    return 0;
+}
+
+void dt__dict_derive_free(dt_dicts *d)
+{
+    dt__pset *sets[] = {&d->actor_set, &d->agent_set, &d->discard_set, &d->issue_set, &d->syn_set};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        dt_free(sets[i]->first_start);
+        sets[i]->first_start = NULL;
+        sets[i]->view.first_start = NULL;
+        sets[i]->view.nfirst = 0;
+    }
+}
+
 void dt__dict_pset_free(dt__pset *ps)
 {
     DT__VEC_FREE(ps->ph);
@@ -338,6 +389,13 @@ const uint32_t *dt_dict_phrases_by_first(const dt_dict_phrase_set *s, uint32_t w
     *n = 0;
     if (!s || !s->nphrases || !word)
         return NULL;
+    if (s->first_start) {
+        if (word >= s->nfirst)
+            return NULL;
+        uint32_t a = s->first_start[word];
+        *n = s->first_start[word + 1] - a;
+        return *n ? s->by_first + a : NULL;
+    }
     uint32_t lo = 0, hi = s->nphrases;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -535,6 +593,11 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
      * files were read; fix them now that it is final. */
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         sets[i]->view.pool = d->pool.p;
+    if (dt__dict_derive(d)) {
+        dt_dicts_free(d);
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX,
+                            "out of memory loading dictionaries");
+    }
     snprintf(d->hash_hex, sizeof d->hash_hex, "%016llx", (unsigned long long)d->hash);
     d->load_ms = clock_ms(CLOCK_MONOTONIC) - t0;
     d->load_cpu_ms = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
@@ -593,6 +656,7 @@ void dt_dicts_free(dt_dicts *d)
 {
     if (!d)
         return;
+    dt__dict_derive_free(d);
     if (d->map) {
         /* Loaded from a compiled cache: the arrays live in the mapping. */
         dt__dict_cache_unmap(d->map, d->maplen);
@@ -828,8 +892,11 @@ int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *co
     int found = 0;
     for (size_t i = 0; i < n && found < 2; i++) {
         size_t len = norms && norms[i] ? strlen(norms[i]) : 0;
-        /* Try the whole token, then (for stems) each proper prefix. */
+        /* Try the whole token, then (for stems) each proper prefix of a
+         * length some stem has. */
         for (size_t L = len ? len : 1; L >= 1 && found < 2; L--) {
+            if (L != len && len && !(d->stem_lens & (1ull << (L < 63 ? L : 63))))
+                continue;
             uint32_t id = L == len || !len ? ids[i] : dt_dict_word_id(d, norms[i], L);
             if (!id)
                 goto next;
@@ -939,13 +1006,27 @@ size_t dt_dict_synset_match(const dt_dicts *d, uint32_t syn, const uint32_t *ids
     if (!d || syn >= d->synsets.n)
         return 0;
     const dt_dict_synset *s = &d->synsets.p[syn];
+    /* Walk the trie of all members along ids: every node passed spells a
+     * prefix of ids, so the deepest one holding a member of this synset
+     * (a phrase index in its range) is the longest match. The walk
+     * usually stops at the first word, where a scan of the members would
+     * compare each of them. */
+    const dt_dict_phrase_set *ps = &d->syn_set.view;
+    uint32_t lo = s->first_member, hi = s->first_member + s->nmembers;
     size_t best = 0;
-    for (uint32_t m = 0; m < s->nmembers; m++) {
-        const dt_dict_phrase *p = &d->syn_set.ph.p[s->first_member + m];
-        if (p->nwords > n || p->nwords <= best)
-            continue;
-        if (memcmp(ids, d->pool.p + p->words, p->nwords * sizeof *ids) == 0)
-            best = p->nwords;
+    uint32_t node = 0;
+    for (size_t i = 0; i < n; i++) {
+        node = dt_dict_trie_step(ps, node, ids[i]);
+        if (node == DT_DICT_NONE)
+            break;
+        const dt_dict_trie_node *nd = &ps->nodes[node];
+        for (uint32_t v = 0; v < nd->nvalues; v++) {
+            uint32_t ph = ps->values[nd->first_value + v];
+            if (ph >= lo && ph < hi) {
+                best = i + 1;
+                break;
+            }
+        }
     }
     return best;
 }
@@ -960,7 +1041,14 @@ size_t dt_dict_synset_match_back(const dt_dicts *d, uint32_t syn, const uint32_t
         const dt_dict_phrase *p = &d->syn_set.ph.p[s->first_member + m];
         if (p->nwords > n || p->nwords <= best)
             continue;
-        if (memcmp(ids + n - p->nwords, d->pool.p + p->words, p->nwords * sizeof *ids) == 0)
+        /* Compare from the last word: most members fail there, without a
+         * memcmp call. */
+        const uint32_t *w = d->pool.p + p->words;
+        const uint32_t *t = ids + n - p->nwords;
+        uint32_t k = p->nwords;
+        while (k > 0 && t[k - 1] == w[k - 1])
+            k--;
+        if (k == 0)
             best = p->nwords;
     }
     return best;

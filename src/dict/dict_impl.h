@@ -33,6 +33,7 @@ typedef struct dt__pset {
     dt_dict_trie_edge *edges;
     uint32_t *values;
     uint32_t *by_first;
+    uint32_t *first_start; /* derived at load (dt__dict_derive), never cached */
     dt_dict_phrase_set view;
 } dt__pset;
 
@@ -111,6 +112,13 @@ struct dt_dicts {
     void *map;
     size_t maplen;
 
+    /* Derived at the end of every load (dt__dict_derive), from the
+     * compiled arrays, so the cache format does not carry them: bit L
+     * (L < 63) is set when some one-word stem discard has L bytes, bit 63
+     * when one has 63 or more. A token's proper prefix can only match a
+     * stem of its own length, so the discard check looks up no other. */
+    uint64_t stem_lens;
+
     uint64_t hash;
     char hash_hex[17];
     size_t bytes_read;
@@ -125,6 +133,13 @@ uint64_t dt__dict_hash_source(uint64_t h, uint32_t kind, const char *data, size_
 int dt__dict_read_file(const char *path, char **out, size_t *len, dt_error *err);
 
 void dt__dict_cache_unmap(void *map, size_t len);
+
+/* Build the lookup indexes that are pure functions of the compiled
+ * arrays (first-word ranges, stem lengths); called by both load paths
+ * once the arrays are final. 0 or DT_ENOMEM. */
+int dt__dict_derive(dt_dicts *d);
+/* Free what dt__dict_derive allocated (both load paths). */
+void dt__dict_derive_free(dt_dicts *d);
 
 /* Errors. */
 int dt__dict_oom(dt_dicts *d);
