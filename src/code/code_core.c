@@ -20,9 +20,28 @@ static int is_markup(const char *s)
     return s[0] == '(' || s[0] == '~';
 }
 
-static int streq(const char *a, const char *b)
+/* The phrase-list items are short strings compared millions of times;
+ * most comparisons fail on the first byte, which needs no library call. */
+static inline int streq(const char *a, const char *b)
 {
-    return strcmp(a, b) == 0;
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
+/* strstr(s, pat) != NULL, for the short items and tags the coder tests:
+ * a plain loop beats the library's vectorised search at these lengths. */
+static inline int has_sub(const char *s, const char *pat)
+{
+    char c0 = pat[0];
+    for (; *s; s++) {
+        if (*s != c0)
+            continue;
+        size_t k = 1;
+        while (pat[k] && s[k] == pat[k])
+            k++;
+        if (!pat[k])
+            return 1;
+    }
+    return c0 == '\0';
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -384,7 +403,7 @@ static int expand_compound_ne(sctx *x, uint32_t kstart, uint32_t kend)
     uint32_t ka = (uint32_t)ncs + 1;
     while (ka + 1 < (uint32_t)nce) {
         const char *s = l->v[ka].s;
-        if (s[0] == '(' && strstr(s, "(N")) {
+        if (s[0] == '(' && has_sub(s, "(N")) {
             char endtag[40];
             size_t ln = strlen(s + 1);
             if (ln > 38)
@@ -527,7 +546,7 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
     out->n = 0;
     for (; k >= 1; k--) {
         const char *s = l->v[k].s;
-        if (strstr(s, "~,"))
+        if (has_sub(s, "~,"))
             break;
         /* a clause coordinated with the one before ("... and South Korea
          * expressed concern"; the coordinator is "~CC", or "~CCP" when
@@ -548,13 +567,13 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
             q->pl = k;
             q->kind = SQ_NE;
             out->n++;
-        } else if (strstr(s, "NEC")) {
+        } else if (has_sub(s, "NEC")) {
             q->s = s;
             q->id = 0;
             q->pl = k;
             q->kind = s[0] == '(' ? SQ_NEC_OPEN : SQ_NEC_CLOSE;
             out->n++;
-        } else if (strstr(s, "~NE")) {
+        } else if (has_sub(s, "~NE")) {
             q->s = s;
             q->id = 0;
             q->pl = k;
@@ -581,7 +600,7 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
     out->n = 0;
     /* PETRARCH tests "endtag in item", a substring test: "~VP1" also
      * ends at "~VP12". Kept: it bounds the lower part the same way. */
-    while (k < l->n && !strstr(l->v[k].s, endtag)) {
+    while (k < l->n && !has_sub(l->v[k].s, endtag)) {
         const char *s = l->v[k].s;
         sq *q = &out->v[out->n];
         if (streq(s, "(NE")) {
@@ -591,13 +610,13 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
             q->kind = SQ_NE;
             out->n++;
             k++;
-        } else if (strstr(s, "NEC")) {
+        } else if (has_sub(s, "NEC")) {
             q->s = s;
             q->id = 0;
             q->pl = (int32_t)k;
             q->kind = s[0] == '(' ? SQ_NEC_OPEN : SQ_NEC_CLOSE;
             out->n++;
-        } else if (strstr(s, "~NE")) {
+        } else if (has_sub(s, "~NE")) {
             q->s = s;
             q->id = 0;
             q->pl = (int32_t)k;
@@ -1115,7 +1134,7 @@ static uint32_t check_passive(sctx *x, uint32_t kitem, uint32_t endtag_at)
         pp = nx;
     }
     for (int32_t ka = pp - 3; ka > (int32_t)kitem; ka--) {
-        if (strstr(l->v[ka].s, "~VB")) {
+        if (has_sub(l->v[ka].s, "~VB")) {
             const char *w = l->v[ka - 1].s;
             if (streq(w, "WAS") || streq(w, "IS") || streq(w, "BEEN") || streq(w, "WERE") ||
                 streq(w, "ARE"))
@@ -1435,7 +1454,7 @@ static int check_verbs(sctx *x)
     const dt_dict_verb_block *blocks = dt_dict_verb_blocks(d, &nblocks);
     const dt_dict_pattern *pats = dt_dict_patterns(d, &npats);
     for (uint32_t kitem = 1; kitem + 2 < l->n; kitem++) {
-        if (!strstr(l->v[kitem].s, "(VP") || !strstr(l->v[kitem + 1].s, "(VB"))
+        if (!has_sub(l->v[kitem].s, "(VP") || !has_sub(l->v[kitem + 1].s, "(VB"))
             continue;
         uint32_t vpstart = kitem;
         char endtag[40];
@@ -1548,7 +1567,7 @@ static int check_verbs(sctx *x)
                 }
             }
             /* resume after this verb phrase */
-            while (kitem < l->n && !strstr(l->v[kitem].s, endtag))
+            while (kitem < l->n && !has_sub(l->v[kitem].s, endtag))
                 kitem++;
         }
     }

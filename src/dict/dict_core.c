@@ -311,13 +311,16 @@ int dt__dict_derive(dt_dicts *d)
         if (sets[i]->by_first && pset_index_first(d, sets[i]))
             return DT_ENOMEM;
     d->stem_lens = 0;
+    memset(d->stem_bloom, 0, sizeof d->stem_bloom);
     const dt__pset *ds = &d->discard_set;
     for (size_t i = 0; i < ds->ph.n; i++) {
         const dt_dict_phrase *p = &ds->ph.p[i];
         if (p->nwords != 1 || !(p->flags & DT_PH_STEM))
             continue;
-        uint32_t len = d->wlen[d->pool.p[p->words]];
+        uint32_t w = d->pool.p[p->words];
+        uint32_t len = d->wlen[w];
         d->stem_lens |= 1ull << (len < 63 ? len : 63);
+        d->stem_bloom[(d->whash[w] >> 6) & 63] |= 1ull << (d->whash[w] & 63);
     }
     return 0;
 }
@@ -890,14 +893,25 @@ int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *co
         return 0;
     const dt_dict_phrase_set *s = &d->discard_set.view;
     int found = 0;
+    uint32_t ph[64];
     for (size_t i = 0; i < n && found < 2; i++) {
         size_t len = norms && norms[i] ? strlen(norms[i]) : 0;
+        /* The prefixes' hashes in one pass over the token, not one pass
+         * per prefix (long tokens, rare, hash each prefix). */
+        int hashed = len > 1 && len <= sizeof ph / sizeof ph[0];
+        if (hashed)
+            dt__dict_prefix_hashes(norms[i], len - 1, ph);
         /* Try the whole token, then (for stems) each proper prefix of a
          * length some stem has. */
         for (size_t L = len ? len : 1; L >= 1 && found < 2; L--) {
             if (L != len && len && !(d->stem_lens & (1ull << (L < 63 ? L : 63))))
                 continue;
-            uint32_t id = L == len || !len ? ids[i] : dt_dict_word_id(d, norms[i], L);
+            if (hashed && L != len &&
+                !(d->stem_bloom[(ph[L - 1] >> 6) & 63] & (1ull << (ph[L - 1] & 63))))
+                continue;
+            uint32_t id = L == len || !len ? ids[i]
+                          : hashed         ? dt__dict_word_id_hashed(d, norms[i], L, ph[L - 1])
+                                           : dt_dict_word_id(d, norms[i], L);
             if (!id)
                 goto next;
             uint32_t nc;

@@ -118,6 +118,10 @@ struct dt_dicts {
      * when one has 63 or more. A token's proper prefix can only match a
      * stem of its own length, so the discard check looks up no other. */
     uint64_t stem_lens;
+    /* Bit (interner hash & 4095) of every one-word stem discard: most
+     * prefixes of a stem length are not stems, and this settles them
+     * without probing the word table. */
+    uint64_t stem_bloom[64];
 
     uint64_t hash;
     char hash_hex[17];
@@ -159,6 +163,10 @@ const char *dt__dict_codestr(dt_dicts *d, const char *s, size_t n);
 /* Intern a word: fold to the tokens' normal form (ASCII upper case,
  * accents stripped) and return its id; 0 on ENOMEM or empty word. */
 uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n);
+/* h[L-1] = the interner's hash of the prefix s[0..L), for L = 1..n. */
+void dt__dict_prefix_hashes(const char *s, size_t n, uint32_t *h);
+/* dt_dict_word_id with the hash already known (from the above). */
+uint32_t dt__dict_word_id_hashed(const dt_dicts *d, const char *s, size_t n, uint32_t h);
 
 /* Line reader: hands out lines with comments removed. */
 typedef struct dt__lines {

@@ -162,6 +162,25 @@ uint32_t dt_dict_word_id(const dt_dicts *d, const char *norm, size_t n)
     return lookup(d, norm, n, hash_bytes(norm, n));
 }
 
+void dt__dict_prefix_hashes(const char *s, size_t n, uint32_t *h)
+{
+    /* FNV-1a reads the bytes in order, so its state after L bytes is the
+     * hash of the L-byte prefix. */
+    uint32_t x = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        x ^= (unsigned char)s[i];
+        x *= 16777619u;
+        h[i] = x;
+    }
+}
+
+uint32_t dt__dict_word_id_hashed(const dt_dicts *d, const char *s, size_t n, uint32_t h)
+{
+    if (!d || !s || n == 0)
+        return 0;
+    return lookup(d, s, n, h);
+}
+
 uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
 {
     char buf[DT_MAX_TOKEN_BYTES + 8];
