@@ -328,6 +328,10 @@ typedef struct dt_dict_phrase_set {
      * w < nfirst. NULL in a hand-made set (the lookup then searches). */
     const uint32_t *first_start;
     uint32_t nfirst;
+    /* Parallel to by_first (built at load, NULL in a hand-made set): the
+     * second word of phrase by_first[i], 0 for a one-word phrase, so a
+     * matcher can reject candidates without reading the phrases. */
+    const uint32_t *by_first_w2;
 } dt_dict_phrase_set;
 
 /* Child of `node` along `word`, or DT_DICT_NONE. O(log edges). */

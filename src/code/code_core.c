@@ -270,10 +270,10 @@ static void check_commas(sctx *x)
 /* Match phrase ph against items it[0..n) (it[0] is known to be the
  * phrase's first word); returns the number of items spanned, 0 if none.
  * Words may intervene where the dictionary had a blank. */
-static uint32_t phrase_match(const dt_dicts *d, const dt_dict_phrase *ph, const dt__pl *const *it,
-                             uint32_t n)
+static uint32_t phrase_match(const uint32_t *pool, const dt_dict_phrase *ph,
+                             const dt__pl *const *it, uint32_t n)
 {
-    const uint32_t *w = dt_dict_word_ids(d) + ph->words;
+    const uint32_t *w = pool + ph->words;
     uint32_t kf = 1;
     for (uint32_t kp = 1; kp < ph->nwords; kp++) {
         for (;;) {
@@ -311,15 +311,30 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
     const dt_dict_phrase_set *as = dt_dict_actor_phrases(d);
     const dt_dict_phrase_set *gs = dt_dict_agent_phrases(d);
     const char *actor = NULL;
+    const uint32_t *pool = dt_dict_word_ids(d);
     uint32_t a0 = 0, a1 = 0;
+    /* The phrase's words, as a Bloom set: a candidate whose second word
+     * is not among them cannot match, and is passed over without reading
+     * its phrase record (the candidate lists of common first words are
+     * long, and the records are scattered over megabytes). */
+    uint64_t bloom[4] = {0, 0, 0, 0};
+    for (uint32_t k = 0; k < n; k++)
+        bloom[(it[k]->id >> 6) & 3] |= 1ull << (it[k]->id & 63);
+#define NE_MAYBE(set, pos)                                                                         \
+    (!(set)->by_first_w2 ||                                                                        \
+     ((set)->by_first_w2[pos] == 0 ||                                                              \
+      (bloom[((set)->by_first_w2[pos] >> 6) & 3] & (1ull << ((set)->by_first_w2[pos] & 63)))))
     for (uint32_t k = 0; k < n && !actor && as; k++) {
         if (!it[k]->id)
             continue;
         uint32_t np = 0;
         const uint32_t *cand = dt_dict_phrases_by_first(as, it[k]->id, &np);
+        size_t base = cand ? (size_t)(cand - as->by_first) : 0;
         for (uint32_t j = 0; j < np; j++) {
+            if (!NE_MAYBE(as, base + j))
+                continue;
             const dt_dict_phrase *ph = &as->phrases[cand[j]];
-            uint32_t len = phrase_match(d, ph, it + k, n - k);
+            uint32_t len = phrase_match(pool, ph, it + k, n - k);
             if (len) {
                 const char *code = dt_dict_actor_code_at(d, ph->entry, x->date, NULL);
                 actor = code ? code : "---";
@@ -343,9 +358,12 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
             continue;
         uint32_t np = 0;
         const uint32_t *cand = dt_dict_phrases_by_first(gs, it[k]->id, &np);
+        size_t base = cand ? (size_t)(cand - gs->by_first) : 0;
         for (uint32_t j = 0; j < np; j++) {
+            if (!NE_MAYBE(gs, base + j))
+                continue;
             const dt_dict_phrase *ph = &gs->phrases[cand[j]];
-            uint32_t len = phrase_match(d, ph, it + k, n - k);
+            uint32_t len = phrase_match(pool, ph, it + k, n - k);
             if (len) {
                 if (nfound < 16 && ph->entry < nag)
                     found[nfound++] = ph->entry;
@@ -354,6 +372,7 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
             }
         }
     }
+#undef NE_MAYBE
     if (nfound == 0)
         return actor;
     const char *code = actor ? actor : "---";

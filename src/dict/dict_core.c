@@ -301,6 +301,15 @@ static int pset_index_first(dt_dicts *d, dt__pset *ps)
         ps->first_start[w + 1] += ps->first_start[w];
     ps->view.first_start = ps->first_start;
     ps->view.nfirst = nw;
+    dt_free(ps->by_first_w2);
+    ps->by_first_w2 = dt_malloc((ps->ph.n ? ps->ph.n : 1) * sizeof *ps->by_first_w2);
+    if (!ps->by_first_w2)
+        return DT_ENOMEM;
+    for (size_t i = 0; i < ps->ph.n; i++) {
+        const dt_dict_phrase *p = &ps->ph.p[ps->by_first[i]];
+        ps->by_first_w2[i] = p->nwords > 1 ? pool[p->words + 1] : 0;
+    }
+    ps->view.by_first_w2 = ps->by_first_w2;
     return 0;
 }
 
@@ -330,8 +339,11 @@ void dt__dict_derive_free(dt_dicts *d)
     dt__pset *sets[] = {&d->actor_set, &d->agent_set, &d->discard_set, &d->issue_set, &d->syn_set};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         dt_free(sets[i]->first_start);
+        dt_free(sets[i]->by_first_w2);
         sets[i]->first_start = NULL;
+        sets[i]->by_first_w2 = NULL;
         sets[i]->view.first_start = NULL;
+        sets[i]->view.by_first_w2 = NULL;
         sets[i]->view.nfirst = 0;
     }
 }

@@ -34,6 +34,7 @@ typedef struct dt__pset {
     uint32_t *values;
     uint32_t *by_first;
     uint32_t *first_start; /* derived at load (dt__dict_derive), never cached */
+    uint32_t *by_first_w2; /* likewise */
     dt_dict_phrase_set view;
 } dt__pset;
 
