@@ -47,6 +47,12 @@ typedef struct dt_doc {
                         text ("{...}"), empty if none; passed through */
     uint64_t line;   /* line of the record's start in its file */
     uint64_t offset; /* byte offset of the record's start */
+    /* Text files only: bytes that were not UTF-8 and were replaced by '?'
+     * (one for one, offsets unchanged); repair says where the first was and
+     * why. The document is still returned; the caller should report it as
+     * bad input. A file with a NUL or over 1% bad bytes is rejected. */
+    uint64_t repaired;
+    dt_error repair;
     /* PETRARCH XML only */
     dt_str parse; /* <Parse> tree text */
     dt_str category;

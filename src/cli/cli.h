@@ -25,6 +25,12 @@ int dt_cli_watch(int argc, char **argv);
 int dt_cli_reciprocity(int argc, char **argv);
 int dt_cli_serve(int argc, char **argv);
 
+struct dt_doc;
+/* A text document whose bad bytes the reader replaced (dt_doc.repaired):
+ * print where and how many, and return 1 (the run then exits 1: its input
+ * was bad, though nothing good was lost); 0 for a clean document. */
+int dt_cli_report_repair(const struct dt_doc *doc);
+
 /* Print "detente: " + message to stderr. */
 void dt_cli_errorf(const char *fmt, ...)
 #if defined(__GNUC__)

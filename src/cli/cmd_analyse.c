@@ -198,6 +198,8 @@ static int analyse_file(const dt_tagger *tg, const char *path, const an_opts *o,
         }
         if (doc.kind != DT_REC_DOC)
             continue;
+        if (dt_cli_report_repair(&doc))
+            (*rejected)++; /* counted as bad input; its good text is still shown */
         dt_doctext d;
         if (o->use_parse && doc.parse.n)
             rc = dt_treebank_parse(tg, a, doc.parse.p, doc.parse.n, &d, &err);

@@ -59,6 +59,7 @@ typedef struct code_opts {
 typedef struct tally {
     uint64_t read, coded, no_events, rejected, already_stored, replaced;
     uint64_t sentences, events;
+    uint64_t repaired;    /* text documents kept with bad bytes replaced: exit 1 */
     uint64_t by_code[16]; /* rejected, indexed by -DT_E* */
     int internal;         /* an internal error happened: exit 2 */
     int sink_error;       /* the output store failed: exit 1, stop */
@@ -539,7 +540,8 @@ typedef struct item {
     int coded; /* IT_DOC: a worker analysed and coded it */
     int hint;  /* IT_DOC with a store: the lookup at read time, -1 none */
     int one_sentence;
-    dt_error *err; /* in the batch arena, when rc < 0 or for IT_WARN */
+    dt_error *err;    /* in the batch arena, when rc < 0 or for IT_WARN */
+    dt_doc *repaired; /* IT_DOC: a text file with bad bytes replaced (reader.h) */
     const char *name;
     dt_str id, text, extra;
     int32_t date;
@@ -852,6 +854,11 @@ static int emit_item(pipeline *p, batch *b, item *it)
         return 0;
     default:
         break;
+    }
+    if (it->repaired) {
+        /* Its good text is coded, but the input was bad: say so, exit 1. */
+        dt_cli_report_repair(it->repaired);
+        p->t.repaired++;
     }
     int changed = 0;
     if (p->store) {
@@ -1242,6 +1249,12 @@ static void read_file(rstate *rs, const dt_cli_input *in)
         it->date = doc.date;
         it->line = doc.line;
         it->offset = doc.offset;
+        it->repaired = NULL;
+        if (doc.repaired) {
+            it->repaired = dt_arena_alloc(rs->b->a, sizeof *it->repaired);
+            if (it->repaired)
+                *it->repaired = doc;
+        }
         if (p->store)
             it->hash = dt_sink_content_hash(doc.text.p, doc.text.n);
         if (hints) {
@@ -1427,6 +1440,9 @@ static void summary(const tally *t)
             (unsigned long long)t->read, (unsigned long long)t->coded,
             (unsigned long long)t->no_events, (unsigned long long)t->rejected, more,
             (unsigned long long)t->sentences, (unsigned long long)t->events);
+    if (t->repaired)
+        fprintf(stderr, "detente: %llu document%s kept with bytes that were not UTF-8 replaced\n",
+                (unsigned long long)t->repaired, t->repaired == 1 ? "" : "s");
     if (t->rejected) {
         fputs("detente: rejected:", stderr);
         const char *sep = " ";
@@ -1623,9 +1639,9 @@ close_out:
         goto done;
     }
     *want_summary = 1; /* the run completed */
-    exit_code = p.t.internal                     ? DT_EXIT_INTERNAL
-                : p.t.sink_error || p.t.rejected ? DT_EXIT_INPUT
-                                                 : DT_EXIT_OK;
+    exit_code = p.t.internal                                     ? DT_EXIT_INTERNAL
+                : p.t.sink_error || p.t.rejected || p.t.repaired ? DT_EXIT_INPUT
+                                                                 : DT_EXIT_OK;
 done:
     *t = p.t;
     dt_coder_free(p.coder);
@@ -1635,7 +1651,7 @@ done:
 }
 
 /* The tally as one vector of counters, for MPI_Reduce. */
-enum { TALLY_WORDS = 8 + 16 + 2 };
+enum { TALLY_WORDS = 8 + 16 + 3 };
 
 static void tally_pack(const tally *t, uint64_t *v)
 {
@@ -1645,6 +1661,7 @@ static void tally_pack(const tally *t, uint64_t *v)
     memcpy(v + 8, t->by_code, sizeof t->by_code);
     v[24] = (uint64_t)t->internal;
     v[25] = (uint64_t)t->sink_error;
+    v[26] = t->repaired;
 }
 
 static void tally_unpack(const uint64_t *v, tally *t)
@@ -1660,6 +1677,7 @@ static void tally_unpack(const uint64_t *v, tally *t)
     memcpy(t->by_code, v + 8, sizeof t->by_code);
     t->internal = v[24] != 0;
     t->sink_error = v[25] != 0;
+    t->repaired = v[26];
 }
 
 /* Rank 0 of an MPI job: name each rank that failed, with its shard and

@@ -157,6 +157,30 @@ static dt_str text_id(const char *path)
     return (dt_str){b, n};
 }
 
+/* A text file is one document, so one stray byte (a Latin-1 quote pasted
+ * into a UTF-8 file) must not lose the whole file. Bytes that are not UTF-8
+ * are replaced in place by '?', one for one, so that evidence offsets still
+ * point at the file's bytes; *first describes the first of them and the
+ * caller reports it. A NUL byte, or more bad bytes than DT_TEXT_MAX_REPAIR
+ * per thousand, means the file is not text: it is rejected as before. */
+#define DT_TEXT_MAX_REPAIR 10
+static int repair_text(char *t, size_t len, const char *name, uint64_t base, dt_error *first,
+                       uint64_t *nbad)
+{
+    int rc = dt__check_utf8(t, len, name, 1, base, "text", first);
+    if (rc == DT_OK)
+        return DT_OK;
+    uint64_t limit = (uint64_t)len * DT_TEXT_MAX_REPAIR / 1000 + 1;
+    size_t at = 0, bad = 0;
+    while (dt_utf8_validate(t + at, len - at, &bad) != DT_OK) {
+        at += bad;
+        if (at >= len || t[at] == '\0' || ++*nbad > limit)
+            return rc;
+        t[at++] = '?';
+    }
+    return DT_OK;
+}
+
 static int next_text(dt_reader *r, dt_arena *a, dt_doc *doc, dt_error *err)
 {
     r->done = 1;
@@ -190,14 +214,20 @@ static int next_text(dt_reader *r, dt_arena *a, dt_doc *doc, dt_error *err)
     if (len > DT_MAX_DOC_BYTES)
         return dt_error_set(err, DT_ELIMIT, r->name, 0, (uint64_t)DT_MAX_DOC_BYTES,
                             "document larger than %zu bytes", (size_t)DT_MAX_DOC_BYTES);
-    const char *t = buf;
+    char *t = buf;
     if (r->bom && len >= 3) {
         t += 3;
         len -= 3;
     }
-    int rc = dt__check_utf8(t, len, r->name, 1, r->bom ? 3 : 0, "text", err);
-    if (rc < 0)
+    dt_error first;
+    dt_error_clear(&first);
+    uint64_t nbad = 0;
+    int rc = repair_text(t, len, r->name, r->bom ? 3 : 0, &first, &nbad);
+    if (rc < 0) {
+        if (err)
+            *err = first;
         return rc;
+    }
     size_t i = 0;
     while (i < len && is_space((unsigned char)t[i]))
         i++;
@@ -217,6 +247,9 @@ static int next_text(dt_reader *r, dt_arena *a, dt_doc *doc, dt_error *err)
     tc[len] = '\0';
     doc->id = (dt_str){idc, id.n};
     doc->text = (dt_str){tc, len};
+    doc->repaired = nbad;
+    if (nbad)
+        doc->repair = first;
     int32_t d = dt__date_in_name(id.p, id.n);
     doc->date = d ? d : r->default_date;
     return 1;

@@ -281,6 +281,24 @@ text)
     expect_summary 2 0
     grep -Eq '^detente: 2 documents read, .* [1-9][0-9]* sentences' err.txt || fail "no sentences counted"
     ;;
+textbad)
+    # A text file is one document: a stray Latin-1 byte is replaced by '?'
+    # (offsets kept) and reported with its line and column; the document is
+    # still coded and the run exits 1. A file that is mostly not UTF-8
+    # (over 1% bad bytes) is still rejected whole, and the next file is read.
+    printf 'Arnor is about to restore full diplomatic ties with Gondor. Caf\351 owners cheered.\n' >1995-01-01-latin1.txt
+    { printf 'Arnor is about to restore full diplomatic ties with Gondor.'; printf '\351\350\347'; } >1995-01-02-mostly-bad.txt
+    printf 'Arnor is about to restore full diplomatic ties with Gondor.\n' >1995-01-03-good.txt
+    run 1995-01-01-latin1.txt 1995-01-02-mostly-bad.txt 1995-01-03-good.txt
+    expect_status 1
+    grep -Eq "^detente: 1995-01-01-latin1.txt:1: invalid UTF-8 .*column 64.*1 byte replaced by '\?'" err.txt ||
+        fail "no repair message with the byte offset for the Latin-1 file"
+    expect_errors 1995-01-02-mostly-bad.txt 1
+    expect_summary 3 1
+    grep -q '"doc_id":"1995-01-01-latin1"' out.txt || fail "the repaired document was not coded"
+    grep -q '"doc_id":"1995-01-03-good"' out.txt || fail "the file after the bad one was not coded"
+    grep -q '1 document kept with bytes that were not UTF-8 replaced' err.txt || fail "no repair count in the summary"
+    ;;
 output)
     # Events: one JSONL line per event counted in the summary, the input's
     # extra fields passed through; TSV with its header to a file via -o.
