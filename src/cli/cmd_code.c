@@ -4,8 +4,10 @@
  * document ends up counted as coded (>= 1 event), without events, or
  * rejected with a reason, and a bad record costs exactly one error line
  * ("detente: FILE:LINE: reason") while the records around it go on.
- * Exit status: 0 all good, 1 something was rejected (or bad usage),
- * 2 internal error (out of memory, write failure). */
+ * Exit status: 0 all good, 1 something was rejected, bad usage or a store
+ * that cannot be used (cannot open, read-only, foreign, newer schema), 2
+ * internal error (out of memory, a write failure on the output or the store
+ * once the run has begun). */
 #include "cli.h"
 #include "code_shard.h"
 
@@ -62,7 +64,10 @@ typedef struct tally {
     uint64_t repaired;    /* text documents kept with bad bytes replaced: exit 1 */
     uint64_t by_code[16]; /* rejected, indexed by -DT_E* */
     int internal;         /* an internal error happened: exit 2 */
-    int sink_error;       /* the output store failed: exit 1, stop */
+    int sink_error;       /* the output store failed: stop; exit 1 if it failed before
+                             the run began (an unusable store is a usage error) */
+    int sink_midrun;      /* it failed after the run began: an I/O failure mid-run,
+                             exit 2 like a write error on stdout */
 } tally;
 
 static void usage(FILE *f)
@@ -120,7 +125,8 @@ static void usage(FILE *f)
           "At the end a summary goes to standard error:\n"
           "  detente: N documents read, N coded, N without events, N rejected; "
           "N sentences, N events\n"
-          "Exit status: 0 success, 1 a document was rejected or bad usage, 2 internal error.\n",
+          "Exit status: 0 success, 1 a document was rejected, bad usage or an unusable\n"
+          "store, 2 internal error (out of memory; a write failure mid-run).\n",
           f);
 }
 
@@ -581,6 +587,7 @@ typedef struct pipeline {
     dt_sink *sink;
     int store;       /* the sink is a store (sqlite, postgresql) */
     int reader_gone; /* EPIPE on a stream output */
+    int run_begun;   /* the store holds this run's record: later failures are mid-run */
     const dt_cli_input *inputs;
     int ninputs;
     /* The progress line (terminal only): start, last update, input size
@@ -659,10 +666,12 @@ static int sink_failed(pipeline *p, const dt_error *err)
         return -1;
     }
     report(err);
-    if (p->store && err->code != DT_ENOMEM)
+    if (p->store && err->code != DT_ENOMEM) {
         p->t.sink_error = 1;
-    else
+        p->t.sink_midrun = p->run_begun;
+    } else {
         p->t.internal = 1;
+    }
     return -1;
 }
 
@@ -1587,6 +1596,8 @@ static int code_run(const code_opts *o, int argc, char **argv, const dt_cli_inpu
     free(cmdline);
     if (rc < 0)
         sink_failed(&p, &err);
+    else
+        p.run_begun = 1;
 
     /* Progress only for a person watching stderr, and not when the events
      * themselves go to that terminal. */
@@ -1639,7 +1650,7 @@ close_out:
         goto done;
     }
     *want_summary = 1; /* the run completed */
-    exit_code = p.t.internal                                     ? DT_EXIT_INTERNAL
+    exit_code = p.t.internal || p.t.sink_midrun                  ? DT_EXIT_INTERNAL
                 : p.t.sink_error || p.t.rejected || p.t.repaired ? DT_EXIT_INPUT
                                                                  : DT_EXIT_OK;
 done:
@@ -1651,7 +1662,7 @@ done:
 }
 
 /* The tally as one vector of counters, for MPI_Reduce. */
-enum { TALLY_WORDS = 8 + 16 + 3 };
+enum { TALLY_WORDS = 8 + 16 + 4 };
 
 static void tally_pack(const tally *t, uint64_t *v)
 {
@@ -1662,6 +1673,7 @@ static void tally_pack(const tally *t, uint64_t *v)
     v[24] = (uint64_t)t->internal;
     v[25] = (uint64_t)t->sink_error;
     v[26] = t->repaired;
+    v[27] = (uint64_t)t->sink_midrun;
 }
 
 static void tally_unpack(const uint64_t *v, tally *t)
@@ -1678,6 +1690,7 @@ static void tally_unpack(const uint64_t *v, tally *t)
     t->internal = v[24] != 0;
     t->sink_error = v[25] != 0;
     t->repaired = v[26];
+    t->sink_midrun = v[27] != 0;
 }
 
 /* Rank 0 of an MPI job: name each rank that failed, with its shard and
