@@ -911,40 +911,56 @@ int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *co
         /* The prefixes' hashes in one pass over the token, not one pass
          * per prefix (long tokens, rare, hash each prefix). */
         int hashed = len > 1 && len <= sizeof ph / sizeof ph[0];
-        if (hashed)
+        /* Proper prefix lengths some stem has, as a bit set walked from
+         * the longest down (bit 63 stands for every length from 63 up);
+         * tokens of more than 64 bytes, rare, try each length. */
+        uint64_t lens = 0;
+        if (len > 1 && len <= 64)
+            lens = d->stem_lens & (len == 64 ? ~0ull : (1ull << len) - 1) & ~1ull;
+        if (hashed && lens)
             dt__dict_prefix_hashes(norms[i], len - 1, ph);
         /* Try the whole token, then (for stems) each proper prefix of a
          * length some stem has. */
-        for (size_t L = len ? len : 1; L >= 1 && found < 2; L--) {
-            if (L != len && len && !(d->stem_lens & (1ull << (L < 63 ? L : 63))))
-                continue;
-            if (hashed && L != len &&
-                !(d->stem_bloom[(ph[L - 1] >> 6) & 63] & (1ull << (ph[L - 1] & 63))))
-                continue;
+        for (size_t L = len ? len : 1; L >= 1 && found < 2;) {
             uint32_t id = L == len || !len ? ids[i]
                           : hashed         ? dt__dict_word_id_hashed(d, norms[i], L, ph[L - 1])
                                            : dt_dict_word_id(d, norms[i], L);
-            if (!id)
-                goto next;
-            uint32_t nc;
-            const uint32_t *cand = dt_dict_phrases_by_first(s, id, &nc);
-            for (uint32_t c = 0; c < nc; c++) {
-                const dt_dict_phrase *p = &s->phrases[cand[c]];
-                int exact = L == len || !len;
-                if (!exact && !(p->nwords == 1 && (p->flags & DT_PH_STEM)))
-                    continue;
-                if (!discard_rest(d, p, ids, norms, n, i))
-                    continue;
-                int lvl = (p->flags & DT_PH_STORY) ? 2 : 1;
-                if (lvl > found) {
-                    found = lvl;
-                    if (phrase)
-                        *phrase = cand[c];
+            if (id) {
+                uint32_t nc;
+                const uint32_t *cand = dt_dict_phrases_by_first(s, id, &nc);
+                for (uint32_t c = 0; c < nc; c++) {
+                    const dt_dict_phrase *p = &s->phrases[cand[c]];
+                    int exact = L == len || !len;
+                    if (!exact && !(p->nwords == 1 && (p->flags & DT_PH_STEM)))
+                        continue;
+                    if (!discard_rest(d, p, ids, norms, n, i))
+                        continue;
+                    int lvl = (p->flags & DT_PH_STORY) ? 2 : 1;
+                    if (lvl > found) {
+                        found = lvl;
+                        if (phrase)
+                            *phrase = cand[c];
+                    }
                 }
             }
-        next:
             if (!len)
                 break;
+            /* the next shorter length worth a look-up */
+            if (len <= 64) {
+                L = 0;
+                while (lens) {
+                    size_t b = (size_t)(63 - __builtin_clzll(lens));
+                    lens &= ~(1ull << b);
+                    if (hashed &&
+                        !(d->stem_bloom[(ph[b - 1] >> 6) & 63] & (1ull << (ph[b - 1] & 63))))
+                        continue;
+                    L = b;
+                    break;
+                }
+            } else {
+                for (L--; L >= 1 && !(d->stem_lens & (1ull << (L < 63 ? L : 63))); L--)
+                    ;
+            }
         }
     }
     return found;
