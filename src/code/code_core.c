@@ -44,6 +44,43 @@ static inline int has_sub(const char *s, const char *pat)
     return c0 == '\0';
 }
 
+/* Exact tests for the tags the coder looks for most, inline (a strcmp
+ * call costs more than the whole test). */
+static inline int is_ne_open(const char *s)
+{
+    return s[0] == '(' && s[1] == 'N' && s[2] == 'E' && s[3] == '\0';
+}
+
+static inline int is_ne_close(const char *s)
+{
+    return s[0] == '~' && s[1] == 'N' && s[2] == 'E' && s[3] == '\0';
+}
+
+static inline int is_comma_open(const char *s)
+{
+    return s[0] == '(' && s[1] == ',' && s[2] == '\0';
+}
+
+/* PETRARCH's substring tests on a phrase-list item ("~," in item, "NEC"
+ * in item, "~NE" in item; words too), all in one pass. */
+enum { SUB_TCOMMA = 1, SUB_NEC = 2, SUB_TNE = 4 };
+
+static inline unsigned item_subs(const char *s)
+{
+    unsigned f = 0;
+    for (; *s; s++) {
+        if (s[0] == '~') {
+            if (s[1] == ',')
+                f |= SUB_TCOMMA;
+            else if (s[1] == 'N' && s[2] == 'E')
+                f |= SUB_TNE;
+        } else if (s[0] == 'N' && s[1] == 'E' && s[2] == 'C') {
+            f |= SUB_NEC;
+        }
+    }
+    return f;
+}
+
 static int ends_with(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
@@ -135,6 +172,17 @@ static int pl_remove(dt__plist *l, uint32_t from, uint32_t to)
     return 0;
 }
 
+/* The first "(," item in [from, to), or -1. */
+static int32_t pl_comma(const dt__plist *l, uint32_t from, uint32_t to)
+{
+    if (to > l->n)
+        to = l->n;
+    for (uint32_t i = from; i < to; i++)
+        if (is_comma_open(l->v[i].s))
+            return (int32_t)i;
+    return -1;
+}
+
 static int32_t pl_index(const dt__plist *l, const char *s, uint32_t from, uint32_t to)
 {
     if (to > l->n)
@@ -154,7 +202,7 @@ static int count_word(const dt__plist *l, uint32_t lo, uint32_t hi)
     if (hi > l->n)
         hi = l->n;
     while (k < hi) {
-        if (streq(l->v[k].s, "(NE")) {
+        if (is_ne_open(l->v[k].s)) {
             k += 2;
         } else {
             const char *s = l->v[k].s;
@@ -218,7 +266,7 @@ static void check_commas(sctx *x)
 {
     dt__plist *l = &x->pl;
     const dt_coder_options *o = &x->c->opt;
-    int32_t first = pl_index(l, "(,", 0, l->n);
+    int32_t first = pl_comma(l, 0, l->n);
     if (first < 0)
         return;
     if (o->comma_bmax != 0) {
@@ -229,18 +277,18 @@ static void check_commas(sctx *x)
     if (o->comma_emax != 0) {
         uint32_t kend = find_end(l);
         int32_t ka = (int32_t)kend - 1;
-        while (ka >= 2 && !streq(l->v[ka].s, "(,"))
+        while (ka >= 2 && !is_comma_open(l->v[ka].s))
             ka--;
-        if (ka >= 0 && streq(l->v[ka].s, "(,")) {
+        if (ka >= 0 && is_comma_open(l->v[ka].s)) {
             int k = count_word(l, (uint32_t)ka, l->n);
             if (k >= o->comma_emin && k <= o->comma_emax)
                 delete_phrases(l, (uint32_t)ka + 3, kend);
         }
     }
     if (o->comma_max != 0) {
-        int32_t ka = pl_index(l, "(,", 0, l->n);
+        int32_t ka = pl_comma(l, 0, l->n);
         while (ka >= 0) {
-            int32_t kb = pl_index(l, "(,", (uint32_t)ka + 1, l->n);
+            int32_t kb = pl_comma(l, (uint32_t)ka + 1, l->n);
             if (kb < 0)
                 break;
             int k = count_word(l, (uint32_t)ka + 2, (uint32_t)kb);
@@ -252,14 +300,14 @@ static void check_commas(sctx *x)
         }
     }
     /* dangling initial or final comma */
-    int32_t ka = pl_index(l, "(,", 0, l->n);
+    int32_t ka = pl_comma(l, 0, l->n);
     if (ka >= 0 && count_word(l, 2, (uint32_t)ka) == 0)
         pl_remove(l, (uint32_t)ka, (uint32_t)ka + 3);
     uint32_t kend = find_end(l);
     ka = (int32_t)kend - 1;
-    while (ka >= 2 && !streq(l->v[ka].s, "(,"))
+    while (ka >= 2 && !is_comma_open(l->v[ka].s))
         ka--;
-    if (ka >= 0 && streq(l->v[ka].s, "(,") && count_word(l, (uint32_t)ka + 1, kend) == 0)
+    if (ka >= 0 && is_comma_open(l->v[ka].s) && count_word(l, (uint32_t)ka + 1, kend) == 0)
         pl_remove(l, (uint32_t)ka, (uint32_t)ka + 3);
     if (!check_balance(l))
         x->parse_error = 1;
@@ -470,7 +518,7 @@ static int assign_ne_codes(sctx *x)
     const dt__pl **it = NULL;
     uint32_t itcap = 0;
     for (uint32_t k = 1; k < l->n; k++) {
-        if (!streq(l->v[k].s, "(NE"))
+        if (!is_ne_open(l->v[k].s))
             continue;
         uint32_t kstart = k, kcode = k + 1;
         uint32_t j = k + 2;
@@ -484,7 +532,7 @@ static int assign_ne_codes(sctx *x)
         }
         uint32_t n = 0;
         int has_nec = 0;
-        while (j < l->n && !streq(l->v[j].s, "~NE")) {
+        while (j < l->n && !is_ne_close(l->v[j].s)) {
             const char *s = l->v[j].s;
             /* POS markup of the nouns is not part of the phrase */
             if (!(s[0] && s[1] == 'N' && s[2] == 'N'))
@@ -565,7 +613,8 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
     out->n = 0;
     for (; k >= 1; k--) {
         const char *s = l->v[k].s;
-        if (has_sub(s, "~,"))
+        unsigned f = item_subs(s);
+        if (f & SUB_TCOMMA)
             break;
         /* a clause coordinated with the one before ("... and South Korea
          * expressed concern"; the coordinator is "~CC", or "~CCP" when
@@ -575,7 +624,7 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
             clause_has_subject(l, (uint32_t)k))
             break;
         sq *q = &out->v[out->n];
-        if (streq(s, "(NE")) {
+        if (is_ne_open(s)) {
             const char *code = k + 1 < (int32_t)l->n ? l->v[k + 1].s : "---";
             /* the code slot was pushed as a word just before: replace it */
             if (out->n > 0 && out->v[out->n - 1].kind == SQ_WORD && out->v[out->n - 1].pl == k + 1)
@@ -586,13 +635,13 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
             q->pl = k;
             q->kind = SQ_NE;
             out->n++;
-        } else if (has_sub(s, "NEC")) {
+        } else if (f & SUB_NEC) {
             q->s = s;
             q->id = 0;
             q->pl = k;
             q->kind = s[0] == '(' ? SQ_NEC_OPEN : SQ_NEC_CLOSE;
             out->n++;
-        } else if (has_sub(s, "~NE")) {
+        } else if (f & SUB_TNE) {
             q->s = s;
             q->id = 0;
             q->pl = k;
@@ -621,21 +670,22 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
      * ends at "~VP12". Kept: it bounds the lower part the same way. */
     while (k < l->n && !has_sub(l->v[k].s, endtag)) {
         const char *s = l->v[k].s;
+        unsigned f = item_subs(s);
         sq *q = &out->v[out->n];
-        if (streq(s, "(NE")) {
+        if (is_ne_open(s)) {
             q->s = k + 1 < l->n ? l->v[k + 1].s : "---";
             q->id = 0;
             q->pl = (int32_t)k;
             q->kind = SQ_NE;
             out->n++;
             k++;
-        } else if (has_sub(s, "NEC")) {
+        } else if (f & SUB_NEC) {
             q->s = s;
             q->id = 0;
             q->pl = (int32_t)k;
             q->kind = s[0] == '(' ? SQ_NEC_OPEN : SQ_NEC_CLOSE;
             out->n++;
-        } else if (has_sub(s, "~NE")) {
+        } else if (f & SUB_TNE) {
             q->s = s;
             q->id = 0;
             q->pl = (int32_t)k;
