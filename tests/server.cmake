@@ -19,9 +19,10 @@ add_test(NAME server.store
                  $<TARGET_FILE:detente>)
 set_tests_properties(server.store PROPERTIES FIXTURES_SETUP dt_server_store LABELS tsan)
 
-foreach(g api http static load)
+foreach(g api http static load analysis)
   add_test(NAME server.${g}
-           COMMAND server_test $<TARGET_FILE:detente> ${DT_SERVER_DB} ${DT_SERVER_WORK}/${g} ${g})
+           COMMAND server_test $<TARGET_FILE:detente> ${DT_SERVER_DB} ${DT_SERVER_WORK}/${g} ${g}
+                   ${CMAKE_SOURCE_DIR})
   set_tests_properties(server.${g} PROPERTIES FIXTURES_REQUIRED dt_server_store
                        LABELS tsan TIMEOUT 300)
 endforeach()

@@ -55,6 +55,11 @@ typedef struct dt_server_opts {
     size_t nregion_files;
     const char *const *watch_files; /* watch rule files (--watch) */
     size_t nwatch_files;
+    /* Called with each error found in a region or watch file (err->file
+     * and err->line say where), in file order, before dt_server_new fails
+     * with the first of them in its err; NULL = none. */
+    void (*on_diag)(void *ctx, const dt_error *err);
+    void *diag_ctx;
     unsigned threads;         /* worker threads; 0 = 2 */
     unsigned max_connections; /* 0 = 256 */
     unsigned timeout_s;       /* idle connection timeout; 0 = 10 */

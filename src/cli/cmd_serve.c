@@ -36,6 +36,15 @@ static void usage(FILE *f)
           f);
 }
 
+/* Each error of a region or watch file, as FILE:LINE: reason. */
+static void print_diag(void *ctx, const dt_error *err)
+{
+    char buf[1024];
+    dt_error_format(err, buf, sizeof buf);
+    dt_cli_errorf("%s", buf);
+    *(int *)ctx = 1;
+}
+
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
     unsigned long v = 0;
@@ -112,6 +121,9 @@ int dt_cli_serve(int argc, char **argv)
     }
     o.region_files = regions;
     o.watch_files = watches;
+    int reported = 0;
+    o.on_diag = print_diag;
+    o.diag_ctx = &reported;
     /* The dashboard the build bundled (cmake/web.cmake), else web/dist
      * under the current directory; without either, only /api/ exists. */
     struct stat st;
@@ -141,7 +153,8 @@ int dt_cli_serve(int argc, char **argv)
     if (rc < 0) {
         char buf[1024];
         dt_error_format(&err, buf, sizeof buf);
-        dt_cli_errorf("serve: %s", buf);
+        if (!reported) /* else print_diag has said it */
+            dt_cli_errorf("serve: %s", buf);
         dt_server_free(s);
         return rc == DT_ENOMEM || rc == DT_EINTERNAL ? DT_EXIT_INTERNAL : DT_EXIT_INPUT;
     }

@@ -8,6 +8,7 @@
 #include "detente/evset.h"
 #include "detente/ontology.h"
 #include "detente/reader.h"
+#include "detente/series.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -139,8 +140,11 @@ int dt__param_actors(dt__req *q, const char *name, const char **out, dt_server_r
         dt_error e;
         dt_error_clear(&e);
         if (dt_actor_pattern_check(pat, &e) != DT_OK) {
-            dt__server_error(r, 400, "bad parameter '%s': actor pattern '%s': %s", name, pat,
-                             e.msg[0] ? e.msg : "malformed");
+            if (e.msg[0]) /* the reason names the pattern */
+                dt__server_error(r, 400, "bad parameter '%s': %s", name, e.msg);
+            else
+                dt__server_error(r, 400, "bad parameter '%s': actor pattern '%s' is malformed",
+                                 name, pat);
             return -1;
         }
         if (!c)
@@ -178,6 +182,21 @@ int dt__param_codes(dt__req *q, const char *name, const char **out, dt_server_re
         p = c + 1;
     }
     *out = v;
+    return 0;
+}
+
+int dt__param_period(dt__req *q, int dflt, int *out, dt_server_response *r)
+{
+    const char *v = dt__param_get(q, "period");
+    *out = dflt;
+    if (!v)
+        return 0;
+    int p = dt_period_from_name(v);
+    if (p < 0) {
+        dt__server_error(r, 400, "bad parameter 'period': one of day, week, month, quarter, year");
+        return -1;
+    }
+    *out = p;
     return 0;
 }
 

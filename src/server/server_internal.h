@@ -125,8 +125,8 @@ int dt__param_bool(dt__req *q, const char *name, int *out, dt_server_response *r
 /* A checked comma-separated list of actor patterns; *out is the raw value. */
 int dt__param_actors(dt__req *q, const char *name, const char **out, dt_server_response *r);
 int dt__param_codes(dt__req *q, const char *name, const char **out, dt_server_response *r);
-/* period=day|week|month|quarter|year (default month): DT_PERIOD_*. */
-int dt__param_period(dt__req *q, int *out, dt_server_response *r);
+/* period=day|week|month|quarter|year: DT_PERIOD_*, dflt when absent. */
+int dt__param_period(dt__req *q, int dflt, int *out, dt_server_response *r);
 
 /* Split a comma-separated list into NUL-terminated items copied to
  * buf[0..cap); at most max items. Returns the count (0 for NULL). */

@@ -1,6 +1,6 @@
 /* detente — HTTP API tests against a real `detente serve` process.
  *
- * Usage: server_test DETENTE STORE.db WORKDIR GROUP
+ * Usage: server_test DETENTE STORE.db WORKDIR GROUP [SOURCE_DIR]
  *
  * Starts the server on 127.0.0.1 with port 0 (the kernel picks a free
  * port, which the server writes to --port-file), talks to it over raw
@@ -12,7 +12,11 @@
  * Groups: api (every endpoint, good and bad parameters, pagination),
  * http (methods, bodies, limits, malformed requests), static (web root,
  * traversal attempts, symlinks), load (concurrent clients, idle and slow
- * connections). */
+ * connections), analysis (series, stability, watches and reciprocity with
+ * the demo's region and watch files from SOURCE_DIR/examples/korea: each
+ * answer must equal, byte for byte, what the CLI command prints for the
+ * same store and parameters; bad parameters; bad region and watch files
+ * at start-up). */
 #define _XOPEN_SOURCE 700
 #include <arpa/inet.h>
 #include <errno.h>
@@ -271,8 +275,17 @@ static long long sql_count(const char *sql)
 
 static pid_t server_pid;
 
+static void start_server_args(const char *detente, const char *workdir, const char *const *extra);
+
 static void start_server(const char *detente, const char *workdir, const char *extra1,
                          const char *extra2)
+{
+    const char *extra[3] = {extra1, extra2, NULL};
+    start_server_args(detente, workdir, extra1 ? extra : NULL);
+}
+
+/* Start the server with extra arguments (a NULL-terminated list, or NULL). */
+static void start_server_args(const char *detente, const char *workdir, const char *const *extra)
 {
     char pf[4096];
     snprintf(pf, sizeof pf, "%s/port", workdir);
@@ -281,15 +294,13 @@ static void start_server(const char *detente, const char *workdir, const char *e
     if (server_pid < 0)
         die("fork");
     if (server_pid == 0) {
-        const char *argv[17] = {
+        const char *argv[32] = {
             detente,       "serve", "--db",      store, "--listen",          "127.0.0.1:0",
             "--port-file", pf,      "--timeout", "2",   "--max-connections", "64",
             "--threads",   "2",     NULL,        NULL};
         int k = 14;
-        if (extra1) {
-            argv[k++] = extra1;
-            argv[k++] = extra2;
-        }
+        for (size_t i = 0; extra && extra[i] && k < 31; i++)
+            argv[k++] = extra[i];
         execv(detente, (char **)argv);
         _exit(127);
     }
@@ -771,15 +782,325 @@ static void group_load(void)
     resp_free(&r);
 }
 
+/* ---- analysis: the API against the CLI ---- */
+
+static const char *g_detente, *g_workdir, *g_src;
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        die("malloc");
+    if (f) {
+        size_t k;
+        while ((k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+            len += k;
+            if (cap - len < 4096) {
+                cap *= 2;
+                buf = realloc(buf, cap);
+                if (!buf)
+                    die("realloc");
+            }
+        }
+        fclose(f);
+    }
+    buf[len] = '\0';
+    *n = len;
+    return buf;
+}
+
+/* Run detente with argv (NULL-terminated, without the program), stdout and
+ * stderr to files; returns the exit status (or -1: killed after 60 s). */
+static int run_detente(const char *const *args, char **out, size_t *outn, char **err)
+{
+    char po[4096], pe[4096];
+    snprintf(po, sizeof po, "%s/cli.out", g_workdir);
+    snprintf(pe, sizeof pe, "%s/cli.err", g_workdir);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        const char *argv[64];
+        int k = 0;
+        argv[k++] = g_detente;
+        for (size_t i = 0; args[i] && k < 63; i++)
+            argv[k++] = args[i];
+        argv[k] = NULL;
+        int fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fo < 0 || fe < 0)
+            _exit(126);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(g_detente, (char **)argv);
+        _exit(127);
+    }
+    int st = 0, done = 0;
+    for (int i = 0; i < 1200 && !done; i++) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            done = 1;
+        else
+            sleep_ms(50);
+    }
+    if (!done) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+    }
+    size_t n;
+    if (out)
+        *out = slurp(po, outn);
+    if (err)
+        *err = slurp(pe, &n);
+    return done && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* GET target must answer 200 with exactly what `detente CLI...` prints. */
+static void same_as_cli(const char *target, const char *const *cli)
+{
+    resp r = get(target);
+    char *out = NULL, *err = NULL;
+    size_t n = 0;
+    int rc = run_detente(cli, &out, &n, &err);
+    json_t *j = body_json(&r);
+    int same = r.status == 200 && rc == 0 && n > 2 && r.len == n && !memcmp(r.body, out, n);
+    check(same && j,
+          "GET %s == detente %s %s ... (HTTP %d, %zu bytes; CLI exit %d, %zu bytes%s%.200s)",
+          target, cli[0], cli[1], r.status, r.len, rc, n, err[0] ? ": " : "", err);
+    if (!same && r.status != 200)
+        printf("     (answer: %.300s)\n", r.body ? r.body : "");
+    json_decref(j);
+    free(out);
+    free(err);
+    resp_free(&r);
+}
+
+/* The same query twice, parameters in another order: one cached answer. */
+static void same_answer(const char *a, const char *b)
+{
+    resp x = get(a), y = get(b);
+    check(x.status == 200 && y.status == 200 && x.len == y.len && x.len > 0 &&
+              !memcmp(x.body, y.body, x.len),
+          "GET %s and %s give the same answer", a, b);
+    resp_free(&x);
+    resp_free(&y);
+}
+
+static void group_analysis(void)
+{
+    char region[4096], watches[4096];
+    snprintf(region, sizeof region, "%s/examples/korea/region.txt", g_src);
+    snprintf(watches, sizeof watches, "%s/examples/korea/watches.txt", g_src);
+    const char *S = store;
+
+    /* series */
+    same_as_cli("/api/series",
+                (const char *const[]){"series", "--db", S, "--format", "json", NULL});
+    same_as_cli("/api/series?source=USA&target=PRK",
+                (const char *const[]){"series", "--db", S, "--source", "USA", "--target", "PRK",
+                                      "--format", "json", NULL});
+    same_as_cli("/api/series?source=%3DUSAGOV,CHN&target=PRK&undirected=true&period=quarter"
+                "&from=2018-01-01&to=2019-12-31&code=04,05,06&dedup",
+                (const char *const[]){"series",      "--db",       S,        "--source",
+                                      "=USAGOV,CHN", "--target",   "PRK",    "--undirected",
+                                      "--period",    "quarter",    "--from", "2018-01-01",
+                                      "--to",        "2019-12-31", "--code", "04,05,06",
+                                      "--dedup",     "--format",   "json",   NULL});
+    same_as_cli("/api/series?quad=4&period=week&source=PRK",
+                (const char *const[]){"series", "--db", S, "--source", "PRK", "--quad", "4",
+                                      "--period", "week", "--format", "json", NULL});
+    same_as_cli("/api/series?source=ZZZ", (const char *const[]){"series", "--db", S, "--source",
+                                                                "ZZZ", "--format", "json", NULL});
+    same_answer("/api/series?source=USA&target=PRK&period=year",
+                "/api/series?period=year&target=PRK&source=USA");
+
+    /* stability */
+    same_as_cli("/api/stability", (const char *const[]){"stability", "--db", S, "--region", region,
+                                                        "--format", "json", NULL});
+    same_as_cli("/api/stability?region=korea&period=week&from=2018-01-01&to=2019-06-30",
+                (const char *const[]){"stability", "--db", S, "--region", region, "--period",
+                                      "week", "--from", "2018-01-01", "--to", "2019-06-30",
+                                      "--format", "json", NULL});
+    same_as_cli("/api/stability?period=quarter",
+                (const char *const[]){"stability", "--db", S, "--region", region, "--period",
+                                      "quarter", "--format", "json", NULL});
+
+    /* watches */
+    same_as_cli("/api/watches?max_breaches=10000",
+                (const char *const[]){"watch", watches, "--db", S, "--format", "json", NULL});
+    same_as_cli("/api/watches", (const char *const[]){"watch", watches, "--db", S, "--format",
+                                                      "json", "--max-breaches", "100", NULL});
+    same_as_cli("/api/watches?period=week&rule=armed-clash,summit-track&from=2018-01-01"
+                "&to=2019-12-31&max_breaches=3",
+                (const char *const[]){"watch", watches, "--db", S, "--period", "week", "--rule",
+                                      "armed-clash", "--rule", "summit-track", "--from",
+                                      "2018-01-01", "--to", "2019-12-31", "--max-breaches", "3",
+                                      "--format", "json", NULL});
+
+    /* reciprocity */
+    same_as_cli("/api/reciprocity?dyads=USA-PRK,PRK-USA",
+                (const char *const[]){"reciprocity", "--db", S, "--dyads", "USA-PRK,PRK-USA",
+                                      "--format", "json", NULL});
+    same_as_cli("/api/reciprocity?dyads=USA-PRK,PRK-USA,CHN-PRK&lags=1&criterion=aic&measure=net"
+                "&horizon=6&reps=50&level=0.9&seed=7&max_lags=3",
+                (const char *const[]){"reciprocity",
+                                      "--db",
+                                      S,
+                                      "--dyads",
+                                      "USA-PRK,PRK-USA,CHN-PRK",
+                                      "--lags",
+                                      "1",
+                                      "--criterion",
+                                      "aic",
+                                      "--measure",
+                                      "net",
+                                      "--horizon",
+                                      "6",
+                                      "--reps",
+                                      "50",
+                                      "--level",
+                                      "0.9",
+                                      "--seed",
+                                      "7",
+                                      "--max-lags",
+                                      "3",
+                                      "--format",
+                                      "json",
+                                      NULL});
+
+    /* bad parameters: 400 with a JSON error */
+    static const char *const bad[] = {
+        "/api/series?period=decade",
+        "/api/series?source=",
+        "/api/series?source=US%25A",
+        "/api/series?undirected=maybe",
+        "/api/series?soruce=USA",
+        "/api/series?from=2019-02-30",
+        "/api/series?from=2020-01-01&to=2019-01-01",
+        "/api/series?period=day&from=1900-01-01&to=2099-12-31",
+        "/api/series?quad=5",
+        "/api/series?code=4x",
+        "/api/stability?region=nope",
+        "/api/stability?period=fortnight",
+        "/api/stability?source=USA",
+        "/api/watches?rule=no-such-rule",
+        "/api/watches?rule=",
+        "/api/watches?rule=a,,b",
+        "/api/watches?max_breaches=0",
+        "/api/watches?max_breaches=10001",
+        "/api/watches?period=",
+        "/api/reciprocity",
+        "/api/reciprocity?dyads=USA-PRK",
+        "/api/reciprocity?dyads=USA-PRK,USA-PRK",
+        "/api/reciprocity?dyads=USAPRK,PRK-USA",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&lags=0",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&lags=33",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&level=1",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&level=nan",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&level=0.9x",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&reps=2001",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&horizon=61",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&criterion=best",
+        "/api/reciprocity?dyads=USA-PRK,PRK-USA&measure=mood",
+        "/api/reciprocity?dyads=ZZA-ZZB,ZZB-ZZA",
+        "/api/reciprocity?dyads=A1-B,A2-B,A3-B,A4-B,A5-B,A6-B,A7-B,A8-B,A9-B,B1-A,B2-A,B3-A,"
+        "B4-A,B5-A,B6-A,B7-A,B8-A",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_error(bad[i], "GET", 400);
+    expect_error("/api/series", "POST", 405);
+    resp h = req("HEAD", "/api/stability");
+    check(h.status == 200 && h.len == 0, "HEAD /api/stability -> 200 without a body (got %d)",
+          h.status);
+    resp_free(&h);
+}
+
+/* A server without --region and --watch: no region (404), no rules. */
+static void group_analysis_bare(void)
+{
+    expect_error("/api/stability", "GET", 404);
+    int st;
+    json_t *j = get_json("/api/watches?period=quarter", &st);
+    json_t *rules = j ? json_object_get(j, "rules") : NULL;
+    check(st == 200 && json_is_array(rules) && json_array_size(rules) == 0 &&
+              !strcmp(json_string_value(json_object_get(j, "period")), "quarter"),
+          "/api/watches without --watch: no rules");
+    json_decref(j);
+    expect_error("/api/watches?rule=double-freeze", "GET", 400);
+}
+
+/* `detente serve` with a bad region or watch file: exit 1 before
+ * listening, each error as FILE:LINE: reason. */
+static void bad_start(const char *what, const char *const *files, const char *want1,
+                      const char *want2)
+{
+    const char *args[24] = {"serve", "--db", store, "--listen", "127.0.0.1:0"};
+    size_t k = 5;
+    for (size_t i = 0; files[i] && k < 23; i++)
+        args[k++] = files[i];
+    args[k] = NULL;
+    char *err = NULL;
+    int rc = run_detente(args, NULL, NULL, &err);
+    check(rc == 1 && strstr(err, want1) && (!want2 || strstr(err, want2)),
+          "serve with %s: exit 1 and '%s'%s%s (exit %d: %.300s)", what, want1, want2 ? " and " : "",
+          want2 ? want2 : "", rc, err);
+    free(err);
+}
+
+static void group_startup(void)
+{
+    char p[8][4096];
+    const char *dir = g_workdir;
+    snprintf(p[0], sizeof p[0], "%s/one-actor.region", dir);
+    write_file(p[0], "# a region needs two actors\nregion solo\nactors PRK\n");
+    snprintf(p[1], sizeof p[1], "%s/bad-weight.region", dir);
+    write_file(p[1], "region r\nactors PRK USA\n\nweight USA-PRK lots\n");
+    snprintf(p[2], sizeof p[2], "%s/korea2.region", dir);
+    write_file(p[2], "# the same name again\n\nregion korea\nactors PRK KOR\n");
+    snprintf(p[3], sizeof p[3], "%s/bad.watch", dir);
+    write_file(p[3], "rule a\n  broken by\n    source PRK\n    colour red\nend\n"
+                     "rule b\n  broken by\n    code 1x9\nend\n");
+    snprintf(p[4], sizeof p[4], "%s/good.watch", dir);
+    write_file(p[4], "rule tests\n  broken by\n    source PRK\n    code 15\nend\n");
+    snprintf(p[5], sizeof p[5], "%s/again.watch", dir);
+    write_file(p[5], "# the same rule name as good.watch\n\nrule tests\n  broken by\n"
+                     "    code 19\nend\n");
+    snprintf(p[6], sizeof p[6], "%s/examples/korea/region.txt", g_src);
+    snprintf(p[7], sizeof p[7], "%s/no-such-file.txt", dir);
+
+    char want[4300], want2[4300];
+    snprintf(want, sizeof want, "%s:3:", p[0]);
+    bad_start("a region of one actor", (const char *const[]){"--region", p[0], NULL}, want, NULL);
+    snprintf(want, sizeof want, "%s:4:", p[1]);
+    bad_start("a bad weight", (const char *const[]){"--region", p[1], NULL}, want, NULL);
+    snprintf(want, sizeof want, "%s:3: region 'korea' is already defined", p[2]);
+    bad_start("two regions of one name",
+              (const char *const[]){"--region", p[6], "--region", p[2], NULL}, want, NULL);
+    snprintf(want, sizeof want, "%s:4:", p[3]);
+    snprintf(want2, sizeof want2, "%s:8:", p[3]);
+    bad_start("a watch file with two errors", (const char *const[]){"--watch", p[3], NULL}, want,
+              want2);
+    snprintf(want, sizeof want, "%s:3:", p[5]);
+    bad_start("two watch files with one rule name",
+              (const char *const[]){"--watch", p[4], "--watch", p[5], NULL}, want, NULL);
+    snprintf(want, sizeof want, "%s", p[7]);
+    bad_start("a missing region file", (const char *const[]){"--region", p[7], NULL}, want, NULL);
+    bad_start("a missing watch file", (const char *const[]){"--watch", p[7], NULL}, want, NULL);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: server_test DETENTE STORE.db WORKDIR GROUP\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: server_test DETENTE STORE.db WORKDIR GROUP [SOURCE_DIR]\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
     const char *detente = argv[1], *workdir = argv[3], *group = argv[4];
     store = argv[2];
+    g_detente = detente;
+    g_workdir = workdir;
+    g_src = argc == 6 ? argv[5] : ".";
     mkdir(workdir, 0755);
     if (!strcmp(group, "static")) {
         char p[4096], q[4096];
@@ -818,6 +1139,17 @@ int main(int argc, char **argv)
         mkdir(p, 0755);
         start_server(detente, workdir, "--web-root", p);
         group_no_root();
+    } else if (!strcmp(group, "analysis")) {
+        group_startup();
+        start_server(detente, workdir, NULL, NULL);
+        group_analysis_bare();
+        stop_server();
+        char region[4096], watches[4096];
+        snprintf(region, sizeof region, "%s/examples/korea/region.txt", g_src);
+        snprintf(watches, sizeof watches, "%s/examples/korea/watches.txt", g_src);
+        start_server_args(detente, workdir,
+                          (const char *const[]){"--region", region, "--watch", watches, NULL});
+        group_analysis();
     } else {
         start_server(detente, workdir, NULL, NULL);
         if (!strcmp(group, "api"))
