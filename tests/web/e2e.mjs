@@ -5,7 +5,8 @@
 // built dashboard as web root, and drives Debian's chromium headless through
 // playwright-core:
 //   1. the page loads with no script error; health, stability, network, dyad
-//      charts and event table all render with data;
+//      charts and event table all render with data; the stability chart and
+//      the watch strips show what /api/stability and /api/watches answer;
 //   2. a click on an edge of the actor network charts that dyad and filters
 //      the event table to it (compared with /api/events for the same query);
 //   3. a click on the biggest spike of the dyad's balance chart filters the
@@ -14,8 +15,10 @@
 //      sentence for that event with the source, verb and target spans
 //      highlighted on the right characters (byte offsets checked here with
 //      Node's Buffer, independently of the page's own conversion).
+//   5. weekly periods: the change points of /api/stability are listed under
+//      the chart, and a click on one picks its period;
+//   6. a failed API request shows the server's error message in its panel.
 // Screenshots of each step go to $DT_ARTIFACTS (Testing/artifacts/).
-//   5. a failed API request shows the server's error message in its panel.
 // Any failed check, page error, failed API request or server crash fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -69,7 +72,8 @@ const portFile = join(WORK, 'port');
 rmSync(portFile, { force: true });
 const args = ['serve', '--db', store, '--listen', '127.0.0.1:0', '--port-file', portFile, '--web-root', WEB_ROOT];
 for (const [flag, f] of [['--region', 'examples/korea/region.txt'], ['--watch', 'examples/korea/watches.txt']]) {
-  if (existsSync(join(SRC, f))) args.push(flag, join(SRC, f));
+  must(existsSync(join(SRC, f)), `the demo's ${f} exists`);
+  args.push(flag, join(SRC, f));
 }
 console.log(`# ${BIN} ${args.join(' ')}`);
 const server = spawn(BIN, args, { stdio: ['ignore', 'inherit', 'pipe'] });
@@ -140,6 +144,40 @@ try {
   check(charts.balance > 0 && charts.canvases[1] > 0, 'the balance chart has points', JSON.stringify(charts));
   check(charts.quad > 0 && charts.canvases[2] > 0, 'the quad-class chart has points', JSON.stringify(charts));
   check(charts.nodes >= 2 && charts.edges >= 1, 'the actor network has nodes and edges', JSON.stringify(charts));
+
+  // ---- the overview is the API's answer, not merely something drawn
+  const whole = { period: 'month', from: health.from, to: health.to };
+  const stabApi = await get(`/api/stability?${q(whole)}`);
+  // The watch strips as drawn: cells that have a size and lie on the strip
+  // (a cell placed with a NaN position has neither).
+  await page.evaluate(() => {
+    window.stripsOnScreen = () => [...document.querySelectorAll('#watches .strip')].map((s) => {
+      const box = s.getBoundingClientRect();
+      const cells = [...s.querySelectorAll('.watch-cell')].filter((c) => {
+        const b = c.getBoundingClientRect();
+        return b.width > 0 && b.height > 0 && b.right > box.left - 1 && b.left < box.right + 1;
+      });
+      return { cells: cells.length, broken: cells.filter((c) => c.classList.contains('broken')).length };
+    });
+  });
+  const overview = await page.evaluate(() => {
+    const d = window.detente;
+    return {
+      loaded: d.loaded.stability,
+      index: d.charts.stability ? d.charts.stability.data[1].filter((v) => v != null).length : 0,
+      strips: window.stripsOnScreen(),
+    };
+  });
+  check(stabApi.rows.length > 0 && JSON.stringify(overview.loaded) === JSON.stringify(stabApi),
+    'the overview shows /api/stability of the region', `${stabApi.rows.length} rows`);
+  check(overview.index === stabApi.rows.length, 'the stability chart has one point per period', `${overview.index} vs ${stabApi.rows.length}`);
+  const watchApi = await get(`/api/watches?${q(whole)}`);
+  const wantStrips = watchApi.rules.filter((r) => r.status.length).map((r) => ({
+    cells: r.status.length,
+    broken: r.status.filter((c) => c.state === 'broken').length,
+  }));
+  check(wantStrips.length > 0 && wantStrips.some((w) => w.broken > 0) && JSON.stringify(overview.strips) === JSON.stringify(wantStrips),
+    'one watch strip per rule with the broken periods of /api/watches', `${JSON.stringify(overview.strips)} vs ${JSON.stringify(wantStrips)}`);
 
   // ---- click an edge of the network
   const edges = await page.evaluate(() => {
@@ -240,6 +278,38 @@ try {
   await page.waitForFunction(() => document.querySelector('[data-state="events"]').classList.contains('empty'), null, { timeout: 5000 });
   check(await page.$$eval('#event-table tbody tr', (r) => r.length) === 0, 'a search with no match shows the empty state');
 
+  // ---- weekly periods: the change points of the index. The stability
+  // answer is held back so that the watches arrive first: the strips must
+  // still end up on the new chart's time axis.
+  await page.route('**/api/stability?*', async (route) => {
+    await sleep(400);
+    await route.continue();
+  });
+  await page.selectOption('#period', 'week');
+  await page.click('#controls button[type="submit"]');
+  await idle();
+  await page.unroute('**/api/stability?*');
+  const weekly = await get(`/api/stability?${q({ period: 'week', from: health.from, to: health.to })}`);
+  const cps = weekly.change_points.filter((c) => c.series === 'index');
+  const weeklyWatch = await get(`/api/watches?${q({ period: 'week', from: health.from, to: health.to })}`);
+  const weeklyStrips = await page.evaluate(() => window.stripsOnScreen());
+  const wantWeekly = weeklyWatch.rules.filter((r) => r.status.length).map((r) => ({
+    cells: r.status.length,
+    broken: r.status.filter((c) => c.state === 'broken').length,
+  }));
+  check(JSON.stringify(weeklyStrips) === JSON.stringify(wantWeekly), 'the watch strips are redrawn for weekly periods',
+    `${JSON.stringify(weeklyStrips)} vs ${JSON.stringify(wantWeekly)}`);
+  const cpButtons = await page.$$eval('#changepoints button.cp', (bs) => bs.map((b) => b.textContent));
+  check(cps.length > 0 && JSON.stringify(cpButtons) === JSON.stringify(cps.map((c) => `${c.direction === 'up' ? '▲' : '▼'} ${c.label}`)),
+    'the change points of /api/stability are listed under the chart', `${cpButtons.length} buttons, ${cps.length} change points`);
+  if (cps.length) {
+    await page.click('#changepoints button.cp >> nth=0');
+    await idle();
+    const r = await page.evaluate(() => window.detente.state.range);
+    check(r && r.start === cps[0].start, `a click on a change point picks its period (${cps[0].label})`, JSON.stringify(r));
+    await shot('5-changepoints');
+  }
+
   check(pageErrors.length === 0, 'no script error on the page', pageErrors.join(' | '));
   check(badRequests.length === 0, 'every API request of the page succeeded', badRequests.join(' | '));
 
@@ -253,7 +323,7 @@ try {
   await page.waitForFunction(() => document.querySelector('[data-state="network"]').classList.contains('error'), null, { timeout: 15000 });
   const netState = await page.textContent('[data-state="network"]');
   check(netState.includes('store busy (injected by the test)'), 'a failed request shows the server\'s error message', netState);
-  await shot('5-error');
+  await shot('6-error');
 } catch (e) {
   failed++;
   console.log(`FAIL ${e.message}`);

@@ -78,7 +78,8 @@ function pickPeriod(row) {
     state.range = null;
   } else {
     const start = row.start;
-    state.range = { start, from: start, to: periodEnd(start, state.period), label: row.label || start };
+    // row.period: a watch rule's own period, when it has one
+    state.range = { start, from: start, to: periodEnd(start, row.period || state.period), label: row.label || start };
   }
   $('#pick').value = state.range ? state.range.start : '';
   redrawSelection();
@@ -127,7 +128,7 @@ function addPeriods(rows) {
 }
 
 /** The rows of periods that overlap the header's date range (the stability
- * and watch endpoints answer for the whole store). */
+ * and watch endpoints are asked for that range; this guards the edges). */
 function inRange(rows) {
   return rows.filter((r) => (!state.to || r.start <= state.to) && (!state.from || periodEnd(r.start, state.period) >= state.from));
 }
@@ -212,7 +213,7 @@ async function loadStability() {
   const signal = fresh('stability');
   setState('overview', 'loading', 'Loading the stability index…');
   try {
-    const s = await api('stability', { period: state.period }, signal);
+    const s = await api('stability', { period: state.period, from: state.from, to: state.to }, signal);
     dt.loaded.stability = s;
     const rows = inRange(s.rows || []);
     $('#region-name').textContent = s.region ? `· ${s.region} (${(s.actors || []).join(', ')})` : '';
@@ -233,21 +234,38 @@ async function loadStability() {
         ],
         scales: { n: { auto: true } },
         axes: [{}, { size: 44 }, { scale: 'n', side: 1, size: 36, grid: { show: false } }],
-        plugins: [changePointPlugin(s.change_points || [])],
+        // the watch strips take their x axis from this chart once it is
+        // laid out (uPlot sizes and scales it after construction)
+        plugins: [changePointPlugin(indexChanges(s)), { hooks: { ready: () => renderWatches() } }],
         onPick: (i) => pickPeriod(rows[i]),
         selIdx: chartSelIdx(rows),
         xRange: xRange(rows),
       });
     }
-    renderChangePoints(s.change_points || []);
+    renderChangePoints(indexChanges(s));
     renderWatches();
   } catch (e) {
+    if (e.status === 404) {
+      // the server has no --region: not an error of this page
+      $('#region-name').textContent = '';
+      $('#stability-chart').replaceChildren();
+      renderChangePoints([]);
+      setState('overview', 'empty', `No region: ${e.message}.`);
+      renderWatches();
+      return;
+    }
     fail('overview', e);
     if (e.name !== 'AbortError') {
       $('#stability-chart').replaceChildren();
       renderChangePoints([]);
     }
   }
+}
+
+/** The change points of the index itself (the answer also lists changes
+ * of single dyads, which the dyad charts are the place for). */
+function indexChanges(s) {
+  return (s.change_points || []).filter((c) => c.series === 'index');
 }
 
 function renderChangePoints(cps) {
@@ -275,7 +293,7 @@ async function loadWatches() {
   dt.loaded.watches = null;
   box.replaceChildren(el('p', { class: 'state loading' }, 'Loading watches…'));
   try {
-    dt.loaded.watches = await api('watches', { period: state.period }, signal);
+    dt.loaded.watches = await api('watches', { period: state.period, from: state.from, to: state.to }, signal);
     renderWatches();
   } catch (e) {
     if (e.name === 'AbortError') return;
@@ -296,6 +314,7 @@ function renderWatches() {
     return;
   }
   const u = dt.charts.stability;
+  if (u && u.scales.x.min == null) return; // not laid out yet: its ready hook calls again
   let lo;
   let hi;
   let pad = { marginLeft: '0px', marginRight: '0px' };
@@ -316,7 +335,8 @@ function renderWatches() {
     Object.assign(strip.style, pad);
     for (const c of status) {
       const t = toSeconds(c.start);
-      const width = toSeconds(periodEnd(c.start, state.period)) + 86400 - t;
+      // a rule may have its own period (summit-track: quarters)
+      const width = toSeconds(periodEnd(c.start, r.period || state.period)) + 86400 - t;
       const cell = el('button', {
         type: 'button',
         class: `watch-cell ${c.state}`,
@@ -324,7 +344,7 @@ function renderWatches() {
         'aria-pressed': String(!!state.range && state.range.start === c.start),
         'aria-label': `${r.name} ${c.label}: ${c.state}${c.breaches ? `, ${c.breaches} breaches` : ''}`,
         title: `${c.label}: ${c.state}${c.breaches ? ` (${c.breaches} breaches)` : ''}`,
-        onclick: () => pickPeriod(c),
+        onclick: () => pickPeriod({ ...c, period: r.period }),
       });
       cell.style.left = `${(100 * (t - width / 2 - lo)) / (hi - lo)}%`;
       cell.style.width = `${(100 * width) / (hi - lo)}%`;
