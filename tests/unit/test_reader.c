@@ -49,6 +49,8 @@ typedef struct seen {
     char text[64];
     int32_t date;
     uint64_t line;
+    uint64_t repaired;    /* text: bytes replaced by '?' */
+    uint64_t repair_line; /* ... and the line of the first */
     char msg[512];
 } seen;
 
@@ -90,6 +92,8 @@ static size_t read_all(const char *path, int fmt, int32_t default_date, seen *ou
                 snprintf(s->text, sizeof s->text, "%.*s", (int)d.text.n, d.text.p);
                 s->date = d.date;
                 s->line = d.line;
+                s->repaired = d.repaired;
+                s->repair_line = d.repaired ? d.repair.line : 0;
             } else {
                 s->line = e.line;
                 snprintf(s->msg, sizeof s->msg, "%s", e.msg);
@@ -388,10 +392,25 @@ static void test_text(void)
     p = write_str("brace.txt", "{Officials} met in Geneva.");
     DT_CHECK_INT(read_all(p, DT_INPUT_TEXT, 0, s, 4), 1);
     DT_CHECK_INT(s[0].rc, 1);
+    /* One stray byte is replaced by '?' (same length, so offsets hold) and
+     * reported with its line; the document is kept. */
     p = write_str("badutf.txt", "Line one.\nLine \xc3\x28 two.\n");
-    DT_CHECK_INT(read_all(p, DT_INPUT_AUTO, 0, s, 4), 1);
+    DT_CHECK_INT(read_all(p, DT_INPUT_TEXT, 0, s, 4), 1);
+    DT_CHECK_INT(s[0].rc, 1);
+    DT_CHECK_STR(s[0].text, "Line one.\nLine ?( two.\n");
+    DT_CHECK_INT(s[0].repaired, 1);
+    DT_CHECK_INT(s[0].repair_line, 2);
+    /* Clean text reports nothing repaired. */
+    DT_CHECK_INT(read_all(write_str("clean.txt", "Line one."), DT_INPUT_TEXT, 0, s, 4), 1);
+    DT_CHECK_INT(s[0].repaired, 0);
+    /* More than 1% bad bytes, or a NUL, is not text: rejected whole. */
+    p = write_str("mostlybad.txt", "Line one \xff\xfe\xfd.");
+    DT_CHECK_INT(read_all(p, DT_INPUT_TEXT, 0, s, 4), 1);
     DT_CHECK_INT(s[0].rc, DT_EUTF8);
-    DT_CHECK_INT(s[0].line, 2);
+    DT_CHECK_INT(s[0].line, 1);
+    p = write_file("nul.txt", (const unsigned char *)"Line one.\n\xff two\0three.", 26);
+    DT_CHECK_INT(read_all(p, DT_INPUT_TEXT, 0, s, 4), 1);
+    DT_CHECK(s[0].rc < 0);
     /* gzip'd text document. */
     unsigned char z[512];
     const char *t = "Kim Jong-un visited Beijing.";
