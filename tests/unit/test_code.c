@@ -337,7 +337,9 @@ static void test_marker_binding(void)
 }
 
 /* agent_country: an agent alone takes the country of the nearest coded
- * actor that is not the event's other side; "auto" (the default) is off
+ * actor that is not the event's other side, else (a domestic event) the
+ * other side's when that is a country's police, officials, crowds...;
+ * "auto" (the default) is off
  * for these PETRARCH-format dictionaries. */
 static void test_agent_country(void)
 {
@@ -355,6 +357,17 @@ static void test_agent_country(void)
     r = code_tree(alone, 19950101);
     DT_CHECK(!has(&r, "GONGOV", "GON", "190"));
     DT_CHECK(has(&r, "---GOV", "GON", "190"));
+    /* a domestic event: facing a country's own agent (its government), a
+     * bare agent is of that country; facing its soldiers (who act
+     * abroad too), not */
+    r = code_tree("(ROOT (S (NP (NNP Gondor) (NN government)) (VP (VBD attacked) (NP (NNS "
+                  "soldiers))) (. .)))",
+                  19950101);
+    DT_CHECK(has(&r, "GONGOV", "GONMIL", "190"));
+    r = code_tree("(ROOT (S (NP (NNP Gondor) (NNS soldiers)) (VP (VBD attacked) (NP (DT the) (NN "
+                  "government))) (. .)))",
+                  19950101);
+    DT_CHECK(has(&r, "GONMIL", "---GOV", "190"));
     DT_CHECK_INT(dt_coder_set_option(g_coder, "agent_country", "auto", &err), DT_OK);
     DT_CHECK_INT(dt_coder_get_options(g_coder)->agent_country, -1);
 }
