@@ -351,6 +351,26 @@ static const char *astrcat(dt_arena *a, const char *x, const char *y)
     return r;
 }
 
+/* May an actor whose own code is `actor` take the suffix agent `agc`?
+ * An organisation's people are the organisation ("EU leaders", "UN
+ * investigators" are IGOEUREEC, IGOUNO, not IGOEUREECGOV), and the head
+ * of an actor that already has a role keeps that role ("Hezbollah leader
+ * Hassan Nasrallah" is LBNREB, "Hamas officials" PSEREB): a government
+ * role (GOV) is added only to a state or to a code without a role. */
+static int role_takes_agent(const char *actor, const char *agc)
+{
+    static const char *const roles[] = {"REB", "MIL", "OPP", "SPY", "COP", "JUD", "LEG", "CVL",
+                                        "MED", "BUS", "EDU", "REL", "HLH", "LAB", "REF", NULL};
+    if (strncmp(actor, "IGO", 3) == 0)
+        return 0;
+    if (strcmp(agc, "GOV") != 0 || strlen(actor) < 6)
+        return 1;
+    for (int i = 0; roles[i]; i++)
+        if (strncmp(actor + 3, roles[i], 3) == 0)
+            return 0;
+    return 1;
+}
+
 /* Code of a noun phrase's words: the first actor found, with every agent
  * found elsewhere in the phrase prefixed or suffixed. NULL when neither. */
 static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
@@ -435,6 +455,8 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
         const dt_dict_agent *ag = &agents[found[i]];
         const char *agc = ag->code;
         size_t al = strlen(agc), cl = strlen(code);
+        if (actor && !ag->prefix && !role_takes_agent(actor, agc))
+            continue;
         int dup = 0;
         /* PETRARCH checks in 3-letter steps so codes do not match across
          * block boundaries; a repeated agent ends the composition. */

@@ -42,6 +42,8 @@ static const char actors_txt[] = "ARNOR [ARN]\n"
                                  "GONDOR [GON]\n"
                                  "MORDOR [MOR]\n"
                                  "BOROMIR [---]\n"
+                                 "UNITED_NATIONS [IGOUNO]\n"
+                                 "URUK-HAI [MORREB]\n"
                                  "SMEAGOL\n"
                                  "\t[HOB <19950601]\n"
                                  "\t[HOBGOV 19950601-19990815]\n"
@@ -368,6 +370,19 @@ static void test_agent_country(void)
                   "government))) (. .)))",
                   19950101);
     DT_CHECK(has(&r, "GONMIL", "---GOV", "190"));
+    /* an organisation's people are the organisation; a role is kept */
+    r = code_tree("(ROOT (S (NP (NNP United) (NNP Nations) (NNS soldiers)) (VP (VBD attacked) (NP "
+                  "(NNP Gondor))) (. .)))",
+                  19950101);
+    DT_CHECK(has(&r, "IGOUNO", "GON", "190"));
+    r = code_tree("(ROOT (S (NP (NNP Uruk-hai) (NN government)) (VP (VBD attacked) (NP "
+                  "(NNP Gondor))) (. .)))",
+                  19950101);
+    DT_CHECK(has(&r, "MORREB", "GON", "190"));
+    r = code_tree("(ROOT (S (NP (NNP Uruk-hai) (NNS soldiers)) (VP (VBD attacked) (NP "
+                  "(NNP Gondor))) (. .)))",
+                  19950101);
+    DT_CHECK(has(&r, "MORREBMIL", "GON", "190"));
     DT_CHECK_INT(dt_coder_set_option(g_coder, "agent_country", "auto", &err), DT_OK);
     DT_CHECK_INT(dt_coder_get_options(g_coder)->agent_country, -1);
 }
