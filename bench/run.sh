@@ -123,7 +123,8 @@ if [ ! -s "$c4" ] || [ "$corpus" -nt "$c4" ]; then
     head -n $((lines / 16)) "$corpus" >"$c1"
 fi
 
-report=$out/report$([ "$quick" = 1 ] && echo -quick).md
+suffix=; [ "$quick" = 1 ] && suffix=-quick
+report=$out/report$suffix.md
 : >"$report"
 say() { printf '%s\n' "$*" | tee -a "$report"; }
 
