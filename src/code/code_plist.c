@@ -39,7 +39,9 @@ int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok)
 
 /* ---- the tree ---------------------------------------------------- */
 
-enum { TN_NEC = 1, TN_SBR = 2, TN_CCP = 4 };
+/* TN_DIST: a coordination of modifiers sharing the last conjunct's head
+ * noun ("Chinese and Russian warships"), set by the raw-text parser. */
+enum { TN_NEC = 1, TN_SBR = 2, TN_CCP = 4, TN_DIST = 8 };
 
 typedef struct tnode {
     char label[16];
@@ -293,6 +295,107 @@ static void reparent(tree *t, int32_t x, int32_t p)
 }
 
 static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb, int coord);
+
+/* ---- shared heads: "Chinese and Russian warships" ----------------- */
+
+static int is_compass(const tree *t, uint32_t j)
+{
+    static const char *const compass[] = {"NORTH", "SOUTH", "EAST", "WEST", NULL};
+    const char *w = ctok(t, j)->norm;
+    for (int i = 0; w && compass[i]; i++)
+        if (strcmp(w, compass[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A token that can modify a shared head in a coordination of proper
+ * modifiers: a capitalised adjective or name ("Chinese", "South Korean",
+ * "US"), or a compass word ("North and South Korea"). */
+static int dist_mod_tok(const tree *t, uint32_t j)
+{
+    const dt_token *tk = ctok(t, j);
+    if (!(tk->flags & DT_TOK_CAP) || !(tk->flags & DT_TOK_ALPHA))
+        return 0;
+    return dt_pos_is_adj(tk->pos) || tk->pos == DT_POS_NNP || tk->pos == DT_POS_NNPS ||
+           is_compass(t, j);
+}
+
+/* Does unit i hold only such modifiers? */
+static int dist_mod_unit(const cbuild *b, uint32_t i)
+{
+    if (i >= b->nu || b->u[i].type == DT_CHUNK_VP || b->u[i].type == DT_CHUNK_PP ||
+        b->u[i].type == DT_CHUNK_SBAR)
+        return 0;
+    for (uint32_t j = b->u[i].first; j < b->u[i].end; j++)
+        if (!dist_mod_tok(b->t, j))
+            return 0;
+    return b->u[i].end > b->u[i].first;
+}
+
+/* Is unit i a noun chunk that starts with a proper modifier and ends in
+ * a common noun ("Russian warships", "American delegations"), or (after
+ * a compass word, `compass`) in a name ("North and South Korea")? Two
+ * names ("Damascus and Bashar al-Assad") share nothing. */
+static int dist_head_unit(const cbuild *b, uint32_t i, int compass)
+{
+    if (!unit_is(b, i, DT_CHUNK_NP) || b->u[i].end - b->u[i].first < 2 ||
+        !dist_mod_tok(b->t, b->u[i].first))
+        return 0;
+    int p = ctok(b->t, b->u[i].end - 1)->pos;
+    if (p == DT_POS_NNP || p == DT_POS_NNPS)
+        return compass;
+    return dt_pos_is_noun(p);
+}
+
+/* Do units i.. hold "[the] MOD... and/or MOD... NOUN"? *cc is the
+ * coordinator's unit. A determiner alone before the modifiers ("between
+ * the Iranian and American delegations") belongs to the first conjunct. */
+static int dist_at(const cbuild *b, uint32_t i, uint32_t *cc)
+{
+    if (unit_is(b, i, DT_CHUNK_NP) && b->u[i].end == b->u[i].first + 1 &&
+        ctok(b->t, b->u[i].first)->pos == DT_POS_DT)
+        i++;
+    if (!dist_mod_unit(b, i))
+        return 0;
+    uint32_t k = i;
+    while (k < b->nu && k < i + 3 && dist_mod_unit(b, k))
+        k++;
+    int compass = k == i + 1 && b->u[i].end == b->u[i].first + 1 && is_compass(b->t, b->u[i].first);
+    if (!unit_is_tok(b, k, DT_POS_CC) || !dist_head_unit(b, k + 1, compass))
+        return 0;
+    const char *w = ctok(b->t, b->u[k].first)->norm;
+    if (!w || (strcmp(w, "AND") != 0 && strcmp(w, "OR") != 0))
+        return 0;
+    *cc = k;
+    return 1;
+}
+
+/* The compound for units [*ui, cc + 1] (dist_at): NP(NP(modifiers) CC
+ * NP(head chunk)), flagged TN_DIST so that emit_nec gives the first
+ * conjunct the second's head noun. */
+static int32_t build_dist(cbuild *b, uint32_t *ui, uint32_t cc, int32_t parent)
+{
+    tree *t = b->t;
+    uint32_t first = b->u[*ui].first;
+    int32_t co = phrase(t, "NP", first, b->u[cc + 1].end, parent);
+    int32_t m = co >= 0 ? phrase(t, "NP", first, b->u[cc - 1].end, co) : -1;
+    if (m < 0)
+        return -1;
+    for (uint32_t j = first; j < b->u[cc - 1].end; j++)
+        if (leaf(t, j, m) < 0)
+            return -1;
+    if (leaf(t, b->u[cc].first, co) < 0)
+        return -1;
+    int32_t h = phrase(t, "NP", b->u[cc + 1].first, b->u[cc + 1].end, co);
+    if (h < 0)
+        return -1;
+    for (uint32_t j = b->u[cc + 1].first; j < b->u[cc + 1].end; j++)
+        if (leaf(t, j, h) < 0)
+            return -1;
+    t->n[co].flags |= TN_DIST;
+    *ui = cc + 2;
+    return co;
+}
 
 /* Does the NP chunk at unit i start a new noun phrase (determiner,
  * pronoun, number) rather than continue a name ("the Gondor | main
@@ -610,6 +713,13 @@ static int tree_from_chunks(tree *t)
             clause = cur = sx;
             before_verb = 1;
         }
+        uint32_t cc = 0;
+        if (dist_at(&b, i, &cc)) {
+            /* "Chinese and Russian warships" */
+            if (build_dist(&b, &i, cc, cur) < 0)
+                return DT_ELIMIT;
+            continue;
+        }
         switch (u->type) {
         case DT_CHUNK_NP: {
             if (is_time_np(&b, i)) {
@@ -663,7 +773,12 @@ static int tree_from_chunks(tree *t)
                 if (leaf(t, j, pp) < 0)
                     return DT_ELIMIT;
             i++;
-            if (unit_is(&b, i, DT_CHUNK_NP)) {
+            if (dist_at(&b, i, &cc)) {
+                int32_t obj = build_dist(&b, &i, cc, pp);
+                if (obj < 0)
+                    return DT_ELIMIT;
+                t->n[pp].end = t->n[obj].end;
+            } else if (unit_is(&b, i, DT_CHUNK_NP)) {
                 int32_t obj = build_np(&b, &i, pp, before_verb, 1);
                 if (obj < 0)
                     return DT_ELIMIT;
@@ -1150,6 +1265,20 @@ static void emit_nec(tree *t, int32_t x)
                 nshared = 0; /* the modifiers must lead straight to the head */
         }
     }
+    /* TN_DIST: the head words of the last conjunct (after its leading
+     * modifiers; for a name, after its first word: "North and South
+     * Korea") complete the modifier conjuncts */
+    int32_t head0 = -1, head1 = -1;
+    if ((t->n[x].flags & TN_DIST) && nitems > 1 && t->n[items[nitems - 1]].tok < 0) {
+        const tnode *last = &t->n[items[nitems - 1]];
+        uint32_t j = last->first;
+        while (j < last->end && dist_mod_tok(t, j))
+            j++;
+        if (j >= last->end)
+            j = last->first + 1;
+        head0 = (int32_t)j;
+        head1 = (int32_t)last->end;
+    }
     for (int i = 0; i < nitems; i++) {
         int32_t k = items[i];
         ne_open(t);
@@ -1168,6 +1297,9 @@ static void emit_nec(tree *t, int32_t x)
                 for (int j = 0; j < nshared; j++)
                     push_word(t, t->n[shared[j]].tok);
             ne_words(t, k, -1);
+            if (head0 >= 0 && i < nitems - 1)
+                for (int32_t j = head0; j < head1; j++)
+                    push_word(t, j);
         }
         ne_close(t);
     }

@@ -21,11 +21,17 @@ static const char verbs_txt[] = "--- ATTACK [190] ---\n"
 static const char actors_txt[] = "ARNOR [ARN]\n"
                                  "GONDOR [GON]\n"
                                  "MORDOR [MOR]\n"
-                                 "ROHAN [ROH]\n";
+                                 "ROHAN [ROH]\n"
+                                 "CHINESE [CHN]\n"
+                                 "RUSSIAN [RUS]\n"
+                                 "JAPANESE [JPN]\n"
+                                 "NORTH_KOREA [PRK]\n"
+                                 "SOUTH_KOREA [KOR]\n";
 
 static const char agents_txt[] = "GOVERNMENT [~GOV]\n"
                                  "MINISTER [~GOV]\n"
                                  "SOLDIER [~MIL]\n"
+                                 "WARSHIP [~MIL]\n"
                                  "OFFICIAL [~GOV]\n";
 
 static dt_dicts *g_dicts;
@@ -149,6 +155,28 @@ static void test_reported(void)
         dump("reported", &r);
 }
 
+/* Coordinated modifiers share the last conjunct's head noun: "Chinese and
+ * Russian warships" are Chinese warships and Russian warships. */
+static void test_shared_head(void)
+{
+    result r = code_text("Chinese and Russian warships attacked Japanese soldiers.");
+    DT_CHECK(has(&r, "CHNMIL", "JPNMIL", "190"));
+    DT_CHECK(has(&r, "RUSMIL", "JPNMIL", "190"));
+    if (r.n != 2)
+        dump("shared head", &r);
+    r = code_text("Arnor accused the Chinese and Russian soldiers.");
+    DT_CHECK(has(&r, "ARN", "CHNMIL", "112"));
+    DT_CHECK(has(&r, "ARN", "RUSMIL", "112"));
+    r = code_text("Gondor attacked North and South Korea.");
+    DT_CHECK(has(&r, "GON", "PRK", "190"));
+    DT_CHECK(has(&r, "GON", "KOR", "190"));
+    /* two names share nothing */
+    r = code_text("Mordor attacked Gondor and South Korea.");
+    DT_CHECK(has(&r, "MOR", "GON", "190"));
+    DT_CHECK(has(&r, "MOR", "KOR", "190"));
+    DT_CHECK(!has(&r, "MOR", "---", "190"));
+}
+
 int main(void)
 {
     dt_dict_source src[3] = {
@@ -170,6 +198,7 @@ int main(void)
     DT_RUN(test_possessive_agent);
     DT_RUN(test_of_phrase);
     DT_RUN(test_reported);
+    DT_RUN(test_shared_head);
     dt_coder_free(g_coder);
     dt_tagger_free(g_tagger);
     dt_dicts_free(g_dicts);
