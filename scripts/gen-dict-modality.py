@@ -97,4 +97,24 @@ for b in blocks:
             out.append('  verb '+vline(md,lemma,fl)+(' code '+intent(vc) if vc else ''))
     for c,p in b['pats']:
         out.append('  pattern %s: %s'%(intent(c),p))
+# REFUSE-TALKS (roots 04 -> 12): "will not / would not / won't negotiate"
+# is a refusal, CAMEO 125 (reject proposal to meet, discuss or negotiate),
+# where "did not meet" reports nothing. These three-word forms win over
+# the NEGATED ones. Only blocks that code nothing but meetings and talks
+# (036, 040, 044-046): "will not hold drills" or "will not leave" are no refusal.
+rseen=set()
+rout=[]
+for b in blocks:
+    codes=[b['code']]+[c for c,_ in b['pats']]+[v[2] for v in b['verbs']]
+    real=[c for c in codes if c and c not in ('null','---')]
+    if not any(c[:3] in ('040','046') for c in real): continue
+    if not all(c[:3] in ('036','040','044','045','046') for c in real): continue
+    for lemma,fl,_ in b['verbs']:
+        for md in ["will not","would not","wo n't","would n't","will never","would never"]:
+            if (md,lemma) in rseen: continue
+            rseen.add((md,lemma)); rout.append('  verb '+vline(md,lemma,fl))
+if rout:
+    out.append('')
+    out.append('block REFUSE-TALKS 125')
+    out+=rout
 open('dict/verbs/zz-modality.dtx','w').write('\n'.join(out)+'\n')
