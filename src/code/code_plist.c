@@ -195,6 +195,7 @@ typedef struct cbuild {
     tree *t;
     unit *u;
     uint32_t nu;
+    int of_obj; /* building the object of an "of" after the verb */
 } cbuild;
 
 /* Tag overrides for tokens the chunk parser re-reads as verbs (NULL =
@@ -270,6 +271,14 @@ static int coord_clause(const cbuild *b, uint32_t i)
             return 0;
     }
     return 0;
+}
+
+static int is_prep(const cbuild *b, uint32_t i, const char *w)
+{
+    if (!unit_is(b, i, DT_CHUNK_PP) || b->u[i].end != b->u[i].first + 1)
+        return 0;
+    const dt_token *tk = ctok(b->t, b->u[i].first);
+    return tk->norm && strcmp(tk->norm, w) == 0;
 }
 
 static int is_of(const cbuild *b, uint32_t i)
@@ -507,8 +516,15 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
     int32_t np = flat_np(b, &i, parent);
     if (np < 0)
         return -1;
+    /* "the parliament of Gondor in Eriador": after the verb, the object
+     * of "of" keeps a following "in" phrase (where it is), as a parse
+     * attaches it; the outer phrase is then no simple "NP of NP" and its
+     * head and the "of" object become separate actor phrases */
+    int of_obj = b->of_obj;
+    b->of_obj = 0;
     /* NP-internal prepositional phrase */
-    if ((is_of(b, i) || (before_verb && unit_is(b, i, DT_CHUNK_PP))) &&
+    if ((is_of(b, i) || ((before_verb || of_obj) && unit_is(b, i, DT_CHUNK_PP) &&
+                         (before_verb || is_prep(b, i, "IN")))) &&
         unit_is(b, i + 1, DT_CHUNK_NP)) {
         int32_t outer = phrase(t, "NP", t->n[np].first, t->n[np].end, parent);
         if (outer < 0)
@@ -520,8 +536,10 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
         for (uint32_t j = b->u[i].first; j < b->u[i].end; j++)
             if (leaf(t, j, pp) < 0)
                 return -1;
+        b->of_obj = !before_verb && is_of(b, i);
         i++;
         int32_t obj = build_np(b, &i, pp, before_verb, 1);
+        b->of_obj = 0;
         if (obj < 0)
             return -1;
         t->n[pp].end = t->n[obj].end;
@@ -626,6 +644,7 @@ static int tree_from_chunks(tree *t)
     b.t = t;
     b.u = dt_arena_alloc(t->a, (size_t)(ntok + 1) * sizeof *b.u);
     b.nu = 0;
+    b.of_obj = 0;
     if (!b.u)
         return DT_ENOMEM;
     {
