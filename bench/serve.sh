@@ -8,8 +8,10 @@
 # BUILD_DIR/serve-bench.db, rebuilt when the count differs), starts the
 # server with DT_SERVE_THREADS worker threads (default 2) on a free port,
 # and runs wrk against:
-#   - cached answers (/api/series, /api/dyads, /api/actors, /api/health),
-#     after one request that fills the cache (its time is reported too);
+#   - cached answers (/api/series, /api/stability, /api/watches,
+#     /api/reciprocity, /api/dyads, /api/actors, /api/health), after one
+#     request that fills the cache (its time is reported too); the server
+#     has the Korea demo's region and watch rules (examples/korea/);
 #   - /api/events pages after a random cursor (each request misses the
 #     cache and runs its query on the store).
 # Results (requests/s, latency percentiles, errors) go to bench/SERVE.md
@@ -53,18 +55,19 @@ cleanup() {
 }
 trap cleanup EXIT
 "$detente" serve --db "$db" --listen 127.0.0.1:0 --port-file "$work/port" \
-  --threads "$threads" --max-connections 1024 2>"$work/server.log" &
+  --threads "$threads" --max-connections 1024 \
+  --region "$src/examples/korea/region.txt" --watch "$src/examples/korea/watches.txt" \
+  2>"$work/server.log" &
 server=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || { cat "$work/server.log" >&2; echo "serve.sh: server did not start" >&2; exit 1; }
 base="http://127.0.0.1:$(cat "$work/port")"
 maxid=$(sqlite3 "$db" "SELECT max(id) FROM events")
 
-series='/api/series?source=USA&target=PRK&period=month'
-if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base$series")" != 200 ]; then
-  series= # this build has no /api/series yet
-fi
-cached=(${series:+"$series"} '/api/dyads?actor=PRK&limit=50' '/api/actors?limit=50' '/api/health')
+cached=('/api/series?source=USA&target=PRK&period=month' '/api/stability?period=month'
+        '/api/watches?period=month' '/api/reciprocity?dyads=USA-PRK,PRK-USA,CHN-PRK'
+        '/api/dyads?actor=PRK&limit=50' '/api/actors?limit=50' '/api/health')
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 rows=()
 run() { # name path [maxid]
@@ -82,14 +85,16 @@ run() { # name path [maxid]
 
 first=()
 for p in "${cached[@]}"; do
-  t=$(curl -s -o /dev/null -w '%{time_total}' "$base$p")
-  first+=("| \`$p\` | $(echo "$t * 1000 / 1" | bc) |")
+  r=$(curl -s -o /dev/null -w '%{http_code} %{time_total} %{size_download}' "$base$p")
+  [ "${r%% *}" = 200 ] || { echo "serve.sh: $p answered HTTP ${r%% *}" >&2; exit 1; }
+  set -- $r
+  first+=("| \`$p\` | $(echo "$2 * 1000 / 1" | bc) | $3 |")
   run "cached" "$p"
 done
 run "events, random cursor" "/api/events?limit=100" "$maxid"
 run "events USA, random cursor" "/api/events?limit=100&source=USA" "$maxid"
 
-load=$(cut -d' ' -f1-3 /proc/loadavg)
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 {
   echo "# detente serve — load test"
@@ -97,8 +102,9 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "Written by \`bench/serve.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC')). Reproduce with"
   echo "\`bench/serve.sh\` (knobs in its header)."
   echo
-  echo "- Machine: $(nproc) cores ($cpu), load average before the run: $load."
-  echo "  The machine is shared; figures taken under load are lower bounds."
+  echo "- Machine: $(nproc) cores ($cpu); load average (1, 5, 15 min) before the"
+  echo "  run: $load0, after it: $load1. The machine is shared with other jobs;"
+  echo "  figures taken under load are lower bounds."
   echo "- Store: $events synthetic events (\`bench/serve_gen_store.c\`), SQLite,"
   echo "  $(du -h "$db" | cut -f1) on disk."
   echo "- Server: \`detente serve --threads $threads\` (libmicrohttpd thread pool, epoll)."
@@ -111,8 +117,8 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo
   echo "First (uncached) request of each cached row, as curl timed it:"
   echo
-  echo "| request | ms |"
-  echo "|---|---:|"
+  echo "| request | ms | bytes |"
+  echo "|---|---:|---:|"
   printf '%s\n' "${first[@]}"
   echo
   echo "Errors count connect/read/write/timeout errors and non-2xx answers."

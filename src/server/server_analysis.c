@@ -27,7 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-#define DEADLINE_S 30        /* request time limit of an analysis request */
+#define DEADLINE_S 60        /* request time limit of an analysis request */
 #define MAX_PERIODS 20000    /* rows of one answer (from/to and period) */
 #define MAX_DYADS 16         /* /api/reciprocity dyads */
 #define MAX_REPS 2000        /* bootstrap replicates */
