@@ -190,6 +190,39 @@ uint64_t dt__server_data_version(const dt_server *s)
     return h;
 }
 
+void dt__deadline_start(dt__deadline *d)
+{
+    memset(d, 0, sizeof *d);
+    clock_gettime(CLOCK_MONOTONIC, &d->t0);
+}
+
+int dt__deadline_check(dt__deadline *d)
+{
+    if (!d->expired) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double t =
+            (double)(now.tv_sec - d->t0.tv_sec) + (double)(now.tv_nsec - d->t0.tv_nsec) / 1e9;
+        d->expired = t >= DT__REQUEST_SECONDS;
+    }
+    return d->expired;
+}
+
+int dt__deadline_passed(dt__deadline *d)
+{
+    if (d->expired)
+        return 1;
+    return ++d->n & 1023 ? 0 : dt__deadline_check(d);
+}
+
+void dt__server_expired(dt_server_response *r)
+{
+    dt__server_error(r, 503,
+                     "the request took longer than %d s and was stopped: ask for less (a "
+                     "shorter from/to range, a narrower filter)",
+                     DT__REQUEST_SECONDS);
+}
+
 void dt__server_error(dt_server_response *r, int status, const char *fmt, ...)
 {
     char msg[512];

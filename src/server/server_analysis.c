@@ -4,7 +4,7 @@
  * Each endpoint checks its parameters the way the other endpoints do (400
  * with a JSON error), turns them into the options the matching CLI command
  * builds from its flags, streams the store's events through a callback
- * that also enforces the request's time limit, and writes the module's
+ * that also enforces the request's time limit (DT__REQUEST_SECONDS), and writes the module's
  * JSON into the response through a capped in-memory stream. So an answer
  * is byte for byte what `detente series|stability|watch|reciprocity
  * --format json` prints for the same store and parameters
@@ -27,7 +27,6 @@
 #include <string.h>
 #include <time.h>
 
-#define DEADLINE_S 60        /* request time limit of an analysis request */
 #define MAX_PERIODS 20000    /* rows of one answer (from/to and period) */
 #define MAX_DYADS 16         /* /api/reciprocity dyads */
 #define MAX_REPS 2000        /* bootstrap replicates */
@@ -311,39 +310,11 @@ void dt__analysis_free(dt_server *s)
 
 /* ---- request plumbing ------------------------------------------------- */
 
-/* The request's time limit, checked every 1024 events while streaming. */
-typedef struct deadline {
-    struct timespec t0;
-    unsigned n;
-    int expired;
-} deadline;
-
-static void deadline_start(deadline *d)
-{
-    memset(d, 0, sizeof *d);
-    clock_gettime(CLOCK_MONOTONIC, &d->t0);
-}
-
-static int deadline_passed(deadline *d)
-{
-    if (d->expired)
-        return 1;
-    if (++d->n & 1023)
-        return 0;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    d->expired = now.tv_sec - d->t0.tv_sec >= DEADLINE_S;
-    return d->expired;
-}
-
 /* An error while streaming the store. */
-static void stream_error(dt_server_response *r, int rc, const dt_error *err, const deadline *d)
+static void stream_error(dt_server_response *r, int rc, const dt_error *err, const dt__deadline *d)
 {
     if (d->expired)
-        dt__server_error(r, 503,
-                         "the request took longer than %d s and was stopped: ask for less "
-                         "(a shorter from/to range)",
-                         DEADLINE_S);
+        dt__server_expired(r);
     else if (rc == DT_ENOMEM || rc > 0)
         dt__server_error(r, 503, "out of memory");
     else
@@ -416,7 +387,7 @@ static void split_patterns(const char *v, patlist *l)
 
 typedef struct series_ctx {
     dt_series_acc *acc;
-    deadline d;
+    dt__deadline d;
     dt_error err;
     int rc;
 } series_ctx;
@@ -424,7 +395,7 @@ typedef struct series_ctx {
 static int on_series(void *ctx, const dt_evrec *r)
 {
     series_ctx *c = ctx;
-    if (deadline_passed(&c->d))
+    if (dt__deadline_passed(&c->d))
         return 1;
     c->rc = dt_series_acc_add(c->acc, r, &c->err);
     return c->rc < 0;
@@ -478,7 +449,7 @@ static void api_series(dt_server *s, dt__req *q, dt_server_response *r, int *cac
 
     series_ctx c;
     memset(&c, 0, sizeof c);
-    deadline_start(&c.d);
+    dt__deadline_start(&c.d);
     dt_error_clear(&c.err);
     if (dt_series_acc_new(&c.acc, &spec, &c.err) < 0) {
         dt__server_error(r, 400, "%s", c.err.msg);
@@ -514,14 +485,14 @@ static void api_series(dt_server *s, dt__req *q, dt_server_response *r, int *cac
 
 typedef struct collect_ctx {
     dt_evset *set;
-    deadline d;
+    dt__deadline d;
     int oom;
 } collect_ctx;
 
 static int on_collect(void *ctx, const dt_evrec *r)
 {
     collect_ctx *c = ctx;
-    if (deadline_passed(&c->d))
+    if (dt__deadline_passed(&c->d))
         return 1;
     if (dt_evset_add(c->set, r) < 0) {
         c->oom = 1;
@@ -535,7 +506,7 @@ static dt_evset *collect(dt_server *s, const dt_evfilter *f, dt_server_response 
 {
     collect_ctx c;
     memset(&c, 0, sizeof c);
-    deadline_start(&c.d);
+    dt__deadline_start(&c.d);
     if (dt_evset_new(&c.set) < 0) {
         dt__server_error(r, 503, "out of memory");
         return NULL;
@@ -643,14 +614,14 @@ static void api_stability(dt_server *s, dt__req *q, dt_server_response *r, int *
 
 typedef struct watch_ctx {
     dt_watch_eval *e;
-    deadline d;
+    dt__deadline d;
     int rc;
 } watch_ctx;
 
 static int on_watch_event(void *ctx, const dt_evrec *r)
 {
     watch_ctx *c = ctx;
-    if (deadline_passed(&c->d))
+    if (dt__deadline_passed(&c->d))
         return 1;
     c->rc = dt_watch_eval_add(c->e, r, NULL, NULL);
     return c->rc != 0;
@@ -711,7 +682,7 @@ static void api_watches(dt_server *s, dt__req *q, dt_server_response *r, int *ca
     o.max_kept = max_kept;
     watch_ctx c;
     memset(&c, 0, sizeof c);
-    deadline_start(&c.d);
+    dt__deadline_start(&c.d);
     dt_error err;
     dt_error_clear(&err);
     int rc = dt_watch_eval_new(&c.e, a->ws, &o, &err);

@@ -242,9 +242,13 @@ static void api_health(dt_server *s, dt__req *q, dt_server_response *r, int *cac
         return;
     dt__health h = {0};
     char msg[256];
-    if ((s->pool ? dt__sql_health(s->pool, &h, msg, sizeof msg)
-                 : dt__ev_health(s->db, &h, msg, sizeof msg)) < 0) {
-        dt__server_error(r, 500, "%s", msg);
+    int qrc;
+    if ((qrc = s->pool ? dt__sql_health(s->pool, &h, msg, sizeof msg)
+                       : dt__ev_health(s->db, &h, msg, sizeof msg)) < 0) {
+        if (qrc == DT__EXPIRED)
+            dt__server_expired(r);
+        else
+            dt__server_error(r, 500, "%s", msg);
         return;
     }
     dt__jb b = {0};
@@ -370,10 +374,14 @@ static void api_events(dt_server *s, dt__req *q, dt_server_response *r, int *cac
     dt__jb_puts(&b, "{\"events\":[");
     evctx c = {.b = &b, .limit = limit};
     char msg[256];
-    if ((s->pool ? dt__sql_events(s->pool, &f, on_event, &c, msg, sizeof msg)
-                 : dt__ev_events(s->db, &f, on_event, &c, msg, sizeof msg)) < 0) {
+    int qrc;
+    if ((qrc = s->pool ? dt__sql_events(s->pool, &f, on_event, &c, msg, sizeof msg)
+                       : dt__ev_events(s->db, &f, on_event, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
-        dt__server_error(r, 500, "%s", msg);
+        if (qrc == DT__EXPIRED)
+            dt__server_expired(r);
+        else
+            dt__server_error(r, 500, "%s", msg);
         return;
     }
     dt__jb_puts(&b, "],\"next_cursor\":");
@@ -415,10 +423,14 @@ static void api_actors(dt_server *s, dt__req *q, dt_server_response *r, int *cac
     dt__jb_puts(&b, "{\"actors\":[");
     listctx c = {.b = &b};
     char msg[256];
-    if ((s->pool ? dt__sql_actors(s->pool, &f, on_actor, &c, msg, sizeof msg)
-                 : dt__ev_actors(s->db, &f, on_actor, &c, msg, sizeof msg)) < 0) {
+    int qrc;
+    if ((qrc = s->pool ? dt__sql_actors(s->pool, &f, on_actor, &c, msg, sizeof msg)
+                       : dt__ev_actors(s->db, &f, on_actor, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
-        dt__server_error(r, 500, "%s", msg);
+        if (qrc == DT__EXPIRED)
+            dt__server_expired(r);
+        else
+            dt__server_error(r, 500, "%s", msg);
         return;
     }
     dt__jb_puts(&b, "]}\n");
@@ -460,10 +472,14 @@ static void api_dyads(dt_server *s, dt__req *q, dt_server_response *r, int *cach
     dt__jb_puts(&b, "{\"dyads\":[");
     listctx c = {.b = &b};
     char msg[256];
-    if ((s->pool ? dt__sql_dyads(s->pool, &f, on_dyad, &c, msg, sizeof msg)
-                 : dt__ev_dyads(s->db, &f, on_dyad, &c, msg, sizeof msg)) < 0) {
+    int qrc;
+    if ((qrc = s->pool ? dt__sql_dyads(s->pool, &f, on_dyad, &c, msg, sizeof msg)
+                       : dt__ev_dyads(s->db, &f, on_dyad, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
-        dt__server_error(r, 500, "%s", msg);
+        if (qrc == DT__EXPIRED)
+            dt__server_expired(r);
+        else
+            dt__server_error(r, 500, "%s", msg);
         return;
     }
     dt__jb_puts(&b, "]}\n");

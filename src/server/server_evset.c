@@ -38,18 +38,37 @@ static void to_filter(const dt__query *q, lists *l, dt_evfilter *f)
 
 static int fail(int rc, const dt_error *err, char *msg, size_t msgcap)
 {
+    if (rc == 1 && err->code == DT__EXPIRED) { /* set by the callbacks below */
+        snprintf(msg, msgcap, "the request took longer than %d s", DT__REQUEST_SECONDS);
+        return DT__EXPIRED;
+    }
     snprintf(msg, msgcap, "cannot read the store: %s", err->msg[0] ? err->msg : dt_strerror(rc));
     return -1;
+}
+
+/* Every callback checks the request's time limit; when it has passed it
+ * stops the stream with 1 and err->code = DT__EXPIRED, which fail() turns
+ * into DT__EXPIRED. */
+static int expired(dt__deadline *d, dt_error *err)
+{
+    if (!dt__deadline_passed(d))
+        return 0;
+    err->code = DT__EXPIRED;
+    return 1;
 }
 
 typedef struct hctx {
     dt__health *h;
     dt__aggmap docs;
+    dt__deadline dl;
+    dt_error *err;
 } hctx;
 
 static int on_health(void *ctx, const dt_evrec *r)
 {
     hctx *c = ctx;
+    if (expired(&c->dl, c->err))
+        return 1;
     c->h->events += r->count ? r->count : 1;
     if (r->date && (!c->h->from || r->date < c->h->from))
         c->h->from = r->date;
@@ -60,28 +79,33 @@ static int on_health(void *ctx, const dt_evrec *r)
 
 int dt__ev_health(const char *db, dt__health *h, char *msg, size_t msgcap)
 {
-    hctx c = {h, {0}};
-    memset(h, 0, sizeof *h);
     dt_error err;
     dt_error_clear(&err);
+    hctx c = {.h = h, .err = &err};
+    dt__deadline_start(&c.dl);
+    memset(h, 0, sizeof *h);
     int rc = dt_evsource_each(db, NULL, on_health, &c, &err);
     h->documents = c.docs.n; /* documents with at least one event */
     dt__agg_free(&c.docs);
-    if (rc > 0) {
+    if (rc > 0 && err.code != DT__EXPIRED) {
         snprintf(msg, msgcap, "out of memory");
         return -1;
     }
-    return rc < 0 ? fail(rc, &err, msg, msgcap) : 0;
+    return rc != 0 ? fail(rc, &err, msg, msgcap) : 0;
 }
 
 typedef struct ectx {
     dt__sql_event_fn fn;
     void *ctx;
+    dt__deadline dl;
+    dt_error *err;
 } ectx;
 
 static int on_event(void *ctx, const dt_evrec *r)
 {
     ectx *c = ctx;
+    if (expired(&c->dl, c->err))
+        return 1;
     dt__sql_event e;
     memset(&e, 0, sizeof e);
     e.id = r->id;
@@ -116,22 +140,27 @@ int dt__ev_events(const char *db, const dt__query *q, dt__sql_event_fn fn, void 
     to_filter(q, &l, &f);
     f.evidence = 1;
     f.limit = q->limit;
-    ectx c = {fn, ctx};
     dt_error err;
     dt_error_clear(&err);
+    ectx c = {.fn = fn, .ctx = ctx, .err = &err};
+    dt__deadline_start(&c.dl);
     int rc = dt_evsource_each(db, &f, on_event, &c, &err);
-    return rc < 0 ? fail(rc, &err, msg, msgcap) : 0;
+    return rc < 0 || err.code == DT__EXPIRED ? fail(rc, &err, msg, msgcap) : 0;
 }
 
 typedef struct actx {
     dt__aggmap m;
     int dyads;
     const char *actors;
+    dt__deadline dl;
+    dt_error *err;
 } actx;
 
 static int on_agg(void *ctx, const dt_evrec *r)
 {
     actx *c = ctx;
+    if (expired(&c->dl, c->err))
+        return 1;
     uint32_t n = r->count ? r->count : 1;
     for (uint32_t i = 0; i < n; i++)
         if (dt__agg_add(&c->m, c->dyads, c->actors, r->source, r->target, r->quad, r->goldstein) <
@@ -152,12 +181,14 @@ static int aggregate(const char *db, const dt__query *q, int dyads, actx *c, cha
     c->actors = q->actors;
     dt_error err;
     dt_error_clear(&err);
+    c->err = &err;
+    dt__deadline_start(&c->dl);
     int rc = dt_evsource_each(db, &f, on_agg, c, &err);
-    if (rc > 0) {
+    if (rc > 0 && err.code != DT__EXPIRED) {
         snprintf(msg, msgcap, "out of memory");
         return -1;
     }
-    return rc < 0 ? fail(rc, &err, msg, msgcap) : 0;
+    return rc != 0 ? fail(rc, &err, msg, msgcap) : 0;
 }
 
 int dt__ev_actors(const char *db, const dt__query *q, dt__sql_actor_fn fn, void *ctx, char *msg,

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* ---- growing output buffer with a hard cap (curl's dynbuf) ---- */
 
@@ -99,6 +100,25 @@ struct dt_server {
 /* A number that changes when the store's data changes (file size and
  * mtime of the store and its WAL; a 5-second clock for PostgreSQL). */
 uint64_t dt__server_data_version(const dt_server *s);
+
+/* ---- the request time limit ----
+ * A request that reads the store for longer than DT__REQUEST_SECONDS is
+ * stopped and answered 503. Query functions that return -1 for an error
+ * return DT__EXPIRED (-2) for this one. */
+#define DT__REQUEST_SECONDS 60
+#define DT__EXPIRED (-2)
+typedef struct dt__deadline {
+    struct timespec t0;
+    unsigned n;
+    int expired;
+} dt__deadline;
+void dt__deadline_start(dt__deadline *d);
+/* Has the time run out? Reads the clock on every call. */
+int dt__deadline_check(dt__deadline *d);
+/* The same, reading the clock every 1024th call (for per-event loops). */
+int dt__deadline_passed(dt__deadline *d);
+/* The 503 answer of an expired request. */
+void dt__server_expired(dt_server_response *r);
 
 /* Fill r with a JSON error {"error":{"status":..,"message":..}}. */
 void dt__server_error(dt_server_response *r, int status, const char *fmt, ...)

@@ -22,6 +22,7 @@
 
 typedef struct conn {
     sqlite3 *db;
+    dt__deadline dl; /* of the request holding the connection */
     sqlite3_stmt *ev[NSTMT];
     sqlite3_stmt *misc[8]; /* [0] health, [1..4] the actor/dyad scans */
 } conn;
@@ -125,6 +126,26 @@ void dt__sqlpool_free(dt__sqlpool *p)
     dt_free(p);
 }
 
+/* SQLite calls this every few thousand VM steps of a query: a nonzero
+ * return interrupts it (SQLITE_INTERRUPT), which ends a request that has
+ * run out of time however long its query would take. */
+static int on_progress(void *ctx)
+{
+    conn *c = ctx;
+    return dt__deadline_check(&c->dl);
+}
+
+/* The failure of a step: DT__EXPIRED when the time limit stopped it. */
+static int step_failed(conn *c, char *msg, size_t msgcap)
+{
+    if (c->dl.expired) {
+        snprintf(msg, msgcap, "the request took longer than %d s", DT__REQUEST_SECONDS);
+        return DT__EXPIRED;
+    }
+    snprintf(msg, msgcap, "query failed: %s", sqlite3_errmsg(c->db));
+    return -1;
+}
+
 static conn *conn_get(dt__sqlpool *p, char *msg, size_t msgcap)
 {
     conn *c = NULL;
@@ -132,8 +153,10 @@ static conn *conn_get(dt__sqlpool *p, char *msg, size_t msgcap)
     if (p->nfree)
         c = p->free[--p->nfree];
     pthread_mutex_unlock(&p->mu);
-    if (c)
+    if (c) {
+        dt__deadline_start(&c->dl);
         return c;
+    }
     c = dt_calloc(1, sizeof *c);
     if (!c) {
         snprintf(msg, msgcap, "out of memory");
@@ -148,8 +171,11 @@ static conn *conn_get(dt__sqlpool *p, char *msg, size_t msgcap)
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function(c->db, "dt_cprefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                      NULL, fn_cprefix, NULL, NULL);
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(c->db, 2000);
+        sqlite3_progress_handler(c->db, 20000, on_progress, c);
+        dt__deadline_start(&c->dl);
+    }
     if (rc != SQLITE_OK) {
         snprintf(msg, msgcap, "cannot open the store: %s",
                  c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -246,11 +272,11 @@ int dt__sql_health(dt__sqlpool *p, dt__health *h, char *msg, size_t msgcap)
         h->to = col_date(st, 3);
         rc = 0;
     } else if (st) {
-        snprintf(msg, msgcap, "query failed: %s", sqlite3_errmsg(c->db));
+        rc = step_failed(c, msg, msgcap);
     }
     if (st)
         sqlite3_reset(st);
-    conn_put(p, c, rc < 0);
+    conn_put(p, c, rc == -1);
     return rc;
 }
 
@@ -407,12 +433,10 @@ int dt__sql_events(dt__sqlpool *p, const dt__query *q, dt__sql_event_fn fn, void
         if (fn(ctx, &ev))
             break;
     }
-    int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
-    if (bad)
-        snprintf(msg, msgcap, "query failed: %s", sqlite3_errmsg(c->db));
+    int bad = rc != SQLITE_ROW && rc != SQLITE_DONE ? step_failed(c, msg, msgcap) : 0;
     sqlite3_reset(st);
-    conn_put(p, c, bad);
-    return bad ? -1 : 0;
+    conn_put(p, c, bad == -1);
+    return bad;
 }
 
 static int scan(dt__sqlpool *p, const dt__query *q, int dyads, dt__aggmap *m, char *msg,
@@ -440,14 +464,14 @@ static int scan(dt__sqlpool *p, const dt__query *q, int dyads, dt__aggmap *m, ch
         if (dt__agg_add(m, dyads, q->actors, text(st, 0), text(st, 1), sqlite3_column_int(st, 2),
                         sqlite3_column_double(st, 3)) < 0)
             break;
-    int bad = rc != SQLITE_DONE && rc != SQLITE_ROW;
-    if (bad)
-        snprintf(msg, msgcap, "query failed: %s", sqlite3_errmsg(c->db));
-    else if (m->oom)
+    int bad = rc != SQLITE_DONE && rc != SQLITE_ROW ? step_failed(c, msg, msgcap) : 0;
+    if (!bad && m->oom) {
         snprintf(msg, msgcap, "out of memory");
+        bad = -1;
+    }
     sqlite3_reset(st);
-    conn_put(p, c, bad);
-    return bad || m->oom ? -1 : 0;
+    conn_put(p, c, bad == -1 && !m->oom);
+    return bad;
 }
 
 int dt__sql_actors(dt__sqlpool *p, const dt__query *q, dt__sql_actor_fn fn, void *ctx, char *msg,

@@ -236,13 +236,13 @@ async function loadStability() {
         axes: [{}, { size: 44 }, { scale: 'n', side: 1, size: 36, grid: { show: false } }],
         // the watch strips take their x axis from this chart once it is
         // laid out (uPlot sizes and scales it after construction)
-        plugins: [changePointPlugin(indexChanges(s)), { hooks: { ready: () => renderWatches() } }],
+        plugins: [changePointPlugin(s.change_points || []), { hooks: { ready: () => renderWatches() } }],
         onPick: (i) => pickPeriod(rows[i]),
         selIdx: chartSelIdx(rows),
         xRange: xRange(rows),
       });
     }
-    renderChangePoints(indexChanges(s));
+    renderChangePoints(s.change_points || []); // the index's (dyads' are apart)
     renderWatches();
   } catch (e) {
     if (e.status === 404) {
@@ -260,12 +260,6 @@ async function loadStability() {
       renderChangePoints([]);
     }
   }
-}
-
-/** The change points of the index itself (the answer also lists changes
- * of single dyads, which the dyad charts are the place for). */
-function indexChanges(s) {
-  return (s.change_points || []).filter((c) => c.series === 'index');
 }
 
 function renderChangePoints(cps) {
