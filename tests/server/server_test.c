@@ -887,6 +887,8 @@ static void same_answer(const char *a, const char *b)
     resp_free(&y);
 }
 
+static void concurrent_analysis(void);
+
 static void group_analysis(void)
 {
     char region[4096], watches[4096];
@@ -1010,10 +1012,80 @@ static void group_analysis(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_error(bad[i], "GET", 400);
     expect_error("/api/series", "POST", 405);
+    concurrent_analysis();
     resp h = req("HEAD", "/api/stability");
     check(h.status == 200 && h.len == 0, "HEAD /api/stability -> 200 without a body (got %d)",
           h.status);
     resp_free(&h);
+}
+
+/* Many clients at once on the analysis endpoints, each with its own
+ * parameters (cache misses: every request reads the store and shares the
+ * server's region and watch rules with the others), and all on one query
+ * (single flight). Under ThreadSanitizer this is the race check. */
+typedef struct aworker {
+    int id, n, ok;
+    const char *same; /* the shared query's expected answer */
+    size_t same_len;
+} aworker;
+
+static void *hammer_analysis(void *arg)
+{
+    aworker *w = arg;
+    for (int i = 0; i < w->n; i++) {
+        char t[256];
+        int month = 1 + (w->id * 7 + i) % 12;
+        switch (i % 5) {
+        case 0:
+            snprintf(t, sizeof t, "/api/series?source=USA&from=2018-%02d-01&period=week", month);
+            break;
+        case 1:
+            snprintf(t, sizeof t, "/api/stability?from=2017-%02d-01&period=week", month);
+            break;
+        case 2:
+            snprintf(t, sizeof t, "/api/watches?from=2018-%02d-01&max_breaches=%d", month,
+                     1 + w->id);
+            break;
+        case 3:
+            snprintf(t, sizeof t, "/api/reciprocity?dyads=USA-PRK,PRK-USA&reps=20&seed=%d",
+                     w->id * 100 + i);
+            break;
+        default:
+            snprintf(t, sizeof t, "/api/stability?period=quarter");
+            break;
+        }
+        resp r = get(t);
+        json_t *j = body_json(&r);
+        int good = r.status == 200 && j;
+        if (i % 5 == 4)
+            good = good && r.len == w->same_len && !memcmp(r.body, w->same, r.len);
+        w->ok += good;
+        if (!good)
+            printf("     (%s: HTTP %d %.200s)\n", t, r.status, r.body ? r.body : "");
+        json_decref(j);
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+static void concurrent_analysis(void)
+{
+    enum { NT = 8, PER = 10 };
+    resp same = get("/api/stability?period=quarter");
+    pthread_t th[NT];
+    aworker w[NT];
+    for (int i = 0; i < NT; i++) {
+        w[i] = (aworker){i, PER, 0, same.body, same.len};
+        pthread_create(&th[i], NULL, hammer_analysis, &w[i]);
+    }
+    int ok = 0;
+    for (int i = 0; i < NT; i++) {
+        pthread_join(th[i], NULL);
+        ok += w[i].ok;
+    }
+    check(same.status == 200 && ok == NT * PER,
+          "%d concurrent clients x %d analysis requests: %d good answers", NT, PER, ok);
+    resp_free(&same);
 }
 
 /* A server without --region and --watch: no region (404), no rules. */
