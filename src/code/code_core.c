@@ -1255,8 +1255,10 @@ static int form_fits(sctx *x, const dt_dict_verb_form *f, uint32_t kv, uint32_t 
     uint32_t k = kv + 1;
     for (uint32_t j = 0; j < f->npost; j++) {
         /* the code slot after "(NE" is no word: "held talks" when "talks"
-         * opens the object noun phrase */
-        while (k < l->n && (skip_item(l->v[k].s) || streq(l->v[k - 1].s, "(NE")))
+         * opens the object noun phrase; a skippable word the form itself
+         * names is taken, not skipped ("declared a truce", "paid a visit") */
+        while (k < l->n && l->v[k].id != w[f->post + j] &&
+               (skip_item(l->v[k].s) || streq(l->v[k - 1].s, "(NE")))
             k++;
         if (k >= l->n || l->v[k].id != w[f->post + j])
             return 0;
@@ -1265,7 +1267,8 @@ static int form_fits(sctx *x, const dt_dict_verb_form *f, uint32_t kv, uint32_t 
     }
     int32_t b = (int32_t)kvp - 1;
     for (uint32_t j = f->npre; j-- > 0;) {
-        while (b >= 0 && (skip_item(l->v[b].s) || (b > 0 && streq(l->v[b - 1].s, "(NE"))))
+        while (b >= 0 && l->v[b].id != w[f->pre + j] &&
+               (skip_item(l->v[b].s) || (b > 0 && streq(l->v[b - 1].s, "(NE"))))
             b--;
         if (b < 0 || l->v[b].id != w[f->pre + j])
             return 0;
