@@ -14,25 +14,31 @@
 
 static void usage(FILE *f)
 {
-    fputs("Usage: detente serve --db PATH [--listen ADDR:PORT] [--web-root DIR]\n"
+    fputs("Usage: detente serve --db SPEC [--listen ADDR:PORT] [--web-root DIR]\n"
           "                     [--region FILE]... [--watch FILE]... [--threads N]\n"
           "\n"
           "Serve the read-only JSON API (docs/api.md) and the dashboard over an event\n"
           "store, until SIGINT or SIGTERM.\n"
           "\n"
-          "  --db PATH           the store: sqlite:PATH or PATH.db (read-only)\n"
+          "  --db SPEC           the events: a SQLite store (sqlite:PATH or PATH.db,\n"
+          "                      opened read-only), postgresql://..., or a JSONL file\n"
+          "                      of 'detente code' output\n"
           "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; PORT alone means\n"
           "                      127.0.0.1; other interfaces only when named here; port 0\n"
           "                      picks a free port)\n"
           "  --web-root DIR      the dashboard's files (default: the one this build\n"
           "                      bundled, else web/dist if it exists)\n"
-          "  --region FILE       a stability region file (repeatable)\n"
-          "  --watch FILE        a watch rule file (repeatable)\n"
+          "  --region FILE       a stability region file for /api/stability (repeatable;\n"
+          "                      ?region=NAME picks one, the first is the default)\n"
+          "  --watch FILE        a watch rule file for /api/watches (repeatable)\n"
           "  --threads N         worker threads (default 2)\n"
           "  --max-connections N open connections at most (default 256)\n"
           "  --timeout S         idle connection timeout in seconds (default 10)\n"
           "  --port-file FILE    write the bound port to FILE once listening\n"
-          "  -h, --help          this help\n",
+          "  -h, --help          this help\n"
+          "\n"
+          "Region and watch files are read at start-up: a bad one stops the server before\n"
+          "it listens, with each error as FILE:LINE: reason, and exit status 1.\n",
           f);
 }
 
