@@ -95,6 +95,8 @@ run "events, random cursor" "/api/events?limit=100" "$maxid"
 run "events USA, random cursor" "/api/events?limit=100&source=USA" "$maxid"
 
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
+hwm=$(awk '/^VmHWM/ {print $2 " " $3}' "/proc/$server/status")
+srvcpu=$(awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$server/stat")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 {
   echo "# detente serve — load test"
@@ -107,7 +109,9 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "  figures taken under load are lower bounds."
   echo "- Store: $events synthetic events (\`bench/serve_gen_store.c\`), SQLite,"
   echo "  $(du -h "$db" | cut -f1) on disk."
-  echo "- Server: \`detente serve --threads $threads\` (libmicrohttpd thread pool, epoll)."
+  echo "- Server: \`detente serve --threads $threads\` (libmicrohttpd thread pool, epoll);"
+  echo "  its peak resident memory over the whole run (VmHWM) was $hwm, its CPU"
+  echo "  time ${srvcpu} s (user + system)."
   echo "- Client: wrk, $wrk_threads threads, $conns keep-alive connections, ${duration} s per row,"
   echo "  on the same machine (client and server share the cores)."
   echo
