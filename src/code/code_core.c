@@ -1065,11 +1065,11 @@ static const char *agent_country(sctx *x, const char *code, int32_t ne, const ch
      * (police, authorities, protesters: KENCOP, KAZCVL), not a state acting
      * abroad, a bare agent facing it is of the same country ("Kenyan police
      * fired on protesters", "Protesters in Kazakhstan stormed government
-     * buildings"). Armed forces, rebels and spies act across borders too,
-     * so they give nothing. */
+     * buildings"; rebels fight at home: "Boko Haram militants abducted
+     * schoolgirls"). Armed forces and spies act abroad as often, so they
+     * give nothing ("Israeli troops opened fire on crowds"). */
     if (!bc && other && has_country(other) && strlen(other) >= 6 &&
-        strncmp(other + 3, "MIL", 3) != 0 && strncmp(other + 3, "REB", 3) != 0 &&
-        strncmp(other + 3, "SPY", 3) != 0)
+        strncmp(other + 3, "MIL", 3) != 0 && strncmp(other + 3, "SPY", 3) != 0)
         bc = other;
     if (!bc)
         return code;
