@@ -1170,11 +1170,19 @@ static void make_event_strings(sctx *x, const seq *up, const seq *lo, loc S, loc
     x->nev = w;
 }
 
-static loc find_target(const seq *lo)
+/* The first coded NE or compound after the verb. With the project's own
+ * dictionaries (as for agent_country), a place named by "in" ("rallied in
+ * Seoul to demand the resignation of President Park") only when no other
+ * coded actor follows the verb; PETRARCH's own files (DEMO-17) want the
+ * first one whatever it is. */
+static loc find_target(const sctx *x, const seq *lo)
 {
-    for (uint32_t k = 0; k < lo->n; k++)
-        if (lo->v[k].kind == SQ_NEC_OPEN || (lo->v[k].kind == SQ_NE && !streq(lo->v[k].s, "---")))
-            return (loc){0, (int32_t)k};
+    for (int pass = x->c->own_format ? 0 : 1; pass < 2; pass++)
+        for (uint32_t k = 0; k < lo->n; k++)
+            if ((lo->v[k].kind == SQ_NEC_OPEN ||
+                 (lo->v[k].kind == SQ_NE && !streq(lo->v[k].s, "---"))) &&
+                (pass || k == 0 || lo->v[k - 1].kind != SQ_WORD || !streq(lo->v[k - 1].s, "IN")))
+                return (loc){0, (int32_t)k};
     for (uint32_t k = 0; k < lo->n; k++)
         if (lo->v[k].kind == SQ_NE)
             return (loc){0, (int32_t)k};
@@ -1646,12 +1654,12 @@ static int check_verbs(sctx *x)
              * measure") says where the actor should be, not who it is:
              * fall back to the ordinary search rather than lose the event. */
             if (T.idx != LOC_NONE && !loc_coded(&up, &lo, T)) {
-                loc t2 = find_target(&lo);
+                loc t2 = find_target(x, &lo);
                 if (loc_coded(&up, &lo, t2))
                     T = t2;
             }
             if (T.idx == LOC_NONE)
-                T = find_target(&lo);
+                T = find_target(x, &lo);
             if (T.idx != LOC_NONE || monadic) {
                 if (S.idx != LOC_NONE && !loc_coded(&up, &lo, S)) {
                     loc s2 = find_source(&up, &lo, T);

@@ -177,6 +177,40 @@ static void test_shared_head(void)
     DT_CHECK(!has(&r, "MOR", "---", "190"));
 }
 
+/* With the project's own dictionaries, a place named by "in" is the
+ * target only when no other actor follows the verb ("rallied in Seoul
+ * to demand the resignation of President Park"). */
+static void test_place_target(void)
+{
+    static const char own[] = "[actors]\n"
+                              "actor MOR: Mordor\n"
+                              "actor GON: Gondor\n"
+                              "actor ROH: Rohan\n"
+                              "[agents]\n"
+                              "agent CVL: protester\n"
+                              "[verbs]\n"
+                              "block RALLY 141\n"
+                              "  verb rally\n";
+    dt_dict_source src = {DT_DICT_OWN, NULL, "own.dtx", own, sizeof own - 1};
+    dt_dicts *dicts = NULL;
+    dt_coder *coder = NULL;
+    dt_error err;
+    DT_CHECK_INT(dt_dicts_load(&src, 1, NULL, &dicts, &err), DT_OK);
+    DT_CHECK_INT(dt_coder_new(dicts, NULL, &coder, &err), DT_OK);
+    if (!dicts || !coder)
+        return;
+    dt_coder *saved = g_coder;
+    g_coder = coder;
+    result r = code_text("Mordor protesters rallied in Gondor against Rohan.");
+    DT_CHECK(has(&r, "MORCVL", "ROH", "141"));
+    DT_CHECK(!has(&r, "MORCVL", "GON", "141"));
+    r = code_text("Mordor protesters rallied in Gondor.");
+    DT_CHECK(has(&r, "MORCVL", "GON", "141"));
+    g_coder = saved;
+    dt_coder_free(coder);
+    dt_dicts_free(dicts);
+}
+
 int main(void)
 {
     dt_dict_source src[3] = {
@@ -199,6 +233,7 @@ int main(void)
     DT_RUN(test_of_phrase);
     DT_RUN(test_reported);
     DT_RUN(test_shared_head);
+    DT_RUN(test_place_target);
     dt_coder_free(g_coder);
     dt_tagger_free(g_tagger);
     dt_dicts_free(g_dicts);
