@@ -450,8 +450,8 @@ static int scan(dt__sqlpool *p, const dt__query *q, int dyads, dt__aggmap *m, ch
         "SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1",
         "SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1 AND date >= ?2",
         "SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1 AND date <= ?3",
-        "SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1 AND date >= ?2"
-        " AND date <= ?3",
+        ("SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1 AND date >= ?2"
+         " AND date <= ?3"),
     };
     sqlite3_stmt *st = prepare(c, &c->misc[1 + mk], sql[mk], msg, msgcap);
     if (!st) {

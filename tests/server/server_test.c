@@ -49,6 +49,7 @@ static void sleep_ms(long ms)
 static unsigned short port;
 static const char *store;
 
+static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void check(int ok, const char *fmt, ...)
 {
     va_list ap;
@@ -1006,8 +1007,8 @@ static void group_analysis(void)
         "/api/reciprocity?dyads=USA-PRK,PRK-USA&criterion=best",
         "/api/reciprocity?dyads=USA-PRK,PRK-USA&measure=mood",
         "/api/reciprocity?dyads=ZZA-ZZB,ZZB-ZZA",
-        "/api/reciprocity?dyads=A1-B,A2-B,A3-B,A4-B,A5-B,A6-B,A7-B,A8-B,A9-B,B1-A,B2-A,B3-A,"
-        "B4-A,B5-A,B6-A,B7-A,B8-A",
+        ("/api/reciprocity?dyads=A1-B,A2-B,A3-B,A4-B,A5-B,A6-B,A7-B,A8-B,A9-B,B1-A,B2-A,B3-A,"
+         "B4-A,B5-A,B6-A,B7-A,B8-A"),
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_error(bad[i], "GET", 400);
