@@ -148,14 +148,17 @@ try {
   // ---- the overview is the API's answer, not merely something drawn
   const whole = { period: 'month', from: health.from, to: health.to };
   const stabApi = await get(`/api/stability?${q(whole)}`);
-  // The watch strips as drawn: cells that have a size and lie on the strip
-  // (a cell placed with a NaN position has neither).
+  // The watch strips as drawn: cells that were given a position and a
+  // width (a NaN one is dropped by the browser, leaving a cell that is only
+  // its 1 px border at the strip's left end), are wider than that border,
+  // and lie on the strip.
   await page.evaluate(() => {
     window.stripsOnScreen = () => [...document.querySelectorAll('#watches .strip')].map((s) => {
       const box = s.getBoundingClientRect();
       const cells = [...s.querySelectorAll('.watch-cell')].filter((c) => {
         const b = c.getBoundingClientRect();
-        return b.width > 0 && b.height > 0 && b.right > box.left - 1 && b.left < box.right + 1;
+        return c.style.left.endsWith('%') && c.style.width.endsWith('%') && b.width > 1.5 &&
+          b.height > 0 && b.right > box.left - 1 && b.left < box.right + 1;
       });
       return { cells: cells.length, broken: cells.filter((c) => c.classList.contains('broken')).length };
     });
