@@ -683,6 +683,51 @@ static void test_discards(void)
     dt_dicts_free(d);
 }
 
+/* Stem discards against tokens around the 64-byte mark, where the check
+ * changes method (a bit set of stem lengths up to 64 bytes, one length at
+ * a time beyond), and stems of 63 bytes and more (one bit for them all). */
+static void test_discard_long_tokens(void)
+{
+    char stem63[64], stem70[71], txt[256];
+    memset(stem63, 'Q', 63);
+    stem63[63] = '\0';
+    memset(stem70, 'Z', 70);
+    stem70[70] = '\0';
+    snprintf(txt, sizeof txt, "TYPHOON\n%s\n%s\n", stem63, stem70);
+    dt_dicts *d = load1(DT_DICT_DISCARDS, txt);
+    if (!d)
+        return;
+    static const size_t lens[] = {7, 8, 62, 63, 64, 65, 66, 70, 71, 100};
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+        char tok[3][128];
+        /* "TYPHOON" + 'S' padding; stem63 + 'R' padding; stem70 + 'R' */
+        memcpy(tok[0], "TYPHOON", 7);
+        memset(tok[0] + 7, 'S', lens[k] > 7 ? lens[k] - 7 : 0);
+        tok[0][lens[k]] = '\0';
+        memset(tok[1], 'Q', 63);
+        memset(tok[1] + 63, 'R', lens[k] > 63 ? lens[k] - 63 : 0);
+        tok[1][lens[k] > 63 ? lens[k] : 63] = '\0';
+        memset(tok[2], 'Z', 70);
+        memset(tok[2] + 70, 'R', lens[k] > 70 ? lens[k] - 70 : 0);
+        tok[2][lens[k] > 70 ? lens[k] : 70] = '\0';
+        for (int w = 0; w < 3; w++) {
+            const char *s[] = {"THE", tok[w], "HIT"};
+            uint32_t ids[3] = {wid(d, s[0]), wid(d, s[1]), wid(d, s[2])};
+            int r = dt_dict_discard_check(d, ids, s, 3, NULL);
+            if (r != 1)
+                fprintf(stderr, "long discard: stem %d, token of %zu bytes: got %d\n", w,
+                        strlen(tok[w]), r);
+            DT_CHECK_INT(r, 1);
+        }
+        /* one byte off the stem: no match */
+        tok[1][10] = 'X';
+        const char *s[] = {"THE", tok[1], "HIT"};
+        uint32_t ids[3] = {wid(d, s[0]), wid(d, s[1]), wid(d, s[2])};
+        DT_CHECK_INT(dt_dict_discard_check(d, ids, s, 3, NULL), 0);
+    }
+    dt_dicts_free(d);
+}
+
 /* ---- issues ---- */
 
 static int issue_has(const dt_dicts *d, const char *text, const char *code)
@@ -977,6 +1022,7 @@ int main(void)
     DT_RUN(test_agents);
     DT_RUN(test_agent_subst_loops);
     DT_RUN(test_discards);
+    DT_RUN(test_discard_long_tokens);
     DT_RUN(test_issues);
     DT_RUN(test_words_and_hash);
     DT_RUN(test_bad_arguments_and_io);
