@@ -101,14 +101,15 @@ for b in blocks:
 # is a refusal, CAMEO 125 (reject proposal to meet, discuss or negotiate),
 # where "did not meet" reports nothing. These three-word forms win over
 # the NEGATED ones. Only blocks that code nothing but meetings and talks
-# (036, 040, 044-046): "will not hold drills" or "will not leave" are no refusal.
+# (036, 040, 044-046, and 125 for "no intention of talking"): "will not hold
+# drills" or "will not leave" are no refusal.
 rseen=set()
 rout=[]
 for b in blocks:
     codes=[b['code']]+[c for c,_ in b['pats']]+[v[2] for v in b['verbs']]
     real=[c for c in codes if c and c not in ('null','---')]
     if not any(c[:3] in ('040','046') for c in real): continue
-    if not all(c[:3] in ('036','040','044','045','046') for c in real): continue
+    if not all(c[:3] in ('036','040','044','045','046','125') for c in real): continue
     for lemma,fl,_ in b['verbs']:
         for md in ["will not","would not","wo n't","would n't","will never","would never"]:
             if (md,lemma) in rseen: continue
