@@ -408,7 +408,8 @@ static void test_text(void)
     DT_CHECK_INT(read_all(p, DT_INPUT_TEXT, 0, s, 4), 1);
     DT_CHECK_INT(s[0].rc, DT_EUTF8);
     DT_CHECK_INT(s[0].line, 1);
-    p = write_file("nul.txt", (const unsigned char *)"Line one.\n\xff two\0three.", 26);
+    static const char nul_text[] = "Line one.\n\xff two\0three.";
+    p = write_file("nul.txt", nul_text, sizeof nul_text - 1);
     DT_CHECK_INT(read_all(p, DT_INPUT_TEXT, 0, s, 4), 1);
     DT_CHECK(s[0].rc < 0);
     /* gzip'd text document. */
