@@ -158,6 +158,11 @@ typedef struct sctx {
      * syn_up), so no clearing between verbs. */
     uint32_t *syn_lo, *syn_up;
     uint32_t nsyn, synstamp;
+    /* Second references: the first and last words of the people named
+     * so far in the document, with their codes, most recent last. */
+    uint32_t ref_word[64];
+    const char *ref_code[64];
+    uint32_t nref;
 } sctx;
 
 static int pl_remove(dt__plist *l, uint32_t from, uint32_t to)
@@ -371,6 +376,70 @@ static int role_takes_agent(const char *actor, const char *agc)
     return 1;
 }
 
+/* Second references ("Xi Jinping arrived in Pyongyang ... Kim welcomed
+ * Xi"): news names a person in full once, then by one part of the name,
+ * which alone may be ambiguous ("Kim"; the dictionaries list a bare
+ * surname only when it means one person). A person actor (one with dated
+ * codes) matched by a name of several words leaves its first word (the
+ * family name in Korean and Chinese names) and its last word (in Western
+ * ones) with its code; a later noun phrase with no actor of its own that
+ * holds one of them, capitalised, takes the code of the most recent such
+ * person in the document. Own-format dictionaries only, like the other
+ * news conventions. */
+static void remember_person(sctx *x, const dt_dict_phrase *ph, const char *code)
+{
+    if (ph->nwords < 2)
+        return;
+    uint32_t na = 0;
+    const dt_dict_actor *act = dt_dict_actors(x->d, &na);
+    if (!act || ph->entry >= na)
+        return;
+    uint32_t nc = 0;
+    const dt_dict_actor_code *codes = dt_dict_actor_codes(x->d, &nc);
+    int dated = 0;
+    for (uint32_t i = 0; i < act[ph->entry].ncodes && !dated; i++) {
+        uint32_t ci = act[ph->entry].first_code + i;
+        dated = ci < nc && (codes[ci].flags & (DT_AC_BEFORE | DT_AC_AFTER | DT_AC_RANGE));
+    }
+    if (!dated)
+        return;
+    const uint32_t *pool = dt_dict_word_ids(x->d);
+    const dt_dict_phrase_set *gs = dt_dict_agent_phrases(x->d);
+    uint32_t w[2] = {pool[ph->words], pool[ph->words + ph->nwords - 1]};
+    for (int i = 0; i < 2; i++) {
+        /* a title is not a name: "King Abdullah", "Ayatollah Khamenei" */
+        uint32_t ng = 0;
+        if (gs)
+            (void)dt_dict_phrases_by_first(gs, w[i], &ng);
+        if (ng || w[i] == dt_dict_word_id(x->d, "AYATOLLAH", 9) ||
+            w[i] == dt_dict_word_id(x->d, "SHEIKH", 6))
+            continue;
+        if (x->nref == 64) {
+            memmove(x->ref_word, x->ref_word + 1, 63 * sizeof *x->ref_word);
+            memmove(x->ref_code, x->ref_code + 1, 63 * sizeof *x->ref_code);
+            x->nref--;
+        }
+        x->ref_word[x->nref] = w[i];
+        x->ref_code[x->nref] = code;
+        x->nref++;
+    }
+}
+
+static const char *second_reference(sctx *x, const dt__pl *const *it, uint32_t n, uint32_t *a0,
+                                    uint32_t *a1)
+{
+    for (uint32_t r = x->nref; r-- > 0;)
+        for (uint32_t k = 0; k < n; k++) {
+            if (!it[k]->id || it[k]->id != x->ref_word[r] || it[k]->tok < 0 || !x->doc ||
+                (size_t)it[k]->tok >= x->doc->ntok || !(x->doc->tok[it[k]->tok].flags & DT_TOK_CAP))
+                continue;
+            *a0 = k;
+            *a1 = k + 1;
+            return x->ref_code[r];
+        }
+    return NULL;
+}
+
 /* Code of a noun phrase's words: the first actor found, with every agent
  * found elsewhere in the phrase prefixed or suffixed. NULL when neither. */
 static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
@@ -408,6 +477,29 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
                 actor = code ? code : "---";
                 a0 = k;
                 a1 = k + len;
+                if (code && x->c->own_format)
+                    remember_person(x, ph, code);
+                break;
+            }
+        }
+    }
+    if (!actor && x->c->own_format)
+        actor = second_reference(x, it, n, &a0, &a1);
+    else if (actor && x->c->own_format && as) {
+        /* people named after the phrase's actor ("North Korean leader Kim
+         * Jong-un": the actor is North Korea) are remembered too */
+        for (uint32_t k = a1; k < n; k++) {
+            if (!it[k]->id)
+                continue;
+            uint32_t np = 0;
+            const uint32_t *cand = dt_dict_phrases_by_first(as, it[k]->id, &np);
+            for (uint32_t j = 0; j < np; j++) {
+                const dt_dict_phrase *ph = &as->phrases[cand[j]];
+                if (ph->nwords < 2 || !phrase_match(pool, ph, it + k, n - k))
+                    continue;
+                const char *code = dt_dict_actor_code_at(d, ph->entry, x->date, NULL);
+                if (code)
+                    remember_person(x, ph, code);
                 break;
             }
         }

@@ -179,13 +179,17 @@ static void test_shared_head(void)
 
 /* With the project's own dictionaries, a place named by "in" is the
  * target only when no other actor follows the verb ("rallied in Seoul
- * to demand the resignation of President Park"). */
+ * to demand the resignation of President Park"), and a person named in
+ * full is recognised by one part of the name later in the document. */
 static void test_place_target(void)
 {
     static const char own[] = "[actors]\n"
                               "actor MOR: Mordor\n"
                               "actor GON: Gondor\n"
                               "actor ROH: Rohan\n"
+                              "person Aragorn Elessar\n"
+                              "  term GONGOV 3019-03-25..\n"
+                              "  term GONELI\n"
                               "[agents]\n"
                               "agent CVL: protester\n"
                               "[verbs]\n"
@@ -206,6 +210,14 @@ static void test_place_target(void)
     DT_CHECK(!has(&r, "MORCVL", "GON", "141"));
     r = code_text("Mordor protesters rallied in Gondor.");
     DT_CHECK(has(&r, "MORCVL", "GON", "141"));
+    /* a second reference by one part of a person's name takes the
+     * person's code, once the full name was seen in the document */
+    r = code_text("Mordor protesters rallied against Elessar.");
+    DT_CHECK(r.n == 0);
+    r = code_text("Mordor protesters rallied against Aragorn Elessar. Rohan protesters rallied "
+                  "against Elessar.");
+    DT_CHECK(has(&r, "MORCVL", "GONELI", "141"));
+    DT_CHECK(has(&r, "ROHCVL", "GONELI", "141"));
     g_coder = saved;
     dt_coder_free(coder);
     dt_dicts_free(dicts);
