@@ -533,6 +533,15 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
         }
     }
 #undef NE_MAYBE
+    /* "the Palestinians", "the Japanese people": with the definite
+     * article the plural names the nation, not its civilians ("pledged
+     * aid to the Palestinians" targets PSE; "thousands of Palestinians"
+     * stay PSECVL) */
+    if (actor && x->c->own_format && a0 == 1 && streq(it[0]->s, "THE") &&
+        ((a1 == n && strlen(actor) == 6 && !strcmp(actor + 3, "CVL")) ||
+         (a1 + 1 == n && strlen(actor) == 3 && streq(it[n - 1]->s, "PEOPLE"))) &&
+        strncmp(actor, "---", 3) != 0)
+        return dt_arena_strndup(x->a, actor, 3);
     if (nfound == 0)
         return actor;
     const char *code = actor ? actor : "---";

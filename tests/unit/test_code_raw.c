@@ -187,6 +187,7 @@ static void test_place_target(void)
                               "actor MOR: Mordor\n"
                               "actor GON: Gondor\n"
                               "actor ROH: Rohan\n"
+                              "actor ROHCVL: Rohirrim\n"
                               "person Aragorn Elessar\n"
                               "  term GONGOV 3019-03-25..\n"
                               "  term GONELI\n"
@@ -218,6 +219,11 @@ static void test_place_target(void)
                   "against Elessar.");
     DT_CHECK(has(&r, "MORCVL", "GONELI", "141"));
     DT_CHECK(has(&r, "ROHCVL", "GONELI", "141"));
+    /* the people: with the article the nation, with a number civilians */
+    r = code_text("Mordor protesters rallied against the Rohirrim.");
+    DT_CHECK(has(&r, "MORCVL", "ROH", "141"));
+    r = code_text("Mordor protesters rallied against thousands of Rohirrim.");
+    DT_CHECK(has(&r, "MORCVL", "ROHCVL", "141"));
     g_coder = saved;
     dt_coder_free(coder);
     dt_dicts_free(dicts);
