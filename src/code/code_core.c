@@ -1751,6 +1751,17 @@ static int check_verbs(sctx *x)
         if (hasmatch) {
             int monadic = x->c->opt.source_only && source_only_code(x, code, patidx);
             S = widen_to_compound(&up, &lo, S);
+            /* "Lula visited Beijing and signed 15 agreements with Xi": a
+             * verb right after a coordinator shares the clause's subject,
+             * so '$' nearest the verb (the first verb's object) is not the
+             * source; the subject is (built-in dictionaries) */
+            if (x->c->own_format && S.up && S.idx != LOC_NONE && up.n > 0 &&
+                up.v[0].kind == SQ_WORD &&
+                (streq(up.v[0].s, "AND") || streq(up.v[0].s, "OR") || streq(up.v[0].s, "BUT"))) {
+                loc s2 = find_source(&up, &lo, T);
+                if (loc_coded(&up, &lo, s2))
+                    S = s2;
+            }
             /* A marker that bound an uncoded phrase ("it", "two ...", "the
              * measure") says where the actor should be, not who it is:
              * fall back to the ordinary search rather than lose the event. */

@@ -195,7 +195,12 @@ static void test_place_target(void)
                               "agent CVL: protester\n"
                               "[verbs]\n"
                               "block RALLY 141\n"
-                              "  verb rally\n";
+                              "  verb rally\n"
+                              "block VISIT 042\n"
+                              "  verb visit\n"
+                              "block SIGN 057\n"
+                              "  verb sign\n"
+                              "  pattern 057: $ * agreement with +\n";
     dt_dict_source src = {DT_DICT_OWN, NULL, "own.dtx", own, sizeof own - 1};
     dt_dicts *dicts = NULL;
     dt_coder *coder = NULL;
@@ -224,6 +229,14 @@ static void test_place_target(void)
     DT_CHECK(has(&r, "MORCVL", "ROH", "141"));
     r = code_text("Mordor protesters rallied against thousands of Rohirrim.");
     DT_CHECK(has(&r, "MORCVL", "ROHCVL", "141"));
+    /* a verb after "and" shares the subject: the first verb's object is
+     * not the second's source */
+    r = code_text("Gondor visited Rohan and signed an agreement with Mordor.");
+    DT_CHECK(has(&r, "GON", "ROH", "042"));
+    DT_CHECK(has(&r, "GON", "MOR", "057"));
+    DT_CHECK(!has(&r, "ROH", "MOR", "057"));
+    if (r.n != 2)
+        dump("shared subject", &r);
     g_coder = saved;
     dt_coder_free(coder);
     dt_dicts_free(dicts);
