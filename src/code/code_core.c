@@ -163,6 +163,7 @@ typedef struct sctx {
     uint32_t ref_word[64];
     const char *ref_code[64];
     uint32_t nref;
+    int korea; /* a Korean state was named in the document so far */
 } sctx;
 
 static int pl_remove(dt__plist *l, uint32_t from, uint32_t to)
@@ -440,6 +441,29 @@ static const char *second_reference(sctx *x, const dt__pl *const *it, uint32_t n
     return NULL;
 }
 
+/* "the North", "the South" in a document about the Koreas: Korean and
+ * wire copy names the states so once one of them was named ("in a show
+ * of force directed at the North", "the North's rocket launch"). The word
+ * must be capitalised, follow "the" and not start a longer name ("the
+ * North Atlantic"). */
+static const char *korean_side(sctx *x, const dt__pl *const *it, uint32_t n, uint32_t *a0,
+                               uint32_t *a1)
+{
+    for (uint32_t k = 1; k < n; k++) {
+        int north = streq(it[k]->s, "NORTH"), south = streq(it[k]->s, "SOUTH");
+        if ((!north && !south) || !streq(it[k - 1]->s, "THE") || it[k]->tok < 0 || !x->doc ||
+            (size_t)it[k]->tok >= x->doc->ntok || !(x->doc->tok[it[k]->tok].flags & DT_TOK_CAP))
+            continue;
+        if (k + 1 < n && it[k + 1]->tok >= 0 && (size_t)it[k + 1]->tok < x->doc->ntok &&
+            (x->doc->tok[it[k + 1]->tok].flags & DT_TOK_CAP))
+            continue;
+        *a0 = k;
+        *a1 = k + 1;
+        return north ? "PRK" : "KOR";
+    }
+    return NULL;
+}
+
 /* Code of a noun phrase's words: the first actor found, with every agent
  * found elsewhere in the phrase prefixed or suffixed. NULL when neither. */
 static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
@@ -485,6 +509,10 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
     }
     if (!actor && x->c->own_format)
         actor = second_reference(x, it, n, &a0, &a1);
+    if (!actor && x->c->own_format && x->korea)
+        actor = korean_side(x, it, n, &a0, &a1);
+    if (actor && (!strncmp(actor, "PRK", 3) || !strncmp(actor, "KOR", 3)))
+        x->korea = 1;
     else if (actor && x->c->own_format && as) {
         /* people named after the phrase's actor ("North Korean leader Kim
          * Jong-un": the actor is North Korea) are remembered too */

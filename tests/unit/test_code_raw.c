@@ -188,6 +188,8 @@ static void test_place_target(void)
                               "actor GON: Gondor\n"
                               "actor ROH: Rohan\n"
                               "actor ROHCVL: Rohirrim\n"
+                              "actor PRK: North Korea\n"
+                              "actor KOR: South Korea\n"
                               "person Aragorn Elessar\n"
                               "  term GONGOV 3019-03-25..\n"
                               "  term GONELI\n"
@@ -196,6 +198,8 @@ static void test_place_target(void)
                               "[verbs]\n"
                               "block RALLY 141\n"
                               "  verb rally\n"
+                              "block ATTACK 190\n"
+                              "  verb attack\n"
                               "block VISIT 042\n"
                               "  verb visit\n"
                               "block SIGN 057\n"
@@ -237,6 +241,13 @@ static void test_place_target(void)
     DT_CHECK(!has(&r, "ROH", "MOR", "057"));
     if (r.n != 2)
         dump("shared subject", &r);
+    /* "the North" / "the South" once a Korea was named in the document */
+    r = code_text("South Korea attacked the North.");
+    DT_CHECK(has(&r, "KOR", "PRK", "190"));
+    r = code_text("Gondor attacked the North.");
+    DT_CHECK(!has(&r, "GON", "PRK", "190"));
+    r = code_text("South Korea attacked the North Atlantic alliance.");
+    DT_CHECK(!has(&r, "KOR", "PRK", "190"));
     g_coder = saved;
     dt_coder_free(coder);
     dt_dicts_free(dicts);
