@@ -660,6 +660,16 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
             *cand |= TS(DT_POS_NNP);
             p = DT_POS_NNP;
         }
+        /* British doubled-l past forms ("travelled", "cancelled",
+         * "labelled") come first as adjectives in Brill's (American)
+         * lexicon; when WordNet knows the single-l verb they are verb
+         * forms first, tagged like any regular past form. */
+        int64_t vb;
+        if (p == DT_POS_JJ && tk->norm_len > 6 && ends_with(tk->norm, tk->norm_len, "LLED") &&
+            wn_has(t, tk->norm, tk->norm_len - 3, DT__WN_VERB, &vb)) {
+            *cand |= TS(DT_POS_VBN) | TS(DT_POS_VBD);
+            p = DT_POS_VBN;
+        }
         return p;
     }
     /* Unknown word. A capitalised word that is not the first of the
@@ -931,6 +941,20 @@ static void own_rules(const dt_tagger *t, tctx *c)
                next == DT_POS_PRP)))) {
             c->tag[i] = DT_POS_VBD;
             continue;
+        }
+        /* A participle right after "and"/"or" whose nearest verb before it
+         * is a past tense coordinates with it: "visited Gondor and
+         * expressed support", "expelled the envoys and imposed sanctions". */
+        if (tag == DT_POS_VBN && prev == DT_POS_CC && has(c, i, DT_POS_VBD) && i >= 2) {
+            int64_t j = (int64_t)i - 2;
+            while (j >= 0 && j + 24 > (int64_t)i && !dt_pos_is_verb(c->tag[j]) &&
+                   c->tag[j] != DT_POS_MD && c->tag[j] != DT_POS_PERIOD &&
+                   c->tag[j] != DT_POS_COLON)
+                j--;
+            if (j >= 0 && c->tag[j] == DT_POS_VBD) {
+                c->tag[i] = DT_POS_VBD;
+                continue;
+            }
         }
         /* A base form right after its subject, with no modal, "to" or
          * do-support licensing it, is present tense: "France agree". */
