@@ -59,6 +59,23 @@ static int tag_at(const cx *c, uint32_t i)
     return i < c->n ? c->tok[i].pos : DT_POS_NONE;
 }
 
+/* Is the token at cc a coordinator whose nearest verb before it is a
+ * participle or past tense? Then a participle after it is a second verb
+ * group: "has visited Gondor and expressed support". */
+static int after_coordinated_verb(const cx *c, uint32_t cc)
+{
+    if (c->tok[cc].pos != DT_POS_CC)
+        return 0;
+    for (uint32_t j = cc; j-- > 0 && j + 24 > cc;) {
+        int p = c->tok[j].pos;
+        if (p == DT_POS_VBN || p == DT_POS_VBD)
+            return 1;
+        if (dt_pos_is_verb(p) || p == DT_POS_MD || p == DT_POS_PERIOD || p == DT_POS_COLON)
+            return 0;
+    }
+    return 0;
+}
+
 /* End (exclusive) of a noun phrase starting at i, or i if none starts. */
 static uint32_t np_end(const cx *c, uint32_t i)
 {
@@ -76,7 +93,8 @@ static uint32_t np_end(const cx *c, uint32_t i)
         (dt_pos_is_adj(tag_at(c, j + 1)) || dt_pos_is_noun(tag_at(c, j + 1))) &&
         !(i > 0 &&
           (is_aux(c, i - 1) || c->tok[i - 1].pos == DT_POS_MD || c->tok[i - 1].pos == DT_POS_TO ||
-           is_adv(c->tok[i - 1].pos) || is_nominal(c->tok[i - 1].pos))))
+           is_adv(c->tok[i - 1].pos) || is_nominal(c->tok[i - 1].pos) ||
+           (c->tok[i].pos == DT_POS_VBN && after_coordinated_verb(c, i - 1)))))
         j++;
     int seen_noun = 0;
     while (j < c->n) {
