@@ -114,6 +114,16 @@ static void test_vp_flags(void)
     DT_CHECK(c && (c->flags & DT_CH_INFINITIVE));
     DT_CHECK_STR(main_vp(0), "plans");
 
+    /* the second of two coordinated verbs is a verb group, not the noun
+     * phrase "expressed support" */
+    analyse("Gondor has visited Arnor and expressed support for the talks.");
+    c = chunk_at("expressed");
+    DT_CHECK_STR(chunk_text(c), "expressed");
+    DT_CHECK(c && c->type == DT_CHUNK_VP);
+    analyse("Gondor expelled the envoys and imposed sanctions.");
+    c = chunk_at("imposed");
+    DT_CHECK(c && c->type == DT_CHUNK_VP);
+
     /* "down its embassy" is a particle; "down the street" stays a
      * preposition (a determiner after it is left ambiguous on purpose) */
     analyse("Crowds burned down its embassy.");

@@ -146,6 +146,25 @@ static void test_lemmas(void)
     DT_CHECK_STR(dt_tagger_lemma(tagger, arena, "GONDOR", 6, DT_POS_NNP), "gondor");
 }
 
+/* British doubled-l past forms and a participle coordinated with a past
+ * tense are verbs, not adjectives or noun modifiers. */
+static void test_past_forms(void)
+{
+    analyse("Xi Jinping travelled to Pyongyang on Thursday.");
+    DT_CHECK_STR(tag_of("travelled"), "VBD");
+    DT_CHECK_STR(lemma_of("travelled"), "travel");
+    analyse("Arnor cancelled the talks.");
+    DT_CHECK_STR(tag_of("cancelled"), "VBD");
+    DT_CHECK_STR(lemma_of("cancelled"), "cancel");
+    analyse("Gondor expelled the diplomats and imposed sanctions on Arnor.");
+    DT_CHECK_STR(tag_of("imposed"), "VBD");
+    analyse("Rohan began a truce and exchanged prisoners with Gondor.");
+    DT_CHECK_STR(tag_of("exchanged"), "VBD");
+    /* a participle after a perfect stays a participle */
+    analyse("Gondor has visited Arnor and expressed support.");
+    DT_CHECK_STR(tag_of("expressed"), "VBN");
+}
+
 static void test_word_ids(void)
 {
     analyse("Gondor attacked the city.");
@@ -167,6 +186,7 @@ int main(void)
     DT_RUN(test_case_and_names);
     DT_RUN(test_unknown_words);
     DT_RUN(test_lemmas);
+    DT_RUN(test_past_forms);
     DT_RUN(test_word_ids);
     dt_tagger_free(tagger);
     dt_arena_free(arena);
