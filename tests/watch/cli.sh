@@ -37,8 +37,10 @@ awk -F'\t' '$2 == "double-freeze" && $6 == "broken" {n++} END {exit n == 4 ? 0 :
     "$tmp/pipe.tsv" || fail "double-freeze is not broken in exactly 4 months"
 awk -F'\t' '$2 == "double-freeze" {n++} END {exit n == 8 ? 0 : 1}' <(grep '^STATUS' "$tmp/pipe.tsv") ||
     fail "double-freeze has not 8 monthly rows (May to December)"
-grep -q $'^STATUS\tvisits\tquarter\t2019-04-01\t2019-Q2\tbroken\t2\t' "$tmp/pipe.tsv" ||
-    fail "visits: Xi's visit (two events) does not break 2019-Q2"
+# "Xi visited Pyongyang and met Kim": the visit (042 to PRK) breaks the
+# rule; the meeting is its own clause (040 to PRKGOV), not a visit
+grep -q $'^STATUS\tvisits\tquarter\t2019-04-01\t2019-Q2\tbroken\t1\t' "$tmp/pipe.tsv" ||
+    fail "visits: Xi's visit (one event) does not break 2019-Q2"
 
 # --rule, --from/--to
 "$bin" watch "$dir/rules.txt" "$tmp/events.jsonl" --rule visits --from 2019-07-01 --to 2019-12-31 \
