@@ -4,8 +4,11 @@
 # a drop fails the test.
 set(DT_VALIDATION_XML "${DT_SHARED_DATA}/petrarch2/PETR.UnitTest.dev.xml")
 set(DT_VALIDATION_DICTS "${DT_SHARED_DATA}/petrarch2")
-set(DT_VALIDATION_FLOOR_PARSE 98 CACHE STRING "Minimum pass rate (%) of validate --use-parse")
-set(DT_VALIDATION_FLOOR_RAW 95 CACHE STRING "Minimum pass rate (%) of validate on raw text")
+# Plain variables, not cache entries: a cache entry keeps the value of the
+# first configure, so a raised floor would never reach existing build trees
+# (as in tests/gold.cmake).
+set(DT_VALIDATION_FLOOR_PARSE 98) # minimum pass rate (%) of validate --use-parse
+set(DT_VALIDATION_FLOOR_RAW 95)   # minimum pass rate (%) of validate on raw text
 foreach(mode parse raw)
   if(mode STREQUAL "parse")
     set(floor ${DT_VALIDATION_FLOOR_PARSE})
