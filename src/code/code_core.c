@@ -141,6 +141,7 @@ typedef struct sctx {
     int parse_error;
     uint32_t *ids;         /* dictionary word id of each token of the sentence */
     const dt_doctext *doc; /* the sentence being coded (chunk flags) */
+    uint32_t will_id;      /* dictionary word id of WILL (intent forms) */
     const dt_sentence *sent;
     /* Buffers reused by every verb of a sentence, so that memory stays
      * linear in the sentence length however many verbs it has. */
@@ -1382,6 +1383,51 @@ static uint32_t check_passive(sctx *x, uint32_t kitem, uint32_t endtag_at)
     return 0;
 }
 
+/* An adverb between a form's words before the verb and the verb itself
+ * ("would totally destroy", "will soon impose"): passed over like markup.
+ * Negation is not ("will not attack" is the NEGATED form, not "will
+ * attack"). */
+static int skip_adverb(const sctx *x, uint32_t k)
+{
+    int32_t t = x->pl.v[k].tok;
+    if (t < 0 || !x->doc || (size_t)t >= x->doc->ntok)
+        return 0;
+    const dt_token *tk = &x->doc->tok[t];
+    if (tk->pos != DT_POS_RB && tk->pos != DT_POS_RBR && tk->pos != DT_POS_RBS)
+        return 0;
+    const char *w = x->pl.v[k].s;
+    return !(streq(w, "NOT") || streq(w, "N'T") || streq(w, "NT") || streq(w, "NEVER"));
+}
+
+/* Is the "to" at phrase-list index b the infinitive marker of a verb of
+ * expectation or intent ("is expected to", "likely to", "preparing to",
+ * "plans to")? Then what follows is announced, not done, as after "will".
+ * Sets *before to the index before that verb. */
+static int intent_to(const sctx *x, int32_t b, int32_t *before)
+{
+    static const char *const cat[] = {
+        "EXPECTED", "EXPECTS",  "EXPECT",    "LIKELY",  "PREPARING", "PREPARES",
+        "PREPARED", "PLANS",    "PLANNING",  "PLANNED", "PLAN",      "INTENDS",
+        "INTEND",   "INTENDED", "INTENDING", "POISED",  "SET",       "READY",
+        "GOING",    "DUE",      "AIMS",      "AIMING",  "WANTS",     "WANT",
+        "WANTED",   "HOPES",    "HOPING",    "HOPE",    "VOWED",     "VOWS",
+        "VOWING",   "PROMISED", "PROMISES",  "PLEDGED", "PLEDGES",   NULL};
+    const dt__plist *l = &x->pl;
+    if (b < 0 || !streq(l->v[b].s, "TO"))
+        return 0;
+    int32_t k = b - 1;
+    while (k >= 0 && (is_markup(l->v[k].s) || skip_adverb(x, (uint32_t)k)))
+        k--;
+    if (k < 0)
+        return 0;
+    for (int i = 0; cat[i]; i++)
+        if (streq(l->v[k].s, cat[i])) {
+            *before = k - 1;
+            return 1;
+        }
+    return 0;
+}
+
 /* Does the multi-word form f fit around the verb at index kv? Sets the
  * first and last phrase-list index of the verb. */
 static int form_fits(sctx *x, const dt_dict_verb_form *f, uint32_t kv, uint32_t kvp,
@@ -1405,8 +1451,16 @@ static int form_fits(sctx *x, const dt_dict_verb_form *f, uint32_t kv, uint32_t 
     int32_t b = (int32_t)kvp - 1;
     for (uint32_t j = f->npre; j-- > 0;) {
         while (b >= 0 && l->v[b].id != w[f->pre + j] &&
-               (skip_item(l->v[b].s) || (b > 0 && streq(l->v[b - 1].s, "(NE"))))
+               (skip_item(l->v[b].s) || (b > 0 && streq(l->v[b - 1].s, "(NE")) ||
+                skip_adverb(x, (uint32_t)b)))
             b--;
+        /* "is expected to attack" is coded as "will attack" */
+        int32_t nb;
+        if (f->npre == 1 && x->will_id && w[f->pre + j] == x->will_id && intent_to(x, b, &nb)) {
+            *vstart = (uint32_t)b;
+            b = nb;
+            continue;
+        }
         if (b < 0 || l->v[b].id != w[f->pre + j])
             return 0;
         *vstart = (uint32_t)b;
@@ -2105,6 +2159,7 @@ int dt_coder_code(const dt_coder *c, dt_arena *a, const dt_doctext *d, const dt_
     memset(&x, 0, sizeof x);
     x.c = c;
     x.d = c->d;
+    x.will_id = dt_dict_word_id(c->d, "WILL", 4);
     x.a = a;
     int32_t date = doc ? doc->date : 0;
     int st = DT_CODE_OK;
@@ -2200,6 +2255,7 @@ size_t dt_coder_debug_phrases(const dt_coder *c, dt_arena *a, const dt_doctext *
     memset(&x, 0, sizeof x);
     x.c = c;
     x.d = c->d;
+    x.will_id = dt_dict_word_id(c->d, "WILL", 4);
     x.a = a;
     x.date = date;
     x.pl.a = a;

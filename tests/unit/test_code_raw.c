@@ -253,6 +253,57 @@ static void test_place_target(void)
     dt_dicts_free(dicts);
 }
 
+/* Modal verb forms (the built-in set's zz-modality.dtx) are seen through
+ * adverbs ("would totally destroy") and after verbs of expectation or
+ * intent ("is expected to attack" is coded as "will attack"). */
+static void test_modal_forms(void)
+{
+    static const char own[] = "[actors]\n"
+                              "actor MOR: Mordor\n"
+                              "actor GON: Gondor\n"
+                              "[verbs]\n"
+                              "block ATTACK 190\n"
+                              "  verb attack\n"
+                              "block MODAL-ATTACK 1384\n"
+                              "  verb will *attack (will attacks, will attacked, will attacking)\n"
+                              "  verb would *attack (would attacks, would attacked, would "
+                              "attacking)\n"
+                              "block NEGATED\n"
+                              "  verb may *attack (may attacks, may attacked, may attacking)\n"
+                              "  verb not *attack (not attacks, not attacked, not attacking)\n";
+    dt_dict_source src = {DT_DICT_OWN, NULL, "own.dtx", own, sizeof own - 1};
+    dt_dicts *dicts = NULL;
+    dt_coder *coder = NULL;
+    dt_error err;
+    DT_CHECK_INT(dt_dicts_load(&src, 1, NULL, &dicts, &err), DT_OK);
+    DT_CHECK_INT(dt_coder_new(dicts, NULL, &coder, &err), DT_OK);
+    if (!dicts || !coder)
+        return;
+    dt_coder *saved = g_coder;
+    g_coder = coder;
+    result r = code_text("Mordor attacked Gondor.");
+    DT_CHECK(has(&r, "MOR", "GON", "190"));
+    r = code_text("Mordor will attack Gondor.");
+    DT_CHECK(has(&r, "MOR", "GON", "1384"));
+    r = code_text("Mordor would totally attack Gondor.");
+    DT_CHECK(has(&r, "MOR", "GON", "1384"));
+    DT_CHECK(!has(&r, "MOR", "GON", "190"));
+    r = code_text("Mordor may soon attack Gondor.");
+    DT_CHECK_INT(r.n, 0);
+    r = code_text("Mordor will not attack Gondor.");
+    DT_CHECK_INT(r.n, 0);
+    r = code_text("Mordor is expected to attack Gondor.");
+    DT_CHECK(has(&r, "MOR", "GON", "1384"));
+    DT_CHECK(!has(&r, "MOR", "GON", "190"));
+    r = code_text("Mordor is likely to attack Gondor.");
+    DT_CHECK(has(&r, "MOR", "GON", "1384"));
+    r = code_text("Mordor plans to attack Gondor.");
+    DT_CHECK(has(&r, "MOR", "GON", "1384"));
+    g_coder = saved;
+    dt_coder_free(coder);
+    dt_dicts_free(dicts);
+}
+
 int main(void)
 {
     dt_dict_source src[3] = {
@@ -276,6 +327,7 @@ int main(void)
     DT_RUN(test_reported);
     DT_RUN(test_shared_head);
     DT_RUN(test_place_target);
+    DT_RUN(test_modal_forms);
     dt_coder_free(g_coder);
     dt_tagger_free(g_tagger);
     dt_dicts_free(g_dicts);
