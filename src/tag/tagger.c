@@ -956,6 +956,23 @@ static void own_rules(const dt_tagger *t, tctx *c)
                 continue;
             }
         }
+        /* The same for the present tense, when an object follows: "condemns
+         * the strike and demands an apology" ("the strike and demands of
+         * the union" stays a noun). */
+        if ((tag == DT_POS_NNS || tag == DT_POS_NN) && prev == DT_POS_CC && i >= 2 &&
+            (next == DT_POS_DT || next == DT_POS_PRPS || next == DT_POS_NNP || next == DT_POS_PRP ||
+             next == DT_POS_CD)) {
+            int to = tag == DT_POS_NNS ? DT_POS_VBZ : DT_POS_VBP;
+            int64_t j = (int64_t)i - 2;
+            while (j >= 0 && j + 24 > (int64_t)i && !dt_pos_is_verb(c->tag[j]) &&
+                   c->tag[j] != DT_POS_MD && c->tag[j] != DT_POS_PERIOD &&
+                   c->tag[j] != DT_POS_COLON)
+                j--;
+            if (j >= 0 && c->tag[j] == to && has(c, i, to)) {
+                c->tag[i] = (uint8_t)to;
+                continue;
+            }
+        }
         /* A base form right after its subject, with no modal, "to" or
          * do-support licensing it, is present tense: "France agree". */
         if (tag == DT_POS_VB && has(c, i, DT_POS_VBP) &&

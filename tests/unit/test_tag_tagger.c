@@ -160,6 +160,10 @@ static void test_past_forms(void)
     DT_CHECK_STR(tag_of("imposed"), "VBD");
     analyse("Rohan began a truce and exchanged prisoners with Gondor.");
     DT_CHECK_STR(tag_of("exchanged"), "VBD");
+    analyse("Gondor condemns the raid and demands an apology from Arnor.");
+    DT_CHECK_STR(tag_of("demands"), "VBZ");
+    analyse("The union rejects the cuts and demands of the government.");
+    DT_CHECK_STR(tag_of("demands"), "NNS");
     /* a participle after a perfect stays a participle */
     analyse("Gondor has visited Arnor and expressed support.");
     DT_CHECK_STR(tag_of("expressed"), "VBN");
