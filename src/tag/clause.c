@@ -219,16 +219,24 @@ static int is_relative_word(const dt_token *t)
 static int vp_follows(const dt_doctext *d, const dt_chunk *ch, uint32_t k, uint32_t nch)
 {
     for (uint32_t j = k; j < nch; j++) {
+        if (ch[j].type == DT_CHUNK_VP && j == k && k > 0)
+            for (uint32_t t = ch[k - 1].first + ch[k - 1].n; t < ch[k].first; t++)
+                if (d->tok[t].pos == DT_POS_CC)
+                    return 0;
         if (ch[j].type == DT_CHUNK_VP)
             return (int)j + 1;
         if (ch[j].type == DT_CHUNK_SBAR)
             return 0;
         /* a comma between the NP and the verb ends the search, except
-         * in an appositive we cannot see; keep it simple and stop. */
+         * in an appositive we cannot see; keep it simple and stop. A
+         * coordinator right before the verb group makes it a verb
+         * coordinated with an earlier one ("called the launch a grave
+         * threat and lodged a protest"), not this noun phrase's verb. */
         if (j + 1 < nch) {
             uint32_t end = ch[j].first + ch[j].n;
             for (uint32_t t = end; t < ch[j + 1].first; t++)
-                if (d->tok[t].pos == DT_POS_COMMA || d->tok[t].pos == DT_POS_COLON)
+                if (d->tok[t].pos == DT_POS_COMMA || d->tok[t].pos == DT_POS_COLON ||
+                    (d->tok[t].pos == DT_POS_CC && ch[j + 1].type == DT_CHUNK_VP))
                     return 0;
         }
     }

@@ -124,6 +124,14 @@ static void test_vp_flags(void)
     c = chunk_at("imposed");
     DT_CHECK(c && c->type == DT_CHUNK_VP);
 
+    /* a noun phrase right before "and" + verb is not that verb's
+     * subject: "lodged" shares the subject of "called" */
+    analyse("Gondor called the raid an unprecedented and grave threat and lodged a protest.");
+    c = chunk_at("lodged");
+    DT_CHECK(c && c->type == DT_CHUNK_VP);
+    c = chunk_at("grave");
+    DT_CHECK(c && !(c->flags & DT_CH_CLAUSE_START));
+
     /* "down its embassy" is a particle; "down the street" stays a
      * preposition (a determiner after it is left ambiguous on purpose) */
     analyse("Crowds burned down its embassy.");
