@@ -968,6 +968,10 @@ static void own_rules(const dt_tagger *t, tctx *c)
                    c->tag[j] != DT_POS_MD && c->tag[j] != DT_POS_PERIOD &&
                    c->tag[j] != DT_POS_COLON)
                 j--;
+            /* a base form under a modal or "to": "would close the border
+             * and attack Gondor" */
+            if (j >= 0 && tag == DT_POS_NN && c->tag[j] == DT_POS_VB)
+                to = DT_POS_VB;
             if (j >= 0 && c->tag[j] == to && has(c, i, to)) {
                 c->tag[i] = (uint8_t)to;
                 continue;
