@@ -1399,6 +1399,15 @@ static int skip_adverb(const sctx *x, uint32_t k)
     return !(streq(w, "NOT") || streq(w, "N'T") || streq(w, "NT") || streq(w, "NEVER"));
 }
 
+/* Tag of the token at phrase-list index k, DT_POS_NONE if none. */
+static int verb_pos(const sctx *x, uint32_t k)
+{
+    int32_t t = x->pl.v[k].tok;
+    if (t < 0 || !x->doc || (size_t)t >= x->doc->ntok)
+        return DT_POS_NONE;
+    return x->doc->tok[t].pos;
+}
+
 /* Is the "to" at phrase-list index b the infinitive marker of a verb of
  * expectation or intent ("is expected to", "likely to", "preparing to",
  * "plans to")? Then what follows is announced, not done, as after "will".
@@ -1454,6 +1463,27 @@ static int form_fits(sctx *x, const dt_dict_verb_form *f, uint32_t kv, uint32_t 
                (skip_item(l->v[b].s) || (b > 0 && streq(l->v[b - 1].s, "(NE")) ||
                 skip_adverb(x, (uint32_t)b)))
             b--;
+        /* "would restore the measures and deploy weapons", "did not attack
+         * Gondor and seize its ports": a base form after "and"/"or" shares
+         * the modal or negation of the verb it is coordinated with (no
+         * finite verb in between). */
+        if (f->npre == 1 && b >= 0 && l->v[b].id != w[f->pre + j] &&
+            (streq(l->v[b].s, "AND") || streq(l->v[b].s, "OR")) && verb_pos(x, kv) == DT_POS_VB) {
+            int32_t m = b - 1;
+            for (; m >= 0 && m + 40 > b && l->v[m].id != w[f->pre + j]; m--) {
+                int p = verb_pos(x, (uint32_t)m);
+                if (p == DT_POS_VBD || p == DT_POS_VBZ || p == DT_POS_VBP || p == DT_POS_MD ||
+                    p == DT_POS_PERIOD) {
+                    m = -1;
+                    break;
+                }
+            }
+            if (m >= 0 && m + 40 > b && l->v[m].id == w[f->pre + j]) {
+                *vstart = (uint32_t)m;
+                b = m - 1;
+                continue;
+            }
+        }
         /* "is expected to attack" is coded as "will attack" */
         int32_t nb;
         if (f->npre == 1 && x->will_id && w[f->pre + j] == x->will_id && intent_to(x, b, &nb)) {

@@ -299,6 +299,14 @@ static void test_modal_forms(void)
     DT_CHECK(has(&r, "MOR", "GON", "1384"));
     r = code_text("Mordor plans to attack Gondor.");
     DT_CHECK(has(&r, "MOR", "GON", "1384"));
+    /* a base form after "and" shares the modal or the negation */
+    r = code_text("Mordor would close the border and attack Gondor.");
+    DT_CHECK(has(&r, "MOR", "GON", "1384"));
+    DT_CHECK(!has(&r, "MOR", "GON", "190"));
+    r = code_text("Mordor did not close the border and attack Gondor.");
+    DT_CHECK_INT(r.n, 0);
+    r = code_text("Mordor closed the border and attacked Gondor.");
+    DT_CHECK(has(&r, "MOR", "GON", "190"));
     g_coder = saved;
     dt_coder_free(coder);
     dt_dicts_free(dicts);
