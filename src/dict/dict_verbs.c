@@ -1081,9 +1081,13 @@ static int cmp_form(const void *a, const void *b)
 
 static int same_form(const dt_dicts *d, const dt_dict_verb_form *a, const dt_dict_verb_form *b)
 {
+    /* The pool is NULL while no form has a word beside its head (a verbs
+     * file loaded alone), and NULL + 0 is undefined: compare only words. */
     return a->head == b->head && a->npre == b->npre && a->npost == b->npost &&
-           memcmp(d->pool.p + a->pre, d->pool.p + b->pre, a->npre * sizeof(uint32_t)) == 0 &&
-           memcmp(d->pool.p + a->post, d->pool.p + b->post, a->npost * sizeof(uint32_t)) == 0;
+           (a->npre == 0 ||
+            memcmp(d->pool.p + a->pre, d->pool.p + b->pre, a->npre * sizeof(uint32_t)) == 0) &&
+           (a->npost == 0 ||
+            memcmp(d->pool.p + a->post, d->pool.p + b->post, a->npost * sizeof(uint32_t)) == 0);
 }
 
 static int index_forms(dt_dicts *d)
