@@ -21,6 +21,7 @@ set(DT_FUZZ_TARGETS
     "agents|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_AGENTS"
     "discards|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_DISCARDS"
     "issues|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_ISSUES"
+    "own|fuzz_dict.c|DT_FUZZ_DICT=DT_DICT_OWN"
     "watch|fuzz_watch.c|DT_FUZZ_WATCH=1"
     "http|fuzz_http.c|DT_FUZZ_HTTP=1")
 

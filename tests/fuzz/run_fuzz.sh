@@ -29,7 +29,7 @@ export DT_SHARED_DATA=${DT_SHARED_DATA:-$here/../../../shared/data}
 
 case $target in
 xml | stream) max_len=16384 ;;
-verbs | actors | agents | discards | issues) max_len=8192 ;;
+verbs | actors | agents | discards | issues | own) max_len=8192 ;;
 *) max_len=4096 ;;
 esac
 
