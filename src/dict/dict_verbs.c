@@ -511,6 +511,13 @@ static void read_synset_member(vstate *v, const char *s, size_t n, uint32_t line
         count++;
         i = j;
     }
+    if (count == 0) {
+        /* Only separators ("+_"): a member of no words would become a
+         * phrase of no words, which the phrase tries cannot hold. */
+        dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_EMPTY_PHRASE,
+                      "synset member with no words; skipped");
+        return;
+    }
     if (count > DT_DICT_MAX_PHRASE_WORDS) {
         dt__dict_warn(d, v->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
                       "synset member with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
