@@ -64,7 +64,7 @@ must(existsSync(join(WEB_ROOT, 'index.html')), `the built dashboard is in ${WEB_
 // ---- the demo store (scripts/demo codes the same corpus the same way)
 const store = join(WORK, 'korea.db');
 for (const f of [store, `${store}-wal`, `${store}-shm`]) rmSync(f, { force: true });
-const code = spawnSync(BIN, ['code', '--quiet', '--output', `sqlite:${store}`, join(SRC, 'examples/korea/news.jsonl')], { encoding: 'utf8' });
+const code = spawnSync(BIN, ['code', '--quiet', '--source-only', '--output', `sqlite:${store}`, join(SRC, 'examples/korea/news.jsonl')], { encoding: 'utf8' });
 must(code.status === 0, 'detente code builds the demo store', code.stderr);
 
 // ---- the server, on a port it picks itself
