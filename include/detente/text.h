@@ -43,17 +43,19 @@ enum {
 };
 
 /* Part-of-speech tags (Penn Treebank). DT_POS_NONE = not tagged yet. */
-#define DT_POS_MAP(X)                                                                              \
-    X(NONE, "NONE")                                                                                \
-    X(CC, "CC") X(CD, "CD") X(DT, "DT") X(EX, "EX") X(FW, "FW") X(IN, "IN") X(JJ, "JJ")            \
-        X(JJR, "JJR") X(JJS, "JJS") X(LS, "LS") X(MD, "MD") X(NN, "NN") X(NNS, "NNS")              \
-            X(NNP, "NNP") X(NNPS, "NNPS") X(PDT, "PDT") X(POS, "POS") X(PRP, "PRP")                \
-                X(PRPS, "PRP$") X(RB, "RB") X(RBR, "RBR") X(RBS, "RBS") X(RP, "RP") X(SYM, "SYM")  \
-                    X(TO, "TO") X(UH, "UH") X(VB, "VB") X(VBD, "VBD") X(VBG, "VBG") X(VBN, "VBN")  \
-                        X(VBP, "VBP") X(VBZ, "VBZ") X(WDT, "WDT") X(WP, "WP") X(WPS, "WP$")        \
-                            X(WRB, "WRB") X(HASH, "#") X(DOLLAR, "$") X(OQUOTE, "``")              \
-                                X(CQUOTE, "''") X(LRB, "-LRB-") X(RRB, "-RRB-") X(COMMA, ",")      \
-                                    X(PERIOD, ".") X(COLON, ":")
+/* Kept out of clang-format, which re-wraps this macro differently on each
+ * pass. */
+/* clang-format off */
+#define DT_POS_MAP(X) \
+    X(NONE, "NONE") X(CC, "CC") X(CD, "CD") X(DT, "DT") X(EX, "EX") X(FW, "FW") \
+    X(IN, "IN") X(JJ, "JJ") X(JJR, "JJR") X(JJS, "JJS") X(LS, "LS") X(MD, "MD") \
+    X(NN, "NN") X(NNS, "NNS") X(NNP, "NNP") X(NNPS, "NNPS") X(PDT, "PDT") X(POS, "POS") \
+    X(PRP, "PRP") X(PRPS, "PRP$") X(RB, "RB") X(RBR, "RBR") X(RBS, "RBS") X(RP, "RP") \
+    X(SYM, "SYM") X(TO, "TO") X(UH, "UH") X(VB, "VB") X(VBD, "VBD") X(VBG, "VBG") \
+    X(VBN, "VBN") X(VBP, "VBP") X(VBZ, "VBZ") X(WDT, "WDT") X(WP, "WP") X(WPS, "WP$") \
+    X(WRB, "WRB") X(HASH, "#") X(DOLLAR, "$") X(OQUOTE, "``") X(CQUOTE, "''") X(LRB, "-LRB-") \
+    X(RRB, "-RRB-") X(COMMA, ",") X(PERIOD, ".") X(COLON, ":")
+/* clang-format on */
 
 enum dt_pos {
 #define DT__POS_ENUM(name, str) DT_POS_##name,
