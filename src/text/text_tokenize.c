@@ -479,6 +479,16 @@ static size_t clitic_split(const unsigned char *s, size_t i, size_t j)
  * The common case, an ASCII word without a clitic, is folded and
  * classified in the same loop that finds its end, straight into the norm
  * chunk; anything else goes through emit(). */
+/* Whether s[i..j) holds two or more ASCII upper-case letters. */
+static int upper_at_least_2(const unsigned char *s, size_t i, size_t j)
+{
+    int nu = 0;
+    for (size_t k = i; k < j; k++)
+        if ((CL(s[k]) & DT__CL_UPPER) && ++nu > 1)
+            return 1;
+    return 0;
+}
+
 static size_t scan_word(tz *t, size_t i, size_t j, int nonascii)
 {
     const unsigned char *s = t->s;
@@ -493,12 +503,12 @@ static size_t scan_word(tz *t, size_t i, size_t j, int nonascii)
     char *d = norm_space(t, lim - i + 2);
     if (!d)
         return n;
+    /* Only the union of the classes is gathered per byte; the rare
+     * all-capitals test counts upper-case letters afterwards. */
     unsigned seen = 0;
-    size_t nupper = 0;
     for (size_t k = i; k < j; k++) {
-        unsigned c = s[k], cl = CL(c);
-        seen |= cl;
-        nupper += (cl >> 1) & 1u; /* DT__CL_UPPER */
+        unsigned c = s[k];
+        seen |= CL(c);
         d[k - i] = (char)dt__text_fold_ascii[c];
     }
 again:
@@ -506,7 +516,6 @@ again:
         unsigned c, cl;
         while (j < lim && ((cl = CL(c = s[j])) & DT__CL_WORD)) {
             seen |= cl;
-            nupper += (cl >> 1) & 1u;
             d[j - i] = (char)dt__text_fold_ascii[c];
             j++;
         }
@@ -616,7 +625,7 @@ again:
         if (seen & DT__CL_ALPHA) {
             flags |= DT_TOK_ALPHA;
             /* ASCII: "all letters upper-case" is "no lower-case letter". */
-            if (!(seen & DT__CL_LOWER) && nupper > 1)
+            if (!(seen & DT__CL_LOWER) && upper_at_least_2(s, i, j))
                 flags |= DT_TOK_ALLCAPS;
             size_t k = i;
             while (!(CL(s[k]) & DT__CL_ALPHA))
