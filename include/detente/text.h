@@ -122,6 +122,8 @@ typedef struct dt_token {
     uint16_t clause;   /* clause index within the sentence (set by chunker) */
     const char *lemma; /* lower-case lemma, NUL-terminated (tagger; static or arena) */
     uint32_t word_id;  /* lexicon id of norm, 0 = unknown (tagger) */
+    uint32_t norm_hash; /* FNV-1a (32-bit) of norm[0..norm_len) when the tokeniser
+                           computed it on the way, else 0 (users hash norm then) */
 } dt_token;
 
 typedef struct dt_chunk {

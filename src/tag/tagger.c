@@ -1098,7 +1098,10 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     /* Hash every token first and prefetch its slot, then look up, then
      * tag: three short passes let the memory accesses overlap. */
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t h = hash_bytes(tok[i].norm, tok[i].norm_len);
+        /* The tokeniser hashes most norms as it writes them. */
+        uint32_t h = tok[i].norm_hash;
+        if (!h)
+            h = hash_bytes(tok[i].norm, tok[i].norm_len);
         widx[i] = (int32_t)h; /* the hash, until the lookup below */
         prefetch_slot(t, h);
     }

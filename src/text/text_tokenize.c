@@ -37,6 +37,9 @@ enum pend {
 };
 
 #define CL(c) (dt__text_class[(unsigned char)(c)])
+/* FNV-1a, 32 bits, over the bytes of a norm: dt_token.norm_hash. */
+#define FNV_BASIS 2166136261u
+#define FNV_STEP(h, c) (((h) ^ (uint32_t)(unsigned char)(c)) * 16777619u)
 
 /* The per-token steps are small and run for every token: inlining them
  * into the scanners saves a call frame each (about a fifth of the time). */
@@ -121,7 +124,7 @@ static void close_sentence(tz *t, uint32_t truncated)
 }
 
 static DT__HOT dt_token *push(tz *t, size_t off, size_t len, unsigned flags, const char *norm,
-                              size_t nlen)
+                              size_t nlen, uint32_t hash)
 {
     if (t->ntok - t->first >= DT_MAX_SENTENCE_TOKENS)
         close_sentence(t, 1);
@@ -154,6 +157,7 @@ static DT__HOT dt_token *push(tz *t, size_t off, size_t len, unsigned flags, con
     k->clause = 0;
     k->lemma = NULL;
     k->word_id = 0;
+    k->norm_hash = hash;
     return k;
 }
 
@@ -169,7 +173,7 @@ static void insert_period(tz *t)
     d[0] = '.';
     d[1] = '\0';
     t->nbused += 2;
-    push(t, off, 1, DT_TOK_PUNCT, d, 1);
+    push(t, off, 1, DT_TOK_PUNCT, d, 1, FNV_STEP(FNV_BASIS, '.'));
 }
 
 /* ---- sentence boundaries ---------------------------------------------- */
@@ -323,7 +327,7 @@ static int is_number(const char *norm, size_t n)
  * of the norm chunk: terminate and keep the norm, settle the sentence
  * boundary in front of the token, and push it. */
 static DT__HOT void finish(tz *t, size_t off, size_t len, int kind, unsigned flags, char *d,
-                           size_t nlen, int lower0)
+                           size_t nlen, int lower0, uint32_t hash)
 {
     d[nlen] = '\0';
     t->nbused += nlen + 1;
@@ -332,7 +336,7 @@ static DT__HOT void finish(tz *t, size_t off, size_t len, int kind, unsigned fla
     decide(t, kind, flags, d, nlen, lower0);
     if (t->nomem)
         return;
-    push(t, off, len, flags, d, nlen);
+    push(t, off, len, flags, d, nlen, hash);
 }
 
 /* Produce one token: normalise it, compute its flags, settle the sentence
@@ -357,7 +361,7 @@ static void emit(tz *t, size_t off, size_t len, int kind, unsigned xf, const cha
         /* Fixed norms are only given to punctuation (quotes, ellipses,
          * dashes, bad bytes), so there is nothing to classify. */
         memcpy(d, ov, ovlen);
-        finish(t, off, len, kind, xf | DT_TOK_PUNCT, d, ovlen, 0);
+        finish(t, off, len, kind, xf | DT_TOK_PUNCT, d, ovlen, 0, 0);
         return;
     }
     if (!nonascii) {
@@ -427,7 +431,7 @@ static void emit(tz *t, size_t off, size_t len, int kind, unsigned xf, const cha
         flags |= DT_TOK_CAP;
     if (nalpha > 1 && nupper == nalpha)
         flags |= DT_TOK_ALLCAPS;
-    finish(t, off, len, kind, flags, d, nlen, lower0);
+    finish(t, off, len, kind, flags, d, nlen, lower0, 0);
 }
 
 /* Where a clitic starts inside word s[i..j), or 0: "did|n't", "ca|n't",
@@ -472,13 +476,6 @@ static size_t clitic_split(const unsigned char *s, size_t i, size_t j)
     return 0;
 }
 
-/* A word: letters, digits and the punctuation that lives inside words
- * (cease-fire, U.S, 3.5, 1,000, 10:30, AT&T, O'Brien, didn't). s[i..j) is
- * already part of it. Returns where scanning resumes.
- *
- * The common case, an ASCII word without a clitic, is folded and
- * classified in the same loop that finds its end, straight into the norm
- * chunk; anything else goes through emit(). */
 /* Whether s[i..j) holds two or more ASCII upper-case letters. */
 static int upper_at_least_2(const unsigned char *s, size_t i, size_t j)
 {
@@ -489,6 +486,13 @@ static int upper_at_least_2(const unsigned char *s, size_t i, size_t j)
     return 0;
 }
 
+/* A word: letters, digits and the punctuation that lives inside words
+ * (cease-fire, U.S, 3.5, 1,000, 10:30, AT&T, O'Brien, didn't). s[i..j) is
+ * already part of it. Returns where scanning resumes.
+ *
+ * The common case, an ASCII word without a clitic, is folded and
+ * classified in the same loop that finds its end, straight into the norm
+ * chunk; anything else goes through emit(). */
 static size_t scan_word(tz *t, size_t i, size_t j, int nonascii)
 {
     const unsigned char *s = t->s;
@@ -506,10 +510,14 @@ static size_t scan_word(tz *t, size_t i, size_t j, int nonascii)
     /* Only the union of the classes is gathered per byte; the rare
      * all-capitals test counts upper-case letters afterwards. */
     unsigned seen = 0;
+    /* The norm's hash, built as its bytes are written (used when the
+     * norm is d as written: the ASCII path without a clitic cut). */
+    uint32_t h = FNV_BASIS;
     for (size_t k = i; k < j; k++) {
         unsigned c = s[k];
         seen |= CL(c);
         d[k - i] = (char)dt__text_fold_ascii[c];
+        h = FNV_STEP(h, dt__text_fold_ascii[c]);
     }
 again:
     while (j < n) {
@@ -517,6 +525,7 @@ again:
         while (j < lim && ((cl = CL(c = s[j])) & DT__CL_WORD)) {
             seen |= cl;
             d[j - i] = (char)dt__text_fold_ascii[c];
+            h = FNV_STEP(h, dt__text_fold_ascii[c]);
             j++;
         }
         if (j >= lim)
@@ -582,6 +591,7 @@ again:
         if (!take)
             break;
         d[j - i] = (char)c; /* punctuation folds to itself */
+        h = FNV_STEP(h, c);
         j++;
     }
 
@@ -598,10 +608,12 @@ again:
         }
         if (ac != DT__AB_NONE) {
             d[j - i] = '.';
+            h = FNV_STEP(h, '.');
             j++;
             /* "U.S.-led" is one hyphenated word. */
             if (j + 1 < lim && s[j] == '-' && word_at(t, j + 1)) {
                 d[j - i] = '-';
+                h = FNV_STEP(h, '-');
                 j++;
                 hyph = DT_TOK_HYPHEN;
                 goto again;
@@ -637,7 +649,7 @@ again:
             flags |= DT_TOK_DIGIT;
         if (!(seen & (DT__CL_ALPHA | DT__CL_DIGIT)))
             flags |= DT_TOK_PUNCT;
-        finish(t, i, len, kind, flags, d, len, (CL(s[i]) & DT__CL_LOWER) != 0);
+        finish(t, i, len, kind, flags, d, len, (CL(s[i]) & DT__CL_LOWER) != 0, h);
     }
     return j;
 }
@@ -744,7 +756,7 @@ static void punct1(tz *t, size_t i, int kind)
     if (!d)
         return;
     d[0] = (char)t->s[i];
-    finish(t, i, 1, kind, DT_TOK_PUNCT, d, 1, 0);
+    finish(t, i, 1, kind, DT_TOK_PUNCT, d, 1, 0, FNV_STEP(FNV_BASIS, t->s[i]));
 }
 
 /* One token (or a word with its clitic) starting at s[i], not white space. */

@@ -47,6 +47,12 @@ static dt_doctext run(const char *text, size_t len, int split)
         if (t->norm) {
             DT_CHECK_INT(strlen(t->norm), t->norm_len);
             DT_CHECK(t->norm_len > 0);
+            /* A hash the tokeniser left must be FNV-1a of the norm. */
+            uint32_t h = 2166136261u;
+            for (size_t k = 0; k < t->norm_len; k++)
+                h = (h ^ (unsigned char)t->norm[k]) * 16777619u;
+            if (t->norm_hash)
+                DT_CHECK_INT(t->norm_hash, h);
         }
         DT_CHECK_INT(t->pos, DT_POS_NONE);
         if (i > 0) {
@@ -625,6 +631,11 @@ static void test_arena_reuse(void)
     DT_CHECK_INT(dt_text_analyse(a, t, n, &d, NULL), DT_OK);
     size_t ntok = d.ntok;
     DT_CHECK(ntok > 36000);
+    /* ASCII words and punctuation come with their norm's hash. */
+    size_t nhash = 0;
+    for (size_t i = 0; i < ntok; i++)
+        nhash += d.tok[i].norm_hash != 0;
+    DT_CHECK_INT(nhash, ntok);
     dt_arena_reset(a);
     size_t reserved = dt_arena_reserved(a);
     uint64_t allocs = dt_alloc_count();
