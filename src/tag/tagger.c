@@ -809,16 +809,24 @@ static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, 
     return 0;
 }
 
+static inline unsigned rwf_of(const dt_tagger *t, int32_t w)
+{
+    return w >= 0 ? t->wi[w].rwf : 0;
+}
+
 static void apply_brill(const dt_tagger *t, tctx *c)
 {
+    /* The word-rule flags of the tokens before, at and after i, read
+     * once per token as the window slides (the words do not change). */
+    unsigned rp = rwf_of(t, c->wid[-1]), rc = rwf_of(t, c->wid[0]);
     for (uint32_t i = 0; i < c->n; i++) {
         /* Rules are tried in their learned order; once one fires, only
          * later rules for the new tag may fire on this token. */
         uint32_t after = 0;
-        int32_t w = c->wid[i], wp = c->wid[(int64_t)i - 1], wn = c->wid[i + 1];
-        int cur = (w >= 0 && (t->wi[w].rwf & RWF_CUR)) ? 1 : 0;
-        int prv = (wp >= 0 && (t->wi[wp].rwf & RWF_PREV)) ? 1 : 0;
-        int nxt = (wn >= 0 && (t->wi[wn].rwf & RWF_NEXT)) ? 1 : 0;
+        unsigned rn = rwf_of(t, c->wid[i + 1]);
+        int cur = (rc & RWF_CUR) != 0;
+        int prv = (rp & RWF_PREV) != 0;
+        int nxt = (rn & RWF_NEXT) != 0;
         int tp = c->tag[(int64_t)i - 1], tn = c->tag[i + 1];
         for (;;) {
             int tag = c->tag[i];
@@ -849,6 +857,8 @@ static void apply_brill(const dt_tagger *t, tctx *c)
             c->tag[i] = dt__lex_rules[best - 1].to;
             after = best;
         }
+        rp = rc;
+        rc = rn;
     }
 }
 
