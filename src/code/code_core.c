@@ -728,6 +728,11 @@ typedef struct sq {
 typedef struct seq {
     sq *v;
     uint32_t n;
+    /* lower sequence: a subordinate clause ("... as their agreement took
+     * effect") starts at wall (n if none) and is opened by the
+     * conjunction at gate: pattern words and actors after the verb stay
+     * before the wall unless the pattern names the conjunction itself */
+    uint32_t wall, gate;
 } seq;
 
 /* Before the verb, nearest first; stops at a comma or the sentence start. */
@@ -810,6 +815,38 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
     return 0;
 }
 
+/* Conjunctions that open a subordinate (adverbial) clause, and the
+ * relative pronouns that open a relative one: what follows is another
+ * clause, with its own actors and verb. "that" is left out: it opens the
+ * complement of a verb of saying, which patterns read on purpose. */
+static int subordinator(const char *w)
+{
+    static const char *const sub[] = {"AS",      "WHILE", "WHILST",   "AFTER",   "BEFORE",
+                                      "BECAUSE", "WHEN",  "ALTHOUGH", "THOUGH",  "SINCE",
+                                      "IF",      "UNTIL", "TILL",     "WHEREAS", "UNLESS",
+                                      "WHICH",   "WHO",   "WHOM",     "WHOSE",   "WHERE"};
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
+        if (streq(w, sub[i]))
+            return 1;
+    return 0;
+}
+
+/* The plist index of the conjunction or relative pronoun that opens the
+ * SBAR at k (before its first verb), or -1 for a complement clause. */
+static int32_t sbar_gate(const dt__plist *l, uint32_t k)
+{
+    for (uint32_t j = k + 1; j < l->n; j++) {
+        const char *s = l->v[j].s;
+        if (streq(s, "~SBAR") || !strncmp(s, "(VP", 3) || !strncmp(s, "(VB", 3) ||
+            !strncmp(s, "(MD", 3))
+            return -1;
+        if (!is_markup(s) && j > 0 &&
+            (streq(l->v[j - 1].s, "(IN") || !strncmp(l->v[j - 1].s, "(W", 2)) && subordinator(s))
+            return (int32_t)j;
+    }
+    return -1;
+}
+
 /* After the verb, up to the end of its verb phrase. */
 static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
 {
@@ -818,12 +855,21 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
         return DT_ENOMEM;
     out->v = x->lobuf;
     out->n = 0;
+    out->wall = out->gate = UINT32_MAX;
+    int32_t gate_pl = -1;
     /* PETRARCH tests "endtag in item", a substring test: "~VP1" also
      * ends at "~VP12". Kept: it bounds the lower part the same way. */
     while (k < l->n && !has_sub(l->v[k].s, endtag)) {
         const char *s = l->v[k].s;
         unsigned f = item_subs(s);
         sq *q = &out->v[out->n];
+        if (out->wall == UINT32_MAX && s[0] == '(' && !strncmp(s, "(SBAR", 5)) {
+            gate_pl = sbar_gate(l, k);
+            if (gate_pl >= 0)
+                out->wall = out->n;
+        }
+        if ((int32_t)k == gate_pl)
+            out->gate = out->n;
         if (is_ne_open(s)) {
             q->s = k + 1 < l->n ? l->v[k + 1].s : "---";
             q->id = 0;
@@ -854,6 +900,8 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
     }
     if (k >= l->n)
         x->parse_error = 1;
+    if (out->wall == UINT32_MAX || out->gate == UINT32_MAX)
+        out->wall = out->gate = out->n;
     return 0;
 }
 
@@ -877,6 +925,7 @@ typedef struct pm {
     uint32_t *memo; /* failure stamps: [(k * (n+1) + i) * 2 + gap] */
     uint32_t stamp;
     int32_t lsrc, ltgt, usrc, utgt;
+    int crossed; /* an element named the conjunction at lo->gate */
 } pm;
 
 static uint32_t *memo_slot(pm *m, uint32_t k, uint32_t i, int gap, uint32_t n)
@@ -901,6 +950,20 @@ static int lo_match(pm *m, uint32_t k, uint32_t i, int gap)
     const dt_dict_pelem *e = &m->el[k];
     if (e->adj && gap)
         return 0;
+    if (i >= s->wall && !m->crossed) {
+        /* the subordinate clause is open to a pattern only through its
+         * conjunction, named as a word ("$ * AFTER +") */
+        if (i > s->gate || e->kind != DT_PEL_WORD || (e->adj && i < s->gate))
+            return 0;
+        const sq *g = &s->v[s->gate];
+        if (g->kind != SQ_WORD || !g->id || g->id != e->value)
+            return 0;
+        m->crossed = 1;
+        if (lo_match(m, k + 1, s->gate + 1, 0))
+            return 1;
+        m->crossed = 0;
+        return 0;
+    }
     uint32_t *slot = memo_slot(m, k - m->vp - 1, i, gap, s->n);
     if (*slot == m->stamp)
         return 0;
@@ -1575,8 +1638,9 @@ static int needs_present(const sctx *x, const uint32_t *rq, uint32_t n, uint64_t
 /* Try the block's patterns, most specific first; the first that fits
  * gives the pattern index and any source/target its markers bound. */
 static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, uint32_t *patidx,
-                       loc *S, loc *T)
+                       loc *S, loc *T, int *crossed)
 {
+    *crossed = 0;
     const dt__order *o = &x->c->order;
     *patidx = UINT32_MAX;
     if (block >= o->nblocks || o->first[block] == o->first[block + 1])
@@ -1663,6 +1727,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
         m.nel = p->nelem;
         m.vp = p->verb_pos;
         m.lsrc = m.ltgt = m.usrc = m.utgt = LOC_NONE;
+        m.crossed = 0;
         m.stamp++;
         if (!lo_match(&m, m.vp + 1, 0, 0))
             continue;
@@ -1671,6 +1736,7 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
             continue;
         x->stamp = m.stamp;
         *patidx = o->idx[r];
+        *crossed = m.crossed;
         if (m.lsrc != LOC_NONE)
             *S = (loc){0, m.lsrc};
         else if (m.usrc != LOC_NONE)
@@ -1834,9 +1900,26 @@ static int check_verbs(sctx *x)
         const char *code = NULL;
         uint32_t patidx = UINT32_MAX;
         loc S = {1, LOC_NONE}, T = {0, LOC_NONE};
-        int rc = match_block(x, vb->block, &up, &lo, &patidx, &S, &T);
+        int crossed = 0;
+        int rc = match_block(x, vb->block, &up, &lo, &patidx, &S, &T, &crossed);
         if (rc < 0)
             return rc;
+        /* the verb's actors are in its own clause: a subordinate clause
+         * after it is read only by a pattern that named its conjunction
+         * (built-in dictionaries; PETRARCH's unit tests, COMMA-05, take an
+         * unknown object's place from the clause after it) */
+        if (!crossed && x->c->own_format && lo.wall < lo.n) {
+            uint32_t full = lo.n;
+            lo.n = lo.wall;
+            /* a condition names the other party of an offer or a demand
+             * ("agreed to dismantle it if the United States took
+             * reciprocal steps"): its actor is the target when the verb's
+             * own clause has none */
+            const char *g = lo.v[lo.gate].s;
+            if ((streq(g, "IF") || streq(g, "UNLESS")) && T.idx == LOC_NONE &&
+                !loc_coded(&up, &lo, find_target(x, &lo)))
+                lo.n = full;
+        }
         if (patidx != UINT32_MAX)
             code = pats[patidx].code;
         else {

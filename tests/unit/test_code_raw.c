@@ -204,7 +204,11 @@ static void test_place_target(void)
                               "  verb visit\n"
                               "block SIGN 057\n"
                               "  verb sign\n"
-                              "  pattern 057: $ * agreement with +\n";
+                              "  pattern 057: $ * agreement with +\n"
+                              "block HALT 080\n"
+                              "  verb halt\n"
+                              "  pattern 087: $ * agreement\n"
+                              "  pattern 0874: $ * after +\n";
     dt_dict_source src = {DT_DICT_OWN, NULL, "own.dtx", own, sizeof own - 1};
     dt_dicts *dicts = NULL;
     dt_coder *coder = NULL;
@@ -241,6 +245,18 @@ static void test_place_target(void)
     DT_CHECK(!has(&r, "ROH", "MOR", "057"));
     if (r.n != 2)
         dump("shared subject", &r);
+    /* pattern words and actors after the verb stay in its clause: a
+     * subordinate clause is read only through its named conjunction */
+    r = code_text("Gondor halted the attacks on Rohan as their agreement took effect.");
+    DT_CHECK(has(&r, "GON", "ROH", "080"));
+    DT_CHECK(!has(&r, "GON", "ROH", "087"));
+    if (r.n != 1)
+        dump("subordinate clause", &r);
+    r = code_text("Gondor halted the attacks because Rohan signed an agreement.");
+    DT_CHECK(!has(&r, "GON", "ROH", "080"));
+    DT_CHECK(!has(&r, "GON", "ROH", "087"));
+    r = code_text("Gondor halted the attacks after Rohan agreed to talks.");
+    DT_CHECK(has(&r, "GON", "ROH", "0874"));
     /* "the North" / "the South" once a Korea was named in the document */
     r = code_text("South Korea attacked the North.");
     DT_CHECK(has(&r, "KOR", "PRK", "190"));

@@ -69,7 +69,7 @@ PY
 
 # text form
 "$bin" watch "$dir/rules.txt" "$tmp/events.jsonl" >"$tmp/w.txt" || fail "text run failed"
-grep -q '^2019-05-04  double-freeze broken (clause 1): PRK -> JPNGOV 150' "$tmp/w.txt" ||
+grep -q '^2019-05-04  double-freeze broken (clause 1): PRK -> JPN 150' "$tmp/w.txt" ||
     fail "text breach line"
 grep -q '^double-freeze: 4 of 8 months broken' "$tmp/w.txt" || fail "text status header"
 
