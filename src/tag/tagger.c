@@ -303,7 +303,10 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         for (int k = 0; k < 3; k++) {
             const char *w = dt__lex_rules[r].word[k];
             int64_t x = w ? lookup(t, w, strlen(w)) : -1;
-            t->rule_wid[r][k] = w ? (x < 0 ? -2 : (int32_t)x) : -1;
+            /* -2, never a token's index (unknown tokens are -1), for a
+             * word that is absent or not in the lexicon: word_at relies
+             * on it. */
+            t->rule_wid[r][k] = x < 0 ? -2 : (int32_t)x;
         }
     for (int k = 0; k < SW__COUNT; k++) {
         int64_t x = lookup(t, special_words[k], strlen(special_words[k]));
@@ -704,9 +707,11 @@ static int tag_at(const tctx *c, int64_t i)
     return c->tag[i];
 }
 
+/* w is a lexicon index or -2 (a word no token can be: see the set-up of
+ * rule_wid and sw), never -1, so one comparison does. */
 static int word_at(const tctx *c, int64_t i, int32_t w)
 {
-    return w >= 0 && c->wid[i] == w;
+    return c->wid[i] == w;
 }
 
 /* Is token i the special word k? */
