@@ -1967,6 +1967,12 @@ static int check_verbs(sctx *x)
             }
             if (T.idx == LOC_NONE)
                 T = find_target(x, &lo);
+            /* a '+' that found no coded actor ("fired a missile into the
+             * sea off its east coast"): an act on no one, like a pattern
+             * without '+' */
+            if (!monadic && x->c->opt.source_only && !loc_coded(&up, &lo, T) &&
+                source_only_code(x, code, UINT32_MAX))
+                monadic = 1;
             if (T.idx != LOC_NONE || monadic) {
                 if (S.idx != LOC_NONE && !loc_coded(&up, &lo, S)) {
                     loc s2 = find_source(&up, &lo, T);

@@ -298,6 +298,8 @@ static void test_source_only(void)
     static const char over[] =
         "(ROOT (S (NP (NNP Arnor)) (VP (VBD tested) (NP (DT a) (NN missile)) "
         "(PP (IN over) (NP (NNP Gondor)))) (. .)))";
+    static const char sea[] = "(ROOT (S (NP (NNP Arnor)) (VP (VBD tested) (NP (DT a) (NN missile)) "
+                              "(PP (IN over) (NP (DT the) (NN sea)))) (. .)))";
     static const char attack[] =
         "(ROOT (S (NP (NNP Arnor)) (VP (VBD attacked) (NP (DT a) (NN town))) (. .)))";
     result r = code_tree(test, 19950101);
@@ -315,6 +317,10 @@ static void test_source_only(void)
     r = code_tree(over, 19950101);
     DT_CHECK(has(&r, "ARN", "GON", "150"));
     DT_CHECK(!has(&r, "ARN", "", "150"));
+    /* a '+' that finds no coded actor ("over the sea") acts on no one */
+    r = code_tree(sea, 19950101);
+    DT_CHECK(has(&r, "ARN", "", "150"));
+    DT_CHECK_INT(r.n, 1);
     /* an attack acts on someone: no source-only event (root 19) */
     r = code_tree(attack, 19950101);
     DT_CHECK_INT(r.n, 0);
