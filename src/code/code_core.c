@@ -1275,6 +1275,26 @@ static const char *agent_country(sctx *x, const char *code, int32_t ne, const ch
     return out;
 }
 
+/* A state's own organ acting on its whole nation in a way that only
+ * passes between parties (cooperation, demands, disapproval, rejection,
+ * threats, shows of force, cutting relations: roots 03-08, 10-13, 15,
+ * 16): "Mattis warned that any threat to the United States ..." is not
+ * USAGOV -> USA 138, and "Ri said Trump had declared war on North Korea"
+ * not PRKGOV -> PRK. A nation's domestic acts (protest, repression,
+ * violence, a state of emergency) keep such a dyad. Built-in
+ * dictionaries only. */
+static int self_dyad(const sctx *x, const char *src, const char *tgt, const char *code)
+{
+    if (!x->c->own_format || strlen(tgt) != 3 || strlen(src) <= 3 || strncmp(src, tgt, 3) ||
+        streq(tgt, "---"))
+        return 0;
+    const dt_cameo_entry *ce = dt_cameo_lookup(code, strlen(code));
+    if (!ce)
+        return 0;
+    int r = ce->root;
+    return (r >= 3 && r <= 8) || (r >= 10 && r <= 13) || r == 15 || r == 16;
+}
+
 static void make_events(sctx *x, const codeitem *s, uint32_t ns, const codeitem *t, uint32_t nt,
                         const char *code, const ev *proto)
 {
@@ -1298,7 +1318,7 @@ static void make_events(sctx *x, const codeitem *s, uint32_t ns, const codeitem 
             const char *s0 = e.src, *t0 = e.tgt;
             e.src = agent_country(x, s0, e.src_ne, t0);
             e.tgt = agent_country(x, t0, e.tgt_ne, s0);
-            if (streq(e.src, e.tgt))
+            if (streq(e.src, e.tgt) || self_dyad(x, e.src, e.tgt, code))
                 continue;
             (void)push_ev(x, &e);
         }

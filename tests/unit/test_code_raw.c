@@ -195,6 +195,7 @@ static void test_place_target(void)
                               "  term GONELI\n"
                               "[agents]\n"
                               "agent CVL: protester\n"
+                              "agent GOV: government\n"
                               "[verbs]\n"
                               "block RALLY 141\n"
                               "  verb rally\n"
@@ -205,6 +206,8 @@ static void test_place_target(void)
                               "block SIGN 057\n"
                               "  verb sign\n"
                               "  pattern 057: $ * agreement with +\n"
+                              "block WARN 130\n"
+                              "  verb warn\n"
                               "block HALT 080\n"
                               "  verb halt\n"
                               "  pattern 087: $ * agreement\n"
@@ -257,6 +260,13 @@ static void test_place_target(void)
     DT_CHECK(!has(&r, "GON", "ROH", "087"));
     r = code_text("Gondor halted the attacks after Rohan agreed to talks.");
     DT_CHECK(has(&r, "GON", "ROH", "0874"));
+    /* a state's organ does not threaten its own nation as a whole */
+    r = code_text("The Gondor government warned Rohan.");
+    DT_CHECK(has(&r, "GONGOV", "ROH", "130"));
+    r = code_text("The Gondor government warned Gondor.");
+    DT_CHECK(!has(&r, "GONGOV", "GON", "130"));
+    if (r.n != 0)
+        dump("self dyad", &r);
     /* "the North" / "the South" once a Korea was named in the document */
     r = code_text("South Korea attacked the North.");
     DT_CHECK(has(&r, "KOR", "PRK", "190"));
