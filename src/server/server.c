@@ -223,6 +223,14 @@ void dt__server_expired(dt_server_response *r)
                      DT__REQUEST_SECONDS);
 }
 
+void dt__server_query_failed(dt_server_response *r, int qrc, const char *msg)
+{
+    if (qrc == DT__EXPIRED)
+        dt__server_expired(r);
+    else
+        dt__server_error(r, 500, "%s", msg);
+}
+
 void dt__server_error(dt_server_response *r, int status, const char *fmt, ...)
 {
     char msg[512];

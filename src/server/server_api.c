@@ -245,10 +245,7 @@ static void api_health(dt_server *s, dt__req *q, dt_server_response *r, int *cac
     int qrc;
     if ((qrc = s->pool ? dt__sql_health(s->pool, &h, msg, sizeof msg)
                        : dt__ev_health(s->db, &h, msg, sizeof msg)) < 0) {
-        if (qrc == DT__EXPIRED)
-            dt__server_expired(r);
-        else
-            dt__server_error(r, 500, "%s", msg);
+        dt__server_query_failed(r, qrc, msg);
         return;
     }
     dt__jb b = {0};
@@ -378,10 +375,7 @@ static void api_events(dt_server *s, dt__req *q, dt_server_response *r, int *cac
     if ((qrc = s->pool ? dt__sql_events(s->pool, &f, on_event, &c, msg, sizeof msg)
                        : dt__ev_events(s->db, &f, on_event, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
-        if (qrc == DT__EXPIRED)
-            dt__server_expired(r);
-        else
-            dt__server_error(r, 500, "%s", msg);
+        dt__server_query_failed(r, qrc, msg);
         return;
     }
     dt__jb_puts(&b, "],\"next_cursor\":");
@@ -427,10 +421,7 @@ static void api_actors(dt_server *s, dt__req *q, dt_server_response *r, int *cac
     if ((qrc = s->pool ? dt__sql_actors(s->pool, &f, on_actor, &c, msg, sizeof msg)
                        : dt__ev_actors(s->db, &f, on_actor, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
-        if (qrc == DT__EXPIRED)
-            dt__server_expired(r);
-        else
-            dt__server_error(r, 500, "%s", msg);
+        dt__server_query_failed(r, qrc, msg);
         return;
     }
     dt__jb_puts(&b, "]}\n");
@@ -476,10 +467,7 @@ static void api_dyads(dt_server *s, dt__req *q, dt_server_response *r, int *cach
     if ((qrc = s->pool ? dt__sql_dyads(s->pool, &f, on_dyad, &c, msg, sizeof msg)
                        : dt__ev_dyads(s->db, &f, on_dyad, &c, msg, sizeof msg)) < 0) {
         dt__jb_free(&b);
-        if (qrc == DT__EXPIRED)
-            dt__server_expired(r);
-        else
-            dt__server_error(r, 500, "%s", msg);
+        dt__server_query_failed(r, qrc, msg);
         return;
     }
     dt__jb_puts(&b, "]}\n");

@@ -119,6 +119,9 @@ int dt__deadline_check(dt__deadline *d);
 int dt__deadline_passed(dt__deadline *d);
 /* The 503 answer of an expired request. */
 void dt__server_expired(dt_server_response *r);
+/* The answer of a store query that failed with qrc (< 0): 503 when it ran
+ * out of time (DT__EXPIRED), else 500 with msg. */
+void dt__server_query_failed(dt_server_response *r, int qrc, const char *msg);
 
 /* Fill r with a JSON error {"error":{"status":..,"message":..}}. */
 void dt__server_error(dt_server_response *r, int status, const char *fmt, ...)
