@@ -1,6 +1,8 @@
 /* detente — reciprocity: VAR over dyad series (contract in reciprocity.h). */
 #include "detente/reciprocity.h"
 
+#include "analyze_json.h"
+
 #include "detente/series.h"
 
 #include <math.h>
@@ -345,23 +347,6 @@ static void put_date(FILE *f, int32_t d)
     fprintf(f, "%04d-%02d-%02d", (int)(d / 10000), (int)(d / 100 % 100), (int)(d % 100));
 }
 
-/* Labels are actor patterns (letters, digits, * ? = : -) but are escaped
- * anyway: the JSON must stay valid whatever a caller passed. */
-static void put_json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* JSON has no NaN or infinity; the VAR never produces them, but a null is
  * the safe rendering should one slip through. */
 static void put_num(FILE *f, double v)
@@ -394,9 +379,9 @@ int dt_reciprocity_write_json(FILE *f, const dt_recip *res, dt_error *err)
 {
     size_t k = res->k, hz = res->irf.horizon;
     fputs("{\"period\":", f);
-    put_json_str(f, dt_period_name(res->opts.period));
+    dt__json_put_str(f, dt_period_name(res->opts.period));
     fputs(",\"measure\":", f);
-    put_json_str(f, dt_recip_measure_name(res->opts.measure));
+    dt__json_put_str(f, dt_recip_measure_name(res->opts.measure));
     fputs(",\"from\":\"", f);
     put_date(f, res->start[0]);
     fputs("\",\"to\":\"", f);
@@ -405,7 +390,7 @@ int dt_reciprocity_write_json(FILE *f, const dt_recip *res, dt_error *err)
     for (size_t i = 0; i < k; i++) {
         if (i)
             fputc(',', f);
-        put_json_str(f, res->dyad[i]);
+        dt__json_put_str(f, res->dyad[i]);
     }
     fprintf(f,
             "],\"lags\":%zu,\"selection\":{\"max_lag\":%zu,\"nobs\":%zu,\"aic\":", res->opts.lags,
@@ -424,9 +409,9 @@ int dt_reciprocity_write_json(FILE *f, const dt_recip *res, dt_error *err)
     for (size_t g = 0; g < res->ngranger; g++) {
         const dt_granger *gr = &res->granger[g];
         fputs(g ? ",{\"cause\":" : "{\"cause\":", f);
-        put_json_str(f, res->dyad[gr->cause]);
+        dt__json_put_str(f, res->dyad[gr->cause]);
         fputs(",\"effect\":", f);
-        put_json_str(f, res->dyad[gr->effect]);
+        dt__json_put_str(f, res->dyad[gr->effect]);
         fputs(",\"f\":", f);
         put_num(f, gr->f);
         fprintf(f, ",\"df1\":%u,\"df2\":%u,\"p\":", gr->df1, gr->df2);
@@ -444,9 +429,9 @@ int dt_reciprocity_write_json(FILE *f, const dt_recip *res, dt_error *err)
         for (size_t i = 0; i < k; i++) {
             fputs(first ? "{\"impulse\":" : ",{\"impulse\":", f);
             first = 0;
-            put_json_str(f, res->dyad[j]);
+            dt__json_put_str(f, res->dyad[j]);
             fputs(",\"response\":", f);
-            put_json_str(f, res->dyad[i]);
+            dt__json_put_str(f, res->dyad[i]);
             fputs(",\"horizon\":[", f);
             for (size_t h = 0; h <= hz; h++)
                 fprintf(f, h ? ",%zu" : "%zu", h);

@@ -6,6 +6,8 @@
  * stream without sorting and comes out dense. */
 #include "detente/series.h"
 
+#include "analyze_json.h"
+
 #include "detente/ontology.h"
 #include "detente/reader.h"
 
@@ -492,28 +494,13 @@ static void put_num(FILE *f, double v)
     fprintf(f, "%.10g", v);
 }
 
-static void put_json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void put_json_list(FILE *f, const char *const *p, size_t n)
 {
     fputc('[', f);
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputc(',', f);
-        put_json_str(f, p[i]);
+        dt__json_put_str(f, p[i]);
     }
     fputc(']', f);
 }

@@ -3,6 +3,8 @@
  * include/detente/stability.h. */
 #include "detente/stability.h"
 
+#include "analyze_json.h"
+
 #include "detente/series.h"
 
 #include <errno.h>
@@ -811,20 +813,6 @@ fail:
 
 /* ---- writers ------------------------------------------------------------ */
 
-static void put_json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 /* Numbers to 6 significant digits: the index is a judgement, not a
  * measurement to the last bit; and never "-0" or a non-finite value. */
 static void put_num(FILE *f, double v)
@@ -891,9 +879,9 @@ static void put_cp_json(FILE *f, const dt_stability *s, const dt_stability_cp *c
     for (size_t d = 0; d < c->ndrivers; d++) {
         const dt_stability_driver *dr = &c->drivers[d];
         fputs(d ? ",{\"source\":" : "{\"source\":", f);
-        put_json_str(f, s->actors[dr->source]);
+        dt__json_put_str(f, s->actors[dr->source]);
         fputs(",\"target\":", f);
-        put_json_str(f, s->actors[dr->target]);
+        dt__json_put_str(f, s->actors[dr->target]);
         fputs(",\"delta\":", f);
         put_num(f, dr->delta);
         fputs(",\"event_ids\":[", f);
@@ -910,12 +898,12 @@ int dt_stability_write_json(FILE *f, const dt_stability *s, dt_error *err)
         return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "stability: NULL argument");
     char label[16];
     fputs("{\"region\":", f);
-    put_json_str(f, s->region);
+    dt__json_put_str(f, s->region);
     fprintf(f, ",\"period\":\"%s\",\"actors\":[", dt_period_name(s->period));
     for (size_t i = 0; i < s->nactors; i++) {
         if (i)
             fputc(',', f);
-        put_json_str(f, s->actors[i]);
+        dt__json_put_str(f, s->actors[i]);
     }
     fputs("],\"rows\":[", f);
     for (size_t t = 0; t < s->nrows; t++) {
