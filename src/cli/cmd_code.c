@@ -1261,8 +1261,17 @@ static void read_file(rstate *rs, const dt_cli_input *in)
         it->repaired = NULL;
         if (doc.repaired) {
             it->repaired = dt_arena_alloc(rs->b->a, sizeof *it->repaired);
-            if (it->repaired)
-                *it->repaired = doc;
+            if (!it->repaired) {
+                /* Without its report the run would look clean: stop. */
+                it->kind = IT_REJECT;
+                it->rc = DT_ENOMEM;
+                it->fatal = 1;
+                it->err = NULL;
+                rs->stopped = 1;
+                commit_slot(rs);
+                break;
+            }
+            *it->repaired = doc;
         }
         if (p->store)
             it->hash = dt_sink_content_hash(doc.text.p, doc.text.n);
