@@ -194,20 +194,31 @@ static int deliver(const double *x, size_t n, double min_mag, cplist *l, dt_chan
     return DT_OK;
 }
 
-int dt_cusum_detect(const double *x, size_t n, const dt_cp_opts *opts, dt_changepoint **out,
-                    size_t *nout, dt_error *err)
+/* What both detectors do first: check the arguments and options, and
+ * scale the series. Returns a negative code, 1 when there is nothing to
+ * detect (fewer than 4 values, or a constant series), or 0. */
+static int prepare(const double *x, size_t n, const dt_cp_opts *opts, dt_changepoint **out,
+                   size_t *nout, dt_cp_opts *o, double *sigma, dt_error *err)
 {
     int rc = check_input(x, n, out, nout, err);
     if (rc)
         return rc;
-    dt_cp_opts o = resolve(opts);
-    if ((rc = opts_invalid(&o, err)))
+    *o = resolve(opts);
+    if ((rc = opts_invalid(o, err)))
         return rc;
-    double sigma;
-    if (robust_sigma(x, n, &sigma))
+    if (robust_sigma(x, n, sigma))
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
-    if (n < 4 || !(sigma > 0.0))
-        return DT_OK;
+    return n < 4 || !(*sigma > 0.0) ? 1 : 0;
+}
+
+int dt_cusum_detect(const double *x, size_t n, const dt_cp_opts *opts, dt_changepoint **out,
+                    size_t *nout, dt_error *err)
+{
+    dt_cp_opts o;
+    double sigma;
+    int rc = prepare(x, n, opts, out, nout, &o, &sigma, err);
+    if (rc)
+        return rc < 0 ? rc : DT_OK;
 
     cplist l = {0};
     size_t seg = 0;
@@ -287,17 +298,11 @@ static ngstat ng_update(ngstat s, double v)
 int dt_bocpd_detect(const double *x, size_t n, const dt_cp_opts *opts, dt_changepoint **out,
                     size_t *nout, dt_error *err)
 {
-    int rc = check_input(x, n, out, nout, err);
-    if (rc)
-        return rc;
-    dt_cp_opts o = resolve(opts);
-    if ((rc = opts_invalid(&o, err)))
-        return rc;
+    dt_cp_opts o;
     double sigma;
-    if (robust_sigma(x, n, &sigma))
-        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
-    if (n < 4 || !(sigma > 0.0))
-        return DT_OK;
+    int rc = prepare(x, n, opts, out, nout, &o, &sigma, err);
+    if (rc)
+        return rc < 0 ? rc : DT_OK;
 
     /* P[s]: posterior that the current segment started at observation s,
      * with st[s] the Normal-Gamma posterior of x[s..t]. q[s] is the mass
