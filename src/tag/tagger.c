@@ -57,12 +57,24 @@ struct dt_tagger {
      * for it to fire (the tag before, the tag after, the current, previous
      * or next word, or none), so a token only tries the few rules whose
      * key matches. Lists hold original rule numbers in ascending order. */
-    uint16_t *rlist;
+    struct frule *rlist;
     uint32_t *rstart;                   /* by group(kind, from, value), size NGROUP + 1 */
     uint8_t kind_mask[DT_POS__COUNT];   /* bit per RK_* kind that has rules */
     uint64_t prevt_mask[DT_POS__COUNT]; /* tags before that key some rule */
     uint64_t nextt_mask[DT_POS__COUNT]; /* tags after that key some rule */
 };
+
+/* A rule as the index files it: what rule_fires reads, in 16 bytes, so
+ * trying a rule reads one record in the group's run and nothing else. */
+typedef struct frule {
+    uint16_t ord;    /* original rule number + 1 (the learned order) */
+    uint8_t cond;    /* DT__R_* */
+    uint8_t to;      /* enum dt_pos */
+    uint8_t verify;  /* only if the word may take `to` (or is unknown) */
+    uint8_t tag[3];  /* tag arguments */
+    int32_t word[2]; /* word arguments as lexicon indices (see rule_wid) */
+} frule;
+_Static_assert(sizeof(frule) == 16, "a rule record is 16 bytes");
 
 /* One cache line per word: a lookup of a word of up to 12 bytes and its
  * initial tag and lemma touch only the hash slot and this record. */
@@ -81,7 +93,10 @@ typedef struct winfo {
 _Static_assert(sizeof(winfo) == 64, "one lexicon record per cache line");
 
 enum { RK_ALWAYS, RK_PREVT, RK_NEXTT, RK_CURW, RK_PREVW, RK_NEXTW, RK__COUNT };
-enum { RWF_CUR = 1, RWF_PREV = 2, RWF_NEXT = 4 };
+/* RWF_OWN: a word one of own_rules' word tests looks for at the token
+ * itself (all, both, half, particles). */
+/* RWF_SPECIAL: one of the words initial_tag treats apart (quotes, US, 's). */
+enum { RWF_CUR = 1, RWF_PREV = 2, RWF_NEXT = 4, RWF_OWN = 8, RWF_SPECIAL = 16 };
 #define NV (DT_POS__COUNT + 1) /* tag values plus the "off the edge" tag */
 #define NGROUP ((uint32_t)RK__COUNT * DT_POS__COUNT * NV)
 
@@ -183,6 +198,41 @@ static uint32_t hash_upper(const char *s, size_t n)
     return h;
 }
 
+/* Unaligned loads for the word compare below. */
+static inline uint64_t ld64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline uint32_t ld32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline uint16_t ld16(const char *p)
+{
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Do s[0..m) and p[0..m) hold the same bytes (1 <= m <= PREFIX)? Two
+ * loads that overlap in the middle cover any length in their range, so
+ * the compare is two or four loads, never a byte loop, and never reads
+ * outside s[0..m) (token norms carry no padding). */
+static inline int prefix_eq(const char *s, const char *p, size_t m)
+{
+    if (m >= 8)
+        return ld64(s) == ld64(p) && ld32(s + m - 4) == ld32(p + m - 4);
+    if (m >= 4)
+        return ld32(s) == ld32(p) && ld32(s + m - 4) == ld32(p + m - 4);
+    if (m >= 2)
+        return ld16(s) == ld16(p) && ld16(s + m - 2) == ld16(p + m - 2);
+    return s[0] == p[0];
+}
+
 /* Word index (0-based) of s[0..n) compared case-insensitively, or -1. */
 /* Lookup with the hash already computed (see tag_sentence). */
 static int64_t lookup_hashed(const dt_tagger *t, const char *s, size_t n, uint32_t full)
@@ -202,11 +252,10 @@ static int64_t lookup_hashed(const dt_tagger *t, const char *s, size_t n, uint32
         const winfo *wi = &t->wi[v - 1];
         if (wi->len == n) {
             /* The hash has matched: almost always a hit, so compare the
-             * few prefix bytes inline rather than calling memcmp. */
-            size_t m = n < PREFIX ? n : PREFIX, i = 0;
-            while (i < m && s[i] == wi->prefix[i])
-                i++;
-            if (i == m) {
+             * prefix bytes inline rather than calling memcmp. */
+            size_t m = n < PREFIX ? n : PREFIX;
+            if (prefix_eq(s, wi->prefix, m)) {
+                size_t i = m;
                 const char *p = dt__lex_pool + wi->off;
                 while (i < n && lower_tab[(unsigned char)s[i]] == (unsigned char)p[i])
                     i++;
@@ -340,7 +389,15 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         int kind = rule_key(&dt__lex_rules[r], t->rule_wid[r], &v, &kw);
         if (kind < 0)
             continue;
-        t->rlist[pos[group_of(kind, dt__lex_rules[r].from, v)]++] = (uint16_t)r;
+        const dt__lex_rule *lr = &dt__lex_rules[r];
+        frule *fr = &t->rlist[pos[group_of(kind, lr->from, v)]++];
+        fr->ord = (uint16_t)(r + 1);
+        fr->cond = lr->cond;
+        fr->to = lr->to;
+        fr->verify = lr->verify;
+        memcpy(fr->tag, lr->tag, sizeof fr->tag);
+        fr->word[0] = t->rule_wid[r][0];
+        fr->word[1] = t->rule_wid[r][1];
         int from = dt__lex_rules[r].from;
         t->kind_mask[from] |= (uint8_t)(1u << kind);
         if (kind == RK_PREVT)
@@ -360,6 +417,17 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         if (x >= 0)
             t->wi[x].wclass |= e->cls;
     }
+    for (uint32_t w = 0; w < dt__lex_nwords; w++)
+        if (t->wi[w].wclass & DT__WC_PARTICLE)
+            t->wi[w].rwf |= RWF_OWN;
+    static const int special_sw[] = {SW_OQ, SW_CQ, SW_US, SW_APOS_S};
+    for (size_t k = 0; k < sizeof special_sw / sizeof special_sw[0]; k++)
+        if (t->sw[special_sw[k]] >= 0)
+            t->wi[t->sw[special_sw[k]]].rwf |= RWF_SPECIAL;
+    static const int own_sw[] = {SW_ALL, SW_BOTH, SW_HALF};
+    for (size_t k = 0; k < sizeof own_sw / sizeof own_sw[0]; k++)
+        if (t->sw[own_sw[k]] >= 0)
+            t->wi[t->sw[own_sw[k]]].rwf |= RWF_OWN;
     *out = t;
     return DT_OK;
 }
@@ -621,7 +689,9 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
         *cand = TS(DT_POS_OQUOTE) | TS(DT_POS_CQUOTE);
         return DT_POS_OQUOTE; /* direction is fixed up afterwards */
     }
-    if (w >= 0 && (w == t->sw[SW_OQ] || w == t->sw[SW_CQ])) {
+    /* One flag says whether w is any of the special words tested here. */
+    int special = w >= 0 && (t->wi[w].rwf & RWF_SPECIAL);
+    if (special && (w == t->sw[SW_OQ] || w == t->sw[SW_CQ])) {
         int p = w == t->sw[SW_OQ] ? DT_POS_OQUOTE : DT_POS_CQUOTE;
         *cand = TS(p);
         return p;
@@ -632,11 +702,11 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
     }
     /* "US" in capitals is the country, not the pronoun; decided before
      * the contextual rules so they see a name. */
-    if (w >= 0 && w == t->sw[SW_US] && (f & DT_TOK_ALLCAPS)) {
+    if (special && w == t->sw[SW_US] && (f & DT_TOK_ALLCAPS)) {
         *cand = TS(DT_POS_NNP);
         return DT_POS_NNP;
     }
-    if (w >= 0 && w == t->sw[SW_APOS_S]) {
+    if (special && w == t->sw[SW_APOS_S]) {
         *cand = TS(DT_POS_POS) | TS(DT_POS_VBZ);
         return DT_POS_POS;
     }
@@ -720,10 +790,10 @@ static int is_sw(const tctx *c, int64_t i, int k)
     return word_at(c, i, c->t->sw[k]);
 }
 
-static int rule_fires(const tctx *c, const dt__lex_rule *r, uint32_t i)
+static int rule_fires(const tctx *c, const frule *r, uint32_t i)
 {
     int64_t k = i;
-    const int32_t *W = c->t->rule_wid[r - dt__lex_rules];
+    const int32_t *W = r->word;
     switch (r->cond) {
     case DT__R_STARTWORD:
         return i == 0 && word_at(c, k, W[0]);
@@ -798,14 +868,13 @@ static int rule_fires(const tctx *c, const dt__lex_rule *r, uint32_t i)
 static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, uint32_t i,
                                  uint32_t after, uint32_t best)
 {
-    uint32_t end = t->rstart[g + 1];
-    for (uint32_t k = t->rstart[g]; k < end; k++) {
-        uint32_t ord = (uint32_t)t->rlist[k] + 1;
+    const frule *end = t->rlist + t->rstart[g + 1];
+    for (const frule *rule = t->rlist + t->rstart[g]; rule < end; rule++) {
+        uint32_t ord = rule->ord;
         if (ord <= after)
             continue;
         if (ord >= best)
             break;
-        const dt__lex_rule *rule = &dt__lex_rules[ord - 1];
         if (rule->verify && c->cand[i] && !(c->cand[i] & TS(rule->to)))
             continue;
         if (rule_fires(c, rule, i))
@@ -890,9 +959,13 @@ static int is_particle_word(const tctx *c, uint32_t i)
     return c->wid[i] >= 0 && (c->t->wi[c->wid[i]].wclass & DT__WC_PARTICLE) != 0;
 }
 
+/* The tags any of own_rules' tag tests asks for at the token itself. */
+#define OWN_TAGS                                                                                   \
+    (TS(DT_POS_NN) | TS(DT_POS_NNS) | TS(DT_POS_NNP) | TS(DT_POS_JJ) | TS(DT_POS_VB) |             \
+     TS(DT_POS_VBD) | TS(DT_POS_VBN) | TS(DT_POS_VBP) | TS(DT_POS_VBZ))
+
 static void own_rules(const dt_tagger *t, tctx *c)
 {
-    (void)t;
     int open = 1;
     uint32_t n = c->n;
     for (uint32_t i = 0; i < n; i++) {
@@ -900,6 +973,14 @@ static void own_rules(const dt_tagger *t, tctx *c)
         int prev = i > 0 ? c->tag[i - 1] : DT_POS__COUNT;
         int next = i + 1 < n ? c->tag[i + 1] : DT_POS__COUNT;
         int tag = c->tag[i];
+        /* Only the quote, prefix and word rules below can fire on a tag
+         * outside OWN_TAGS (all the others test for one of those tags):
+         * a token none of them applies to is passed over at once. */
+        if (!(OWN_TAGS & TS(tag)) && !(tk->flags & DT_TOK_QUOTE)) {
+            char last = tk->norm_len ? tk->norm[tk->norm_len - 1] : 0;
+            if (last != '"' && last != '-' && !(c->wid[i] >= 0 && (t->wi[c->wid[i]].rwf & RWF_OWN)))
+                continue;
+        }
         /* straight quotes alternate between opening and closing */
         if ((tk->flags & DT_TOK_QUOTE) || (tk->norm_len == 1 && tk->norm[0] == '"')) {
             /* ...except a bare apostrophe after a plural: a possessive */
@@ -1083,6 +1164,11 @@ static void own_rules(const dt_tagger *t, tctx *c)
 
 /* ---- driver ------------------------------------------------------------ */
 
+/* The tags lemma_idx reduces to a base form: NNS, verbs, MD, JJR, JJS. */
+#define INFLECTED_TAGS                                                                             \
+    (TS(DT_POS_NNS) | TS(DT_POS_VB) | TS(DT_POS_VBD) | TS(DT_POS_VBG) | TS(DT_POS_VBN) |           \
+     TS(DT_POS_VBP) | TS(DT_POS_VBZ) | TS(DT_POS_MD) | TS(DT_POS_JJR) | TS(DT_POS_JJS))
+
 static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt_sentence *s)
 {
     uint32_t n = s->ntok;
@@ -1100,19 +1186,14 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
         tagp[k] = tagp[n + PAD + (uint32_t)k] = DT_POS__COUNT;
         widp[k] = widp[n + PAD + (uint32_t)k] = -1;
     }
-    /* Headline: most words set in capitals. */
+    /* Headline: most words set in capitals. Hash every token first
+     * (counting the capitals on the way) and prefetch its slot, then look
+     * up and tag: two short passes let the memory accesses overlap. */
     uint32_t alpha = 0, caps = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (tok[i].flags & DT_TOK_ALPHA) {
-            alpha++;
-            if (tok[i].flags & DT_TOK_ALLCAPS)
-                caps++;
-        }
-    }
-    int headline = alpha >= 3 && caps * 4 >= alpha * 3;
-    /* Hash every token first and prefetch its slot, then look up, then
-     * tag: three short passes let the memory accesses overlap. */
-    for (uint32_t i = 0; i < n; i++) {
+        uint16_t f = tok[i].flags;
+        alpha += (f & DT_TOK_ALPHA) != 0;
+        caps += (f & (DT_TOK_ALPHA | DT_TOK_ALLCAPS)) == (DT_TOK_ALPHA | DT_TOK_ALLCAPS);
         /* The tokeniser hashes most norms as it writes them. */
         uint32_t h = tok[i].norm_hash;
         if (!h)
@@ -1120,17 +1201,23 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
         widx[i] = (int32_t)h; /* the hash, until the lookup below */
         prefetch_slot(t, h);
     }
-    for (uint32_t i = 0; i < n; i++)
+    int headline = alpha >= 3 && caps * 4 >= alpha * 3;
+    for (uint32_t i = 0; i < n; i++) {
         widx[i] = (int32_t)lookup_hashed(t, tok[i].norm, tok[i].norm_len, (uint32_t)widx[i]);
-    for (uint32_t i = 0; i < n; i++)
         tag[i] = (uint8_t)initial_tag(t, &tok[i], widx[i], headline, &cand[i]);
+    }
     tctx c = {t, tok, widx, tag, cand, n};
     apply_brill(t, &c);
     own_rules(t, &c);
     for (uint32_t i = 0; i < n; i++) {
         tok[i].pos = tag[i];
         tok[i].word_id = widx[i] < 0 ? 0 : (uint32_t)widx[i] + 1;
-        tok[i].lemma = lemma_idx(t, a, tok[i].norm, tok[i].norm_len, tag[i], widx[i]);
+        /* A known word in a tag without inflection is its own lemma
+         * (what lemma_idx returns for it). */
+        if (widx[i] >= 0 && !(INFLECTED_TAGS & TS(tag[i])))
+            tok[i].lemma = dt__lex_pool + t->wi[widx[i]].off;
+        else
+            tok[i].lemma = lemma_idx(t, a, tok[i].norm, tok[i].norm_len, tag[i], widx[i]);
         if (!tok[i].lemma)
             return DT_ENOMEM;
     }
