@@ -43,8 +43,27 @@ int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok)
  * noun ("Chinese and Russian warships"), set by the raw-text parser. */
 enum { TN_NEC = 1, TN_SBR = 2, TN_CCP = 4, TN_DIST = 8 };
 
+/* A node label with its phrase-list tags, made once: "NP", "(NP", "~NP".
+ * Labels are static (POS tags, the phrase labels below) or, for a parse's
+ * uncommon labels, arena copies. */
+typedef struct tlabel {
+    const char *name, *open, *close;
+} tlabel;
+
+/* clang-format off */
+#define DT__POS_LABEL(name, str) {str, "(" str, "~" str},
+static const tlabel pos_lab[DT_POS__COUNT] = {DT_POS_MAP(DT__POS_LABEL)};
+#undef DT__POS_LABEL
+/* clang-format on */
+
+static const tlabel L_S = {"S", "(S", "~S"}, L_NP = {"NP", "(NP", "~NP"},
+                    L_VP = {"VP", "(VP", "~VP"}, L_PP = {"PP", "(PP", "~PP"},
+                    L_SBAR = {"SBAR", "(SBAR", "~SBAR"}, L_ADJP = {"ADJP", "(ADJP", "~ADJP"},
+                    L_NPTMP = {"NP-TMP", "(NP-TMP", "~NP-TMP"}, L_CCP = {"CCP", "(CCP", "~CCP"},
+                    L_NEC = {"NEC", "(NEC", "~NEC"};
+
 typedef struct tnode {
-    char label[16];
+    const tlabel *lab;
     int32_t tok; /* token (sentence-local) for a leaf, -1 for a phrase */
     int32_t parent;
     int32_t kid, next;   /* first child, next sibling */
@@ -61,27 +80,29 @@ typedef struct tree {
     const dt_dicts *dicts;
     dt_arena *a;
     dt__plist *out;
-    const uint32_t *ids;  /* per sentence token, or NULL */
-    const char **relabel; /* per sentence token: tag override, or NULL */
-    int raw;              /* built from chunks (no parse) */
+    const uint32_t *ids;    /* per sentence token, or NULL */
+    const tlabel **relabel; /* per sentence token: tag override, or NULL */
+    int raw;                /* built from chunks (no parse) */
     uint32_t npindex, vpindex, ncindex;
 } tree;
 
-static int32_t tn_new(tree *t, const char *label, int32_t tok, int32_t parent)
+static int32_t tn_new(tree *t, const tlabel *label, int32_t tok, int32_t parent)
 {
     if (t->nn == t->cap)
         return -1;
     tnode *x = &t->n[t->nn];
-    memset(x, 0, sizeof *x);
-    size_t ln = strlen(label);
-    if (ln >= sizeof x->label)
-        ln = sizeof x->label - 1;
-    memcpy(x->label, label, ln);
-    x->label[ln] = '\0';
+    x->lab = label;
     x->tok = tok;
     x->parent = parent;
     x->kid = x->next = -1;
+    x->first = x->end = 0;
+    x->flags = 0;
     return (int32_t)t->nn++;
+}
+
+static const tlabel *pos_label(int pos)
+{
+    return &pos_lab[pos >= 0 && pos < DT_POS__COUNT ? pos : DT_POS_NONE];
 }
 
 /* Append child c to p, keeping children in token order. */
@@ -98,7 +119,7 @@ static void tn_append(tree *t, int32_t p, int32_t c)
 
 static int is_label(const tnode *x, const char *l)
 {
-    return strcmp(x->label, l) == 0;
+    return strcmp(x->lab->name, l) == 0;
 }
 
 static int starts(const char *s, const char *p)
@@ -106,15 +127,27 @@ static int starts(const char *s, const char *p)
     return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* Labels are kept whole: PETRARCH only turns a plain "(NP " into an
- * actor phrase, so "NP-TMP" (a time expression) never becomes one. */
-static void base_label(const char *l, char out[16])
+static const char *tagstr(dt_arena *a, char open, const char *label, uint32_t idx);
+
+/* A parse's label (cut to 15 bytes). Labels are kept whole: PETRARCH only
+ * turns a plain "(NP " into an actor phrase, so "NP-TMP" (a time
+ * expression) never becomes one. NULL when out of memory. */
+static const tlabel *cons_label(tree *t, const char *l)
 {
+    static const tlabel *const known[] = {&L_S, &L_NP, &L_VP, &L_PP, &L_SBAR, &L_ADJP, &L_NPTMP};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i]->name, l) == 0)
+            return known[i];
     size_t b = strlen(l);
     if (b > 15)
         b = 15;
-    memcpy(out, l, b);
-    out[b] = '\0';
+    tlabel *x = dt_arena_alloc(t->a, sizeof *x);
+    if (!x)
+        return NULL;
+    x->name = dt_arena_strndup(t->a, l, b);
+    x->open = x->name ? tagstr(t->a, '(', x->name, 0) : NULL;
+    x->close = x->name ? tagstr(t->a, '~', x->name, 0) : NULL;
+    return x->name && x->open && x->close ? x : NULL;
 }
 
 /* Tree from the full parse. */
@@ -128,7 +161,7 @@ static int tree_from_cons(tree *t)
         return DT_ENOMEM;
     for (uint32_t k = 0; k < ntok; k++)
         owner[k] = -1;
-    t->root = tn_new(t, "S", -1, -1);
+    t->root = tn_new(t, &L_S, -1, -1);
     t->n[t->root].first = 0;
     t->n[t->root].end = ntok;
     for (uint32_t c = 0; c < s->ncons; c++) {
@@ -139,15 +172,16 @@ static int tree_from_cons(tree *t)
         uint32_t f = k->first >= s->tok ? k->first - s->tok : k->first;
         if (f >= ntok)
             continue;
-        char bl[16];
-        base_label(k->label, bl);
         int32_t par = k->parent >= 0 && (uint32_t)k->parent < c ? map[k->parent] : -1;
-        if (par < 0 && strcmp(bl, "ROOT") == 0) {
+        if (par < 0 && strncmp(k->label, "ROOT", 15) == 0) {
             map[c] = t->root; /* ROOT is the top node */
             continue;
         }
         if (par < 0)
             par = t->root;
+        const tlabel *bl = cons_label(t, k->label);
+        if (!bl)
+            return DT_ENOMEM;
         int32_t x = tn_new(t, bl, -1, par);
         if (x < 0)
             return DT_ELIMIT;
@@ -163,7 +197,7 @@ static int tree_from_cons(tree *t)
     for (uint32_t j = 0; j < ntok; j++) {
         const dt_token *tk = &t->d->tok[s->tok + j];
         int32_t p = owner[j] >= 0 ? owner[j] : t->root;
-        int32_t x = tn_new(t, dt_pos_name(tk->pos), (int32_t)j, p);
+        int32_t x = tn_new(t, pos_label(tk->pos), (int32_t)j, p);
         if (x < 0)
             return DT_ELIMIT;
         t->n[x].first = j;
@@ -200,7 +234,7 @@ typedef struct cbuild {
 
 /* Tag overrides for tokens the chunk parser re-reads as verbs (NULL =
  * the tagger's tag); set per sentence by tree_from_chunks. */
-static const char *leaf_label(const tree *t, uint32_t j);
+static const tlabel *leaf_label(const tree *t, uint32_t j);
 
 static const dt_token *ctok(const tree *t, uint32_t j)
 {
@@ -218,7 +252,7 @@ static int32_t leaf(tree *t, uint32_t j, int32_t parent)
     return x;
 }
 
-static int32_t phrase(tree *t, const char *label, uint32_t first, uint32_t end, int32_t parent)
+static int32_t phrase(tree *t, const tlabel *label, uint32_t first, uint32_t end, int32_t parent)
 {
     int32_t x = tn_new(t, label, -1, parent);
     if (x < 0)
@@ -386,8 +420,8 @@ static int32_t build_dist(cbuild *b, uint32_t *ui, uint32_t cc, int32_t parent)
 {
     tree *t = b->t;
     uint32_t first = b->u[*ui].first;
-    int32_t co = phrase(t, "NP", first, b->u[cc + 1].end, parent);
-    int32_t m = co >= 0 ? phrase(t, "NP", first, b->u[cc - 1].end, co) : -1;
+    int32_t co = phrase(t, &L_NP, first, b->u[cc + 1].end, parent);
+    int32_t m = co >= 0 ? phrase(t, &L_NP, first, b->u[cc - 1].end, co) : -1;
     if (m < 0)
         return -1;
     for (uint32_t j = first; j < b->u[cc - 1].end; j++)
@@ -395,7 +429,7 @@ static int32_t build_dist(cbuild *b, uint32_t *ui, uint32_t cc, int32_t parent)
             return -1;
     if (leaf(t, b->u[cc].first, co) < 0)
         return -1;
-    int32_t h = phrase(t, "NP", b->u[cc + 1].first, b->u[cc + 1].end, co);
+    int32_t h = phrase(t, &L_NP, b->u[cc + 1].first, b->u[cc + 1].end, co);
     if (h < 0)
         return -1;
     for (uint32_t j = b->u[cc + 1].first; j < b->u[cc + 1].end; j++)
@@ -488,12 +522,12 @@ static int32_t flat_np(cbuild *b, uint32_t *ui, int32_t parent)
         end = b->u[k].end;
         i = k + 1;
     }
-    int32_t np = phrase(t, "NP", first, end, parent);
+    int32_t np = phrase(t, &L_NP, first, end, parent);
     if (np < 0)
         return -1;
     for (uint32_t j = first; j < end; j++) {
         if (j == adj0 && adj1 > adj0) {
-            int32_t ap = phrase(t, "ADJP", adj0, adj1, np);
+            int32_t ap = phrase(t, &L_ADJP, adj0, adj1, np);
             if (ap < 0)
                 return -1;
             for (; j < adj1; j++)
@@ -526,11 +560,11 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
     if ((is_of(b, i) || ((before_verb || of_obj) && unit_is(b, i, DT_CHUNK_PP) &&
                          (before_verb || is_prep(b, i, "IN")))) &&
         unit_is(b, i + 1, DT_CHUNK_NP)) {
-        int32_t outer = phrase(t, "NP", t->n[np].first, t->n[np].end, parent);
+        int32_t outer = phrase(t, &L_NP, t->n[np].first, t->n[np].end, parent);
         if (outer < 0)
             return -1;
         reparent(t, np, outer);
-        int32_t pp = phrase(t, "PP", b->u[i].first, b->u[i].end, outer);
+        int32_t pp = phrase(t, &L_PP, b->u[i].first, b->u[i].end, outer);
         if (pp < 0)
             return -1;
         for (uint32_t j = b->u[i].first; j < b->u[i].end; j++)
@@ -555,7 +589,7 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
             k++;
         if (unit_is_tok(b, k, DT_POS_CC) && unit_is(b, k + 1, DT_CHUNK_NP) &&
             (before_verb || !coord_clause(b, k + 1))) {
-            int32_t co = phrase(t, "NP", t->n[np].first, t->n[np].end, parent);
+            int32_t co = phrase(t, &L_NP, t->n[np].first, t->n[np].end, parent);
             if (co < 0)
                 return -1;
             reparent(t, np, co);
@@ -580,11 +614,11 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
     return np;
 }
 
-static const char *leaf_label(const tree *t, uint32_t j)
+static const tlabel *leaf_label(const tree *t, uint32_t j)
 {
     if (t->relabel && t->relabel[j])
         return t->relabel[j];
-    return dt_pos_name(ctok(t, j)->pos);
+    return pos_label(ctok(t, j)->pos);
 }
 
 /* Is token j a form of a dictionary verb? */
@@ -637,7 +671,7 @@ static int tree_from_chunks(tree *t)
     const dt_sentence *s = t->s;
     const dt_doctext *d = t->d;
     uint32_t ntok = s->ntok;
-    t->root = tn_new(t, "S", -1, -1);
+    t->root = tn_new(t, &L_S, -1, -1);
     t->n[t->root].first = 0;
     t->n[t->root].end = ntok;
     cbuild b;
@@ -679,7 +713,7 @@ static int tree_from_chunks(tree *t)
         if (b.u[k].end == j + 1 && j > 0 && dt_pos_is_adj(ctok(t, j)->pos) &&
             is_be(ctok(t, j - 1)) && dict_verb(t, j)) {
             b.u[k].type = DT_CHUNK_VP;
-            t->relabel[j] = "VBN";
+            t->relabel[j] = &pos_lab[DT_POS_VBN];
         }
     }
     for (uint32_t k = 0; k < b.nu; k++) {
@@ -702,7 +736,7 @@ static int tree_from_chunks(tree *t)
         b.nu++;
         b.u[k].end = e - 1;
         b.u[k + 1] = (unit){DT_CHUNK_VP, e - 1, e};
-        t->relabel[e - 1] = "VBP";
+        t->relabel[e - 1] = &pos_lab[DT_POS_VBP];
         break;
     }
     int32_t clause = t->root, cur = t->root;
@@ -722,11 +756,11 @@ static int tree_from_chunks(tree *t)
                 host = cur;
             int32_t par = host;
             if (host != t->root && host != clause) {
-                par = phrase(t, "SBAR", u->first, ntok, host);
+                par = phrase(t, &L_SBAR, u->first, ntok, host);
                 if (par < 0)
                     return DT_ELIMIT;
             }
-            int32_t sx = phrase(t, "S", u->first, ntok, par);
+            int32_t sx = phrase(t, &L_S, u->first, ntok, par);
             if (sx < 0)
                 return DT_ELIMIT;
             clause = cur = sx;
@@ -744,7 +778,7 @@ static int tree_from_chunks(tree *t)
             if (is_time_np(&b, i)) {
                 /* a bare time expression ("said today") is not an actor
                  * phrase: a parser labels it NP-TMP */
-                int32_t np = phrase(t, "NP-TMP", u->first, u->end, cur);
+                int32_t np = phrase(t, &L_NPTMP, u->first, u->end, cur);
                 if (np < 0)
                     return DT_ELIMIT;
                 for (uint32_t j = u->first; j < u->end; j++)
@@ -765,7 +799,7 @@ static int tree_from_chunks(tree *t)
                 if (unit_is_tok(&b, k, DT_POS_COMMA) &&
                     (unit_is(&b, k + 1, DT_CHUNK_VP) ||
                      (unit_is(&b, k + 1, DT_CHUNK_ADVP) && unit_is(&b, k + 2, DT_CHUNK_VP)))) {
-                    int32_t w = phrase(t, "NP", t->n[np].first, b.u[k].end, cur);
+                    int32_t w = phrase(t, &L_NP, t->n[np].first, b.u[k].end, cur);
                     if (w < 0)
                         return DT_ELIMIT;
                     reparent(t, np, w);
@@ -785,7 +819,7 @@ static int tree_from_chunks(tree *t)
             continue;
         }
         case DT_CHUNK_PP: {
-            int32_t pp = phrase(t, "PP", u->first, u->end, cur);
+            int32_t pp = phrase(t, &L_PP, u->first, u->end, cur);
             if (pp < 0)
                 return DT_ELIMIT;
             for (uint32_t j = u->first; j < u->end; j++)
@@ -809,7 +843,7 @@ static int tree_from_chunks(tree *t)
             for (uint32_t j = u->first; j < u->end; j++) {
                 int pos = ctok(t, j)->pos;
                 if (dt_pos_is_verb(pos) || t->relabel[j]) {
-                    int32_t vp = phrase(t, "VP", j, ntok, cur);
+                    int32_t vp = phrase(t, &L_VP, j, ntok, cur);
                     if (vp < 0)
                         return DT_ELIMIT;
                     cur = vp;
@@ -827,7 +861,7 @@ static int tree_from_chunks(tree *t)
             if ((dt_pos_is_adj(pos) || u->type == DT_CHUNK_ADJP) &&
                 unit_is_tok(&b, i + 1, DT_POS_COMMA) && unit_is(&b, i + 2, DT_CHUNK_NP)) {
                 uint32_t e = b.u[i + 2].end;
-                int32_t np = phrase(t, "NP", u->first, e, cur);
+                int32_t np = phrase(t, &L_NP, u->first, e, cur);
                 if (np < 0)
                     return DT_ELIMIT;
                 for (uint32_t j = u->first; j < e; j++)
@@ -868,7 +902,7 @@ static int tree_from_chunks(tree *t)
                  * object (whose target would otherwise run into it). */
                 if (leaf(t, u->first, t->root) < 0)
                     return DT_ELIMIT;
-                int32_t sx = phrase(t, "S", b.u[i + 1].first, ntok, t->root);
+                int32_t sx = phrase(t, &L_S, b.u[i + 1].first, ntok, t->root);
                 if (sx < 0)
                     return DT_ELIMIT;
                 clause = cur = sx;
@@ -920,16 +954,16 @@ static int count_pred(const tree *t, int32_t x, int (*pred)(const tnode *))
 
 static int p_vp_or_s(const tnode *x)
 {
-    return x->tok < 0 ? (starts(x->label, "VP") || x->label[0] == 'S')
-                      : x->label[0] == 'S'; /* SYM counts, as "(S" does in PETRARCH */
+    return x->tok < 0 ? (starts(x->lab->name, "VP") || x->lab->name[0] == 'S')
+                      : x->lab->name[0] == 'S'; /* SYM counts, as "(S" does in PETRARCH */
 }
 static int p_cc(const tnode *x)
 {
-    return starts(x->label, "CC");
+    return starts(x->lab->name, "CC");
 }
 static int p_n(const tnode *x)
 {
-    return x->label[0] == 'N' || (x->flags & TN_NEC);
+    return x->lab->name[0] == 'N' || (x->flags & TN_NEC);
 }
 static int p_pos(const tnode *x)
 {
@@ -937,11 +971,11 @@ static int p_pos(const tnode *x)
 }
 static int p_pp(const tnode *x)
 {
-    return x->tok < 0 && starts(x->label, "PP");
+    return x->tok < 0 && starts(x->lab->name, "PP");
 }
 static int p_np_or_nec(const tnode *x)
 {
-    return x->tok < 0 && (starts(x->label, "NP") || (x->flags & TN_NEC));
+    return x->tok < 0 && (starts(x->lab->name, "NP") || (x->flags & TN_NEC));
 }
 
 /* Descendant strictly below x matching pred (x itself excluded). */
@@ -967,10 +1001,10 @@ static void mark_compounds(tree *t)
             continue;
         if (subtree_has(t, p, p_vp_or_s)) {
             x->flags |= TN_CCP;
-            memcpy(x->label, "CCP", 4);
+            x->lab = &L_CCP;
         } else if (count_pred(t, p, p_cc) > 1) {
             /* several coordinators: not treated as a compound */
-        } else if (starts(t->n[p].label, "NP") && p != t->root) {
+        } else if (starts(t->n[p].lab->name, "NP") && p != t->root) {
             if (count_pred(t, p, p_n) >= 3)
                 t->n[p].flags |= TN_NEC;
         }
@@ -987,7 +1021,7 @@ static void mark_sbr(tree *t, int32_t x, int in_np)
         n->flags |= TN_SBR;
         return;
     }
-    int np = in_np || starts(n->label, "NP");
+    int np = in_np || starts(n->lab->name, "NP");
     for (int32_t k = n->kid; k >= 0; k = t->n[k].next)
         mark_sbr(t, k, np);
 }
@@ -1016,7 +1050,7 @@ static const char *word_of(tree *t, int32_t tok, uint32_t *id)
     return w;
 }
 
-static const char *tagstr(tree *t, char open, const char *label, uint32_t idx)
+static const char *tagstr(dt_arena *a, char open, const char *label, uint32_t idx)
 {
     char buf[32];
     size_t ln = strlen(label);
@@ -1036,7 +1070,7 @@ static const char *tagstr(tree *t, char open, const char *label, uint32_t idx)
         while (k)
             buf[n++] = num[--k];
     }
-    return dt_arena_strndup(t->a, buf, n);
+    return dt_arena_strndup(a, buf, n);
 }
 
 static void push(tree *t, const char *s, uint32_t id, int32_t tok)
@@ -1048,8 +1082,14 @@ static void push_word(tree *t, int32_t tok)
 {
     uint32_t id;
     const char *w = word_of(t, tok, &id);
-    const char *us = strpbrk(w, "_ ");
-    if (us && us != w && w[0] != '-') {
+    /* strpbrk(w, "_ ") when not at the first byte, inline: words are short */
+    const char *us = NULL;
+    for (const char *p = w + 1; *w && *w != '_' && *w != ' ' && *p; p++)
+        if (*p == '_' || *p == ' ') {
+            us = p;
+            break;
+        }
+    if (us && w[0] != '-') {
         /* "Dol_Amroth": an underscore joins words, as in the dictionaries */
         const char *p = w;
         while (*p) {
@@ -1074,16 +1114,16 @@ static void emit_raw(tree *t, int32_t x)
 {
     tnode *n = &t->n[x];
     if (n->tok >= 0) {
-        push(t, tagstr(t, '(', n->label, 0), 0, -1);
+        push(t, n->lab->open, 0, -1);
         push_word(t, n->tok);
-        push(t, tagstr(t, '~', n->label, 0), 0, -1);
+        push(t, n->lab->close, 0, -1);
         return;
     }
-    const char *lab = (n->flags & TN_NEC) ? "NEC" : n->label;
-    push(t, tagstr(t, '(', lab, 0), 0, -1);
+    const tlabel *lab = (n->flags & TN_NEC) ? &L_NEC : n->lab;
+    push(t, lab->open, 0, -1);
     for (int32_t k = n->kid; k >= 0; k = t->n[k].next)
         emit_raw(t, k);
-    push(t, tagstr(t, '~', lab, 0), 0, -1);
+    push(t, lab->close, 0, -1);
 }
 
 /* Words of a subtree for an NE; compounds are kept with their markup. */
@@ -1189,7 +1229,7 @@ static int emit_prep(tree *t, int32_t np)
     if (pp < 0)
         return 0;
     int32_t e = t->n[pp].parent;
-    if (e < 0 || !starts(t->n[e].label, "NP") || (t->n[e].flags & TN_NEC))
+    if (e < 0 || !starts(t->n[e].lab->name, "NP") || (t->n[e].flags & TN_NEC))
         return 0;
     int32_t inner = t->n[e].kid;
     if (inner < 0 || t->n[inner].tok >= 0 || !p_np_or_nec(&t->n[inner]))
@@ -1221,7 +1261,7 @@ static int emit_prep(tree *t, int32_t np)
 
 static int p_jj(const tnode *x)
 {
-    return x->tok >= 0 && starts(x->label, "JJ");
+    return x->tok >= 0 && starts(x->lab->name, "JJ");
 }
 
 /* Compounds at the top level: one NE per noun phrase or noun, initial
@@ -1229,7 +1269,7 @@ static int p_jj(const tnode *x)
 static void emit_nec(tree *t, int32_t x)
 {
     t->ncindex++;
-    push(t, tagstr(t, '(', "NEC", t->ncindex), 0, -1);
+    push(t, tagstr(t->a, '(', "NEC", t->ncindex), 0, -1);
     /* adjectives before the first noun phrase / noun */
     int32_t adj[8];
     int nadj = 0;
@@ -1249,7 +1289,7 @@ static void emit_nec(tree *t, int32_t x)
     while (sp > 0) {
         int32_t k = stack[--sp];
         tnode *n = &t->n[k];
-        if (starts(n->label, "NP") || starts(n->label, "NN") || (n->flags & TN_NEC)) {
+        if (starts(n->lab->name, "NP") || starts(n->lab->name, "NN") || (n->flags & TN_NEC)) {
             seen_noun = 1;
             if (nitems < 256)
                 items[nitems++] = k;
@@ -1276,7 +1316,8 @@ static void emit_nec(tree *t, int32_t x)
         if (c >= 0 && t->n[c].tok >= 0 && !is_label(&t->n[c], "DT") &&
             !is_label(&t->n[c], "PRP$")) {
             for (; c >= 0 && t->n[c].next >= 0 && nshared < 8; c = t->n[c].next) {
-                if (t->n[c].tok < 0 || !(starts(t->n[c].label, "JJ") || is_label(&t->n[c], "NNP")))
+                if (t->n[c].tok < 0 ||
+                    !(starts(t->n[c].lab->name, "JJ") || is_label(&t->n[c], "NNP")))
                     break;
                 shared[nshared++] = c;
             }
@@ -1312,7 +1353,7 @@ static void emit_nec(tree *t, int32_t x)
         } else {
             int32_t only = t->n[k].kid;
             if (i > 0 && only >= 0 && t->n[only].next < 0 && t->n[only].tok >= 0 &&
-                starts(t->n[only].label, "NN") && !is_label(&t->n[only], "NNP"))
+                starts(t->n[only].lab->name, "NN") && !is_label(&t->n[only], "NNP"))
                 for (int j = 0; j < nshared; j++)
                     push_word(t, t->n[shared[j]].tok);
             ne_words(t, k, -1);
@@ -1322,7 +1363,7 @@ static void emit_nec(tree *t, int32_t x)
         }
         ne_close(t);
     }
-    push(t, tagstr(t, '~', "NEC", t->ncindex), 0, -1);
+    push(t, tagstr(t->a, '~', "NEC", t->ncindex), 0, -1);
 }
 
 static void emit(tree *t, int32_t x);
@@ -1337,9 +1378,9 @@ static void emit(tree *t, int32_t x)
 {
     tnode *n = &t->n[x];
     if (n->tok >= 0) {
-        push(t, tagstr(t, '(', n->label, 0), 0, -1);
+        push(t, n->lab->open, 0, -1);
         push_word(t, n->tok);
-        push(t, tagstr(t, '~', n->label, 0), 0, -1);
+        push(t, n->lab->close, 0, -1);
         return;
     }
     if (n->flags & TN_SBR) {
@@ -1370,22 +1411,22 @@ static void emit(tree *t, int32_t x)
             return;
         }
         t->npindex++;
-        push(t, tagstr(t, '(', "NP", t->npindex), 0, -1);
+        push(t, tagstr(t->a, '(', "NP", t->npindex), 0, -1);
         emit_kids(t, x);
-        push(t, tagstr(t, '~', "NP", t->npindex), 0, -1);
+        push(t, tagstr(t->a, '~', "NP", t->npindex), 0, -1);
         return;
     }
     if (is_label(n, "VP")) {
         t->vpindex++;
         uint32_t idx = t->vpindex;
-        push(t, tagstr(t, '(', "VP", idx), 0, -1);
+        push(t, tagstr(t->a, '(', "VP", idx), 0, -1);
         emit_kids(t, x);
-        push(t, tagstr(t, '~', "VP", idx), 0, -1);
+        push(t, tagstr(t->a, '~', "VP", idx), 0, -1);
         return;
     }
-    push(t, tagstr(t, '(', n->label, 0), 0, -1);
+    push(t, n->lab->open, 0, -1);
     emit_kids(t, x);
-    push(t, tagstr(t, '~', n->label, 0), 0, -1);
+    push(t, n->lab->close, 0, -1);
 }
 
 int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, size_t si,
