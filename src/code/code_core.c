@@ -62,24 +62,8 @@ static inline int is_comma_open(const char *s)
 }
 
 /* PETRARCH's substring tests on a phrase-list item ("~," in item, "NEC"
- * in item, "~NE" in item; words too), all in one pass. */
-enum { SUB_TCOMMA = 1, SUB_NEC = 2, SUB_TNE = 4 };
-
-static inline unsigned item_subs(const char *s)
-{
-    unsigned f = 0;
-    for (; *s; s++) {
-        if (s[0] == '~') {
-            if (s[1] == ',')
-                f |= SUB_TCOMMA;
-            else if (s[1] == 'N' && s[2] == 'E')
-                f |= SUB_TNE;
-        } else if (s[0] == 'N' && s[1] == 'E' && s[2] == 'C') {
-            f |= SUB_NEC;
-        }
-    }
-    return f;
-}
+ * in item, "~NE" in item; words too): made once per item (dt__pl.f). */
+enum { SUB_TCOMMA = DT__PL_TCOMMA, SUB_NEC = DT__PL_NEC, SUB_TNE = DT__PL_TNE };
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -633,14 +617,14 @@ static int expand_compound_ne(sctx *x, uint32_t kstart, uint32_t kend)
             dt__pl_push(&nl, "(NE", 0, -1);
             dt__pl_push(&nl, "---", 0, -1);
             for (uint32_t j = pre0; j < pre1; j++)
-                dt__pl_push(&nl, l->v[j].s, l->v[j].id, l->v[j].tok);
+                dt__pl_push_f(&nl, l->v[j].s, l->v[j].id, l->v[j].tok, l->v[j].f);
             ka++;
             while (ka < (uint32_t)nce && !streq(l->v[ka].s, endtag)) {
-                dt__pl_push(&nl, l->v[ka].s, l->v[ka].id, l->v[ka].tok);
+                dt__pl_push_f(&nl, l->v[ka].s, l->v[ka].id, l->v[ka].tok, l->v[ka].f);
                 ka++;
             }
             for (uint32_t j = post0; j < post1; j++)
-                dt__pl_push(&nl, l->v[j].s, l->v[j].id, l->v[j].tok);
+                dt__pl_push_f(&nl, l->v[j].s, l->v[j].id, l->v[j].tok, l->v[j].f);
             dt__pl_push(&nl, "~NE", 0, -1);
         }
         ka++;
@@ -707,8 +691,10 @@ static int assign_ne_codes(sctx *x)
             }
         }
         const char *code = ne_code(x, it, n);
-        if (code)
+        if (code) {
             l->v[kcode].s = code;
+            l->v[kcode].f = (uint8_t)dt__pl_flags(code);
+        }
         k = j;
     }
     return 0;
@@ -770,7 +756,7 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
     out->n = 0;
     for (; k >= 1; k--) {
         const char *s = l->v[k].s;
-        unsigned f = item_subs(s);
+        unsigned f = l->v[k].f;
         if (f & SUB_TCOMMA)
             break;
         /* a clause coordinated with the one before ("... and South Korea
@@ -859,9 +845,9 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
     int32_t gate_pl = -1;
     /* PETRARCH tests "endtag in item", a substring test: "~VP1" also
      * ends at "~VP12". Kept: it bounds the lower part the same way. */
-    while (k < l->n && !has_sub(l->v[k].s, endtag)) {
+    while (k < l->n && !((l->v[k].f & DT__PL_TILDE) && has_sub(l->v[k].s, endtag))) {
         const char *s = l->v[k].s;
-        unsigned f = item_subs(s);
+        unsigned f = l->v[k].f;
         sq *q = &out->v[out->n];
         if (out->wall == UINT32_MAX && s[0] == '(' && !strncmp(s, "(SBAR", 5)) {
             gate_pl = sbar_gate(l, k);
@@ -1456,7 +1442,7 @@ static uint32_t check_passive(sctx *x, uint32_t kitem, uint32_t endtag_at)
         pp = nx;
     }
     for (int32_t ka = pp - 3; ka > (int32_t)kitem; ka--) {
-        if (has_sub(l->v[ka].s, "~VB")) {
+        if ((l->v[ka].f & DT__PL_TILDE) && has_sub(l->v[ka].s, "~VB")) {
             const char *w = l->v[ka - 1].s;
             if (streq(w, "WAS") || streq(w, "IS") || streq(w, "BEEN") || streq(w, "WERE") ||
                 streq(w, "ARE"))
@@ -1867,7 +1853,8 @@ static int check_verbs(sctx *x)
     const dt_dict_verb_block *blocks = dt_dict_verb_blocks(d, &nblocks);
     const dt_dict_pattern *pats = dt_dict_patterns(d, &npats);
     for (uint32_t kitem = 1; kitem + 2 < l->n; kitem++) {
-        if (!has_sub(l->v[kitem].s, "(VP") || !has_sub(l->v[kitem + 1].s, "(VB"))
+        if (!(l->v[kitem].f & DT__PL_OPEN) || !has_sub(l->v[kitem].s, "(VP") ||
+            !(l->v[kitem + 1].f & DT__PL_OPEN) || !has_sub(l->v[kitem + 1].s, "(VB"))
             continue;
         uint32_t vpstart = kitem;
         char endtag[40];
@@ -2014,7 +2001,8 @@ static int check_verbs(sctx *x)
                 }
             }
             /* resume after this verb phrase */
-            while (kitem < l->n && !has_sub(l->v[kitem].s, endtag))
+            while (kitem < l->n &&
+                   !((l->v[kitem].f & DT__PL_TILDE) && has_sub(l->v[kitem].s, endtag)))
                 kitem++;
         }
     }

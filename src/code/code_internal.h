@@ -11,7 +11,20 @@ typedef struct dt__pl {
     const char *s;
     uint32_t id; /* dictionary word id of a word, 0 otherwise */
     int32_t tok; /* document token index of a word, -1 otherwise */
+    uint8_t f;   /* DT__PL_* flags of s (dt__pl_flags) */
 } dt__pl;
+
+/* What PETRARCH's substring tests on an item would find, computed once
+ * when the item is made so that the coder's loops need not rescan it. */
+enum {
+    DT__PL_TCOMMA = 1, /* "~," in s */
+    DT__PL_NEC = 2,    /* "NEC" in s */
+    DT__PL_TNE = 4,    /* "~NE" in s */
+    DT__PL_OPEN = 8,   /* '(' in s */
+    DT__PL_TILDE = 16  /* '~' in s */
+};
+
+unsigned dt__pl_flags(const char *s);
 
 typedef struct dt__plist {
     dt__pl *v;
@@ -20,6 +33,9 @@ typedef struct dt__plist {
     int oom;
 } dt__plist;
 
+/* Append an item; dt__pl_push_f takes its flags (which must equal
+ * dt__pl_flags(s)), dt__pl_push computes them. */
+int dt__pl_push_f(dt__plist *l, const char *s, uint32_t id, int32_t tok, unsigned f);
 int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok);
 
 /* Build the phrase list of sentence si (see code_plist.c); ids (may be

@@ -14,7 +14,31 @@
 
 #include <string.h>
 
+unsigned dt__pl_flags(const char *s)
+{
+    unsigned f = 0;
+    for (; *s; s++) {
+        if (s[0] == '~') {
+            f |= DT__PL_TILDE;
+            if (s[1] == ',')
+                f |= DT__PL_TCOMMA;
+            else if (s[1] == 'N' && s[2] == 'E')
+                f |= DT__PL_TNE;
+        } else if (s[0] == '(') {
+            f |= DT__PL_OPEN;
+        } else if (s[0] == 'N' && s[1] == 'E' && s[2] == 'C') {
+            f |= DT__PL_NEC;
+        }
+    }
+    return f;
+}
+
 int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok)
+{
+    return dt__pl_push_f(l, s, id, tok, dt__pl_flags(s));
+}
+
+int dt__pl_push_f(dt__plist *l, const char *s, uint32_t id, int32_t tok, unsigned f)
 {
     if (l->oom)
         return DT_ENOMEM;
@@ -33,6 +57,7 @@ int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok)
     l->v[l->n].s = s;
     l->v[l->n].id = id;
     l->v[l->n].tok = tok;
+    l->v[l->n].f = (uint8_t)f;
     l->n++;
     return DT_OK;
 }
@@ -48,19 +73,27 @@ enum { TN_NEC = 1, TN_SBR = 2, TN_CCP = 4, TN_DIST = 8 };
  * uncommon labels, arena copies. */
 typedef struct tlabel {
     const char *name, *open, *close;
+    uint8_t fopen, fclose; /* dt__pl_flags of open and close */
 } tlabel;
 
+/* No POS name holds '(', '~' or "NEC"; the comma's close tag is "~,". */
 /* clang-format off */
-#define DT__POS_LABEL(name, str) {str, "(" str, "~" str},
+#define DT__POS_LABEL(name, str) {str, "(" str, "~" str, DT__PL_OPEN, \
+    DT__PL_TILDE | (DT_POS_##name == DT_POS_COMMA ? DT__PL_TCOMMA : 0)},
 static const tlabel pos_lab[DT_POS__COUNT] = {DT_POS_MAP(DT__POS_LABEL)};
 #undef DT__POS_LABEL
 /* clang-format on */
 
-static const tlabel L_S = {"S", "(S", "~S"}, L_NP = {"NP", "(NP", "~NP"},
-                    L_VP = {"VP", "(VP", "~VP"}, L_PP = {"PP", "(PP", "~PP"},
-                    L_SBAR = {"SBAR", "(SBAR", "~SBAR"}, L_ADJP = {"ADJP", "(ADJP", "~ADJP"},
-                    L_NPTMP = {"NP-TMP", "(NP-TMP", "~NP-TMP"}, L_CCP = {"CCP", "(CCP", "~CCP"},
-                    L_NEC = {"NEC", "(NEC", "~NEC"};
+#define DT__PH(n)                                                                                  \
+    {                                                                                              \
+        n, "(" n, "~" n, DT__PL_OPEN, DT__PL_TILDE                                                 \
+    }
+static const tlabel L_S = DT__PH("S"), L_NP = DT__PH("NP"), L_VP = DT__PH("VP"),
+                    L_PP = DT__PH("PP"), L_SBAR = DT__PH("SBAR"), L_ADJP = DT__PH("ADJP"),
+                    L_NPTMP = DT__PH("NP-TMP"), L_CCP = DT__PH("CCP"),
+                    L_NEC = {"NEC", "(NEC", "~NEC", DT__PL_OPEN | DT__PL_NEC,
+                             DT__PL_TILDE | DT__PL_TNE | DT__PL_NEC};
+#undef DT__PH
 
 typedef struct tnode {
     const tlabel *lab;
@@ -147,7 +180,11 @@ static const tlabel *cons_label(tree *t, const char *l)
     x->name = dt_arena_strndup(t->a, l, b);
     x->open = x->name ? tagstr(t->a, '(', x->name, 0) : NULL;
     x->close = x->name ? tagstr(t->a, '~', x->name, 0) : NULL;
-    return x->name && x->open && x->close ? x : NULL;
+    if (!x->name || !x->open || !x->close)
+        return NULL;
+    x->fopen = (uint8_t)dt__pl_flags(x->open);
+    x->fclose = (uint8_t)dt__pl_flags(x->close);
+    return x;
 }
 
 /* Tree from the full parse. */
@@ -1073,23 +1110,37 @@ static const char *tagstr(dt_arena *a, char open, const char *label, uint32_t id
     return dt_arena_strndup(a, buf, n);
 }
 
-static void push(tree *t, const char *s, uint32_t id, int32_t tok)
+/* Push a tag (or the code slot) with its known flags. */
+static void push_tag(tree *t, const char *s, unsigned f)
 {
-    (void)dt__pl_push(t->out, s, id, tok);
+    (void)dt__pl_push_f(t->out, s, 0, -1, f);
 }
 
 static void push_word(tree *t, int32_t tok)
 {
     uint32_t id;
     const char *w = word_of(t, tok, &id);
-    /* strpbrk(w, "_ ") when not at the first byte, inline: words are short */
-    const char *us = NULL;
-    for (const char *p = w + 1; *w && *w != '_' && *w != ' ' && *p; p++)
-        if (*p == '_' || *p == ' ') {
-            us = p;
-            break;
+    /* One pass for the item's flags (dt__pl_flags) and for an underscore
+     * or space after the first byte (strpbrk(w, "_ ") > w). */
+    unsigned f = 0;
+    int sep = 0;
+    for (const char *p = w; *p; p++) {
+        char c = *p;
+        if (c == '~') {
+            f |= DT__PL_TILDE;
+            if (p[1] == ',')
+                f |= DT__PL_TCOMMA;
+            else if (p[1] == 'N' && p[2] == 'E')
+                f |= DT__PL_TNE;
+        } else if (c == '(') {
+            f |= DT__PL_OPEN;
+        } else if (c == 'N' && p[1] == 'E' && p[2] == 'C') {
+            f |= DT__PL_NEC;
+        } else if ((c == '_' || c == ' ') && !sep) {
+            sep = p == w ? -1 : 1;
         }
-    if (us && w[0] != '-') {
+    }
+    if (sep > 0 && w[0] != '-') {
         /* "Dol_Amroth": an underscore joins words, as in the dictionaries */
         const char *p = w;
         while (*p) {
@@ -1097,8 +1148,9 @@ static void push_word(tree *t, int32_t tok)
             if (n) {
                 const char *part = dt_arena_strndup(t->a, p, n);
                 if (part)
-                    push(t, part, t->dicts ? dt_dict_word_id(t->dicts, part, n) : 0,
-                         (int32_t)t->s->tok + tok);
+                    (void)dt__pl_push(t->out, part,
+                                      t->dicts ? dt_dict_word_id(t->dicts, part, n) : 0,
+                                      (int32_t)t->s->tok + tok);
             }
             p += n;
             while (*p == '_' || *p == ' ')
@@ -1106,7 +1158,7 @@ static void push_word(tree *t, int32_t tok)
         }
         return;
     }
-    push(t, w, id, (int32_t)t->s->tok + tok);
+    (void)dt__pl_push_f(t->out, w, id, (int32_t)t->s->tok + tok, f);
 }
 
 /* Raw copy with markup (compounds inside an NE, as PETRARCH's get_NE). */
@@ -1114,16 +1166,16 @@ static void emit_raw(tree *t, int32_t x)
 {
     tnode *n = &t->n[x];
     if (n->tok >= 0) {
-        push(t, n->lab->open, 0, -1);
+        push_tag(t, n->lab->open, n->lab->fopen);
         push_word(t, n->tok);
-        push(t, n->lab->close, 0, -1);
+        push_tag(t, n->lab->close, n->lab->fclose);
         return;
     }
     const tlabel *lab = (n->flags & TN_NEC) ? &L_NEC : n->lab;
-    push(t, lab->open, 0, -1);
+    push_tag(t, lab->open, lab->fopen);
     for (int32_t k = n->kid; k >= 0; k = t->n[k].next)
         emit_raw(t, k);
-    push(t, lab->close, 0, -1);
+    push_tag(t, lab->close, lab->fclose);
 }
 
 /* Words of a subtree for an NE; compounds are kept with their markup. */
@@ -1145,13 +1197,13 @@ static void ne_words(tree *t, int32_t x, int32_t skip_tok)
 
 static void ne_open(tree *t)
 {
-    push(t, "(NE", 0, -1);
-    push(t, "---", 0, -1);
+    push_tag(t, "(NE", DT__PL_OPEN);
+    push_tag(t, "---", 0);
 }
 
 static void ne_close(tree *t)
 {
-    push(t, "~NE", 0, -1);
+    push_tag(t, "~NE", DT__PL_TILDE | DT__PL_TNE);
 }
 
 static int32_t first_pre(const tree *t, int32_t x, int (*pred)(const tnode *))
@@ -1269,7 +1321,7 @@ static int p_jj(const tnode *x)
 static void emit_nec(tree *t, int32_t x)
 {
     t->ncindex++;
-    push(t, tagstr(t->a, '(', "NEC", t->ncindex), 0, -1);
+    push_tag(t, tagstr(t->a, '(', "NEC", t->ncindex), DT__PL_OPEN | DT__PL_NEC);
     /* adjectives before the first noun phrase / noun */
     int32_t adj[8];
     int nadj = 0;
@@ -1363,7 +1415,7 @@ static void emit_nec(tree *t, int32_t x)
         }
         ne_close(t);
     }
-    push(t, tagstr(t->a, '~', "NEC", t->ncindex), 0, -1);
+    push_tag(t, tagstr(t->a, '~', "NEC", t->ncindex), DT__PL_TILDE | DT__PL_TNE | DT__PL_NEC);
 }
 
 static void emit(tree *t, int32_t x);
@@ -1378,15 +1430,15 @@ static void emit(tree *t, int32_t x)
 {
     tnode *n = &t->n[x];
     if (n->tok >= 0) {
-        push(t, n->lab->open, 0, -1);
+        push_tag(t, n->lab->open, n->lab->fopen);
         push_word(t, n->tok);
-        push(t, n->lab->close, 0, -1);
+        push_tag(t, n->lab->close, n->lab->fclose);
         return;
     }
     if (n->flags & TN_SBR) {
-        push(t, "(SBR", 0, -1);
+        push_tag(t, "(SBR", DT__PL_OPEN);
         ne_words(t, x, -1);
-        push(t, "~SBR", 0, -1);
+        push_tag(t, "~SBR", DT__PL_TILDE);
         return;
     }
     if (n->flags & TN_NEC) {
@@ -1411,22 +1463,22 @@ static void emit(tree *t, int32_t x)
             return;
         }
         t->npindex++;
-        push(t, tagstr(t->a, '(', "NP", t->npindex), 0, -1);
+        push_tag(t, tagstr(t->a, '(', "NP", t->npindex), DT__PL_OPEN);
         emit_kids(t, x);
-        push(t, tagstr(t->a, '~', "NP", t->npindex), 0, -1);
+        push_tag(t, tagstr(t->a, '~', "NP", t->npindex), DT__PL_TILDE);
         return;
     }
     if (is_label(n, "VP")) {
         t->vpindex++;
         uint32_t idx = t->vpindex;
-        push(t, tagstr(t->a, '(', "VP", idx), 0, -1);
+        push_tag(t, tagstr(t->a, '(', "VP", idx), DT__PL_OPEN);
         emit_kids(t, x);
-        push(t, tagstr(t->a, '~', "VP", idx), 0, -1);
+        push_tag(t, tagstr(t->a, '~', "VP", idx), DT__PL_TILDE);
         return;
     }
-    push(t, n->lab->open, 0, -1);
+    push_tag(t, n->lab->open, n->lab->fopen);
     emit_kids(t, x);
-    push(t, n->lab->close, 0, -1);
+    push_tag(t, n->lab->close, n->lab->fclose);
 }
 
 int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, size_t si,
