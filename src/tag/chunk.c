@@ -9,26 +9,92 @@
 
 #include <string.h>
 
+/* What the chunker asks of a tag, one table load per question. */
+enum {
+    PC_NOUN = 1u << 0,
+    PC_VERB = 1u << 1, /* VB..VBZ */
+    PC_ADJ = 1u << 2,
+    PC_ADV = 1u << 3,
+    PC_NOMINAL = 1u << 4, /* noun, CD, PRP, EX */
+    PC_NPMOD = 1u << 5,   /* words of a noun phrase before its head */
+    PC_VERBMD = 1u << 6   /* verb or modal */
+};
+#define PC_N (PC_NOUN | PC_NOMINAL)
+#define PC_V (PC_VERB | PC_VERBMD)
+#define PC_J (PC_ADJ | PC_NPMOD)
+static const uint8_t pclass[DT_POS__COUNT + 1] = {[DT_POS_NN] = PC_N,
+                                                  [DT_POS_NNS] = PC_N,
+                                                  [DT_POS_NNP] = PC_N,
+                                                  [DT_POS_NNPS] = PC_N,
+                                                  [DT_POS_CD] = PC_NOMINAL | PC_NPMOD,
+                                                  [DT_POS_PRP] = PC_NOMINAL,
+                                                  [DT_POS_EX] = PC_NOMINAL,
+                                                  [DT_POS_VB] = PC_V,
+                                                  [DT_POS_VBD] = PC_V,
+                                                  [DT_POS_VBG] = PC_V,
+                                                  [DT_POS_VBN] = PC_V,
+                                                  [DT_POS_VBP] = PC_V,
+                                                  [DT_POS_VBZ] = PC_V,
+                                                  [DT_POS_MD] = PC_VERBMD,
+                                                  [DT_POS_JJ] = PC_J,
+                                                  [DT_POS_JJR] = PC_J,
+                                                  [DT_POS_JJS] = PC_J,
+                                                  [DT_POS_RB] = PC_ADV,
+                                                  [DT_POS_RBR] = PC_ADV,
+                                                  [DT_POS_RBS] = PC_ADV,
+                                                  [DT_POS_DT] = PC_NPMOD,
+                                                  [DT_POS_PDT] = PC_NPMOD,
+                                                  [DT_POS_PRPS] = PC_NPMOD,
+                                                  [DT_POS_DOLLAR] = PC_NPMOD,
+                                                  [DT_POS_HASH] = PC_NPMOD};
+#undef PC_N
+#undef PC_V
+#undef PC_J
+
+static int pc(int p, unsigned cls)
+{
+    return (pclass[p] & cls) != 0;
+}
+
 static int is_adv(int p)
 {
-    return p == DT_POS_RB || p == DT_POS_RBR || p == DT_POS_RBS;
+    return pc(p, PC_ADV);
 }
 
 static int is_nominal(int p)
 {
-    return dt_pos_is_noun(p) || p == DT_POS_CD || p == DT_POS_PRP || p == DT_POS_EX;
+    return pc(p, PC_NOMINAL);
 }
 
 /* Words of a noun phrase before its head. */
 static int is_np_modifier(int p)
 {
-    return p == DT_POS_DT || p == DT_POS_PDT || p == DT_POS_PRPS || p == DT_POS_CD ||
-           dt_pos_is_adj(p) || p == DT_POS_DOLLAR || p == DT_POS_HASH;
+    return pc(p, PC_NPMOD);
 }
+
+static int is_noun(int p)
+{
+    return pc(p, PC_NOUN);
+}
+
+static int is_verb(int p)
+{
+    return pc(p, PC_VERB);
+}
+
+static int is_adj(int p)
+{
+    return pc(p, PC_ADJ);
+}
+
+/* Tags padded after the sentence's last token (tag_at reads up to three
+ * past it: the deepest lookahead is two tokens after a position at n). */
+#define TAG_PAD 4
 
 typedef struct cx {
     const dt_tagger *t;
     const dt_token *tok; /* sentence tokens */
+    const uint8_t *tg;   /* their tags, then TAG_PAD x DT_POS_NONE */
     uint32_t n;
     /* The last np_end / vp_end computed by chunk_sentence: the SBAR
      * lookahead and the VP-or-NP test ask for the same position again
@@ -56,7 +122,7 @@ static int takes_more_verbs(const cx *c, uint32_t i)
 
 static int tag_at(const cx *c, uint32_t i)
 {
-    return i < c->n ? c->tok[i].pos : DT_POS_NONE;
+    return c->tg[i];
 }
 
 /* Is the token at cc a coordinator whose nearest verb before it is a
@@ -64,13 +130,13 @@ static int tag_at(const cx *c, uint32_t i)
  * group: "has visited Gondor and expressed support". */
 static int after_coordinated_verb(const cx *c, uint32_t cc)
 {
-    if (c->tok[cc].pos != DT_POS_CC)
+    if (c->tg[cc] != DT_POS_CC)
         return 0;
     for (uint32_t j = cc; j-- > 0 && j + 24 > cc;) {
-        int p = c->tok[j].pos;
+        int p = c->tg[j];
         if (p == DT_POS_VBN || p == DT_POS_VBD)
             return 1;
-        if (dt_pos_is_verb(p) || p == DT_POS_MD || p == DT_POS_PERIOD || p == DT_POS_COLON)
+        if (is_verb(p) || p == DT_POS_MD || p == DT_POS_PERIOD || p == DT_POS_COLON)
             return 0;
     }
     return 0;
@@ -85,21 +151,20 @@ static uint32_t np_end(const cx *c, uint32_t i)
         return i + 1;
     /* "almost five years", "very senior officials" */
     if (is_adv(p) && (tag_at(c, j + 1) == DT_POS_CD ||
-                      (dt_pos_is_adj(tag_at(c, j + 1)) && is_nominal(tag_at(c, j + 2)))))
+                      (is_adj(tag_at(c, j + 1)) && is_nominal(tag_at(c, j + 2)))))
         j++;
     /* a participle opening an NP: "abandon improved relations", unless an
      * auxiliary precedes ("has improved relations" is a verb group) */
     if ((tag_at(c, j) == DT_POS_VBN || tag_at(c, j) == DT_POS_VBG) && j == i &&
-        (dt_pos_is_adj(tag_at(c, j + 1)) || dt_pos_is_noun(tag_at(c, j + 1))) &&
-        !(i > 0 &&
-          (is_aux(c, i - 1) || c->tok[i - 1].pos == DT_POS_MD || c->tok[i - 1].pos == DT_POS_TO ||
-           is_adv(c->tok[i - 1].pos) || is_nominal(c->tok[i - 1].pos) ||
-           (c->tok[i].pos == DT_POS_VBN && after_coordinated_verb(c, i - 1)))))
+        (is_adj(tag_at(c, j + 1)) || is_noun(tag_at(c, j + 1))) &&
+        !(i > 0 && (is_aux(c, i - 1) || c->tg[i - 1] == DT_POS_MD || c->tg[i - 1] == DT_POS_TO ||
+                    is_adv(c->tg[i - 1]) || is_nominal(c->tg[i - 1]) ||
+                    (c->tg[i] == DT_POS_VBN && after_coordinated_verb(c, i - 1)))))
         j++;
     int seen_noun = 0;
     while (j < c->n) {
-        int q = c->tok[j].pos;
-        if (dt_pos_is_noun(q) || q == DT_POS_CD) {
+        int q = c->tg[j];
+        if (is_noun(q) || q == DT_POS_CD) {
             /* "in Beijing yesterday": a time word after a noun is an NP of
              * its own (an adverbial), not part of the name */
             if (seen_noun && (wc(c, j) & DT__WC_TIME))
@@ -123,17 +188,17 @@ static uint32_t np_end(const cx *c, uint32_t i)
             continue;
         }
         if ((q == DT_POS_VBN || q == DT_POS_VBG) && j > i &&
-            (dt_pos_is_noun(tag_at(c, j + 1)) || dt_pos_is_adj(tag_at(c, j + 1))))
+            (is_noun(tag_at(c, j + 1)) || is_adj(tag_at(c, j + 1))))
             j++;
-        else if (is_adv(q) && j > i && dt_pos_is_adj(tag_at(c, j + 1)))
+        else if (is_adv(q) && j > i && is_adj(tag_at(c, j + 1)))
             j++; /* "a very senior official" */
         else
             break;
     }
     /* Drop a trailing modifier without a head ("that" alone, "the" before
      * a verb): a lone determiner or adjective is handled elsewhere. */
-    while (j > i && !is_nominal(c->tok[j - 1].pos) && c->tok[j - 1].pos != DT_POS_POS) {
-        int q = c->tok[j - 1].pos;
+    while (j > i && !is_nominal(c->tg[j - 1]) && c->tg[j - 1] != DT_POS_POS) {
+        int q = c->tg[j - 1];
         /* a demonstrative or quantifier can be a whole NP ("that", "all") */
         if ((q == DT_POS_DT || q == DT_POS_CD) && j - 1 == i)
             break;
@@ -152,19 +217,19 @@ static uint32_t vp_end(const cx *c, uint32_t i)
         uint32_t k = j + 1;
         while (is_adv(tag_at(c, k)))
             k++;
-        return dt_pos_is_verb(tag_at(c, k)) ? vp_end(c, k) : i;
+        return is_verb(tag_at(c, k)) ? vp_end(c, k) : i;
     }
     /* leading adverbs join only if a verb follows them */
     uint32_t k = j;
     while (is_adv(tag_at(c, k)))
         k++;
-    if (!(dt_pos_is_verb(tag_at(c, k)) || tag_at(c, k) == DT_POS_MD))
+    if (!(is_verb(tag_at(c, k)) || tag_at(c, k) == DT_POS_MD))
         return i;
     j = k;
     uint32_t last_verb = j;
     while (j < c->n) {
-        int q = c->tok[j].pos;
-        if (dt_pos_is_verb(q) || q == DT_POS_MD) {
+        int q = c->tg[j];
+        if (is_verb(q) || q == DT_POS_MD) {
             /* a main verb after a full (non-auxiliary) verb is a new group,
              * except right after do-support and modals */
             if (j > last_verb && !takes_more_verbs(c, last_verb))
@@ -177,7 +242,7 @@ static uint32_t vp_end(const cx *c, uint32_t i)
             uint32_t m = j;
             while (is_adv(tag_at(c, m)))
                 m++;
-            if (dt_pos_is_verb(tag_at(c, m)) && takes_more_verbs(c, last_verb)) {
+            if (is_verb(tag_at(c, m)) && takes_more_verbs(c, last_verb)) {
                 j = m;
                 continue;
             }
@@ -206,14 +271,17 @@ static uint32_t vp_end_m(cx *c, uint32_t i)
     return c->vp_val;
 }
 
-static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_chunk *out)
+static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_chunk *out,
+                          uint8_t *tg)
 {
-    cx c = {t, d->tok + s->tok, s->ntok, UINT32_MAX, 0, UINT32_MAX, 0};
+    cx c = {t, d->tok + s->tok, tg, s->ntok, UINT32_MAX, 0, UINT32_MAX, 0};
+    for (uint32_t k = 0; k < c.n; k++)
+        tg[k] = c.tok[k].pos;
+    memset(tg + c.n, DT_POS_NONE, TAG_PAD);
     uint32_t nch = 0;
     uint32_t i = 0;
     while (i < c.n) {
-        const dt_token *tk = &c.tok[i];
-        int p = tk->pos;
+        int p = c.tg[i];
         int type = DT_CHUNK_O;
         uint32_t end = i + 1;
         uint32_t e;
@@ -242,14 +310,14 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
         } else if ((e = np_end_m(&c, i)) > i) {
             type = DT_CHUNK_NP;
             end = e;
-        } else if (dt_pos_is_adj(p) || (is_adv(p) && dt_pos_is_adj(tag_at(&c, i + 1)))) {
+        } else if (is_adj(p) || (is_adv(p) && is_adj(tag_at(&c, i + 1)))) {
             type = DT_CHUNK_ADJP;
             end = i + 1;
-            while (end < c.n && dt_pos_is_adj(c.tok[end].pos))
+            while (end < c.n && is_adj(c.tg[end]))
                 end++;
         } else if (is_adv(p)) {
             type = DT_CHUNK_ADVP;
-            while (end < c.n && is_adv(c.tok[end].pos))
+            while (end < c.n && is_adv(c.tg[end]))
                 end++;
         } else if (p == DT_POS_RP) {
             type = DT_CHUNK_PRT;
@@ -300,11 +368,19 @@ int dt_chunk_doc(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
     if (!ch)
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory while chunking");
     d->chunk = ch;
+    /* One tag buffer for the longest sentence, padded (see tag_at). */
+    uint32_t longest = 0;
+    for (size_t si = 0; si < d->nsent; si++)
+        if (d->sent[si].ntok > longest)
+            longest = d->sent[si].ntok;
+    uint8_t *tg = dt_arena_alloc(a, (size_t)longest + TAG_PAD);
+    if (!tg)
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory while chunking");
     uint32_t used = 0;
     for (size_t si = 0; si < d->nsent; si++) {
         dt_sentence *s = &d->sent[si];
         s->chunk = used;
-        chunk_sentence(t, d, s, ch + used);
+        chunk_sentence(t, d, s, ch + used, tg);
         used += s->nchunk;
         dt__clauses(t, d, s);
     }
