@@ -159,6 +159,14 @@ static int rule_key(const dt__lex_rule *r, const int32_t W[3], int *value, int32
     return kind;
 }
 
+/* Steps run once per token from one place (the tagging loop): inlined,
+ * they save a call frame per token. */
+#if defined(__GNUC__)
+#define HOT inline __attribute__((always_inline))
+#else
+#define HOT inline
+#endif
+
 typedef uint64_t tagset;
 #define TS(p) ((tagset)1 << (p))
 
@@ -235,7 +243,7 @@ static inline int prefix_eq(const char *s, const char *p, size_t m)
 
 /* Word index (0-based) of s[0..n) compared case-insensitively, or -1. */
 /* Lookup with the hash already computed (see tag_sentence). */
-static int64_t lookup_hashed(const dt_tagger *t, const char *s, size_t n, uint32_t full)
+static HOT int64_t lookup_hashed(const dt_tagger *t, const char *s, size_t n, uint32_t full)
 {
     if (n == 0 || n > 255)
         return -1;
@@ -681,8 +689,8 @@ static int guess_unknown(const dt_tagger *t, const dt_token *tk, int64_t w, int 
 
 /* Initial tag and candidate set of one token. headline: the sentence is
  * set in capitals, so case carries no information. */
-static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int headline,
-                       tagset *cand)
+static HOT int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int headline,
+                           tagset *cand)
 {
     uint16_t f = tk->flags;
     if (f & DT_TOK_QUOTE) {
@@ -722,8 +730,8 @@ static int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int he
     } else {
         order[0] = 0, order[1] = 1, order[2] = 2;
     }
-    for (int i = 0; i < 3; i++) {
-        if (w < 0 || !t->wi[w].cand[order[i]])
+    for (int i = 0; i < 3 && w >= 0; i++) {
+        if (!t->wi[w].cand[order[i]])
             continue;
         *cand = t->wi[w].cand[order[i]];
         int p = t->wi[w].first[order[i]];
@@ -970,8 +978,6 @@ static void own_rules(const dt_tagger *t, tctx *c)
     uint32_t n = c->n;
     for (uint32_t i = 0; i < n; i++) {
         const dt_token *tk = &c->tok[i];
-        int prev = i > 0 ? c->tag[i - 1] : DT_POS__COUNT;
-        int next = i + 1 < n ? c->tag[i + 1] : DT_POS__COUNT;
         int tag = c->tag[i];
         /* Only the quote, prefix and word rules below can fire on a tag
          * outside OWN_TAGS (all the others test for one of those tags):
@@ -981,6 +987,9 @@ static void own_rules(const dt_tagger *t, tctx *c)
             if (last != '"' && last != '-' && !(c->wid[i] >= 0 && (t->wi[c->wid[i]].rwf & RWF_OWN)))
                 continue;
         }
+        /* Off the edges the padding reads DT_POS__COUNT. */
+        int prev = c->tag[(int64_t)i - 1];
+        int next = c->tag[i + 1];
         /* straight quotes alternate between opening and closing */
         if ((tk->flags & DT_TOK_QUOTE) || (tk->norm_len == 1 && tk->norm[0] == '"')) {
             /* ...except a bare apostrophe after a plural: a possessive */
@@ -1090,7 +1099,7 @@ static void own_rules(const dt_tagger *t, tctx *c)
         }
         /* A participle before a "by" agent: "a ceasefire brokered by
          * Egypt", "troops backed by tanks". */
-        int pp = i >= 2 ? c->tag[i - 2] : DT_POS__COUNT;
+        int pp = c->tag[(int64_t)i - 2];
         if ((tag == DT_POS_JJ || (tag == DT_POS_VBD && (prev == DT_POS_NN || prev == DT_POS_NNS) &&
                                   (pp == DT_POS_DT || pp == DT_POS_JJ || pp == DT_POS_PRPS))) &&
             i + 1 < n && c->wid[i + 1] >= 0 && (c->t->wi[c->wid[i + 1]].wclass & DT__WC_BY) &&
@@ -1169,17 +1178,23 @@ static void own_rules(const dt_tagger *t, tctx *c)
     (TS(DT_POS_NNS) | TS(DT_POS_VB) | TS(DT_POS_VBD) | TS(DT_POS_VBG) | TS(DT_POS_VBN) |           \
      TS(DT_POS_VBP) | TS(DT_POS_VBZ) | TS(DT_POS_MD) | TS(DT_POS_JJR) | TS(DT_POS_JJS))
 
-static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt_sentence *s)
+/* Working arrays of one sentence, sized for the document's longest. */
+typedef struct scratch {
+    uint8_t *tagp;
+    tagset *cand;
+    int32_t *widp;
+} scratch;
+
+static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt_sentence *s,
+                        const scratch *sc)
 {
     uint32_t n = s->ntok;
     if (n == 0)
         return DT_OK;
     dt_token *tok = d->tok + s->tok;
-    uint8_t *tagp = dt_arena_alloc(a, n + 2 * PAD);
-    tagset *cand = dt_arena_alloc(a, n * sizeof *cand);
-    int32_t *widp = dt_arena_alloc(a, (n + 2 * PAD) * sizeof *widp);
-    if (!tagp || !cand || !widp)
-        return DT_ENOMEM;
+    uint8_t *tagp = sc->tagp;
+    tagset *cand = sc->cand;
+    int32_t *widp = sc->widp;
     uint8_t *tag = tagp + PAD;
     int32_t *widx = widp + PAD;
     for (int k = 0; k < PAD; k++) {
@@ -1228,8 +1243,17 @@ int dt_tagger_tag(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
 {
     if (!t || !a || !d)
         return dt_error_set(err, DT_EINVAL, "", 0, UINT64_MAX, "null argument");
+    size_t longest = 0;
+    for (size_t s = 0; s < d->nsent; s++)
+        if (d->sent[s].ntok > longest)
+            longest = d->sent[s].ntok;
+    scratch sc = {dt_arena_alloc(a, longest + 2 * PAD),
+                  dt_arena_alloc(a, (longest ? longest : 1) * sizeof(tagset)),
+                  dt_arena_alloc(a, (longest + 2 * PAD) * sizeof(int32_t))};
+    if (!sc.tagp || !sc.cand || !sc.widp)
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory while tagging");
     for (size_t s = 0; s < d->nsent; s++) {
-        int rc = tag_sentence(t, a, d, &d->sent[s]);
+        int rc = tag_sentence(t, a, d, &d->sent[s], &sc);
         if (rc < 0)
             return dt_error_set(err, rc, "", 0, d->sent[s].off, "out of memory while tagging");
     }
