@@ -126,6 +126,13 @@ static int dotted(const unsigned char *w, size_t n)
 
 #define NABBREV (sizeof abbrevs / sizeof abbrevs[0])
 
+/* Where the entries of each upper-case first letter start in abbrevs
+ * (A..Z, then the end): a lookup scans only its letter's few entries.
+ * dt__abbrev_table_sorted() checks these against the table. */
+static const unsigned char letter_start[27] = {0,   13,  16,  31,  36,  38,  45,  51,  52,
+                                               55,  59,  61,  65,  82,  87,  90,  98,  98,
+                                               102, 112, 119, 120, 125, 129, 129, 129, 129};
+
 /* Compare an entry with a word by their upper-case spellings. */
 static int cmp_upper(const abbrev *e, const unsigned char *w, size_t n)
 {
@@ -146,18 +153,14 @@ int dt__abbrev_class(const char *s, size_t n)
     /* An initial: "George W. Bush", "J. R. R. Tolkien". */
     if (n == 1 && is_upper(w[0]))
         return DT__AB_END;
-    if (n <= 6) {
-        size_t lo = 0, hi = NABBREV;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (cmp_upper(&abbrevs[mid], w, n) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        /* Entries differing only in case ("Vol", "vol") sit together. */
-        for (size_t i = lo; i < NABBREV && cmp_upper(&abbrevs[i], w, n) == 0; i++)
-            if (matches(&abbrevs[i], w, n))
+    if (n <= 6 && is_alpha(w[0])) {
+        /* The first entry (in table order) that matches is the answer, as
+         * with a search: entries differing only in case ("Vol", "vol")
+         * sit together, and matches() tests the length first. */
+        unsigned l = (unsigned)(to_upper(w[0]) - 'A');
+        for (size_t i = letter_start[l]; i < letter_start[l + 1]; i++)
+            if (abbrevs[i].len == n && cmp_upper(&abbrevs[i], w, n) == 0 &&
+                matches(&abbrevs[i], w, n))
                 return abbrevs[i].cls;
     }
     if (dotted(w, n))
@@ -167,6 +170,14 @@ int dt__abbrev_class(const char *s, size_t n)
 
 int dt__abbrev_table_sorted(void)
 {
+    /* letter_start: every entry starts with a letter, and sits in its
+     * letter's range. */
+    if (letter_start[26] != NABBREV)
+        return 0;
+    for (size_t l = 0; l < 26; l++)
+        for (size_t i = letter_start[l]; i < letter_start[l + 1]; i++)
+            if (to_upper((unsigned char)abbrevs[i].s[0]) != 'A' + l)
+                return 0;
     for (size_t i = 1; i < NABBREV; i++) {
         const abbrev *e = &abbrevs[i];
         int c = cmp_upper(&abbrevs[i - 1], (const unsigned char *)e->s, e->len);
