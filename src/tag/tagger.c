@@ -64,7 +64,7 @@ struct dt_tagger {
     uint64_t nextt_mask[DT_POS__COUNT]; /* tags after that key some rule */
 };
 
-/* A rule as the index files it: what rule_fires reads, in 16 bytes, so
+/* A rule as the index files it: what rule_fires reads, in 20 bytes, so
  * trying a rule reads one record in the group's run and nothing else. */
 typedef struct frule {
     uint16_t ord;    /* original rule number + 1 (the learned order) */
@@ -73,8 +73,8 @@ typedef struct frule {
     uint8_t verify;  /* only if the word may take `to` (or is unknown) */
     uint8_t tag[3];  /* tag arguments */
     int32_t word[2]; /* word arguments as lexicon indices (see rule_wid) */
+    int32_t key;     /* the word its group is keyed on (RK_*W), else -1 */
 } frule;
-_Static_assert(sizeof(frule) == 16, "a rule record is 16 bytes");
 
 /* One cache line per word: a lookup of a word of up to 12 bytes and its
  * initial tag and lemma touch only the hash slot and this record. */
@@ -406,6 +406,7 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         memcpy(fr->tag, lr->tag, sizeof fr->tag);
         fr->word[0] = t->rule_wid[r][0];
         fr->word[1] = t->rule_wid[r][1];
+        fr->key = kw;
         int from = dt__lex_rules[r].from;
         t->kind_mask[from] |= (uint8_t)(1u << kind);
         if (kind == RK_PREVT)
@@ -873,8 +874,11 @@ static int rule_fires(const tctx *c, const frule *r, uint32_t i)
 
 /* First rule (in learned order, after `after`) in one key group that
  * fires on token i; returns its number + 1, or 0. Stops at `best`. */
+/* keyed: the group is keyed on a word (the current, previous or next
+ * one, kwid), which every rule in it needs; a rule whose key word is not
+ * kwid cannot fire and is passed over before rule_fires. */
 static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, uint32_t i,
-                                 uint32_t after, uint32_t best)
+                                 uint32_t after, uint32_t best, int keyed, int32_t kwid)
 {
     const frule *end = t->rlist + t->rstart[g + 1];
     for (const frule *rule = t->rlist + t->rstart[g]; rule < end; rule++) {
@@ -883,6 +887,8 @@ static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, 
             continue;
         if (ord >= best)
             break;
+        if (keyed && rule->key != kwid)
+            continue;
         if (rule->verify && c->cand[i] && !(c->cand[i] & TS(rule->to)))
             continue;
         if (rule_fires(c, rule, i))
@@ -915,24 +921,27 @@ static void apply_brill(const dt_tagger *t, tctx *c)
             /* small per-tag masks say which groups hold any rule, so most
              * tokens never touch the (larger) group table */
             uint8_t km = t->kind_mask[tag];
+            if (!km)
+                break; /* no rule rewrites this tag */
             uint32_t best = UINT32_MAX, o;
             if ((km & (1u << RK_ALWAYS)) &&
-                (o = try_group(t, c, group_of(RK_ALWAYS, tag, 0), i, after, best)))
+                (o = try_group(t, c, group_of(RK_ALWAYS, tag, 0), i, after, best, 0, 0)))
                 best = o;
             if ((t->prevt_mask[tag] & TS(tp)) &&
-                (o = try_group(t, c, group_of(RK_PREVT, tag, tp), i, after, best)))
+                (o = try_group(t, c, group_of(RK_PREVT, tag, tp), i, after, best, 0, 0)))
                 best = o;
             if ((t->nextt_mask[tag] & TS(tn)) &&
-                (o = try_group(t, c, group_of(RK_NEXTT, tag, tn), i, after, best)))
+                (o = try_group(t, c, group_of(RK_NEXTT, tag, tn), i, after, best, 0, 0)))
                 best = o;
             if (cur && (km & (1u << RK_CURW)) &&
-                (o = try_group(t, c, group_of(RK_CURW, tag, 0), i, after, best)))
+                (o = try_group(t, c, group_of(RK_CURW, tag, 0), i, after, best, 1, c->wid[i])))
                 best = o;
             if (prv && (km & (1u << RK_PREVW)) &&
-                (o = try_group(t, c, group_of(RK_PREVW, tag, 0), i, after, best)))
+                (o = try_group(t, c, group_of(RK_PREVW, tag, 0), i, after, best, 1,
+                               c->wid[(int64_t)i - 1])))
                 best = o;
             if (nxt && (km & (1u << RK_NEXTW)) &&
-                (o = try_group(t, c, group_of(RK_NEXTW, tag, 0), i, after, best)))
+                (o = try_group(t, c, group_of(RK_NEXTW, tag, 0), i, after, best, 1, c->wid[i + 1])))
                 best = o;
             if (best == UINT32_MAX)
                 break;
