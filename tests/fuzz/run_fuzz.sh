@@ -49,7 +49,7 @@ log="$work/$target.log"
 # One process (the machine is shared); memory and time limits keep a
 # runaway input from taking the machine down.
 "$bin" "$work/$target/corpus" "$here/corpus/$target" \
-    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" \
+    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=60 -max_len="$max_len" \
     -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" "${dict[@]}" "${sched[@]}" "$@" >"$log" 2>&1
 status=$?
 done_line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1)
