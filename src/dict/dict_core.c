@@ -527,7 +527,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
     if (opt)
         d->opt = *opt;
-    d->arena = dt_arena_new((size_t)256 << 10);
+    d->arena = dt_arena_new((size_t)32 << 10);
     if (!d->arena) {
         dt_free(d);
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");

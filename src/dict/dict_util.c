@@ -122,7 +122,7 @@ static uint32_t hash_bytes(const char *s, size_t n)
 
 static int wtab_grow(dt_dicts *d)
 {
-    uint32_t ncap = d->wtab ? (d->wtab_mask + 1) * 2 : 1u << 14;
+    uint32_t ncap = d->wtab ? (d->wtab_mask + 1) * 2 : 1u << 10;
     uint64_t *t = dt_calloc(ncap, sizeof *t);
     if (!t)
         return dt__dict_oom(d);
@@ -196,7 +196,7 @@ uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
     if (id)
         return id;
     if (d->nwords + 1 >= d->capwords) {
-        uint32_t nc = d->capwords ? d->capwords * 2 : 4096;
+        uint32_t nc = d->capwords ? d->capwords * 2 : 512;
         const char **w = dt_realloc(d->words, nc * sizeof *w);
         if (!w) {
             dt__dict_oom(d);
