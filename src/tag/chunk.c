@@ -255,6 +255,10 @@ static uint32_t vp_end(const cx *c, uint32_t i)
 
 static uint32_t np_end_m(cx *c, uint32_t i)
 {
+    /* No noun phrase starts on a tag np_end cannot begin with. */
+    int p = c->tg[i];
+    if (!pc(p, PC_NOMINAL | PC_NPMOD | PC_ADV) && p != DT_POS_VBN && p != DT_POS_VBG)
+        return i;
     if (c->np_at != i) {
         c->np_val = np_end(c, i);
         c->np_at = i;
@@ -264,6 +268,10 @@ static uint32_t np_end_m(cx *c, uint32_t i)
 
 static uint32_t vp_end_m(cx *c, uint32_t i)
 {
+    /* A verb group starts with "to", an adverb, a verb or a modal. */
+    int p = c->tg[i];
+    if (!pc(p, PC_ADV | PC_VERBMD) && p != DT_POS_TO)
+        return i;
     if (c->vp_at != i) {
         c->vp_val = vp_end(c, i);
         c->vp_at = i;
