@@ -54,9 +54,21 @@ typedef struct dt__word_class_entry {
 } dt__word_class_entry;
 /* The lists, ending with {NULL, 0}. */
 extern const dt__word_class_entry dt__word_classes[];
+uint16_t dt__word_class_slow(const char *norm, size_t n);
+/* The first member of struct dt_tagger (tagger.c), declared here so that
+ * the word-class test below is inlined where the chunker calls it. */
+typedef struct dt__tagger_head {
+    const uint16_t *wclass; /* DT__WC_* by lexicon id - 1 */
+} dt__tagger_head;
 /* Classes of a token: from the tagger's per-word table when t is given
  * (O(1)), else by scanning the lists (treebank path without a tagger). */
-uint16_t dt__word_class(const dt_tagger *t, const dt_token *tk);
-uint16_t dt__word_class_slow(const char *norm, size_t n);
+static inline uint16_t dt__word_class(const dt_tagger *t, const dt_token *tk)
+{
+    if (t && tk->word_id)
+        return ((const dt__tagger_head *)(const void *)t)->wclass[tk->word_id - 1];
+    if (t)
+        return 0; /* not in the lexicon, so in none of the lists */
+    return dt__word_class_slow(tk->norm, tk->norm_len);
+}
 
 #endif

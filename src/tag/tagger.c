@@ -36,6 +36,9 @@ static const char *const special_words[SW__COUNT] = {"US",  "'",    "'S", "``", 
                                                      "ALL", "THEY", "WE", "I",  "BOTH", "HALF"};
 
 struct dt_tagger {
+    /* First: dt__word_class (tag_internal.h) reads it through this. */
+    dt__tagger_head head;
+    uint16_t *wclass; /* head.wclass, writable */
     /* Open addressing, {word index + 1 : low 32, full hash : high 32}; 0 is
      * empty. The hash in the slot settles most misses (names, numbers: a
      * large share of news tokens) without reading the word record, so a
@@ -310,7 +313,9 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
     /* records start on a cache line: over-allocate and align */
     t->wi_mem = dt_calloc((dt__lex_nwords ? dt__lex_nwords : 1) + 1, sizeof *t->wi);
     t->wi = t->wi_mem ? (winfo *)(((uintptr_t)t->wi_mem + 63) & ~(uintptr_t)63) : NULL;
-    if (!t->slot || !t->rules || !t->rule_wid || !t->wi) {
+    t->wclass = dt_calloc(dt__lex_nwords ? dt__lex_nwords : 1, sizeof *t->wclass);
+    t->head.wclass = t->wclass;
+    if (!t->slot || !t->rules || !t->rule_wid || !t->wi || !t->wclass) {
         dt_tagger_free(t);
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
     }
@@ -426,9 +431,11 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         if (x >= 0)
             t->wi[x].wclass |= e->cls;
     }
-    for (uint32_t w = 0; w < dt__lex_nwords; w++)
+    for (uint32_t w = 0; w < dt__lex_nwords; w++) {
+        t->wclass[w] = t->wi[w].wclass;
         if (t->wi[w].wclass & DT__WC_PARTICLE)
             t->wi[w].rwf |= RWF_OWN;
+    }
     static const int special_sw[] = {SW_OQ, SW_CQ, SW_US, SW_APOS_S};
     for (size_t k = 0; k < sizeof special_sw / sizeof special_sw[0]; k++)
         if (t->sw[special_sw[k]] >= 0)
@@ -449,18 +456,10 @@ void dt_tagger_free(dt_tagger *t)
     dt_free((void *)t->rules);
     dt_free(t->rule_wid);
     dt_free(t->wi_mem);
+    dt_free(t->wclass);
     dt_free(t->rlist);
     dt_free(t->rstart);
     dt_free(t);
-}
-
-uint16_t dt__word_class(const dt_tagger *t, const dt_token *tk)
-{
-    if (t && tk->word_id)
-        return t->wi[tk->word_id - 1].wclass;
-    if (t)
-        return 0; /* not in the lexicon, so in none of the lists */
-    return dt__word_class_slow(tk->norm, tk->norm_len);
 }
 
 uint32_t dt__word_id(const dt_tagger *t, const char *norm, size_t n)
