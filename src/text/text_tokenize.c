@@ -198,6 +198,16 @@ static int is_clock_abbrev(const tz *t)
 static DT__HOT void decide(tz *t, int kind, unsigned flags, const char *norm, size_t nlen,
                            int starts_lower)
 {
+    if (!(t->pend | t->para)) {
+        /* Nothing pending and no blank line: no boundary can fall here
+         * (the common case, a token after a word), only the new state. */
+        t->pend = kind == K_TERM       ? P_TERM
+                  : kind == K_ELLIPSIS ? P_ELLIPSIS
+                  : kind == K_ABBR_END ? P_ABBREV
+                                       : P_NONE;
+        t->pend_tok = t->ntok;
+        return;
+    }
     int para = t->para;
     t->para = 0;
     if (t->ntok > t->first && t->pend != P_NONE && is_closer(kind) && !para)
@@ -434,6 +444,16 @@ static void emit(tz *t, size_t off, size_t len, int kind, unsigned xf, const cha
     finish(t, off, len, kind, flags, d, nlen, lower0, 0);
 }
 
+/* Is s[0..6) "cannot" in any case? */
+static int is_cannot(const unsigned char *s)
+{
+    static const char cannot[] = "cannot";
+    for (size_t k = 0; k < 6; k++)
+        if ((s[k] | 0x20) != (unsigned char)cannot[k])
+            return 0;
+    return 1;
+}
+
 /* Where a clitic starts inside word s[i..j), or 0: "did|n't", "ca|n't",
  * "Gondor|'s", "they|'re", "can|not". */
 static size_t clitic_split(const unsigned char *s, size_t i, size_t j)
@@ -466,13 +486,8 @@ static size_t clitic_split(const unsigned char *s, size_t i, size_t j)
             return a;
         return 0;
     }
-    if (len == 6) {
-        static const char cannot[] = "cannot";
-        for (size_t k = 0; k < 6; k++)
-            if ((s[i + k] | 0x20) != (unsigned char)cannot[k])
-                return 0;
+    if (len == 6 && is_cannot(s + i))
         return i + 3;
-    }
     return 0;
 }
 
@@ -623,8 +638,12 @@ again:
         }
     }
     size_t cut = 0;
-    if (kind == K_WORD && (has_apos || j - i == 6))
+    /* Without an apostrophe inside the word, "cannot" is the only split
+     * clitic_split can make. */
+    if (kind == K_WORD && has_apos)
         cut = clitic_split(s, i, j);
+    else if (kind == K_WORD && j - i == 6 && is_cannot(s + i))
+        cut = i + 3;
     if (cut) {
         emit(t, i, cut - i, K_WORD, hyph, NULL, nonascii && has_hi(s, i, cut));
         emit(t, cut, j - cut, K_CLITIC, DT_TOK_CLITIC, NULL, has_hi(s, cut, j));
@@ -634,22 +653,24 @@ again:
         /* The fast path: d already holds the norm. */
         unsigned flags = xf | hyph;
         size_t len = j - i;
+        unsigned cl0 = CL(s[i]);
         if (seen & DT__CL_ALPHA) {
             flags |= DT_TOK_ALPHA;
             /* ASCII: "all letters upper-case" is "no lower-case letter". */
             if (!(seen & DT__CL_LOWER) && upper_at_least_2(s, i, j))
                 flags |= DT_TOK_ALLCAPS;
-            size_t k = i;
-            while (!(CL(s[k]) & DT__CL_ALPHA))
-                k++;
-            if (CL(s[k]) & DT__CL_UPPER)
+            /* the case of the first letter (almost always the first byte) */
+            unsigned cla = cl0;
+            for (size_t k = i; !(cla & DT__CL_ALPHA);)
+                cla = CL(s[++k]);
+            if (cla & DT__CL_UPPER)
                 flags |= DT_TOK_CAP;
         }
         if (seen & DT__CL_DIGIT)
             flags |= DT_TOK_DIGIT;
         if (!(seen & (DT__CL_ALPHA | DT__CL_DIGIT)))
             flags |= DT_TOK_PUNCT;
-        finish(t, i, len, kind, flags, d, len, (CL(s[i]) & DT__CL_LOWER) != 0, h);
+        finish(t, i, len, kind, flags, d, len, (cl0 & DT__CL_LOWER) != 0, h);
     }
     return j;
 }
