@@ -83,7 +83,19 @@ int dt__xml_open(dt__xml **out, dt__stream *s, const char *name, int32_t default
 void dt__xml_free(dt__xml *x);
 int dt__xml_next(dt__xml *x, dt_arena *a, dt_doc *doc, dt_error *err);
 
+/* One JSONL line: the one-pass scanner, and jansson for every line the
+ * scanner leaves undecided (see reader_jsonl.c). */
 int dt__jsonl_parse(const char *line, size_t n, uint64_t lineno, uint64_t offset, const char *name,
                     int32_t default_date, dt_arena *a, dt_doc *doc, dt_error *err);
+/* The two halves on their own, for the differential test: jansson alone
+ * (the reference: every line, every message), and the scanner alone (1:
+ * accepted, doc filled; 0: undecided, including every invalid line;
+ * DT_ENOMEM). */
+int dt__jsonl_parse_jansson(const char *line, size_t n, uint64_t lineno, uint64_t offset,
+                            const char *name, int32_t default_date, dt_arena *a, dt_doc *doc,
+                            dt_error *err);
+int dt__jsonl_parse_fast(const char *line, size_t n, uint64_t lineno, uint64_t offset,
+                         const char *name, int32_t default_date, dt_arena *a, dt_doc *doc,
+                         dt_error *err);
 
 #endif
