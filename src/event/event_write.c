@@ -1,8 +1,10 @@
 /* Event writers: JSONL and TSV lines in bounded buffers. */
 #include "detente/event.h"
 
-#include <stdio.h>
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* A bounded output cursor: writes past cap set `over` instead of
@@ -33,16 +35,46 @@ static void ob_putc(outbuf *o, char c)
     ob_putn(o, &c, 1);
 }
 
+/* Decimal digits of v, written backwards from end; returns the start.
+ * (snprintf was a tenth of the writer's instructions.) */
+static char *u64_digits(char *end, unsigned long long v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
 static void ob_printf_u64(outbuf *o, unsigned long long v)
 {
     char tmp[24];
-    int k = snprintf(tmp, sizeof tmp, "%llu", v);
-    ob_putn(o, tmp, (size_t)k);
+    char *p = u64_digits(tmp + sizeof tmp, v);
+    ob_putn(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void ob_printf_dbl(outbuf *o, double v)
 {
     char tmp[32];
+    /* Goldstein weights have one decimal (-9.5, 3.4, 0): for those, the
+     * digits directly. They are what %.10g prints, since the double nearest
+     * k/10 rounds back to k/10 at ten significant digits when |k| < 1e9. */
+    if (v > -1e8 && v < 1e8 && !(v == 0 && signbit(v))) {
+        long long k = (long long)(v * 10 + (v < 0 ? -0.5 : 0.5));
+        if ((double)k / 10 == v) {
+            unsigned long long u = (unsigned long long)(k < 0 ? -k : k);
+            char *end = tmp + sizeof tmp, *p = end;
+            if (u % 10) {
+                *--p = (char)('0' + u % 10);
+                *--p = '.';
+            }
+            p = u64_digits(p, u / 10);
+            if (k < 0)
+                *--p = '-';
+            ob_putn(o, p, (size_t)(end - p));
+            return;
+        }
+    }
     /* %.10g keeps weights like -9.5 or 3.4 exact and never prints "nan"
      * for the finite values the ontology holds. */
     int k = snprintf(tmp, sizeof tmp, "%.10g", v);
@@ -82,12 +114,43 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return k;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any byte of v needs more than a copy in a JSON string: '"',
+ * '\\', below 0x20, DEL or non-ASCII. Exact: no byte that does is missed. */
+static int special8(uint64_t v)
+{
+    uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\'), d = v ^ (ONES * 0x7F);
+    return ((v | ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((d - ONES) & ~d) |
+             ((v - ONES * 0x20) & ~v)) &
+            HIGHS) != 0;
+}
+
 /* The escaped body of a JSON string, without the quotes. */
 static void json_body(outbuf *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     while (i < n) {
+        /* A run of printable ASCII other than '"' and '\\' is copied as is,
+         * in one piece. */
+        size_t j = i;
+        while (n - j >= 8) {
+            uint64_t v;
+            memcpy(&v, s + j, 8);
+            if (special8(v))
+                break;
+            j += 8;
+        }
+        while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7F && s[j] != '"' &&
+               s[j] != '\\')
+            j++;
+        if (j > i) {
+            ob_putn(o, s + i, j - i);
+            i = j;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
@@ -146,14 +209,11 @@ static void json_cstr(outbuf *o, const char *s)
     json_str(o, s, strlen(s));
 }
 
-static void json_key(outbuf *o, const char *k, int first)
-{
-    if (!first)
-        ob_putc(o, ',');
-    ob_putc(o, '"');
-    ob_puts(o, k);
-    ob_puts(o, "\":");
-}
+/* ,"k": (or "k": first) with the length known at compile time: k is
+ * always a string literal. */
+#define json_key(o, k, first)                                                                      \
+    ((first) ? ob_putn((o), "\"" k "\":", sizeof(k) + 2)                                           \
+             : ob_putn((o), ",\"" k "\":", sizeof(k) + 3))
 
 static void json_span(outbuf *o, dt_span sp)
 {
@@ -253,15 +313,13 @@ int dt_event_format_jsonl(const dt_event *e, char *buf, size_t cap, size_t *len)
     json_key(&o, "pattern", 0);
     json_str(&o, e->pattern.p ? e->pattern.p : "", e->pattern.n);
     json_key(&o, "dict", 0);
-    {
-        char line[16];
-        int k = snprintf(line, sizeof line, ":%u", (unsigned)e->dict_line);
-        ob_putc(&o, '"');
-        json_body(&o, e->dict_file.p ? e->dict_file.p : "", e->dict_file.n);
-        if (e->dict_line)
-            ob_putn(&o, line, (size_t)k);
-        ob_putc(&o, '"');
+    ob_putc(&o, '"');
+    json_body(&o, e->dict_file.p ? e->dict_file.p : "", e->dict_file.n);
+    if (e->dict_line) {
+        ob_putc(&o, ':');
+        ob_printf_u64(&o, e->dict_line);
     }
+    ob_putc(&o, '"');
     ob_putc(&o, '}');
     /* The input's extra top-level members go under "doc", never beside the
      * event's own fields: a document member named "source" or "code" would
@@ -283,9 +341,17 @@ int dt_event_format_jsonl(const dt_event *e, char *buf, size_t cap, size_t *len)
 /* TSV field: tabs and newlines would break the columns. */
 static void tsv_str(outbuf *o, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        ob_putc(o, (c == '\t' || c == '\n' || c == '\r') ? ' ' : c);
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != '\t' && s[j] != '\n' && s[j] != '\r')
+            j++;
+        ob_putn(o, s + i, j - i);
+        if (j < n) {
+            ob_putc(o, ' ');
+            j++;
+        }
+        i = j;
     }
 }
 

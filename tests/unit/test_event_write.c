@@ -127,6 +127,107 @@ static void test_tsv(void)
     DT_CHECK_INT(dt_event_format_tsv(&e, small, sizeof small, &len), DT_ELIMIT);
 }
 
+/* The writers print numbers without printf; each must read exactly as
+ * printf would have printed it: the Goldstein weight as %.10g, the
+ * sentence and quad as %u, in the TSV columns 6, 7 and 9. */
+static void tsv_column(const char *line, int col, char *out, size_t cap)
+{
+    for (int c = 0; c < col; c++)
+        line = strchr(line, '\t') + 1;
+    size_t n = strcspn(line, "\t\n");
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, line, n);
+    out[n] = '\0';
+}
+
+static void test_numbers(void)
+{
+    double w[600];
+    size_t nw = 0;
+    for (int k = -105; k <= 105; k++)
+        w[nw++] = k / 10.0;
+    static const double odd[] = {-0.0,          0.25,
+                                 -0.05,         1.0 / 3,
+                                 0.1 + 0.2,     2.675,
+                                 99999999.9,    -99999999.9,
+                                 1e8,           1e8 + 0.5,
+                                 123456789.5,   1e20,
+                                 12345678901.5, -1e9 - 0.5,
+                                 -1e-5,         1e-300,
+                                 4.35,          -7.65,
+                                 1234567.8,     12345678.9,
+                                 0.5,           -0.5,
+                                 9.999999999,   10.00000001,
+                                 5e-324,        1.7976931348623157e308};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
+        w[nw++] = odd[i];
+    uint64_t r = 88172645463325252ull;
+    while (nw < sizeof w / sizeof *w) { /* random weights with 1-3 decimals */
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        w[nw++] = (double)(int64_t)(r % 2000001 - 1000000) / (double)(10 * (1 + r % 3 * 45));
+    }
+    static const uint32_t sent[] = {0, 7, 9, 10, 99, 100, 65535, 4294967295u};
+    dt_event e = sample();
+    char buf[4096], got[64], want[64];
+    size_t len = 0;
+    for (size_t i = 0; i < nw; i++) {
+        e.goldstein = w[i];
+        e.sentence = sent[i % 8];
+        e.quad = (int)(i % 5);
+        DT_CHECK_INT(dt_event_format_tsv(&e, buf, sizeof buf, &len), DT_OK);
+        tsv_column(buf, 6, got, sizeof got);
+        snprintf(want, sizeof want, "%.10g", w[i]);
+        if (strcmp(got, want) != 0)
+            fprintf(stderr, "goldstein %.17g\n", w[i]);
+        DT_CHECK_STR(got, want);
+        tsv_column(buf, 5, got, sizeof got);
+        snprintf(want, sizeof want, "%u", (unsigned)(i % 5));
+        DT_CHECK_STR(got, want);
+        tsv_column(buf, 8, got, sizeof got);
+        snprintf(want, sizeof want, "%u", (unsigned)sent[i % 8]);
+        DT_CHECK_STR(got, want);
+    }
+    /* The dictionary line in JSONL: "file:line", no line when 0. */
+    e.dict_line = 4294967295u;
+    DT_CHECK_INT(dt_event_format_jsonl(&e, buf, sizeof buf, &len), DT_OK);
+    DT_CHECK(strstr(buf, "\"dict\":\"verbs.txt:4294967295\"") != NULL);
+    e.dict_line = 0;
+    DT_CHECK_INT(dt_event_format_jsonl(&e, buf, sizeof buf, &len), DT_OK);
+    DT_CHECK(strstr(buf, "\"dict\":\"verbs.txt\"") != NULL);
+}
+
+/* Escaping at every position of a plain run: the writer copies runs of
+ * plain bytes eight at a time, so a byte needing an escape must be seen
+ * wherever it falls in the word. */
+static void test_escape_positions(void)
+{
+    static const char *const raw[] = {"\"",   "\\",       "\n",   "\x01",
+                                      "\x7f", "\xc3\xa9", "\xff", "\xe2\x80\xa8"};
+    static const char *const esc[] = {"\\\"",    "\\\\",     "\\n",     "\\u0001",
+                                      "\\u007f", "\xc3\xa9", "\\ufffd", "\\u2028"};
+    dt_event e = sample();
+    char text[64], want[96], buf[4096];
+    size_t len = 0;
+    for (size_t k = 0; k < sizeof raw / sizeof *raw; k++) {
+        for (size_t i = 0; i <= 20; i++) {
+            size_t rn = strlen(raw[k]);
+            memset(text, 'a', i);
+            memcpy(text + i, raw[k], rn);
+            memset(text + i + rn, 'b', 20 - i);
+            e.text = (dt_str){text, 20 + rn};
+            DT_CHECK_INT(dt_event_format_jsonl(&e, buf, sizeof buf, &len), DT_OK);
+            snprintf(want, sizeof want, "\"evidence\":{\"text\":\"%.*s%s%.*s\"", (int)i,
+                     "aaaaaaaaaaaaaaaaaaaa", esc[k], (int)(20 - i), "bbbbbbbbbbbbbbbbbbbb");
+            if (!strstr(buf, want))
+                fprintf(stderr, "escape %zu at %zu: %s\n", k, i, buf);
+            DT_CHECK(strstr(buf, want) != NULL);
+        }
+    }
+}
+
 static void test_write_file(void)
 {
     dt_event e = sample();
@@ -161,6 +262,8 @@ int main(void)
     DT_RUN(test_jsonl_roundtrip);
     DT_RUN(test_jsonl_limits);
     DT_RUN(test_tsv);
+    DT_RUN(test_numbers);
+    DT_RUN(test_escape_positions);
     DT_RUN(test_write_file);
     DT_TEST_END();
 }
