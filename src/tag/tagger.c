@@ -722,14 +722,8 @@ static HOT int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, in
     int allcaps = (f & DT_TOK_ALLCAPS) && !headline;
     int start = (f & DT_TOK_SENT_START) != 0;
     /* Which spelling of the word in Brill's lexicon to trust first. */
-    int order[3];
-    if (allcaps) {
-        order[0] = 2, order[1] = 1, order[2] = 0;
-    } else if (cap && !start) {
-        order[0] = 1, order[1] = 2, order[2] = 0;
-    } else {
-        order[0] = 0, order[1] = 1, order[2] = 2;
-    }
+    static const uint8_t orders[3][3] = {{0, 1, 2}, {1, 2, 0}, {2, 1, 0}};
+    const uint8_t *order = orders[allcaps ? 2 : cap && !start ? 1 : 0];
     for (int i = 0; i < 3 && w >= 0; i++) {
         if (!t->wi[w].cand[order[i]])
             continue;
@@ -1234,7 +1228,7 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     own_rules(t, &c);
     for (uint32_t i = 0; i < n; i++) {
         tok[i].pos = tag[i];
-        tok[i].word_id = widx[i] < 0 ? 0 : (uint32_t)widx[i] + 1;
+        tok[i].word_id = (uint32_t)(widx[i] + 1); /* -1 (unknown) is 0 */
         /* A known word in a tag without inflection is its own lemma
          * (what lemma_idx returns for it). */
         if (widx[i] >= 0 && !(INFLECTED_TAGS & TS(tag[i])))
