@@ -508,7 +508,7 @@ static int upper_at_least_2(const unsigned char *s, size_t i, size_t j)
  * The common case, an ASCII word without a clitic, is folded and
  * classified in the same loop that finds its end, straight into the norm
  * chunk; anything else goes through emit(). */
-static size_t scan_word(tz *t, size_t i, size_t j, int nonascii)
+static DT__HOT size_t scan_word_in(tz *t, size_t i, size_t j, int nonascii)
 {
     const unsigned char *s = t->s;
     size_t n = t->n;
@@ -673,6 +673,14 @@ again:
         finish(t, i, len, kind, flags, d, len, (cl0 & DT__CL_LOWER) != 0, h);
     }
     return j;
+}
+
+/* The out-of-line copy for the rarer callers (quotes, '90s, .5, non-ASCII
+ * words); analyse() inlines scan_word_in for words that start with an
+ * ASCII letter or digit, the bulk of the text. */
+static size_t scan_word(tz *t, size_t i, size_t j, int nonascii)
+{
+    return scan_word_in(t, i, j, nonascii);
 }
 
 /* Is the context at s[j] "closing": end, space, or punctuation that
@@ -972,7 +980,10 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
             t.dq_open = 0;
             t.sq_open = 0;
         }
-        i = scan_token(&t, i);
+        if (CL(s[i]) & DT__CL_WORD)
+            i = scan_word_in(&t, i, i + 1, 0);
+        else
+            i = scan_token(&t, i);
         if (t.nomem)
             goto nomem;
     }
