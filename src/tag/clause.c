@@ -152,35 +152,6 @@ int dt__is_say_word(const char *norm, size_t n)
     return (dt__word_class_slow(norm, n) & DT__WC_SAY) != 0;
 }
 
-static int is_nounish(int pos)
-{
-    return dt_pos_is_noun(pos) || pos == DT_POS_PRP || pos == DT_POS_CD || pos == DT_POS_EX ||
-           pos == DT_POS_WP;
-}
-
-uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t first, uint32_t n)
-{
-    if (n == 0)
-        return first;
-    uint32_t last = first + n - 1;
-    if (type == DT_CHUNK_NP) {
-        for (uint32_t i = last + 1; i-- > first;)
-            if (is_nounish(d->tok[i].pos))
-                return i;
-        for (uint32_t i = last + 1; i-- > first;)
-            if (d->tok[i].pos != DT_POS_POS)
-                return i;
-    } else if (type == DT_CHUNK_VP) {
-        for (uint32_t i = last + 1; i-- > first;)
-            if (dt_pos_is_verb(d->tok[i].pos))
-                return i;
-        for (uint32_t i = last + 1; i-- > first;)
-            if (d->tok[i].pos == DT_POS_MD)
-                return i;
-    }
-    return last;
-}
-
 uint16_t dt__vp_flags(const dt_tagger *tg, const dt_doctext *d, uint32_t first, uint32_t n,
                       uint32_t head)
 {

@@ -12,8 +12,36 @@ uint16_t dt__vp_flags(const dt_tagger *t, const dt_doctext *d, uint32_t first, u
                       uint32_t head);
 
 /* Head token of a chunk of the given type (last noun of an NP, last verb
- * of a VP, else the last token). */
-uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t first, uint32_t n);
+ * of a VP, else the last token). Inline: the chunker asks it for every
+ * chunk. */
+static inline int dt__is_nounish(int pos)
+{
+    return dt_pos_is_noun(pos) || pos == DT_POS_PRP || pos == DT_POS_CD || pos == DT_POS_EX ||
+           pos == DT_POS_WP;
+}
+
+static inline uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t first, uint32_t n)
+{
+    if (n == 0)
+        return first;
+    uint32_t last = first + n - 1;
+    if (type == DT_CHUNK_NP) {
+        for (uint32_t i = last + 1; i-- > first;)
+            if (dt__is_nounish(d->tok[i].pos))
+                return i;
+        for (uint32_t i = last + 1; i-- > first;)
+            if (d->tok[i].pos != DT_POS_POS)
+                return i;
+    } else if (type == DT_CHUNK_VP) {
+        for (uint32_t i = last + 1; i-- > first;)
+            if (dt_pos_is_verb(d->tok[i].pos))
+                return i;
+        for (uint32_t i = last + 1; i-- > first;)
+            if (d->tok[i].pos == DT_POS_MD)
+                return i;
+    }
+    return last;
+}
 
 /* Given the chunks of sentence s (already in d->chunk[s->chunk ..]), assign
  * clause indices to its tokens, CLAUSE_START / RELATIVE / MAIN flags and
