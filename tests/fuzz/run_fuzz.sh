@@ -47,14 +47,28 @@ sched=()
 
 log="$work/$target.log"
 # One process (the machine is shared); memory and time limits keep a
-# runaway input from taking the machine down.
+# runaway input from taking the machine down. -timeout is 60 s, not less:
+# a campaign may be paused (SIGSTOP) for about a minute while others take
+# quiet-window benchmarks, and libFuzzer's timer counts wall-clock time, so
+# a paused input must not be reported as a hang.
+load0=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
 "$bin" "$work/$target/corpus" "$here/corpus/$target" \
     -max_total_time="$secs" -rss_limit_mb=2048 -timeout=60 -max_len="$max_len" \
     -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" "${dict[@]}" "${sched[@]}" "$@" >"$log" 2>&1
 status=$?
+load1=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
+# CPU time of the fuzzer (user + system, from the shell's children times):
+# under load and nice 19 the wall-clock exec/s says more about the machine
+# than about the target, executions per CPU second do not.
+times >"$work/$target.times" # not in a pipe: a subshell has no children
+cpu=$(tail -n 1 "$work/$target.times" | awk '{
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
+    printf "%.1f", t }')
 done_line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1)
 execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
 rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -n 1)
-echo "target=$target seconds=$secs status=$status execs=$execs exec/s=${rate:-?}"
+per_cpu=$(awk -v e="$execs" -v c="$cpu" 'BEGIN { if (c > 0) printf "%.0f", e / c; else print "?" }')
+echo "target=$target seconds=$secs status=$status execs=$execs exec/s=${rate:-?} cpu_s=$cpu exec/cpu_s=$per_cpu load=${load0:-?}..${load1:-?}"
 echo "last: $done_line"
 ls "$work/$target/artifacts" 2>/dev/null | sed 's/^/artifact: /'
