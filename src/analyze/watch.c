@@ -25,8 +25,10 @@ typedef struct tok {
 #define MAX_TOKS (DT_WATCH_MAX_LINE / 2 + 1)
 
 /* Bounds on /regex/ values beyond their length: glibc's regcomp copies a
- * sub-expression once per repetition count, so x{100}{100} is 10,000 copies;
- * the estimate below keeps compiled size and regexec time small. */
+ * sub-expression once per repetition count, so x{100}{100} is 10,000 copies,
+ * and E+ is compiled as E E*, two copies, so x++++ (each '+' applying to
+ * the whole of what is before it) is 16 and forty '+' are 2^40 (F12); the
+ * estimate below keeps compiled size and regexec time small. */
 #define RE_MAX_DUP 100
 #define RE_MAX_COST 4096
 #define RE_MAX_DEPTH 16
@@ -345,7 +347,10 @@ static const char *regex_bounds(const char *s, size_t n)
             while (j < n && s[j] != '}')
                 j++;
             i = j;
-        } else if (c == '*' || c == '+' || c == '?' || c == '|' || c == '^' || c == '$') {
+        } else if (c == '+') {
+            cur += last; /* E+ is E E*: one more copy of E */
+            last *= 2;
+        } else if (c == '*' || c == '?' || c == '|' || c == '^' || c == '$') {
             cur += 1;
         } else {
             last = 1;

@@ -198,6 +198,18 @@ static void test_parse_limits(void)
     DT_CHECK_INT(d.n, DT_WATCH_MAX_ERRORS);
     free(flood);
 
+    /* stacked '+': glibc compiles E+ as E E*, so each '+' doubles what is
+     * before it; forty of them would take terabytes (F12). A few are fine. */
+    ws = parse("rule p\nbroken by\ntext /[a-z]++++++++++++++++++++++++++++++++++++++++{2,5}/\n"
+               "end\n",
+               &d, &rc);
+    DT_CHECK(ws == NULL);
+    DT_CHECK_INT(rc, DT_EFORMAT);
+    DT_CHECK_INT(d.line[0], 3);
+    ws = parse("rule p\nbroken by\ntext /(ab+)+c+{2,5}/\nend\n", &d, &rc);
+    DT_CHECK(ws != NULL);
+    dt_watchset_free(ws);
+
     /* empty file, NUL byte */
     ws = parse("# nothing\n", &d, &rc);
     DT_CHECK(ws == NULL && rc == DT_EFORMAT && d.n == 1);
