@@ -525,8 +525,8 @@ static int64_t morph_base(const dt_tagger *t, const char *s, size_t n, int cls)
 
 /* Irregular base (WordNet exceptions) of word index w in class cls. */
 
-static const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *word, size_t n, int pos,
-                             int64_t w)
+static HOT const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *word, size_t n,
+                                 int pos, int64_t w)
 {
     int cls = -1;
     if (pos == DT_POS_NNS)
