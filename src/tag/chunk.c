@@ -218,15 +218,19 @@ static HOT uint32_t np_end(const cx *c, uint32_t i)
 
 /* End of a verb group starting at i (modal, verbs, "to", with adverbs and negation
  * inside), or i if none starts. */
-static uint32_t vp_end(const cx *c, uint32_t i)
+static HOT uint32_t vp_end(const cx *c, uint32_t i)
 {
     uint32_t j = i;
     int p = tag_at(c, j);
     if (p == DT_POS_TO) {
+        /* "to", adverbs, then a verb: the group runs on as the verb's
+         * own would (the scan below starts on that verb). */
         uint32_t k = j + 1;
         while (is_adv(tag_at(c, k)))
             k++;
-        return is_verb(tag_at(c, k)) ? vp_end(c, k) : i;
+        if (!is_verb(tag_at(c, k)))
+            return i;
+        j = k;
     }
     /* leading adverbs join only if a verb follows them */
     uint32_t k = j;
