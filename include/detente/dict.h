@@ -246,6 +246,9 @@ const char *dt_dicts_hash_hex(const dt_dicts *d);
 /* Id of a normalised (ASCII-folded, UPPER-CASE) word, e.g. a token's
  * `norm`; 0 if the word occurs in no dictionary. Thread-safe, O(1). */
 uint32_t dt_dict_word_id(const dt_dicts *d, const char *norm, size_t n);
+/* The same, given the word's FNV-1a 32-bit hash (a token's norm_hash), so
+ * that it is not computed twice; 0 = not known (the word is hashed). */
+uint32_t dt_dict_word_id_fnv(const dt_dicts *d, const char *norm, size_t n, uint32_t fnv1a);
 /* The word of an id (NUL-terminated), "" for 0 or out of range. */
 const char *dt_dict_word(const dt_dicts *d, uint32_t id);
 /* Number of ids: valid ids are 1 .. dt_dict_nwords()-1. */

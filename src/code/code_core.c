@@ -2224,7 +2224,8 @@ static int sentence_ids(sctx *x, const dt_doctext *d, const dt_sentence *s)
         return DT_ENOMEM;
     for (uint32_t k = 0; k < s->ntok; k++) {
         const dt_token *t = &d->tok[s->tok + k];
-        x->ids[k] = t->norm ? dt_dict_word_id(x->d, t->norm, t->norm_len) : 0;
+        /* the tokeniser's norm_hash is the dictionaries' word hash */
+        x->ids[k] = t->norm ? dt_dict_word_id_fnv(x->d, t->norm, t->norm_len, t->norm_hash) : 0;
     }
     return 0;
 }

@@ -174,6 +174,13 @@ void dt__dict_prefix_hashes(const char *s, size_t n, uint32_t *h)
     }
 }
 
+uint32_t dt_dict_word_id_fnv(const dt_dicts *d, const char *norm, size_t n, uint32_t fnv1a)
+{
+    if (!d || !norm || n == 0)
+        return 0;
+    return lookup(d, norm, n, fnv1a ? fnv1a : hash_bytes(norm, n));
+}
+
 uint32_t dt__dict_word_id_hashed(const dt_dicts *d, const char *s, size_t n, uint32_t h)
 {
     if (!d || !s || n == 0)
