@@ -143,6 +143,10 @@ typedef struct sctx {
      * syn_up), so no clearing between verbs. */
     uint32_t *syn_lo, *syn_up;
     uint32_t nsyn, synstamp;
+    /* the synsets marked for the current verb, listed (each once) */
+    uint32_t *synl_lo, *synl_up;
+    uint32_t nsynl_lo, nsynl_up;
+    uint64_t *cand; /* candidate patterns of an indexed block, a bit each */
     /* Second references: the first and last words of the people named
      * so far in the document, with their codes, most recent last. */
     uint32_t ref_word[64];
@@ -1594,16 +1598,21 @@ static int synsets_present(sctx *x, const uint32_t *lo, uint32_t nlo, const uint
         x->nsyn = nsyn;
         x->syn_lo = dt_arena_calloc(x->a, (size_t)nsyn + 1, sizeof *x->syn_lo);
         x->syn_up = dt_arena_calloc(x->a, (size_t)nsyn + 1, sizeof *x->syn_up);
-        if (!x->syn_lo || !x->syn_up) {
+        x->synl_lo = dt_arena_alloc(x->a, ((size_t)nsyn + 1) * sizeof *x->synl_lo);
+        x->synl_up = dt_arena_alloc(x->a, ((size_t)nsyn + 1) * sizeof *x->synl_up);
+        if (!x->syn_lo || !x->syn_up || !x->synl_lo || !x->synl_up) {
             x->syn_lo = x->syn_up = NULL;
             return DT_ENOMEM;
         }
     }
     uint32_t st = ++x->synstamp;
+    x->nsynl_lo = x->nsynl_up = 0;
     for (int side = 0; side < 2; side++) {
         const uint32_t *ids = side ? up : lo;
         uint32_t n = side ? nup : nlo;
         uint32_t *mark = side ? x->syn_up : x->syn_lo;
+        uint32_t *list = side ? x->synl_up : x->synl_lo;
+        uint32_t *nlist = side ? &x->nsynl_up : &x->nsynl_lo;
         for (uint32_t i = 0; i < n; i++) {
             uint32_t node = 0;
             for (uint32_t j = i; j < n; j++) {
@@ -1613,8 +1622,10 @@ static int synsets_present(sctx *x, const uint32_t *lo, uint32_t nlo, const uint
                 const dt_dict_trie_node *nd = &ss->nodes[node];
                 for (uint32_t v = 0; v < nd->nvalues; v++) {
                     uint32_t syn = ss->phrases[ss->values[nd->first_value + v]].entry;
-                    if (syn < x->nsyn)
+                    if (syn < x->nsyn && mark[syn] != st) {
                         mark[syn] = st;
+                        list[(*nlist)++] = syn;
+                    }
                 }
             }
         }
@@ -1638,6 +1649,41 @@ static int needs_present(const sctx *x, const uint32_t *rq, uint32_t n, uint64_t
             return 0;
         }
     }
+    return 1;
+}
+
+/* Try idx position r: 1 (and the pattern index and any source/target
+ * its markers bound) if it matches. */
+static int try_pattern(sctx *x, pm *m, uint32_t r, const dt_dict_pattern *pats,
+                       const dt_dict_pelem *el, uint64_t bloom[2][4], uint32_t *patidx, loc *S,
+                       loc *T, int *crossed)
+{
+    const dt__order *o = &x->c->order;
+    if (!needs_present(x, o->rq + o->rfirst[r], o->rfirst[r + 1] - o->rfirst[r], bloom))
+        return 0;
+    const dt_dict_pattern *p = &pats[o->idx[r]];
+    m->el = el + p->first_elem;
+    m->nel = p->nelem;
+    m->vp = p->verb_pos;
+    m->lsrc = m->ltgt = m->usrc = m->utgt = LOC_NONE;
+    m->crossed = 0;
+    m->stamp++;
+    if (!lo_match(m, m->vp + 1, 0, 0))
+        return 0;
+    m->stamp++;
+    if (!up_match(m, 0, 0, 0))
+        return 0;
+    x->stamp = m->stamp;
+    *patidx = o->idx[r];
+    *crossed = m->crossed;
+    if (m->lsrc != LOC_NONE)
+        *S = (loc){0, m->lsrc};
+    else if (m->usrc != LOC_NONE)
+        *S = (loc){1, m->usrc};
+    if (m->ltgt != LOC_NONE)
+        *T = (loc){0, m->ltgt};
+    else if (m->utgt != LOC_NONE)
+        *T = (loc){1, m->utgt};
     return 1;
 }
 
@@ -1725,33 +1771,55 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     m.lo_actor = lo_actor;
     m.memo = x->memo;
     m.stamp = x->stamp;
-    for (uint32_t r = o->first[block]; r < o->first[block + 1]; r++) {
-        if (!needs_present(x, o->rq + o->rfirst[r], o->rfirst[r + 1] - o->rfirst[r], bloom))
-            continue;
-        const dt_dict_pattern *p = &pats[o->idx[r]];
-        m.el = el + p->first_elem;
-        m.nel = p->nelem;
-        m.vp = p->verb_pos;
-        m.lsrc = m.ltgt = m.usrc = m.utgt = LOC_NONE;
-        m.crossed = 0;
-        m.stamp++;
-        if (!lo_match(&m, m.vp + 1, 0, 0))
-            continue;
-        m.stamp++;
-        if (!up_match(&m, 0, 0, 0))
-            continue;
+    uint32_t r0 = o->first[block], r1 = o->first[block + 1];
+    if (!(o->big && o->big[block])) {
+        for (uint32_t r = r0; r < r1; r++)
+            if (try_pattern(x, &m, r, pats, el, bloom, patidx, S, T, crossed))
+                return 0;
         x->stamp = m.stamp;
-        *patidx = o->idx[r];
-        *crossed = m.crossed;
-        if (m.lsrc != LOC_NONE)
-            *S = (loc){0, m.lsrc};
-        else if (m.usrc != LOC_NONE)
-            *S = (loc){1, m.usrc};
-        if (m.ltgt != LOC_NONE)
-            *T = (loc){0, m.ltgt};
-        else if (m.utgt != LOC_NONE)
-            *T = (loc){1, m.utgt};
         return 0;
+    }
+    /* Indexed block: only the patterns whose first (rarest) requirement
+     * is near the verb, and those without one, in their order. */
+    if (!x->cand) {
+        x->cand = dt_arena_alloc(x->a, ((size_t)o->maxblock / 64 + 1) * sizeof *x->cand);
+        if (!x->cand)
+            return DT_ENOMEM;
+    }
+    uint64_t *cand = x->cand;
+    uint32_t nw = (r1 - r0 + 63) / 64;
+    memset(cand, 0, (size_t)nw * sizeof *cand);
+    const uint32_t *run;
+    uint32_t nrun = o->ffirst[block + 1] - o->ffirst[block];
+    run = o->kidx + o->ffirst[block];
+    for (uint32_t q = 0; q < nrun; q++)
+        cand[(run[q] - r0) >> 6] |= 1ull << ((run[q] - r0) & 63);
+    for (int side = 0; side < 2; side++) {
+        const uint32_t *ids = side ? up_ids : lo_ids;
+        uint32_t nids = side ? nup : nlo;
+        const uint32_t *syl = side ? x->synl_up : x->synl_lo;
+        uint32_t nsyl = side ? x->nsynl_up : x->nsynl_lo;
+        uint32_t up_bit = side ? DT__RQ_UPPER : 0;
+        for (uint32_t i = 0; i < nids + nsyl; i++) {
+            uint32_t key;
+            if (i < nids) {
+                if (ids[i] == 0 || ids[i] > DT__RQ_VALUE)
+                    continue;
+                key = ids[i] | up_bit;
+            } else {
+                key = syl[i - nids] | DT__RQ_SYNSET | up_bit;
+            }
+            run = dt__order_probe(o, block, key, &nrun);
+            for (uint32_t q = 0; run && q < nrun; q++)
+                cand[(run[q] - r0) >> 6] |= 1ull << ((run[q] - r0) & 63);
+        }
+    }
+    for (uint32_t w = 0; w < nw; w++) {
+        for (uint64_t bits = cand[w]; bits; bits &= bits - 1) {
+            uint32_t r = r0 + w * 64 + (uint32_t)__builtin_ctzll(bits);
+            if (try_pattern(x, &m, r, pats, el, bloom, patidx, S, T, crossed))
+                return 0;
+        }
     }
     x->stamp = m.stamp;
     return 0;

@@ -58,7 +58,26 @@ typedef struct dt__order {
     uint32_t *rq;
     uint32_t *maxel; /* per block: most elements in one of its patterns */
     uint32_t nblocks;
+    /* Candidate index for blocks with many patterns (big[b]): a pattern
+     * can only match if its first requirement (the rarest) is present, so
+     * the matcher probes (block, word or synset near the verb) and tries
+     * only the patterns found plus those without requirements. Hash
+     * slots ktab[] map (block, first requirement) to the ascending run
+     * kidx[kstart .. kstart + kn) of idx positions; block b's patterns
+     * without a usable first requirement are kidx[ffirst[b] .. ffirst[b+1]). */
+    struct dt__okey {
+        uint32_t block, key, start, n;
+    } * ktab;
+    uint32_t kmask;
+    uint32_t *kidx;
+    uint32_t *ffirst;
+    uint8_t *big;
+    uint32_t maxblock; /* most usable patterns in one block */
 } dt__order;
+
+/* The run of idx positions of block b whose first requirement is key
+ * (DT__RQ_* bits as in rq); NULL if none. */
+const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, uint32_t key, uint32_t *n);
 
 #define DT__RQ_UPPER 0x80000000u
 #define DT__RQ_SYNSET 0x40000000u

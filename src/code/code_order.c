@@ -119,6 +119,8 @@ static int order_requirements(dt__order *o, uint32_t n)
     return DT_OK;
 }
 
+static int build_index(const dt_dicts *d, dt__order *o);
+
 int dt__order_build(const dt_dicts *d, dt__order *o)
 {
     memset(o, 0, sizeof *o);
@@ -189,11 +191,122 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
     }
     o->first[nb] = n;
     o->rfirst[n] = nrq;
-    return order_requirements(o, n);
+    int rc = order_requirements(o, n);
+    return rc < 0 ? rc : build_index(d, o);
+}
+
+/* Index blocks with at least this many usable patterns: below it the
+ * probes cost more than walking the block. */
+#define DT__ORDER_BIG 8
+
+static uint32_t okey_hash(uint32_t b, uint32_t key)
+{
+    uint64_t x = ((uint64_t)b << 32 | key) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(x >> 32);
+}
+
+typedef struct kent {
+    uint32_t block, key, r;
+} kent;
+
+static int cmp_kent(const void *a, const void *b)
+{
+    const kent *x = a, *y = b;
+    if (x->block != y->block)
+        return x->block < y->block ? -1 : 1;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->r < y->r ? -1 : x->r > y->r;
+}
+
+static int build_index(const dt_dicts *d, dt__order *o)
+{
+    uint32_t nb = o->nblocks, n = o->first[nb];
+    uint32_t nsyn = 0;
+    (void)dt_dict_synsets(d, &nsyn);
+    o->big = dt_calloc(nb + 1, 1);
+    o->ffirst = dt_calloc(nb + 1, sizeof *o->ffirst);
+    o->kidx = dt_calloc(n + 1, sizeof *o->kidx);
+    kent *e = dt_malloc((size_t)(n + 1) * sizeof *e);
+    if (!o->big || !o->ffirst || !o->kidx || !e) {
+        dt_free(e);
+        return DT_ENOMEM;
+    }
+    /* free patterns first (per block, ascending), then the keyed ones */
+    uint32_t nk = 0, nf = 0;
+    for (uint32_t b = 0; b < nb; b++) {
+        uint32_t sz = o->first[b + 1] - o->first[b];
+        if (sz > o->maxblock)
+            o->maxblock = sz;
+        o->ffirst[b] = nf;
+        if (sz < DT__ORDER_BIG)
+            continue;
+        o->big[b] = 1;
+        for (uint32_t r = o->first[b]; r < o->first[b + 1]; r++) {
+            uint32_t key = o->rfirst[r] < o->rfirst[r + 1] ? o->rq[o->rfirst[r]] : UINT32_MAX;
+            /* the matcher does not reject a synset it has no mark for, and
+             * word id 0 (no word) is never probed */
+            if (key != UINT32_MAX && (key & DT__RQ_SYNSET) && (key & DT__RQ_VALUE) >= nsyn)
+                key = UINT32_MAX;
+            if (key != UINT32_MAX && !(key & DT__RQ_SYNSET) && (key & DT__RQ_VALUE) == 0)
+                key = UINT32_MAX;
+            if (key == UINT32_MAX)
+                o->kidx[nf++] = r;
+            else
+                e[nk++] = (kent){b, key, r};
+        }
+    }
+    o->ffirst[nb] = nf;
+    if (nk > 1)
+        qsort(e, nk, sizeof *e, cmp_kent);
+    uint32_t cap = 16;
+    while (cap < nk * 2 + 2)
+        cap *= 2;
+    o->ktab = dt_malloc((size_t)cap * sizeof *o->ktab);
+    if (!o->ktab) {
+        dt_free(e);
+        return DT_ENOMEM;
+    }
+    for (uint32_t i = 0; i < cap; i++)
+        o->ktab[i].block = UINT32_MAX;
+    o->kmask = cap - 1;
+    for (uint32_t i = 0; i < nk;) {
+        uint32_t j = i;
+        while (j < nk && e[j].block == e[i].block && e[j].key == e[i].key) {
+            o->kidx[nf + j] = e[j].r;
+            j++;
+        }
+        uint32_t h = okey_hash(e[i].block, e[i].key) & o->kmask;
+        while (o->ktab[h].block != UINT32_MAX)
+            h = (h + 1) & o->kmask;
+        o->ktab[h] = (struct dt__okey){e[i].block, e[i].key, nf + i, j - i};
+        i = j;
+    }
+    dt_free(e);
+    return DT_OK;
+}
+
+const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, uint32_t key, uint32_t *n)
+{
+    if (!o->ktab)
+        return NULL;
+    for (uint32_t h = okey_hash(b, key) & o->kmask;; h = (h + 1) & o->kmask) {
+        const struct dt__okey *s = &o->ktab[h];
+        if (s->block == UINT32_MAX)
+            return NULL;
+        if (s->block == b && s->key == key) {
+            *n = s->n;
+            return o->kidx + s->start;
+        }
+    }
 }
 
 void dt__order_free(dt__order *o)
 {
+    dt_free(o->ktab);
+    dt_free(o->kidx);
+    dt_free(o->ffirst);
+    dt_free(o->big);
     dt_free(o->first);
     dt_free(o->idx);
     dt_free(o->rfirst);
