@@ -321,6 +321,8 @@ int dt__dict_derive(dt_dicts *d)
             return DT_ENOMEM;
     d->stem_lens = 0;
     memset(d->stem_bloom, 0, sizeof d->stem_bloom);
+    memset(d->stem_first2, 0, sizeof d->stem_first2);
+    d->stem_short = 0;
     const dt__pset *ds = &d->discard_set;
     for (size_t i = 0; i < ds->ph.n; i++) {
         const dt_dict_phrase *p = &ds->ph.p[i];
@@ -330,6 +332,13 @@ int dt__dict_derive(dt_dicts *d)
         uint32_t len = d->wlen[w];
         d->stem_lens |= 1ull << (len < 63 ? len : 63);
         d->stem_bloom[(d->whash[w] >> 6) & 63] |= 1ull << (d->whash[w] & 63);
+        if (len < 2) {
+            d->stem_short = 1;
+        } else {
+            unsigned f2 =
+                (unsigned)(unsigned char)d->words[w][0] << 8 | (unsigned char)d->words[w][1];
+            d->stem_first2[f2 >> 6] |= 1ull << (f2 & 63);
+        }
     }
     return 0;
 }
@@ -917,6 +926,11 @@ int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *co
         uint64_t lens = 0;
         if (len > 1 && len <= 64)
             lens = d->stem_lens & (len == 64 ? ~0ull : (1ull << len) - 1) & ~1ull;
+        if (lens && !d->stem_short) {
+            unsigned f2 = (unsigned)(unsigned char)norms[i][0] << 8 | (unsigned char)norms[i][1];
+            if (!(d->stem_first2[f2 >> 6] & (1ull << (f2 & 63))))
+                lens = 0;
+        }
         if (hashed && lens)
             dt__dict_prefix_hashes(norms[i], len - 1, ph);
         /* Try the whole token, then (for stems) each proper prefix of a

@@ -123,6 +123,12 @@ struct dt_dicts {
      * prefixes of a stem length are not stems, and this settles them
      * without probing the word table. */
     uint64_t stem_bloom[64];
+    /* Bit (first byte << 8 | second byte) of every one-word stem discard
+     * of two or more bytes: a token whose first two bytes start no stem
+     * has no stem prefix, and needs no prefix hashes. stem_short: some
+     * stem has a single byte (the filter is then not used). */
+    uint64_t stem_first2[1024];
+    int stem_short;
 
     uint64_t hash;
     char hash_hex[17];
