@@ -1607,6 +1607,7 @@ static int synsets_present(sctx *x, const uint32_t *lo, uint32_t nlo, const uint
     }
     uint32_t st = ++x->synstamp;
     x->nsynl_lo = x->nsynl_up = 0;
+    const dt__order *o = &x->c->order;
     for (int side = 0; side < 2; side++) {
         const uint32_t *ids = side ? up : lo;
         uint32_t n = side ? nup : nlo;
@@ -1614,6 +1615,9 @@ static int synsets_present(sctx *x, const uint32_t *lo, uint32_t nlo, const uint
         uint32_t *list = side ? x->synl_up : x->synl_lo;
         uint32_t *nlist = side ? &x->nsynl_up : &x->nsynl_lo;
         for (uint32_t i = 0; i < n; i++) {
+            /* most words start no synset phrase: one bit says so */
+            if (ids[i] >= o->nsynfirst || !(o->synfirst[ids[i] >> 6] & (1ull << (ids[i] & 63))))
+                continue;
             uint32_t node = 0;
             for (uint32_t j = i; j < n; j++) {
                 node = dt_dict_trie_step(ss, node, ids[j]);

@@ -73,6 +73,10 @@ typedef struct dt__order {
     uint32_t *ffirst;
     uint8_t *big;
     uint32_t maxblock; /* most usable patterns in one block */
+    /* Bit w set when word id w starts some synset phrase (a child of the
+     * synset trie's root), for w < nsynfirst; NULL when there are none. */
+    uint64_t *synfirst;
+    uint32_t nsynfirst;
 } dt__order;
 
 /* The run of idx positions of block b whose first requirement is key

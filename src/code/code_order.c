@@ -192,7 +192,23 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
     o->first[nb] = n;
     o->rfirst[n] = nrq;
     int rc = order_requirements(o, n);
-    return rc < 0 ? rc : build_index(d, o);
+    if (rc < 0)
+        return rc;
+    const dt_dict_phrase_set *ss = dt_dict_synset_phrases(d);
+    if (ss && ss->nnodes > 0 && ss->nodes[0].nedges > 0) {
+        const dt_dict_trie_node *root = &ss->nodes[0];
+        /* edges are sorted by word: the last is the largest */
+        uint32_t wmax = ss->edges[root->first_edge + root->nedges - 1].word;
+        o->nsynfirst = wmax + 1;
+        o->synfirst = dt_calloc((size_t)wmax / 64 + 1, sizeof *o->synfirst);
+        if (!o->synfirst)
+            return DT_ENOMEM;
+        for (uint32_t k = 0; k < root->nedges; k++) {
+            uint32_t w = ss->edges[root->first_edge + k].word;
+            o->synfirst[w >> 6] |= 1ull << (w & 63);
+        }
+    }
+    return build_index(d, o);
 }
 
 /* Index blocks with at least this many usable patterns: below it the
@@ -303,6 +319,7 @@ const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, uint32_t key, ui
 
 void dt__order_free(dt__order *o)
 {
+    dt_free(o->synfirst);
     dt_free(o->ktab);
     dt_free(o->kidx);
     dt_free(o->ffirst);
