@@ -150,9 +150,16 @@ static void tn_append(tree *t, int32_t p, int32_t c)
     *pp = c;
 }
 
+/* strcmp(a, b) == 0 for the short words and labels tested here: most
+ * differ in the first byte, which needs no library call. */
+static inline int streq(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static int is_label(const tnode *x, const char *l)
 {
-    return strcmp(x->lab->name, l) == 0;
+    return streq(x->lab->name, l);
 }
 
 static int starts(const char *s, const char *p)
@@ -349,7 +356,7 @@ static int is_prep(const cbuild *b, uint32_t i, const char *w)
     if (!unit_is(b, i, DT_CHUNK_PP) || b->u[i].end != b->u[i].first + 1)
         return 0;
     const dt_token *tk = ctok(b->t, b->u[i].first);
-    return tk->norm && strcmp(tk->norm, w) == 0;
+    return tk->norm && streq(tk->norm, w);
 }
 
 static int is_of(const cbuild *b, uint32_t i)
@@ -357,7 +364,7 @@ static int is_of(const cbuild *b, uint32_t i)
     if (!unit_is(b, i, DT_CHUNK_PP))
         return 0;
     const dt_token *tk = ctok(b->t, b->u[i].first);
-    return tk->norm && strcmp(tk->norm, "OF") == 0;
+    return tk->norm && streq(tk->norm, "OF");
 }
 
 /* Move node x (already appended somewhere) under parent p. */
@@ -383,7 +390,7 @@ static int is_compass(const tree *t, uint32_t j)
     static const char *const compass[] = {"NORTH", "SOUTH", "EAST", "WEST", NULL};
     const char *w = ctok(t, j)->norm;
     for (int i = 0; w && compass[i]; i++)
-        if (strcmp(w, compass[i]) == 0)
+        if (streq(w, compass[i]))
             return 1;
     return 0;
 }
@@ -444,7 +451,7 @@ static int dist_at(const cbuild *b, uint32_t i, uint32_t *cc)
     if (!unit_is_tok(b, k, DT_POS_CC) || !dist_head_unit(b, k + 1, compass))
         return 0;
     const char *w = ctok(b->t, b->u[k].first)->norm;
-    if (!w || (strcmp(w, "AND") != 0 && strcmp(w, "OR") != 0))
+    if (!w || (!streq(w, "AND") && !streq(w, "OR")))
         return 0;
     *cc = k;
     return 1;
@@ -671,7 +678,7 @@ static int is_be(const dt_token *tk)
     static const char *const be[] = {"IS", "WAS", "ARE", "WERE", "BE", "BEEN", NULL};
     const char *w = tk->norm ? tk->norm : "";
     for (int k = 0; be[k]; k++)
-        if (strcmp(w, be[k]) == 0)
+        if (streq(w, be[k]))
             return 1;
     return 0;
 }
@@ -679,7 +686,7 @@ static int is_be(const dt_token *tk)
 static int word_is(const char *w, const char *const *list)
 {
     for (; *list; list++)
-        if (strcmp(w, *list) == 0)
+        if (streq(w, *list))
             return 1;
     return 0;
 }
@@ -1122,21 +1129,28 @@ static void push_word(tree *t, int32_t tok)
     const char *w = word_of(t, tok, &id);
     /* One pass for the item's flags (dt__pl_flags) and for an underscore
      * or space after the first byte (strpbrk(w, "_ ") > w). */
+    static const uint8_t cls[256] = {
+        [0] = 1, ['~'] = 2, ['('] = 3, ['N'] = 4, ['_'] = 5, [' '] = 5};
     unsigned f = 0;
     int sep = 0;
-    for (const char *p = w; *p; p++) {
-        char c = *p;
-        if (c == '~') {
+    for (const char *p = w;; p++) {
+        unsigned k = cls[(unsigned char)*p];
+        if (!k)
+            continue;
+        if (k == 1)
+            break;
+        if (k == 2) {
             f |= DT__PL_TILDE;
             if (p[1] == ',')
                 f |= DT__PL_TCOMMA;
             else if (p[1] == 'N' && p[2] == 'E')
                 f |= DT__PL_TNE;
-        } else if (c == '(') {
+        } else if (k == 3) {
             f |= DT__PL_OPEN;
-        } else if (c == 'N' && p[1] == 'E' && p[2] == 'C') {
-            f |= DT__PL_NEC;
-        } else if ((c == '_' || c == ' ') && !sep) {
+        } else if (k == 4) {
+            if (p[1] == 'E' && p[2] == 'C')
+                f |= DT__PL_NEC;
+        } else if (!sep) {
             sep = p == w ? -1 : 1;
         }
     }
