@@ -11,7 +11,10 @@
 
 #include "detente/text.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <locale.h>
+#include <stdio.h>
 #include <string.h>
 
 /* jansson allocates with its default malloc, deliberately not through
@@ -187,23 +190,25 @@ out:
 
 /* ---- the one-pass scanner ----------------------------------------------
  *
- * Most lines are plain documents: an object of strings and small integers,
- * maybe an array or object of them passed through. For those the scanner
- * checks the JSON grammar, finds id, date and text, and writes the other
- * members in the form jansson's compact dump would give them, without
- * building a tree. It only ever accepts: anything it does not fully
- * understand (a syntax error, a duplicate key, an escaped key, a real
- * number, an integer that may not fit, deep nesting, a bad field) leaves the
- * line undecided, and parse_tree decides it, with the same messages as
+ * Most lines are plain documents: an object of strings and numbers, maybe
+ * an array or object of them passed through. For those the scanner checks
+ * the JSON grammar, finds id, date and text, and writes the other members
+ * in the form jansson's compact dump would give them, without building a
+ * tree. It only ever accepts: anything it does not fully understand (a
+ * syntax error, a duplicate key, an escaped key, an integer that may not
+ * fit, a real strtod calls out of range, deep nesting, a bad field) leaves
+ * the line undecided, and parse_tree decides it, with the same messages as
  * always. tests/unit/test_reader_jsonl.c holds the two to the same output,
  * line by line. */
 
-enum { FV_STR, FV_INT, FV_LIT, FV_NULL, FV_OBJ, FV_ARR };
+enum { FV_STR, FV_INT, FV_REAL, FV_LIT, FV_NULL, FV_OBJ, FV_ARR };
 
 /* Members per object the scanner keeps track of (duplicates are looked for
  * pairwise), and the nesting it follows; beyond either, parse_tree. */
 #define FAST_MEMBERS 16
 #define FAST_DEPTH 32
+/* Room for a real number's text: %.17g is at most 24 bytes, and ".0". */
+#define REAL_TEXT_MAX 40
 
 typedef struct fmember {
     const char *key; /* after the opening quote; no escapes */
@@ -310,10 +315,14 @@ static const char *scan_string(const char *p, const char *end, int *esc)
     }
 }
 
-/* An integer jansson keeps as an integer (no fraction, no exponent) and
- * that surely fits its 64 bits; NULL otherwise. */
-static const char *scan_int(const char *p, const char *end)
+/* A number: an integer jansson keeps as an integer (no fraction, no
+ * exponent) that surely fits its 64 bits, or a real (*real set) whose
+ * canonical text real_text can give; NULL otherwise. */
+static int real_value(const char *p, size_t n, double *out);
+
+static const char *scan_number(const char *p, const char *end, int *real)
 {
+    const char *s = p;
     if (p < end && *p == '-')
         p++;
     const char *d = p;
@@ -325,9 +334,27 @@ static const char *scan_int(const char *p, const char *end)
     } else {
         return NULL;
     }
-    if (p - d > 18 || (p < end && (*p == '.' || *p == 'e' || *p == 'E')))
-        return NULL;
-    return p;
+    size_t digits = (size_t)(p - d);
+    *real = 0;
+    if (p < end && *p == '.') {
+        *real = 1;
+        if (++p >= end || *p < '0' || *p > '9')
+            return NULL;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        *real = 1;
+        if (++p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return NULL;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (!*real)
+        return digits > 18 ? NULL : p;
+    return real_value(s, (size_t)(p - s), NULL) < 0 ? NULL : p;
 }
 
 static int same_key(const fmember *m, size_t k, const char *key, size_t keyn)
@@ -338,11 +365,13 @@ static int same_key(const fmember *m, size_t k, const char *key, size_t keyn)
     return 0;
 }
 
-static const char *scan_value(const char *p, const char *end, int depth, int *type, int *esc);
+static const char *scan_value(const char *p, const char *end, int depth, int *type, int *esc,
+                              size_t *nreal);
 
 /* An object's members after its '{' into m (up to FAST_MEMBERS, distinct
  * unescaped keys); the byte after its '}', or NULL. */
-static const char *scan_members(const char *p, const char *end, int depth, fmember *m, size_t *nm)
+static const char *scan_members(const char *p, const char *end, int depth, fmember *m, size_t *nm,
+                                size_t *nreal)
 {
     size_t k = 0;
     p = skip_ws(p, end);
@@ -365,7 +394,7 @@ static const char *scan_members(const char *p, const char *end, int depth, fmemb
         p = skip_ws(p + 1, end);
         m[k].val = p;
         m[k].esc = 0;
-        p = scan_value(p, end, depth, &m[k].type, &m[k].esc);
+        p = scan_value(p, end, depth, &m[k].type, &m[k].esc, nreal);
         if (!p)
             return NULL;
         m[k].vend = p;
@@ -383,7 +412,8 @@ static const char *scan_members(const char *p, const char *end, int depth, fmemb
     }
 }
 
-static const char *scan_value(const char *p, const char *end, int depth, int *type, int *esc)
+static const char *scan_value(const char *p, const char *end, int depth, int *type, int *esc,
+                              size_t *nreal)
 {
     if (p >= end)
         return NULL;
@@ -397,7 +427,7 @@ static const char *scan_value(const char *p, const char *end, int depth, int *ty
         fmember m[FAST_MEMBERS];
         size_t nm;
         *type = FV_OBJ;
-        return depth < FAST_DEPTH ? scan_members(p + 1, end, depth + 1, m, &nm) : NULL;
+        return depth < FAST_DEPTH ? scan_members(p + 1, end, depth + 1, m, &nm, nreal) : NULL;
     }
     case '[': {
         *type = FV_ARR;
@@ -408,7 +438,7 @@ static const char *scan_value(const char *p, const char *end, int depth, int *ty
             return p + 1;
         for (;;) {
             int t, e = 0;
-            p = scan_value(p, end, depth + 1, &t, &e);
+            p = scan_value(p, end, depth + 1, &t, &e, nreal);
             if (!p)
                 return NULL;
             p = skip_ws(p, end);
@@ -428,9 +458,13 @@ static const char *scan_value(const char *p, const char *end, int depth, int *ty
     case 'n':
         *type = FV_NULL;
         return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
-    default:
-        *type = FV_INT;
-        return scan_int(p, end);
+    default: {
+        int real = 0;
+        const char *q = scan_number(p, end, &real);
+        *type = real ? FV_REAL : FV_INT;
+        *nreal += (size_t)real;
+        return q;
+    }
     }
 }
 
@@ -559,9 +593,66 @@ static char *canon_string(char *o, const char *p, size_t n)
     return o;
 }
 
+/* A real number's value as jansson reads it: strtod. -1 (leave the line
+ * to jansson) when the text is too long, strtod reports a range error
+ * (jansson rejects an overflow) or the locale's decimal point is not
+ * '.'. */
+static int real_value(const char *p, size_t n, double *out)
+{
+    char buf[64];
+    const struct lconv *lc = localeconv();
+    if (n >= sizeof buf || !lc || strcmp(lc->decimal_point, ".") != 0)
+        return -1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    errno = 0;
+    char *stop;
+    double v = strtod(buf, &stop);
+    if (errno == ERANGE || stop != buf + n)
+        return -1;
+    if (out)
+        *out = v;
+    return 0;
+}
+
+/* A real number scan_number accepted, as jansson writes it back: %.17g,
+ * ".0" added when that looks like an integer, and the exponent without
+ * '+' or leading zeros. out has REAL_TEXT_MAX bytes. */
+static int real_text(const char *p, size_t n, char *out)
+{
+    double v = 0;
+    real_value(p, n, &v);
+    int len = snprintf(out, REAL_TEXT_MAX, "%.17g", v);
+    /* At most 24 bytes for a finite double ("-2.2250738585072014e-308");
+     * the clamp only keeps the buffer arithmetic safe. */
+    if (len < 0)
+        len = 0;
+    if (len > REAL_TEXT_MAX - 3)
+        len = REAL_TEXT_MAX - 3;
+    if (!memchr(out, '.', (size_t)len) && !memchr(out, 'e', (size_t)len)) {
+        out[len++] = '.';
+        out[len++] = '0';
+        out[len] = '\0';
+    }
+    char *e = memchr(out, 'e', (size_t)len);
+    if (e) {
+        char *start = e + 1, *q = e + 2;
+        if (*start == '-')
+            start++;
+        while (*q == '0')
+            q++;
+        if (q != start) {
+            memmove(start, q, (size_t)(out + len - q) + 1);
+            len -= (int)(q - start);
+        }
+    }
+    return len;
+}
+
 /* The compact text of an accepted value (or "key":value run) [p, end):
  * white space outside strings dropped, strings canonical, "-0" as "0"
- * (jansson keeps it as the integer 0). Never longer than the input. */
+ * (jansson keeps it as the integer 0), reals as real_text gives them.
+ * Never longer than the input plus REAL_TEXT_MAX a real. */
 static char *canon_json(char *o, const char *p, const char *end)
 {
     while (p < end) {
@@ -580,9 +671,23 @@ static char *canon_json(char *o, const char *p, const char *end)
             }
             *o++ = '"';
             p = q + 1;
-        } else if (c == '-' && p + 1 < end && p[1] == '0') {
-            *o++ = '0';
-            p += 2;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const char *q = p + 1;
+            int real = 0;
+            while (q < end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' ||
+                               *q == '+' || *q == '-')) {
+                real |= *q == '.' || *q == 'e' || *q == 'E';
+                q++;
+            }
+            if (real) {
+                o += real_text(p, (size_t)(q - p), o);
+            } else if (q - p == 2 && p[0] == '-' && p[1] == '0') {
+                *o++ = '0';
+            } else {
+                memcpy(o, p, (size_t)(q - p));
+                o += q - p;
+            }
+            p = q;
         } else {
             *o++ = c;
             p++;
@@ -605,10 +710,10 @@ static int parse_fast(const char *line, size_t n, uint64_t lineno, uint64_t offs
     const char *end = line + n;
     const char *p = skip_ws(line, end);
     fmember m[FAST_MEMBERS];
-    size_t nm = 0;
+    size_t nm = 0, nreal = 0;
     if (p >= end || *p != '{')
         return 0;
-    p = scan_members(p + 1, end, 1, m, &nm);
+    p = scan_members(p + 1, end, 1, m, &nm, &nreal);
     if (!p || skip_ws(p, end) != end)
         return 0;
 
@@ -665,7 +770,7 @@ static int parse_fast(const char *line, size_t n, uint64_t lineno, uint64_t offs
     doc->id = (dt_str){id, idn};
     doc->text = (dt_str){text, tn};
     if (nextra) {
-        char *buf = dt_arena_alloc(a, extra_bytes + 2 + 1);
+        char *buf = dt_arena_alloc(a, extra_bytes + 2 + 1 + nreal * REAL_TEXT_MAX);
         if (!buf)
             return dt_error_set(err, DT_ENOMEM, name, lineno, offset, "out of memory");
         char *o = buf;
