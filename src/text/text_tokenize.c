@@ -779,7 +779,7 @@ static size_t apostrophe(tz *t, size_t i, size_t l)
 }
 
 /* A one-byte ASCII punctuation token: its norm is itself. */
-static void punct1(tz *t, size_t i, int kind)
+static DT__HOT void punct1(tz *t, size_t i, int kind)
 {
     char *d = norm_space(t, 2);
     if (!d)
