@@ -61,11 +61,6 @@ static inline int is_ne_close(const char *s)
     return s[0] == '~' && s[1] == 'N' && s[2] == 'E' && s[3] == '\0';
 }
 
-static inline int is_comma_open(const char *s)
-{
-    return s[0] == '(' && s[1] == ',' && s[2] == '\0';
-}
-
 /* PETRARCH's substring tests on a phrase-list item ("~," in item, "NEC"
  * in item, "~NE" in item; words too): made once per item (dt__pl.f). */
 enum { SUB_TCOMMA = DT__PL_TCOMMA, SUB_NEC = DT__PL_NEC, SUB_TNE = DT__PL_TNE };
@@ -178,7 +173,7 @@ static int32_t pl_comma(const dt__plist *l, uint32_t from, uint32_t to)
     if (to > l->n)
         to = l->n;
     for (uint32_t i = from; i < to; i++)
-        if (is_comma_open(l->v[i].s))
+        if (l->v[i].f & DT__PL_COMMA)
             return (int32_t)i;
     return -1;
 }
@@ -205,8 +200,8 @@ static int count_word(const dt__plist *l, uint32_t lo, uint32_t hi)
         if (is_ne_open(l->v[k].s)) {
             k += 2;
         } else {
-            const char *s = l->v[k].s;
-            if (!is_markup(s) && isalpha((unsigned char)s[0]))
+            if (!(l->v[k].f & (DT__PL_MOPEN | DT__PL_MCLOSE)) &&
+                isalpha((unsigned char)l->v[k].s[0]))
                 n++;
             k++;
         }
@@ -217,7 +212,7 @@ static int count_word(const dt__plist *l, uint32_t lo, uint32_t hi)
 static uint32_t find_end(const dt__plist *l)
 {
     int32_t k = (int32_t)l->n - 1;
-    while (k >= 2 && l->v[k].s[0] == '~')
+    while (k >= 2 && (l->v[k].f & DT__PL_MCLOSE))
         k--;
     return k >= 1 ? (uint32_t)(k - 1) : 0;
 }
@@ -254,9 +249,9 @@ static int check_balance(const dt__plist *l)
 {
     long open = 0;
     for (uint32_t i = 0; i < l->n; i++) {
-        if (l->v[i].s[0] == '(')
+        if (l->v[i].f & DT__PL_MOPEN)
             open++;
-        else if (l->v[i].s[0] == '~')
+        else if (l->v[i].f & DT__PL_MCLOSE)
             open--;
     }
     return open == 0;
@@ -277,9 +272,9 @@ static void check_commas(sctx *x)
     if (o->comma_emax != 0) {
         uint32_t kend = find_end(l);
         int32_t ka = (int32_t)kend - 1;
-        while (ka >= 2 && !is_comma_open(l->v[ka].s))
+        while (ka >= 2 && !(l->v[ka].f & DT__PL_COMMA))
             ka--;
-        if (ka >= 0 && is_comma_open(l->v[ka].s)) {
+        if (ka >= 0 && (l->v[ka].f & DT__PL_COMMA)) {
             int k = count_word(l, (uint32_t)ka, l->n);
             if (k >= o->comma_emin && k <= o->comma_emax)
                 delete_phrases(l, (uint32_t)ka + 3, kend);
@@ -305,9 +300,9 @@ static void check_commas(sctx *x)
         pl_remove(l, (uint32_t)ka, (uint32_t)ka + 3);
     uint32_t kend = find_end(l);
     ka = (int32_t)kend - 1;
-    while (ka >= 2 && !is_comma_open(l->v[ka].s))
+    while (ka >= 2 && !(l->v[ka].f & DT__PL_COMMA))
         ka--;
-    if (ka >= 0 && is_comma_open(l->v[ka].s) && count_word(l, (uint32_t)ka + 1, kend) == 0)
+    if (ka >= 0 && (l->v[ka].f & DT__PL_COMMA) && count_word(l, (uint32_t)ka + 1, kend) == 0)
         pl_remove(l, (uint32_t)ka, (uint32_t)ka + 3);
     if (!check_balance(l))
         x->parse_error = 1;
@@ -799,7 +794,7 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
             q->pl = k;
             q->kind = SQ_NE_CLOSE;
             out->n++;
-        } else if (!is_markup(s)) {
+        } else if (!(f & (DT__PL_MOPEN | DT__PL_MCLOSE))) {
             q->s = s;
             q->id = l->v[k].id;
             q->pl = k;
@@ -884,7 +879,7 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
             q->pl = (int32_t)k;
             q->kind = SQ_NE_CLOSE;
             out->n++;
-        } else if (!is_markup(s)) {
+        } else if (!(f & (DT__PL_MOPEN | DT__PL_MCLOSE))) {
             q->s = s;
             q->id = l->v[k].id;
             q->pl = (int32_t)k;

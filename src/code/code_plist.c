@@ -17,6 +17,10 @@
 unsigned dt__pl_flags(const char *s)
 {
     unsigned f = 0;
+    if (s[0] == '(')
+        f |= DT__PL_MOPEN | (s[1] == ',' && s[2] == '\0' ? DT__PL_COMMA : 0);
+    else if (s[0] == '~')
+        f |= DT__PL_MCLOSE;
     for (; *s; s++) {
         if (s[0] == '~') {
             f |= DT__PL_TILDE;
@@ -78,21 +82,22 @@ typedef struct tlabel {
 
 /* No POS name holds '(', '~' or "NEC"; the comma's close tag is "~,". */
 /* clang-format off */
-#define DT__POS_LABEL(name, str) {str, "(" str, "~" str, DT__PL_OPEN, \
-    DT__PL_TILDE | (DT_POS_##name == DT_POS_COMMA ? DT__PL_TCOMMA : 0)},
+#define DT__POS_LABEL(name, str) {str, "(" str, "~" str, \
+    DT__PL_OPEN | DT__PL_MOPEN | (DT_POS_##name == DT_POS_COMMA ? DT__PL_COMMA : 0), \
+    DT__PL_TILDE | DT__PL_MCLOSE | (DT_POS_##name == DT_POS_COMMA ? DT__PL_TCOMMA : 0)},
 static const tlabel pos_lab[DT_POS__COUNT] = {DT_POS_MAP(DT__POS_LABEL)};
 #undef DT__POS_LABEL
 /* clang-format on */
 
 #define DT__PH(n)                                                                                  \
     {                                                                                              \
-        n, "(" n, "~" n, DT__PL_OPEN, DT__PL_TILDE                                                 \
+        n, "(" n, "~" n, DT__PL_OPEN | DT__PL_MOPEN, DT__PL_TILDE | DT__PL_MCLOSE                  \
     }
 static const tlabel L_S = DT__PH("S"), L_NP = DT__PH("NP"), L_VP = DT__PH("VP"),
                     L_PP = DT__PH("PP"), L_SBAR = DT__PH("SBAR"), L_ADJP = DT__PH("ADJP"),
                     L_NPTMP = DT__PH("NP-TMP"), L_CCP = DT__PH("CCP"),
-                    L_NEC = {"NEC", "(NEC", "~NEC", DT__PL_OPEN | DT__PL_NEC,
-                             DT__PL_TILDE | DT__PL_TNE | DT__PL_NEC};
+                    L_NEC = {"NEC", "(NEC", "~NEC", DT__PL_OPEN | DT__PL_MOPEN | DT__PL_NEC,
+                             DT__PL_TILDE | DT__PL_MCLOSE | DT__PL_TNE | DT__PL_NEC};
 #undef DT__PH
 
 typedef struct tnode {
@@ -1154,6 +1159,10 @@ static void push_word(tree *t, int32_t tok)
             sep = p == w ? -1 : 1;
         }
     }
+    if (w[0] == '(')
+        f |= DT__PL_MOPEN | (w[1] == ',' && w[2] == '\0' ? DT__PL_COMMA : 0);
+    else if (w[0] == '~')
+        f |= DT__PL_MCLOSE;
     if (sep > 0 && w[0] != '-') {
         /* "Dol_Amroth": an underscore joins words, as in the dictionaries */
         const char *p = w;
@@ -1211,13 +1220,13 @@ static void ne_words(tree *t, int32_t x, int32_t skip_tok)
 
 static void ne_open(tree *t)
 {
-    push_tag(t, "(NE", DT__PL_OPEN);
+    push_tag(t, "(NE", DT__PL_OPEN | DT__PL_MOPEN);
     push_tag(t, "---", 0);
 }
 
 static void ne_close(tree *t)
 {
-    push_tag(t, "~NE", DT__PL_TILDE | DT__PL_TNE);
+    push_tag(t, "~NE", DT__PL_TILDE | DT__PL_MCLOSE | DT__PL_TNE);
 }
 
 static int32_t first_pre(const tree *t, int32_t x, int (*pred)(const tnode *))
@@ -1335,7 +1344,7 @@ static int p_jj(const tnode *x)
 static void emit_nec(tree *t, int32_t x)
 {
     t->ncindex++;
-    push_tag(t, tagstr(t->a, '(', "NEC", t->ncindex), DT__PL_OPEN | DT__PL_NEC);
+    push_tag(t, tagstr(t->a, '(', "NEC", t->ncindex), DT__PL_OPEN | DT__PL_MOPEN | DT__PL_NEC);
     /* adjectives before the first noun phrase / noun */
     int32_t adj[8];
     int nadj = 0;
@@ -1429,7 +1438,8 @@ static void emit_nec(tree *t, int32_t x)
         }
         ne_close(t);
     }
-    push_tag(t, tagstr(t->a, '~', "NEC", t->ncindex), DT__PL_TILDE | DT__PL_TNE | DT__PL_NEC);
+    push_tag(t, tagstr(t->a, '~', "NEC", t->ncindex),
+             DT__PL_TILDE | DT__PL_MCLOSE | DT__PL_TNE | DT__PL_NEC);
 }
 
 static void emit(tree *t, int32_t x);
@@ -1450,9 +1460,9 @@ static void emit(tree *t, int32_t x)
         return;
     }
     if (n->flags & TN_SBR) {
-        push_tag(t, "(SBR", DT__PL_OPEN);
+        push_tag(t, "(SBR", DT__PL_OPEN | DT__PL_MOPEN);
         ne_words(t, x, -1);
-        push_tag(t, "~SBR", DT__PL_TILDE);
+        push_tag(t, "~SBR", DT__PL_TILDE | DT__PL_MCLOSE);
         return;
     }
     if (n->flags & TN_NEC) {
@@ -1477,17 +1487,17 @@ static void emit(tree *t, int32_t x)
             return;
         }
         t->npindex++;
-        push_tag(t, tagstr(t->a, '(', "NP", t->npindex), DT__PL_OPEN);
+        push_tag(t, tagstr(t->a, '(', "NP", t->npindex), DT__PL_OPEN | DT__PL_MOPEN);
         emit_kids(t, x);
-        push_tag(t, tagstr(t->a, '~', "NP", t->npindex), DT__PL_TILDE);
+        push_tag(t, tagstr(t->a, '~', "NP", t->npindex), DT__PL_TILDE | DT__PL_MCLOSE);
         return;
     }
     if (is_label(n, "VP")) {
         t->vpindex++;
         uint32_t idx = t->vpindex;
-        push_tag(t, tagstr(t->a, '(', "VP", idx), DT__PL_OPEN);
+        push_tag(t, tagstr(t->a, '(', "VP", idx), DT__PL_OPEN | DT__PL_MOPEN);
         emit_kids(t, x);
-        push_tag(t, tagstr(t->a, '~', "VP", idx), DT__PL_TILDE);
+        push_tag(t, tagstr(t->a, '~', "VP", idx), DT__PL_TILDE | DT__PL_MCLOSE);
         return;
     }
     push_tag(t, n->lab->open, n->lab->fopen);
