@@ -2248,7 +2248,12 @@ static dt_str sentence_issues(sctx *x, const dt_doctext *d, const dt_sentence *s
     for (uint32_t k = 0; k < s->ntok;) {
         const uint32_t *vals = NULL;
         uint32_t nv = 0;
-        size_t len = ids[k] ? dt_dict_match_longest(set, ids + k, s->ntok - k, &vals, &nv) : 0;
+        /* a word that starts no issue phrase matches none (one bit) */
+        const dt__order *o = &x->c->order;
+        size_t len =
+            ids[k] && ids[k] < o->nissfirst && (o->issfirst[ids[k] >> 6] & (1ull << (ids[k] & 63)))
+                ? dt_dict_match_longest(set, ids + k, s->ntok - k, &vals, &nv)
+                : 0;
         if (len == 0 || nv == 0) {
             k++;
             continue;

@@ -80,6 +80,9 @@ typedef struct dt__order {
      * synset trie's root), for w < nsynfirst; NULL when there are none. */
     uint64_t *synfirst;
     uint32_t nsynfirst;
+    /* The same for the issue phrases (issfirst, nissfirst). */
+    uint64_t *issfirst;
+    uint32_t nissfirst;
 } dt__order;
 
 /* The run of idx positions of block b whose first requirement is key

@@ -121,6 +121,29 @@ static int order_requirements(dt__order *o, uint32_t n)
 
 static int build_index(const dt_dicts *d, dt__order *o);
 
+/* Bit w of *bits set when word id w is a child of the phrase trie's root
+ * (starts some phrase of the set), for w < *n; NULL and 0 when the set
+ * has no phrase. */
+static int root_bits(const dt_dict_phrase_set *ss, uint64_t **bits, uint32_t *n)
+{
+    *bits = NULL;
+    *n = 0;
+    if (!ss || ss->nnodes == 0 || ss->nodes[0].nedges == 0)
+        return DT_OK;
+    const dt_dict_trie_node *root = &ss->nodes[0];
+    /* edges are sorted by word: the last is the largest */
+    uint32_t wmax = ss->edges[root->first_edge + root->nedges - 1].word;
+    *bits = dt_calloc((size_t)wmax / 64 + 1, sizeof **bits);
+    if (!*bits)
+        return DT_ENOMEM;
+    *n = wmax + 1;
+    for (uint32_t k = 0; k < root->nedges; k++) {
+        uint32_t w = ss->edges[root->first_edge + k].word;
+        (*bits)[w >> 6] |= 1ull << (w & 63);
+    }
+    return DT_OK;
+}
+
 int dt__order_build(const dt_dicts *d, dt__order *o)
 {
     memset(o, 0, sizeof *o);
@@ -129,6 +152,10 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
     const dt_dict_pattern *pats = dt_dict_patterns(d, &np);
     const dt_dict_pelem *el = dt_dict_pattern_elems(d);
     o->nblocks = nb;
+    /* first-word bit sets, wanted even without verb patterns (issues) */
+    if (root_bits(dt_dict_synset_phrases(d), &o->synfirst, &o->nsynfirst) < 0 ||
+        root_bits(dt_dict_issue_phrases(d), &o->issfirst, &o->nissfirst) < 0)
+        return DT_ENOMEM;
     if (nb == 0)
         return DT_OK;
     o->first = dt_calloc(nb + 1, sizeof *o->first);
@@ -194,20 +221,6 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
     int rc = order_requirements(o, n);
     if (rc < 0)
         return rc;
-    const dt_dict_phrase_set *ss = dt_dict_synset_phrases(d);
-    if (ss && ss->nnodes > 0 && ss->nodes[0].nedges > 0) {
-        const dt_dict_trie_node *root = &ss->nodes[0];
-        /* edges are sorted by word: the last is the largest */
-        uint32_t wmax = ss->edges[root->first_edge + root->nedges - 1].word;
-        o->nsynfirst = wmax + 1;
-        o->synfirst = dt_calloc((size_t)wmax / 64 + 1, sizeof *o->synfirst);
-        if (!o->synfirst)
-            return DT_ENOMEM;
-        for (uint32_t k = 0; k < root->nedges; k++) {
-            uint32_t w = ss->edges[root->first_edge + k].word;
-            o->synfirst[w >> 6] |= 1ull << (w & 63);
-        }
-    }
     return build_index(d, o);
 }
 
@@ -320,6 +333,7 @@ const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, uint32_t key, ui
 void dt__order_free(dt__order *o)
 {
     dt_free(o->synfirst);
+    dt_free(o->issfirst);
     dt_free(o->ktab);
     dt_free(o->kidx);
     dt_free(o->ffirst);
