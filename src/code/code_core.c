@@ -11,6 +11,7 @@
 #include "detente/ontology.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- small helpers ----------------------------------------------- */
@@ -146,7 +147,8 @@ typedef struct sctx {
     /* the synsets marked for the current verb, listed (each once) */
     uint32_t *synl_lo, *synl_up;
     uint32_t nsynl_lo, nsynl_up;
-    uint64_t *cand; /* candidate patterns of an indexed block, a bit each */
+    uint64_t *cand;  /* candidate patterns of an indexed block, a bit each */
+    uint32_t *w2buf; /* candidate actor/agent phrases (ne_cands) */
     /* Second references: the first and last words of the people named
      * so far in the document, with their codes, most recent last. */
     uint32_t ref_word[64];
@@ -453,6 +455,57 @@ static const char *korean_side(sctx *x, const dt__pl *const *it, uint32_t n, uin
     return NULL;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The phrases of first word w (indexed in ix) that can match in a noun
+ * phrase of words it[0..n): those whose second word is one of its words,
+ * and the one-word phrases, as positions in w's candidate list, ascending
+ * (the list's order) in x->w2buf. Returns how many, or -1 without memory. */
+static int32_t ne_cands(sctx *x, const dt__w2index *ix, uint32_t w, const dt__pl *const *it,
+                        uint32_t n)
+{
+    if (!x->w2buf) {
+        uint32_t cap = x->c->order.actw2.maxlist > x->c->order.agw2.maxlist
+                           ? x->c->order.actw2.maxlist
+                           : x->c->order.agw2.maxlist;
+        x->w2buf = dt_arena_alloc(x->a, ((size_t)cap + 1) * sizeof *x->w2buf);
+        if (!x->w2buf)
+            return -1;
+    }
+    uint32_t m = 0, nr = 0;
+    const uint32_t *run = dt__w2_probe(ix, w, 0, &nr);
+    for (uint32_t q = 0; run && q < nr; q++)
+        x->w2buf[m++] = run[q];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t id = it[i]->id;
+        if (!id)
+            continue;
+        uint32_t p = 0;
+        while (p < i && it[p]->id != id)
+            p++;
+        if (p < i)
+            continue; /* probed already */
+        run = dt__w2_probe(ix, w, id, &nr);
+        for (uint32_t q = 0; run && q < nr; q++)
+            x->w2buf[m++] = run[q];
+    }
+    if (m <= 24) {
+        for (uint32_t i = 1; i < m; i++) {
+            uint32_t v = x->w2buf[i], j = i;
+            for (; j > 0 && x->w2buf[j - 1] > v; j--)
+                x->w2buf[j] = x->w2buf[j - 1];
+            x->w2buf[j] = v;
+        }
+    } else {
+        qsort(x->w2buf, m, sizeof *x->w2buf, cmp_u32);
+    }
+    return (int32_t)m;
+}
+
 /* Code of a noun phrase's words: the first actor found, with every agent
  * found elsewhere in the phrase prefixed or suffixed. NULL when neither. */
 static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
@@ -480,8 +533,19 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
         uint32_t np = 0;
         const uint32_t *cand = dt_dict_phrases_by_first(as, it[k]->id, &np);
         size_t base = cand ? (size_t)(cand - as->by_first) : 0;
-        for (uint32_t j = 0; j < np; j++) {
-            if (!NE_MAYBE(as, base + j))
+        /* a long list is read through the (first, second word) index */
+        const dt__w2index *ix = &x->c->order.actw2;
+        const uint32_t *sel = NULL;
+        if (cand && ix->big && it[k]->id < ix->nfirst && ix->big[it[k]->id]) {
+            int32_t m = ne_cands(x, ix, it[k]->id, it, n);
+            if (m >= 0) { /* else (no memory) the whole list, as below */
+                sel = x->w2buf;
+                np = (uint32_t)m;
+            }
+        }
+        for (uint32_t q = 0; q < np; q++) {
+            uint32_t j = sel ? sel[q] : q;
+            if (!sel && !NE_MAYBE(as, base + j))
                 continue;
             const dt_dict_phrase *ph = &as->phrases[cand[j]];
             uint32_t len = phrase_match(pool, ph, it + k, n - k);
@@ -536,8 +600,18 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
         uint32_t np = 0;
         const uint32_t *cand = dt_dict_phrases_by_first(gs, it[k]->id, &np);
         size_t base = cand ? (size_t)(cand - gs->by_first) : 0;
-        for (uint32_t j = 0; j < np; j++) {
-            if (!NE_MAYBE(gs, base + j))
+        const dt__w2index *ix = &x->c->order.agw2;
+        const uint32_t *sel = NULL;
+        if (cand && ix->big && it[k]->id < ix->nfirst && ix->big[it[k]->id]) {
+            int32_t m = ne_cands(x, ix, it[k]->id, it, n);
+            if (m >= 0) { /* else (no memory) the whole list, as below */
+                sel = x->w2buf;
+                np = (uint32_t)m;
+            }
+        }
+        for (uint32_t q = 0; q < np; q++) {
+            uint32_t j = sel ? sel[q] : q;
+            if (!sel && !NE_MAYBE(gs, base + j))
                 continue;
             const dt_dict_phrase *ph = &gs->phrases[cand[j]];
             uint32_t len = phrase_match(pool, ph, it + k, n - k);

@@ -47,6 +47,26 @@ int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok);
 int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, size_t si,
                     const uint32_t *ids, dt__plist *out);
 
+/* Actor or agent candidates by first and second word (code_order.c): a
+ * phrase of two or more words can only match a noun phrase holding its
+ * second word. For first words with many phrases (big[w]), the positions
+ * (relative to first_start[w]) of the phrases whose second word is w2,
+ * ascending, are kpos[start .. start + n) of the hash slot (w, w2); w2 = 0
+ * holds the one-word phrases. */
+typedef struct dt__w2index {
+    struct dt__w2slot {
+        uint32_t w, w2, start, n;
+    } * tab;
+    uint32_t mask;
+    uint32_t *kpos;
+    uint8_t *big;
+    uint32_t nfirst;
+    uint32_t maxlist; /* longest candidate list of a big first word */
+} dt__w2index;
+
+/* The run for (w, w2), or NULL. */
+const uint32_t *dt__w2_probe(const dt__w2index *x, uint32_t w, uint32_t w2, uint32_t *n);
+
 /* Pattern order per verb block (code_order.c): block b's usable patterns
  * are idx[first[b] .. first[b+1]), most specific first. */
 typedef struct dt__order {
@@ -83,6 +103,7 @@ typedef struct dt__order {
     /* The same for the issue phrases (issfirst, nissfirst). */
     uint64_t *issfirst;
     uint32_t nissfirst;
+    dt__w2index actw2, agw2; /* actor and agent phrases */
 } dt__order;
 
 /* The run of idx positions of block b whose first requirement is key

@@ -121,6 +121,8 @@ static int order_requirements(dt__order *o, uint32_t n)
 
 static int build_index(const dt_dicts *d, dt__order *o);
 
+static int build_w2(const dt_dict_phrase_set *s, dt__w2index *x);
+
 /* Bit w of *bits set when word id w is a child of the phrase trie's root
  * (starts some phrase of the set), for w < *n; NULL and 0 when the set
  * has no phrase. */
@@ -155,6 +157,9 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
     /* first-word bit sets, wanted even without verb patterns (issues) */
     if (root_bits(dt_dict_synset_phrases(d), &o->synfirst, &o->nsynfirst) < 0 ||
         root_bits(dt_dict_issue_phrases(d), &o->issfirst, &o->nissfirst) < 0)
+        return DT_ENOMEM;
+    if (build_w2(dt_dict_actor_phrases(d), &o->actw2) < 0 ||
+        build_w2(dt_dict_agent_phrases(d), &o->agw2) < 0)
         return DT_ENOMEM;
     if (nb == 0)
         return DT_OK;
@@ -330,8 +335,102 @@ const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, uint32_t key, ui
     }
 }
 
+/* Index first words with at least this many candidate phrases. */
+#define DT__W2_BIG 48
+
+static uint32_t w2_hash(uint32_t w, uint32_t w2)
+{
+    uint64_t h = ((uint64_t)w << 32 | w2) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> 32);
+}
+
+static int build_w2(const dt_dict_phrase_set *s, dt__w2index *x)
+{
+    memset(x, 0, sizeof *x);
+    if (!s || !s->first_start || !s->by_first_w2 || s->nfirst == 0)
+        return DT_OK;
+    size_t ne = 0;
+    for (uint32_t w = 0; w < s->nfirst; w++) {
+        uint32_t len = s->first_start[w + 1] - s->first_start[w];
+        if (len >= DT__W2_BIG)
+            ne += len;
+    }
+    if (ne == 0)
+        return DT_OK;
+    x->big = dt_calloc(s->nfirst, 1);
+    x->kpos = dt_malloc(ne * sizeof *x->kpos);
+    kent *e = dt_malloc(ne * sizeof *e);
+    if (!x->big || !x->kpos || !e) {
+        dt_free(e);
+        return DT_ENOMEM;
+    }
+    x->nfirst = s->nfirst;
+    size_t k = 0;
+    for (uint32_t w = 0; w < s->nfirst; w++) {
+        uint32_t a = s->first_start[w], len = s->first_start[w + 1] - a;
+        if (len < DT__W2_BIG)
+            continue;
+        x->big[w] = 1;
+        if (len > x->maxlist)
+            x->maxlist = len;
+        for (uint32_t j = 0; j < len; j++)
+            e[k++] = (kent){w, s->by_first_w2[a + j], j};
+    }
+    qsort(e, ne, sizeof *e, cmp_kent);
+    uint32_t cap = 16;
+    while (cap < ne * 2 + 2)
+        cap *= 2;
+    x->tab = dt_malloc((size_t)cap * sizeof *x->tab);
+    if (!x->tab) {
+        dt_free(e);
+        return DT_ENOMEM;
+    }
+    for (uint32_t i = 0; i < cap; i++)
+        x->tab[i].w = UINT32_MAX;
+    x->mask = cap - 1;
+    for (size_t i = 0; i < ne;) {
+        size_t j = i;
+        while (j < ne && e[j].block == e[i].block && e[j].key == e[i].key) {
+            x->kpos[j] = e[j].r;
+            j++;
+        }
+        uint32_t h = w2_hash(e[i].block, e[i].key) & x->mask;
+        while (x->tab[h].w != UINT32_MAX)
+            h = (h + 1) & x->mask;
+        x->tab[h] = (struct dt__w2slot){e[i].block, e[i].key, (uint32_t)i, (uint32_t)(j - i)};
+        i = j;
+    }
+    dt_free(e);
+    return DT_OK;
+}
+
+const uint32_t *dt__w2_probe(const dt__w2index *x, uint32_t w, uint32_t w2, uint32_t *n)
+{
+    if (!x->tab)
+        return NULL;
+    for (uint32_t h = w2_hash(w, w2) & x->mask;; h = (h + 1) & x->mask) {
+        const struct dt__w2slot *t = &x->tab[h];
+        if (t->w == UINT32_MAX)
+            return NULL;
+        if (t->w == w && t->w2 == w2) {
+            *n = t->n;
+            return x->kpos + t->start;
+        }
+    }
+}
+
+static void free_w2(dt__w2index *x)
+{
+    dt_free(x->tab);
+    dt_free(x->kpos);
+    dt_free(x->big);
+    memset(x, 0, sizeof *x);
+}
+
 void dt__order_free(dt__order *o)
 {
+    free_w2(&o->actw2);
+    free_w2(&o->agw2);
     dt_free(o->synfirst);
     dt_free(o->issfirst);
     dt_free(o->ktab);
