@@ -52,6 +52,15 @@ static inline int has_sub(const char *s, const char *pat)
 
 /* Exact tests for the tags the coder looks for most, inline (a strcmp
  * call costs more than the whole test). */
+/* strncmp(s, p, strlen(p)) == 0, inline (p is a short literal). */
+static inline int starts_with(const char *s, const char *p)
+{
+    for (; *p; s++, p++)
+        if (*s != *p)
+            return 0;
+    return 1;
+}
+
 static inline int is_ne_open(const char *s)
 {
     return s[0] == '(' && s[1] == 'N' && s[2] == 'E' && s[3] == '\0';
@@ -822,7 +831,7 @@ static int clause_has_subject(const dt__plist *l, uint32_t k)
 {
     while (k < l->n && streq(l->v[k].s, "(S"))
         k++;
-    return k < l->n && (!strncmp(l->v[k].s, "(NE", 3) || !strncmp(l->v[k].s, "(NP", 3));
+    return k < l->n && (starts_with(l->v[k].s, "(NE") || starts_with(l->v[k].s, "(NP"));
 }
 
 static int upper_seq(sctx *x, int32_t k, seq *out)
@@ -841,7 +850,7 @@ static int upper_seq(sctx *x, int32_t k, seq *out)
          * expressed concern"; the coordinator is "~CC", or "~CCP" when
          * relabelled) has its own subject: the earlier clause's actors are
          * not this verb's */
-        if (streq(s, "(S") && k >= 1 && !strncmp(l->v[k - 1].s, "~CC", 3) &&
+        if (streq(s, "(S") && k >= 1 && starts_with(l->v[k - 1].s, "~CC") &&
             clause_has_subject(l, (uint32_t)k))
             break;
         sq *q = &out->v[out->n];
@@ -901,11 +910,11 @@ static int32_t sbar_gate(const dt__plist *l, uint32_t k)
 {
     for (uint32_t j = k + 1; j < l->n; j++) {
         const char *s = l->v[j].s;
-        if (streq(s, "~SBAR") || !strncmp(s, "(VP", 3) || !strncmp(s, "(VB", 3) ||
-            !strncmp(s, "(MD", 3))
+        if (streq(s, "~SBAR") || starts_with(s, "(VP") || starts_with(s, "(VB") ||
+            starts_with(s, "(MD"))
             return -1;
         if (!is_markup(s) && j > 0 &&
-            (streq(l->v[j - 1].s, "(IN") || !strncmp(l->v[j - 1].s, "(W", 2)) && subordinator(s))
+            (streq(l->v[j - 1].s, "(IN") || starts_with(l->v[j - 1].s, "(W")) && subordinator(s))
             return (int32_t)j;
     }
     return -1;
@@ -927,7 +936,7 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
         const char *s = l->v[k].s;
         unsigned f = l->v[k].f;
         sq *q = &out->v[out->n];
-        if (out->wall == UINT32_MAX && s[0] == '(' && !strncmp(s, "(SBAR", 5)) {
+        if (out->wall == UINT32_MAX && starts_with(s, "(SBAR")) {
             gate_pl = sbar_gate(l, k);
             if (gate_pl >= 0)
                 out->wall = out->n;
