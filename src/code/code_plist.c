@@ -115,6 +115,7 @@ typedef struct tree {
     int32_t root;
     const dt_doctext *d;
     const dt_sentence *s;
+    const dt_token *tok0; /* the sentence's first token */
     const dt_dicts *dicts;
     dt_arena *a;
     dt__plist *out;
@@ -287,7 +288,7 @@ static const tlabel *leaf_label(const tree *t, uint32_t j);
 
 static const dt_token *ctok(const tree *t, uint32_t j)
 {
-    return &t->d->tok[t->s->tok + j];
+    return &t->tok0[j];
 }
 
 static int32_t leaf(tree *t, uint32_t j, int32_t parent)
@@ -1079,7 +1080,7 @@ static void mark_sbr(tree *t, int32_t x, int in_np)
 
 static const char *word_of(tree *t, int32_t tok, uint32_t *id)
 {
-    const dt_token *tk = &t->d->tok[t->s->tok + (uint32_t)tok];
+    const dt_token *tk = &t->tok0[tok];
     const char *w = tk->norm ? tk->norm : "";
     size_t n = tk->norm ? tk->norm_len : 0;
     /* Markup characters would be read as tags. */
@@ -1513,6 +1514,7 @@ int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, siz
     memset(&t, 0, sizeof t);
     t.d = d;
     t.s = s;
+    t.tok0 = d->tok ? d->tok + s->tok : NULL;
     t.dicts = dicts;
     t.a = a;
     t.out = out;
