@@ -22,15 +22,20 @@ static int is_markup(const char *s)
 }
 
 /* The phrase-list items are short strings compared millions of times;
- * most comparisons fail on the first two bytes (a close tag against
- * another close tag: "~NN" / "~VP3"), which need no library call. */
+ * most comparisons fail on the first three bytes (a close tag against
+ * another close tag: "~NN" / "~VP3", "(VBD" / "(VBN"), which need no
+ * library call. */
 static inline int streq(const char *a, const char *b)
 {
     if (a[0] != b[0])
         return 0;
     if (a[0] == '\0')
         return 1;
-    return a[1] == b[1] && strcmp(a + 1, b + 1) == 0;
+    if (a[1] != b[1])
+        return 0;
+    if (a[1] == '\0')
+        return 1;
+    return a[2] == b[2] && strcmp(a + 2, b + 2) == 0;
 }
 
 /* strstr(s, pat) != NULL, for the short items and tags the coder tests:
