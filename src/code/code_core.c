@@ -66,6 +66,17 @@ static inline int starts_with(const char *s, const char *p)
     return 1;
 }
 
+/* has_sub(it->s, pat) for a tag pattern (pat[0] is '(' or '~'): an item
+ * without '(' or '~' after its first byte holds pat only as a prefix. */
+static inline int item_has_tag(const dt__pl *it, const char *pat)
+{
+    if (!(it->f & (pat[0] == '(' ? DT__PL_OPEN : DT__PL_TILDE)))
+        return 0;
+    if (!(it->f & DT__PL_LATER))
+        return starts_with(it->s, pat);
+    return has_sub(it->s, pat);
+}
+
 static inline int is_ne_open(const char *s)
 {
     return s[0] == '(' && s[1] == 'N' && s[2] == 'E' && s[3] == '\0';
@@ -785,7 +796,7 @@ static int assign_ne_codes(sctx *x)
         const char *code = ne_code(x, it, n);
         if (code) {
             l->v[kcode].s = code;
-            l->v[kcode].f = (uint8_t)dt__pl_flags(code);
+            l->v[kcode].f = (uint16_t)dt__pl_flags(code);
         }
         k = j;
     }
@@ -937,7 +948,7 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
     int32_t gate_pl = -1;
     /* PETRARCH tests "endtag in item", a substring test: "~VP1" also
      * ends at "~VP12". Kept: it bounds the lower part the same way. */
-    while (k < l->n && !((l->v[k].f & DT__PL_TILDE) && has_sub(l->v[k].s, endtag))) {
+    while (k < l->n && !item_has_tag(&l->v[k], endtag)) {
         const char *s = l->v[k].s;
         unsigned f = l->v[k].f;
         sq *q = &out->v[out->n];
@@ -1534,7 +1545,7 @@ static uint32_t check_passive(sctx *x, uint32_t kitem, uint32_t endtag_at)
         pp = nx;
     }
     for (int32_t ka = pp - 3; ka > (int32_t)kitem; ka--) {
-        if ((l->v[ka].f & DT__PL_TILDE) && has_sub(l->v[ka].s, "~VB")) {
+        if (item_has_tag(&l->v[ka], "~VB")) {
             const char *w = l->v[ka - 1].s;
             if (streq(w, "WAS") || streq(w, "IS") || streq(w, "BEEN") || streq(w, "WERE") ||
                 streq(w, "ARE"))
@@ -2013,8 +2024,7 @@ static int check_verbs(sctx *x)
     const dt_dict_verb_block *blocks = dt_dict_verb_blocks(d, &nblocks);
     const dt_dict_pattern *pats = dt_dict_patterns(d, &npats);
     for (uint32_t kitem = 1; kitem + 2 < l->n; kitem++) {
-        if (!(l->v[kitem].f & DT__PL_OPEN) || !has_sub(l->v[kitem].s, "(VP") ||
-            !(l->v[kitem + 1].f & DT__PL_OPEN) || !has_sub(l->v[kitem + 1].s, "(VB"))
+        if (!item_has_tag(&l->v[kitem], "(VP") || !item_has_tag(&l->v[kitem + 1], "(VB"))
             continue;
         uint32_t vpstart = kitem;
         char endtag[40];
@@ -2161,8 +2171,7 @@ static int check_verbs(sctx *x)
                 }
             }
             /* resume after this verb phrase */
-            while (kitem < l->n &&
-                   !((l->v[kitem].f & DT__PL_TILDE) && has_sub(l->v[kitem].s, endtag)))
+            while (kitem < l->n && !item_has_tag(&l->v[kitem], endtag))
                 kitem++;
         }
     }

@@ -11,20 +11,21 @@ typedef struct dt__pl {
     const char *s;
     uint32_t id; /* dictionary word id of a word, 0 otherwise */
     int32_t tok; /* document token index of a word, -1 otherwise */
-    uint8_t f;   /* DT__PL_* flags of s (dt__pl_flags) */
+    uint16_t f;  /* DT__PL_* flags of s (dt__pl_flags) */
 } dt__pl;
 
 /* What PETRARCH's substring tests on an item would find, computed once
  * when the item is made so that the coder's loops need not rescan it. */
 enum {
-    DT__PL_TCOMMA = 1,  /* "~," in s */
-    DT__PL_NEC = 2,     /* "NEC" in s */
-    DT__PL_TNE = 4,     /* "~NE" in s */
-    DT__PL_OPEN = 8,    /* '(' in s */
-    DT__PL_TILDE = 16,  /* '~' in s */
-    DT__PL_COMMA = 32,  /* s is "(," */
-    DT__PL_MOPEN = 64,  /* s starts with '(' */
-    DT__PL_MCLOSE = 128 /* s starts with '~' */
+    DT__PL_TCOMMA = 1,   /* "~," in s */
+    DT__PL_NEC = 2,      /* "NEC" in s */
+    DT__PL_TNE = 4,      /* "~NE" in s */
+    DT__PL_OPEN = 8,     /* '(' in s */
+    DT__PL_TILDE = 16,   /* '~' in s */
+    DT__PL_COMMA = 32,   /* s is "(," */
+    DT__PL_MOPEN = 64,   /* s starts with '(' */
+    DT__PL_MCLOSE = 128, /* s starts with '~' */
+    DT__PL_LATER = 256   /* '(' or '~' after the first byte of s */
 };
 
 unsigned dt__pl_flags(const char *s);

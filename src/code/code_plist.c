@@ -21,7 +21,9 @@ unsigned dt__pl_flags(const char *s)
         f |= DT__PL_MOPEN | (s[1] == ',' && s[2] == '\0' ? DT__PL_COMMA : 0);
     else if (s[0] == '~')
         f |= DT__PL_MCLOSE;
-    for (; *s; s++) {
+    for (const char *s0 = s; *s; s++) {
+        if ((s[0] == '~' || s[0] == '(') && s != s0)
+            f |= DT__PL_LATER;
         if (s[0] == '~') {
             f |= DT__PL_TILDE;
             if (s[1] == ',')
@@ -61,7 +63,7 @@ int dt__pl_push_f(dt__plist *l, const char *s, uint32_t id, int32_t tok, unsigne
     l->v[l->n].s = s;
     l->v[l->n].id = id;
     l->v[l->n].tok = tok;
-    l->v[l->n].f = (uint8_t)f;
+    l->v[l->n].f = (uint16_t)f;
     l->n++;
     return DT_OK;
 }
@@ -77,7 +79,7 @@ enum { TN_NEC = 1, TN_SBR = 2, TN_CCP = 4, TN_DIST = 8 };
  * uncommon labels, arena copies. */
 typedef struct tlabel {
     const char *name, *open, *close;
-    uint8_t fopen, fclose; /* dt__pl_flags of open and close */
+    uint16_t fopen, fclose; /* dt__pl_flags of open and close */
 } tlabel;
 
 /* No POS name holds '(', '~' or "NEC"; the comma's close tag is "~,". */
@@ -195,8 +197,8 @@ static const tlabel *cons_label(tree *t, const char *l)
     x->close = x->name ? tagstr(t->a, '~', x->name, 0) : NULL;
     if (!x->name || !x->open || !x->close)
         return NULL;
-    x->fopen = (uint8_t)dt__pl_flags(x->open);
-    x->fclose = (uint8_t)dt__pl_flags(x->close);
+    x->fopen = (uint16_t)dt__pl_flags(x->open);
+    x->fclose = (uint16_t)dt__pl_flags(x->close);
     return x;
 }
 
@@ -1146,13 +1148,13 @@ static void push_word(tree *t, int32_t tok)
         if (k == 1)
             break;
         if (k == 2) {
-            f |= DT__PL_TILDE;
+            f |= DT__PL_TILDE | (p != w ? DT__PL_LATER : 0);
             if (p[1] == ',')
                 f |= DT__PL_TCOMMA;
             else if (p[1] == 'N' && p[2] == 'E')
                 f |= DT__PL_TNE;
         } else if (k == 3) {
-            f |= DT__PL_OPEN;
+            f |= DT__PL_OPEN | (p != w ? DT__PL_LATER : 0);
         } else if (k == 4) {
             if (p[1] == 'E' && p[2] == 'C')
                 f |= DT__PL_NEC;
