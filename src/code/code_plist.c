@@ -80,26 +80,37 @@ enum { TN_NEC = 1, TN_SBR = 2, TN_CCP = 4, TN_DIST = 8 };
 typedef struct tlabel {
     const char *name, *open, *close;
     uint16_t fopen, fclose; /* dt__pl_flags of open and close */
+    uint8_t lb;             /* LB_* */
 } tlabel;
+
+/* What emission asks of labels: the name is "POS", or starts with "PP",
+ * or with "NP". */
+enum { LB_POS = 1, LB_PP = 2, LB_NP = 4 };
 
 /* No POS name holds '(', '~' or "NEC"; the comma's close tag is "~,". */
 /* clang-format off */
 #define DT__POS_LABEL(name, str) {str, "(" str, "~" str, \
     DT__PL_OPEN | DT__PL_MOPEN | (DT_POS_##name == DT_POS_COMMA ? DT__PL_COMMA : 0), \
-    DT__PL_TILDE | DT__PL_MCLOSE | (DT_POS_##name == DT_POS_COMMA ? DT__PL_TCOMMA : 0)},
+    DT__PL_TILDE | DT__PL_MCLOSE | (DT_POS_##name == DT_POS_COMMA ? DT__PL_TCOMMA : 0), \
+    DT_POS_##name == DT_POS_POS ? LB_POS : 0},
 static const tlabel pos_lab[DT_POS__COUNT] = {DT_POS_MAP(DT__POS_LABEL)};
 #undef DT__POS_LABEL
 /* clang-format on */
 
-#define DT__PH(n)                                                                                  \
+#define DT__PH(n, lb)                                                                              \
     {                                                                                              \
-        n, "(" n, "~" n, DT__PL_OPEN | DT__PL_MOPEN, DT__PL_TILDE | DT__PL_MCLOSE                  \
+        n, "(" n, "~" n, DT__PL_OPEN | DT__PL_MOPEN, DT__PL_TILDE | DT__PL_MCLOSE, lb              \
     }
-static const tlabel L_S = DT__PH("S"), L_NP = DT__PH("NP"), L_VP = DT__PH("VP"),
-                    L_PP = DT__PH("PP"), L_SBAR = DT__PH("SBAR"), L_ADJP = DT__PH("ADJP"),
-                    L_NPTMP = DT__PH("NP-TMP"), L_CCP = DT__PH("CCP"),
-                    L_NEC = {"NEC", "(NEC", "~NEC", DT__PL_OPEN | DT__PL_MOPEN | DT__PL_NEC,
-                             DT__PL_TILDE | DT__PL_MCLOSE | DT__PL_TNE | DT__PL_NEC};
+static const tlabel L_S = DT__PH("S", 0), L_NP = DT__PH("NP", LB_NP), L_VP = DT__PH("VP", 0),
+                    L_PP = DT__PH("PP", LB_PP), L_SBAR = DT__PH("SBAR", 0),
+                    L_ADJP = DT__PH("ADJP", 0), L_NPTMP = DT__PH("NP-TMP", LB_NP),
+                    L_CCP = DT__PH("CCP", 0),
+                    L_NEC = {"NEC",
+                             "(NEC",
+                             "~NEC",
+                             DT__PL_OPEN | DT__PL_MOPEN | DT__PL_NEC,
+                             DT__PL_TILDE | DT__PL_MCLOSE | DT__PL_TNE | DT__PL_NEC,
+                             0};
 #undef DT__PH
 
 typedef struct tnode {
@@ -109,6 +120,7 @@ typedef struct tnode {
     int32_t kid, next;   /* first child, next sibling */
     uint32_t first, end; /* token span [first, end) */
     uint32_t flags;
+    uint8_t below; /* B_* of the nodes strictly below (calc_below) */
 } tnode;
 
 typedef struct tree {
@@ -138,6 +150,7 @@ static int32_t tn_new(tree *t, const tlabel *label, int32_t tok, int32_t parent)
     x->kid = x->next = -1;
     x->first = x->end = 0;
     x->flags = 0;
+    x->below = 0;
     return (int32_t)t->nn++;
 }
 
@@ -199,6 +212,9 @@ static const tlabel *cons_label(tree *t, const char *l)
         return NULL;
     x->fopen = (uint16_t)dt__pl_flags(x->open);
     x->fclose = (uint16_t)dt__pl_flags(x->close);
+    x->lb = (uint8_t)((strcmp(x->name, "POS") == 0 ? LB_POS : 0) |
+                      (strncmp(x->name, "PP", 2) == 0 ? LB_PP : 0) |
+                      (strncmp(x->name, "NP", 2) == 0 ? LB_NP : 0));
     return x;
 }
 
@@ -1019,24 +1035,34 @@ static int p_n(const tnode *x)
 }
 static int p_pos(const tnode *x)
 {
-    return x->tok >= 0 && is_label(x, "POS");
+    return x->tok >= 0 && (x->lab->lb & LB_POS);
 }
 static int p_pp(const tnode *x)
 {
-    return x->tok < 0 && starts(x->lab->name, "PP");
+    return x->tok < 0 && (x->lab->lb & LB_PP);
 }
 static int p_np_or_nec(const tnode *x)
 {
-    return x->tok < 0 && (starts(x->lab->name, "NP") || (x->flags & TN_NEC));
+    return x->tok < 0 && ((x->lab->lb & LB_NP) || (x->flags & TN_NEC));
 }
 
-/* Descendant strictly below x matching pred (x itself excluded). */
-static int below_has(const tree *t, int32_t x, int (*pred)(const tnode *))
+/* Which of p_pos, p_pp, p_np_or_nec hold somewhere strictly below each
+ * node, in one pass before emission (the tree no longer changes), so
+ * that emission's searches run only where they will find something. */
+enum { B_POS = 1, B_PP = 2, B_NPN = 4 };
+
+static uint8_t calc_below(tree *t, int32_t x)
 {
-    for (int32_t k = t->n[x].kid; k >= 0; k = t->n[k].next)
-        if (subtree_has(t, k, pred))
-            return 1;
-    return 0;
+    uint8_t b = 0;
+    for (int32_t k = t->n[x].kid; k >= 0; k = t->n[k].next) {
+        const tnode *c = &t->n[k];
+        b |=
+            (uint8_t)((p_pos(c) ? B_POS : 0) | (p_pp(c) ? B_PP : 0) | (p_np_or_nec(c) ? B_NPN : 0));
+        if (c->tok < 0)
+            b |= calc_below(t, k);
+    }
+    t->n[x].below = b;
+    return b;
 }
 
 /* PETRARCH's compound marking: a CC whose phrase holds no verb phrase or
@@ -1246,6 +1272,8 @@ static int32_t first_pre(const tree *t, int32_t x, int (*pred)(const tnode *))
 
 static int32_t first_pos_tok(const tree *t, int32_t x)
 {
+    if (!(t->n[x].below & B_POS))
+        return -1;
     int32_t k = first_pre(t, x, p_pos);
     return k >= 0 ? t->n[k].tok : -1;
 }
@@ -1303,7 +1331,7 @@ static int32_t find_sbr_after(const tree *t, int32_t x, uint32_t after)
  * emitted. */
 static int emit_prep(tree *t, int32_t np)
 {
-    int32_t pp = first_pre(t, np, p_pp);
+    int32_t pp = (t->n[np].below & B_PP) ? first_pre(t, np, p_pp) : -1;
     if (pp < 0)
         return 0;
     int32_t e = t->n[pp].parent;
@@ -1318,7 +1346,7 @@ static int emit_prep(tree *t, int32_t np)
     int32_t obj = find_np_after(t, e, (uint32_t)t->n[in].tok + 1);
     if (obj < 0)
         return 0;
-    if (first_pre(t, obj, p_pp) >= 0)
+    if (t->n[obj].below & B_PP) /* first_pre(t, obj, p_pp) >= 0 */
         return 0;
     int32_t sbr = find_sbr_after(t, t->root, t->n[obj].end);
     ne_open(t);
@@ -1480,10 +1508,10 @@ static void emit(tree *t, int32_t x)
             ne_close(t);
             return;
         }
-        if (first_pre(t, x, p_pp) >= 0) {
+        if (t->n[x].below & B_PP) { /* first_pre(t, x, p_pp) >= 0 */
             if (emit_prep(t, x))
                 return;
-        } else if (!below_has(t, x, p_np_or_nec)) {
+        } else if (!(t->n[x].below & B_NPN)) { /* no NP or compound below */
             ne_open(t);
             ne_words(t, x, -1);
             ne_close(t);
@@ -1531,6 +1559,7 @@ int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, siz
         return rc;
     mark_compounds(&t);
     mark_sbr(&t, t.root, 0);
+    (void)calc_below(&t, t.root);
     if (s->cons && s->ncons) {
         /* The parse's top node (S, under ROOT) comes first, as in
          * PETRARCH's ParseList once ROOT is stripped. */
