@@ -10,6 +10,7 @@
 
 #include "detente/ontology.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,12 @@ typedef struct sctx {
     int korea; /* a Korean state was named in the document so far */
 } sctx;
 
+/* What an item adds to dt__plist.bal. */
+static inline int32_t pl_bal(unsigned f)
+{
+    return (f & DT__PL_MOPEN) ? 1 : (f & DT__PL_MCLOSE) ? -1 : 0;
+}
+
 static int pl_remove(dt__plist *l, uint32_t from, uint32_t to)
 {
     /* remove [from, to) */
@@ -189,6 +196,8 @@ static int pl_remove(dt__plist *l, uint32_t from, uint32_t to)
         to = l->n;
     if (from >= to)
         return 0;
+    for (uint32_t i = from; i < to; i++)
+        l->bal -= pl_bal(l->v[i].f);
     memmove(l->v + from, l->v + to, (size_t)(l->n - to) * sizeof *l->v);
     l->n -= to - from;
     return 0;
@@ -272,16 +281,17 @@ static void delete_phrases(dt__plist *l, uint32_t lo, uint32_t hi)
     }
 }
 
+/* Are the tags balanced? dt__plist.bal counts them as items come and
+ * go, so this is not a pass over the list. */
 static int check_balance(const dt__plist *l)
 {
-    long open = 0;
-    for (uint32_t i = 0; i < l->n; i++) {
-        if (l->v[i].f & DT__PL_MOPEN)
-            open++;
-        else if (l->v[i].f & DT__PL_MCLOSE)
-            open--;
-    }
-    return open == 0;
+#ifndef NDEBUG
+    int32_t open = 0;
+    for (uint32_t i = 0; i < l->n; i++)
+        open += pl_bal(l->v[i].f);
+    assert(open == l->bal);
+#endif
+    return l->bal == 0;
 }
 
 static void check_commas(sctx *x)
@@ -291,6 +301,7 @@ static void check_commas(sctx *x)
     int32_t first = pl_comma(l, 0, l->n);
     if (first < 0)
         return;
+    uint32_t n0 = l->n; /* removals only shorten the list */
     if (o->comma_bmax != 0) {
         int k = count_word(l, 2, (uint32_t)first);
         if (k >= o->comma_bmin && k <= o->comma_bmax)
@@ -307,8 +318,9 @@ static void check_commas(sctx *x)
                 delete_phrases(l, (uint32_t)ka + 3, kend);
         }
     }
+    /* the first comma again, unless a deletion changed the list */
     if (o->comma_max != 0) {
-        int32_t ka = pl_comma(l, 0, l->n);
+        int32_t ka = l->n == n0 ? first : pl_comma(l, 0, l->n);
         while (ka >= 0) {
             int32_t kb = pl_comma(l, (uint32_t)ka + 1, l->n);
             if (kb < 0)
@@ -322,7 +334,7 @@ static void check_commas(sctx *x)
         }
     }
     /* dangling initial or final comma */
-    int32_t ka = pl_comma(l, 0, l->n);
+    int32_t ka = l->n == n0 ? first : pl_comma(l, 0, l->n);
     if (ka >= 0 && count_word(l, 2, (uint32_t)ka) == 0)
         pl_remove(l, (uint32_t)ka, (uint32_t)ka + 3);
     uint32_t kend = find_end(l);
@@ -704,7 +716,7 @@ static int expand_compound_ne(sctx *x, uint32_t kstart, uint32_t kend)
      * last one preceding the compound; we keep all words before it. */
     uint32_t pre0 = kstart + 2, pre1 = (uint32_t)ncs;
     uint32_t post0 = (uint32_t)nce + 1, post1 = kend;
-    dt__plist nl = {NULL, 0, 0, x->a, 0};
+    dt__plist nl = {NULL, 0, 0, x->a, 0, 0};
     dt__pl_push(&nl, "(NEC", 0, -1);
     uint32_t ka = (uint32_t)ncs + 1;
     while (ka + 1 < (uint32_t)nce) {
@@ -744,6 +756,9 @@ static int expand_compound_ne(sctx *x, uint32_t kstart, uint32_t kend)
     memcpy(v, l->v, (size_t)kstart * sizeof *v);
     memcpy(v + kstart, nl.v, (size_t)nl.n * sizeof *v);
     memcpy(v + kstart + nl.n, l->v + kend + 1, (size_t)tail * sizeof *v);
+    for (uint32_t i = kstart; i <= kend; i++)
+        l->bal -= pl_bal(l->v[i].f);
+    l->bal += nl.bal;
     l->v = v;
     l->n = newn;
     l->cap = newn + 1;
@@ -795,8 +810,10 @@ static int assign_ne_codes(sctx *x)
         }
         const char *code = ne_code(x, it, n);
         if (code) {
+            unsigned f = dt__pl_flags(code);
+            l->bal += pl_bal(f) - pl_bal(l->v[kcode].f);
             l->v[kcode].s = code;
-            l->v[kcode].f = (uint16_t)dt__pl_flags(code);
+            l->v[kcode].f = (uint16_t)f;
         }
         k = j;
     }

@@ -35,12 +35,32 @@ typedef struct dt__plist {
     uint32_t n, cap;
     dt_arena *a;
     int oom;
+    /* opening minus closing tags (DT__PL_MOPEN, DT__PL_MCLOSE) in v[0..n),
+     * kept by dt__pl_push_f and by every removal or splice */
+    int32_t bal;
 } dt__plist;
 
 /* Append an item; dt__pl_push_f takes its flags (which must equal
  * dt__pl_flags(s)), dt__pl_push computes them. */
-int dt__pl_push_f(dt__plist *l, const char *s, uint32_t id, int32_t tok, unsigned f);
 int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok);
+
+/* Make room for one more item (l->n == l->cap): DT_OK or DT_ENOMEM
+ * (and l->oom set). */
+int dt__pl_grow(dt__plist *l);
+
+/* Inline: the phrase list's builders push every item through it. */
+static inline int dt__pl_push_f(dt__plist *l, const char *s, uint32_t id, int32_t tok, unsigned f)
+{
+    if (l->n == l->cap && dt__pl_grow(l) < 0)
+        return DT_ENOMEM;
+    l->v[l->n].s = s;
+    l->v[l->n].id = id;
+    l->v[l->n].tok = tok;
+    l->v[l->n].f = (uint16_t)f;
+    l->n++;
+    l->bal += (f & DT__PL_MOPEN) ? 1 : (f & DT__PL_MCLOSE) ? -1 : 0;
+    return DT_OK;
+}
 
 /* Build the phrase list of sentence si (see code_plist.c); ids (may be
  * NULL) are the tokens' dictionary word ids. Returns DT_OK,

@@ -44,27 +44,21 @@ int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok)
     return dt__pl_push_f(l, s, id, tok, dt__pl_flags(s));
 }
 
-int dt__pl_push_f(dt__plist *l, const char *s, uint32_t id, int32_t tok, unsigned f)
+int dt__pl_grow(dt__plist *l)
 {
+    /* after a failure l->n stays at l->cap, so every later push ends here */
     if (l->oom)
         return DT_ENOMEM;
-    if (l->n == l->cap) {
-        uint32_t nc = l->cap ? l->cap * 2 : 256;
-        dt__pl *nv = dt_arena_alloc(l->a, (size_t)nc * sizeof *nv);
-        if (!nv) {
-            l->oom = 1;
-            return DT_ENOMEM;
-        }
-        if (l->n)
-            memcpy(nv, l->v, (size_t)l->n * sizeof *nv);
-        l->v = nv;
-        l->cap = nc;
+    uint32_t nc = l->cap ? l->cap * 2 : 256;
+    dt__pl *nv = dt_arena_alloc(l->a, (size_t)nc * sizeof *nv);
+    if (!nv) {
+        l->oom = 1;
+        return DT_ENOMEM;
     }
-    l->v[l->n].s = s;
-    l->v[l->n].id = id;
-    l->v[l->n].tok = tok;
-    l->v[l->n].f = (uint16_t)f;
-    l->n++;
+    if (l->n)
+        memcpy(nv, l->v, (size_t)l->n * sizeof *nv);
+    l->v = nv;
+    l->cap = nc;
     return DT_OK;
 }
 
