@@ -2427,14 +2427,7 @@ static int discard_check(sctx *x, const dt_doctext *d, const dt_sentence *s)
     const dt_dict_phrase_set *ds = dt_dict_discard_phrases(x->d);
     if (!ds || ds->nphrases == 0)
         return 0;
-    const char **norms = dt_arena_alloc(x->a, (size_t)(s->ntok + 1) * sizeof *norms);
-    if (!norms)
-        return 0;
-    for (uint32_t k = 0; k < s->ntok; k++) {
-        const dt_token *t = &d->tok[s->tok + k];
-        norms[k] = t->norm ? t->norm : "";
-    }
-    return dt_dict_discard_check(x->d, x->ids, norms, s->ntok, NULL);
+    return dt_dict_discard_check_tokens(x->d, x->ids, d->tok + s->tok, s->ntok, NULL);
 }
 
 static int code_sentence(sctx *x, const dt_doctext *d, size_t si)

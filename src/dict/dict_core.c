@@ -1,6 +1,7 @@
 /* detente dict — loading driver, phrase-set compilation (tries), and the
  * read-only accessors the coder uses. */
 #include "dict/dict_impl.h"
+#include "detente/text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -884,10 +885,31 @@ const dt_dict_phrase_set *dt_dict_discard_phrases(const dt_dicts *d)
     return &d->discard_set.view;
 }
 
+/* Token i's normalised text for the discard check: from norms, or from
+ * tok (one of them is NULL; each caller below passes a constant NULL, so
+ * the inlined check is specialised). */
+static inline const char *dnorm(const char *const *norms, const dt_token *tok, size_t i)
+{
+    if (tok)
+        return tok[i].norm ? tok[i].norm : "";
+    return norms ? norms[i] : NULL;
+}
+
+/* strlen of dnorm(), without the pass where the token knows it (norm_len
+ * is 16 bits: trusted where the NUL is) */
+static inline size_t dnorm_len(const char *const *norms, const dt_token *tok, size_t i)
+{
+    if (tok) {
+        const char *s = tok[i].norm;
+        return !s ? 0 : s[tok[i].norm_len] == '\0' ? tok[i].norm_len : strlen(s);
+    }
+    return norms && norms[i] ? strlen(norms[i]) : 0;
+}
+
 /* Does discard phrase p match at tokens [i, ...)? The first word has
  * already matched (exactly, or as a stem when the phrase is one word). */
-static int discard_rest(const dt_dicts *d, const dt_dict_phrase *p, const uint32_t *ids,
-                        const char *const *norms, size_t n, size_t i)
+static inline int discard_rest(const dt_dicts *d, const dt_dict_phrase *p, const uint32_t *ids,
+                               const char *const *norms, const dt_token *tok, size_t n, size_t i)
 {
     if (i + p->nwords > n)
         return 0;
@@ -895,9 +917,10 @@ static int discard_rest(const dt_dicts *d, const dt_dict_phrase *p, const uint32
         uint32_t w = d->pool.p[p->words + k];
         if (ids[i + k] == w)
             continue;
-        if (k + 1 == p->nwords && (p->flags & DT_PH_STEM) && norms && norms[i + k]) {
+        const char *nk;
+        if (k + 1 == p->nwords && (p->flags & DT_PH_STEM) && (nk = dnorm(norms, tok, i + k))) {
             const char *ws = d->words[w];
-            if (strncmp(norms[i + k], ws, d->wlen[w]) == 0)
+            if (strncmp(nk, ws, d->wlen[w]) == 0)
                 continue;
         }
         return 0;
@@ -905,8 +928,9 @@ static int discard_rest(const dt_dicts *d, const dt_dict_phrase *p, const uint32
     return 1;
 }
 
-int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *const *norms,
-                          size_t n, uint32_t *phrase)
+static inline __attribute__((always_inline)) int
+discard_check(const dt_dicts *d, const uint32_t *ids, const char *const *norms, const dt_token *tok,
+              size_t n, uint32_t *phrase)
 {
     if (phrase)
         *phrase = DT_DICT_NONE;
@@ -916,7 +940,8 @@ int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *co
     int found = 0;
     uint32_t ph[64];
     for (size_t i = 0; i < n && found < 2; i++) {
-        size_t len = norms && norms[i] ? strlen(norms[i]) : 0;
+        size_t len = dnorm_len(norms, tok, i);
+        const char *ni = dnorm(norms, tok, i);
         /* The prefixes' hashes in one pass over the token, not one pass
          * per prefix (long tokens, rare, hash each prefix). */
         int hashed = len > 1 && len <= sizeof ph / sizeof ph[0];
@@ -927,18 +952,18 @@ int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *co
         if (len > 1 && len <= 64)
             lens = d->stem_lens & (len == 64 ? ~0ull : (1ull << len) - 1) & ~1ull;
         if (lens && !d->stem_short) {
-            unsigned f2 = (unsigned)(unsigned char)norms[i][0] << 8 | (unsigned char)norms[i][1];
+            unsigned f2 = (unsigned)(unsigned char)ni[0] << 8 | (unsigned char)ni[1];
             if (!(d->stem_first2[f2 >> 6] & (1ull << (f2 & 63))))
                 lens = 0;
         }
         if (hashed && lens)
-            dt__dict_prefix_hashes(norms[i], len - 1, ph);
+            dt__dict_prefix_hashes(ni, len - 1, ph);
         /* Try the whole token, then (for stems) each proper prefix of a
          * length some stem has. */
         for (size_t L = len ? len : 1; L >= 1 && found < 2;) {
             uint32_t id = L == len || !len ? ids[i]
-                          : hashed         ? dt__dict_word_id_hashed(d, norms[i], L, ph[L - 1])
-                                           : dt_dict_word_id(d, norms[i], L);
+                          : hashed         ? dt__dict_word_id_hashed(d, ni, L, ph[L - 1])
+                                           : dt_dict_word_id(d, ni, L);
             if (id) {
                 uint32_t nc;
                 const uint32_t *cand = dt_dict_phrases_by_first(s, id, &nc);
@@ -947,7 +972,7 @@ int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *co
                     int exact = L == len || !len;
                     if (!exact && !(p->nwords == 1 && (p->flags & DT_PH_STEM)))
                         continue;
-                    if (!discard_rest(d, p, ids, norms, n, i))
+                    if (!discard_rest(d, p, ids, norms, tok, n, i))
                         continue;
                     int lvl = (p->flags & DT_PH_STORY) ? 2 : 1;
                     if (lvl > found) {
@@ -978,6 +1003,18 @@ int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *co
         }
     }
     return found;
+}
+
+int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *const *norms,
+                          size_t n, uint32_t *phrase)
+{
+    return discard_check(d, ids, norms, NULL, n, phrase);
+}
+
+int dt_dict_discard_check_tokens(const dt_dicts *d, const uint32_t *ids, const dt_token *tok,
+                                 size_t n, uint32_t *phrase)
+{
+    return discard_check(d, ids, NULL, tok, n, phrase);
 }
 
 const dt_dict_phrase_set *dt_dict_issue_phrases(const dt_dicts *d)

@@ -5,6 +5,7 @@
 #include "dt_test.h"
 
 #include "detente/dict.h"
+#include "detente/text.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -679,6 +680,30 @@ static void test_discards(void)
             fprintf(stderr, "discard case %d: got %d\n", k, r);
         DT_CHECK_INT(r, want[k]);
         DT_CHECK(r == 0 ? ph == DT_DICT_NONE : ph != DT_DICT_NONE);
+        /* the same over tokens: norm_len as the tokeniser sets it, then
+         * one that disagrees with the text (16 bits wrapped), which the
+         * check must not believe */
+        for (int bad = 0; bad < 2; bad++) {
+            dt_token tk[4];
+            memset(tk, 0, sizeof tk);
+            for (size_t i = 0; i < lens[k]; i++) {
+                tk[i].norm = ss[k][i];
+                tk[i].norm_len = (uint16_t)(bad ? 3 : strlen(ss[k][i]));
+            }
+            uint32_t ph2;
+            DT_CHECK_INT(dt_dict_discard_check_tokens(d, ids, tk, lens[k], &ph2), want[k]);
+            DT_CHECK(ph2 == ph);
+        }
+    }
+    /* a token without a normalised form reads as "" */
+    {
+        dt_token tk[2];
+        memset(tk, 0, sizeof tk);
+        tk[1].norm = "TYPHOONS";
+        tk[1].norm_len = 8;
+        uint32_t ids[2] = {0, wid(d, "TYPHOONS")};
+        DT_CHECK_INT(dt_dict_discard_check_tokens(d, ids, tk, 2, NULL), 2);
+        DT_CHECK_INT(dt_dict_discard_check_tokens(d, ids, tk, 1, NULL), 0);
     }
     dt_dicts_free(d);
 }
