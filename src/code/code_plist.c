@@ -1145,6 +1145,37 @@ static const char *tagstr(dt_arena *a, char open, const char *label, uint32_t id
     return dt_arena_strndup(a, buf, n);
 }
 
+/* The numbered tags of the first 99 NPs, VPs and compounds of a sentence
+ * as static strings ("(NP1" ... "~VP99"), so that most sentences make
+ * none in the arena. */
+#define DT__T1(p, n) p #n,
+#define DT__T10(p, d)                                                                              \
+    DT__T1(p, d##0)                                                                                \
+    DT__T1(p, d##1) DT__T1(p, d##2) DT__T1(p, d##3) DT__T1(p, d##4) DT__T1(p, d##5)                \
+        DT__T1(p, d##6) DT__T1(p, d##7) DT__T1(p, d##8) DT__T1(p, d##9)
+#define DT__TAGS(p)                                                                                \
+    {                                                                                              \
+        NULL, DT__T1(p, 1) DT__T1(p, 2) DT__T1(p, 3) DT__T1(p, 4) DT__T1(p, 5) DT__T1(p, 6)        \
+                  DT__T1(p, 7) DT__T1(p, 8) DT__T1(p, 9) DT__T10(p, 1) DT__T10(p, 2) DT__T10(p, 3) \
+                      DT__T10(p, 4) DT__T10(p, 5) DT__T10(p, 6) DT__T10(p, 7) DT__T10(p, 8)        \
+                          DT__T10(p, 9)                                                            \
+    }
+static const char *const np_open[100] = DT__TAGS("(NP"), *const np_close[100] = DT__TAGS("~NP"),
+                         *const vp_open[100] = DT__TAGS("(VP"),
+                         *const vp_close[100] = DT__TAGS("~VP"),
+                         *const nc_open[100] = DT__TAGS("(NEC"),
+                         *const nc_close[100] = DT__TAGS("~NEC");
+#undef DT__TAGS
+#undef DT__T10
+#undef DT__T1
+
+/* tagstr(a, open, label, idx) for idx >= 1, from tab while it lasts */
+static const char *numtag(dt_arena *a, const char *const tab[100], char open, const char *label,
+                          uint32_t idx)
+{
+    return idx >= 1 && idx < 100 ? tab[idx] : tagstr(a, open, label, idx);
+}
+
 /* Push a tag (or the code slot) with its known flags. */
 static void push_tag(tree *t, const char *s, unsigned f)
 {
@@ -1369,7 +1400,8 @@ static int p_jj(const tnode *x)
 static void emit_nec(tree *t, int32_t x)
 {
     t->ncindex++;
-    push_tag(t, tagstr(t->a, '(', "NEC", t->ncindex), DT__PL_OPEN | DT__PL_MOPEN | DT__PL_NEC);
+    push_tag(t, numtag(t->a, nc_open, '(', "NEC", t->ncindex),
+             DT__PL_OPEN | DT__PL_MOPEN | DT__PL_NEC);
     /* adjectives before the first noun phrase / noun */
     int32_t adj[8];
     int nadj = 0;
@@ -1463,7 +1495,7 @@ static void emit_nec(tree *t, int32_t x)
         }
         ne_close(t);
     }
-    push_tag(t, tagstr(t->a, '~', "NEC", t->ncindex),
+    push_tag(t, numtag(t->a, nc_close, '~', "NEC", t->ncindex),
              DT__PL_TILDE | DT__PL_MCLOSE | DT__PL_TNE | DT__PL_NEC);
 }
 
@@ -1512,17 +1544,17 @@ static void emit(tree *t, int32_t x)
             return;
         }
         t->npindex++;
-        push_tag(t, tagstr(t->a, '(', "NP", t->npindex), DT__PL_OPEN | DT__PL_MOPEN);
+        push_tag(t, numtag(t->a, np_open, '(', "NP", t->npindex), DT__PL_OPEN | DT__PL_MOPEN);
         emit_kids(t, x);
-        push_tag(t, tagstr(t->a, '~', "NP", t->npindex), DT__PL_TILDE | DT__PL_MCLOSE);
+        push_tag(t, numtag(t->a, np_close, '~', "NP", t->npindex), DT__PL_TILDE | DT__PL_MCLOSE);
         return;
     }
     if (is_label(n, "VP")) {
         t->vpindex++;
         uint32_t idx = t->vpindex;
-        push_tag(t, tagstr(t->a, '(', "VP", idx), DT__PL_OPEN | DT__PL_MOPEN);
+        push_tag(t, numtag(t->a, vp_open, '(', "VP", idx), DT__PL_OPEN | DT__PL_MOPEN);
         emit_kids(t, x);
-        push_tag(t, tagstr(t->a, '~', "VP", idx), DT__PL_TILDE | DT__PL_MCLOSE);
+        push_tag(t, numtag(t->a, vp_close, '~', "VP", idx), DT__PL_TILDE | DT__PL_MCLOSE);
         return;
     }
     push_tag(t, n->lab->open, n->lab->fopen);
