@@ -162,8 +162,8 @@ typedef struct sctx {
     uint8_t *lo_in_ne, *up_in_ne;
     int32_t *lo_actor;
     uint32_t matchcap;
-    uint32_t *memo; /* pattern-match failure stamps, reused across verbs */
-    size_t memo_cap;
+    uint32_t *memo;               /* pattern-match failure stamps, reused across verbs */
+    size_t memo_cap, memo_zeroed; /* memo[0..memo_zeroed) initialised */
     uint32_t stamp;
     /* Synsets found after / before the current verb: syn_lo[s] ==
      * synstamp when synset s occurs in the lower sequence (likewise
@@ -1838,13 +1838,20 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
     size_t mneed = ((size_t)o->maxel[block] + 1) * nmax * 2;
     if (mneed > x->memo_cap) {
         /* stamps only grow within a call, so old contents never need
-         * clearing; a fresh (zeroed) buffer restarts nothing */
+         * clearing; a fresh buffer restarts nothing */
         size_t cap = mneed * 2;
-        uint32_t *nm = dt_arena_calloc(x->a, cap, sizeof *nm);
+        uint32_t *nm = dt_arena_alloc(x->a, cap * sizeof *nm);
         if (!nm)
             return DT_ENOMEM;
         x->memo = nm;
         x->memo_cap = cap;
+        x->memo_zeroed = 0;
+    }
+    if (mneed > x->memo_zeroed) {
+        /* zeroed only as far as a verb has reached: most never need the
+         * doubled capacity */
+        memset(x->memo + x->memo_zeroed, 0, (mneed - x->memo_zeroed) * sizeof *x->memo);
+        x->memo_zeroed = mneed;
     }
     if (!lo_ids || !up_ids || !lo_in_ne || !up_in_ne || !lo_actor) {
         x->matchcap = 0;
