@@ -965,8 +965,18 @@ discard_check(const dt_dicts *d, const uint32_t *ids, const char *const *norms, 
                           : hashed         ? dt__dict_word_id_hashed(d, ni, L, ph[L - 1])
                                            : dt_dict_word_id(d, ni, L);
             if (id) {
-                uint32_t nc;
-                const uint32_t *cand = dt_dict_phrases_by_first(s, id, &nc);
+                uint32_t nc = 0;
+                const uint32_t *cand = NULL;
+                if (s->first_start) {
+                    /* dt_dict_phrases_by_first, inline (no call for the
+                     * many tokens that start no discard phrase) */
+                    if (id < s->nfirst) {
+                        cand = s->by_first + s->first_start[id];
+                        nc = s->first_start[id + 1] - s->first_start[id];
+                    }
+                } else {
+                    cand = dt_dict_phrases_by_first(s, id, &nc);
+                }
                 for (uint32_t c = 0; c < nc; c++) {
                     const dt_dict_phrase *p = &s->phrases[cand[c]];
                     int exact = L == len || !len;
