@@ -349,6 +349,21 @@ static void check_commas(sctx *x)
 
 /* ---- actors and agents (assign_NEcodes / check_NEphrase) --------- */
 
+/* dt_dict_phrases_by_first, with its direct index read inline (the
+ * actor and agent loops ask it for every word of every NE). */
+static inline const uint32_t *phrases_by_first(const dt_dict_phrase_set *s, uint32_t word,
+                                               uint32_t *n)
+{
+    if (!s || !s->first_start)
+        return dt_dict_phrases_by_first(s, word, n);
+    *n = 0;
+    if (!s->nphrases || !word || word >= s->nfirst)
+        return NULL;
+    uint32_t a = s->first_start[word];
+    *n = s->first_start[word + 1] - a;
+    return *n ? s->by_first + a : NULL;
+}
+
 /* Match phrase ph against items it[0..n) (it[0] is known to be the
  * phrase's first word); returns the number of items spanned, 0 if none.
  * Words may intervene where the dictionary had a blank. */
@@ -439,7 +454,7 @@ static void remember_person(sctx *x, const dt_dict_phrase *ph, const char *code)
         /* a title is not a name: "King Abdullah", "Ayatollah Khamenei" */
         uint32_t ng = 0;
         if (gs)
-            (void)dt_dict_phrases_by_first(gs, w[i], &ng);
+            (void)phrases_by_first(gs, w[i], &ng);
         if (ng || w[i] == dt_dict_word_id(x->d, "AYATOLLAH", 9) ||
             w[i] == dt_dict_word_id(x->d, "SHEIKH", 6))
             continue;
@@ -568,7 +583,7 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
         if (!it[k]->id)
             continue;
         uint32_t np = 0;
-        const uint32_t *cand = dt_dict_phrases_by_first(as, it[k]->id, &np);
+        const uint32_t *cand = phrases_by_first(as, it[k]->id, &np);
         size_t base = cand ? (size_t)(cand - as->by_first) : 0;
         /* a long list is read through the (first, second word) index */
         const dt__w2index *ix = &x->c->order.actw2;
@@ -610,7 +625,7 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
             if (!it[k]->id)
                 continue;
             uint32_t np = 0;
-            const uint32_t *cand = dt_dict_phrases_by_first(as, it[k]->id, &np);
+            const uint32_t *cand = phrases_by_first(as, it[k]->id, &np);
             for (uint32_t j = 0; j < np; j++) {
                 const dt_dict_phrase *ph = &as->phrases[cand[j]];
                 if (ph->nwords < 2 || !phrase_match(pool, ph, it + k, n - k))
@@ -635,7 +650,7 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
         if (!it[k]->id)
             continue;
         uint32_t np = 0;
-        const uint32_t *cand = dt_dict_phrases_by_first(gs, it[k]->id, &np);
+        const uint32_t *cand = phrases_by_first(gs, it[k]->id, &np);
         size_t base = cand ? (size_t)(cand - gs->by_first) : 0;
         const dt__w2index *ix = &x->c->order.agw2;
         const uint32_t *sel = NULL;
