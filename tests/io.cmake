@@ -4,7 +4,7 @@
 # (tests/io/bad_input.sh). The PETRARCH cases read DT_SHARED_DATA and fail,
 # not skip, when it is missing.
 set(DT_IO_CASES utf8 json fields dates nul empty binary longline bigtext gzip-ok zstd-ok gzip-cut
-    zstd-cut xml-cut petrarch missing text textbad output usage)
+    zstd-cut xml-cut xml-encoding petrarch missing text textbad output usage)
 foreach(c ${DT_IO_CASES})
   add_test(NAME io.code.${c}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/io/bad_input.sh $<TARGET_FILE:detente> ${c}

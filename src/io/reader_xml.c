@@ -484,10 +484,25 @@ static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ex
     xmlStopParser(x->ctxt);
 }
 
+/* libxml2's encoding layer reports a failed conversion through the
+ * generic error function, not the parser's structured handler, and that
+ * prints to stderr without file or line; the parser's own return code
+ * reports the same failure below. So the generic function is silenced
+ * around each chunk (it is per thread in libxml2) and restored after. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static void feed(dt__xml *x, const char *p, size_t n, int terminate)
 {
     int had_err = x->have_err;
+    xmlGenericErrorFunc old = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
     int rc = xmlParseChunk(x->ctxt, p, (int)n, terminate);
+    xmlSetGenericErrorFunc(old_ctx, old);
     /* Failing only when told the input is over, with elements still open,
      * means the file was cut short; libxml2's own message for that
      * ("Extra content at the end of the document", "AttValue: ' expected")
@@ -496,6 +511,11 @@ static void feed(dt__xml *x, const char *p, size_t n, int terminate)
         const char *open = x->open_name[(x->depth <= 32 ? x->depth : 32) - 1];
         dt_error_set(&x->xerr, DT_EFORMAT, x->name, cur_line(x), UINT64_MAX,
                      "XML error: input ends inside <%s> (truncated document?)", open);
+    }
+    if (rc == XML_ERR_INVALID_ENCODING && !x->have_err) {
+        dt_error_set(&x->xerr, DT_EFORMAT, x->name, cur_line(x), UINT64_MAX,
+                     "XML error: bytes that are not in the document's declared encoding");
+        x->have_err = 1;
     }
     if (rc != 0 && !x->have_err) {
         dt_error_set(&x->xerr, DT_EFORMAT, x->name, cur_line(x), UINT64_MAX,

@@ -240,6 +240,27 @@ xml-cut)
     grep -Eq "^detente: cut.xml:[0-9]+: XML error" err.txt || fail "no XML error line"
     expect_summary $((before + 1)) 1
     ;;
+xml-encoding)
+    # Bytes that are not in the encoding the file declares: the records
+    # before them are coded, one XML error names the line and the cause,
+    # and nothing else reaches stderr (libxml2's own conversion messages
+    # have no file or line, so the reader keeps them off the terminal).
+    {
+        printf '<?xml version="1.0" encoding="Shift_JIS"?>\n<Sentences>\n'
+        printf '<Sentence date="20190101" id="E-1"><Text>Arnor attacked Gondor.</Text></Sentence>\n'
+        printf '<Sentence date="20190101" id="E-2"><Text>Gondor praised Arnor.</Text></Sentence>\n'
+        printf '<Sentence date="20190101" id="E-3"><Text>Bad \xff\xfe\x80 bytes.</Text></Sentence>\n'
+        printf '</Sentences>\n'
+    } >enc.xml
+    run --input petrarch-xml enc.xml
+    expect_status 1
+    expect_errors enc.xml 1
+    expect_error enc.xml 5 "not in the document's declared encoding"
+    if grep -v '^detente: ' err.txt | grep -q .; then
+        fail "stderr has lines that are not detente's own"
+    fi
+    expect_summary 3 1
+    ;;
 petrarch)
     f="$shared/petrarch2/PETR.UnitTest.dev.xml"
     [ -r "$f" ] || fail "missing $f"
