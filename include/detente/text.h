@@ -116,12 +116,12 @@ typedef struct dt_token {
     const char *norm; /* normalised form: ASCII-folded, UPPER-CASE, NUL-terminated
                          (arena). E.g. "Détente" -> "DETENTE", "’s" -> "'S" */
     uint16_t norm_len;
-    uint16_t flags;    /* DT_TOK_* */
-    uint8_t pos;       /* enum dt_pos, set by the tagger */
-    uint8_t chunk;     /* enum dt_chunk_type of the chunk holding it */
-    uint16_t clause;   /* clause index within the sentence (set by chunker) */
-    const char *lemma; /* lower-case lemma, NUL-terminated (tagger; static or arena) */
-    uint32_t word_id;  /* lexicon id of norm, 0 = unknown (tagger) */
+    uint16_t flags;     /* DT_TOK_* */
+    uint8_t pos;        /* enum dt_pos, set by the tagger */
+    uint8_t chunk;      /* enum dt_chunk_type of the chunk holding it */
+    uint16_t clause;    /* clause index within the sentence (set by chunker) */
+    const char *lemma;  /* lower-case lemma, NUL-terminated (tagger; static or arena) */
+    uint32_t word_id;   /* lexicon id of norm, 0 = unknown (tagger) */
     uint32_t norm_hash; /* FNV-1a (32-bit) of norm[0..norm_len) when the tokeniser
                            computed it on the way, else 0 (users hash norm then) */
 } dt_token;

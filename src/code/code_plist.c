@@ -1151,8 +1151,9 @@ static const char *tagstr(dt_arena *a, char open, const char *label, uint32_t id
 #define DT__T1(p, n) p #n,
 #define DT__T10(p, d)                                                                              \
     DT__T1(p, d##0)                                                                                \
-    DT__T1(p, d##1) DT__T1(p, d##2) DT__T1(p, d##3) DT__T1(p, d##4) DT__T1(p, d##5)                \
-        DT__T1(p, d##6) DT__T1(p, d##7) DT__T1(p, d##8) DT__T1(p, d##9)
+    DT__T1(p, d##1)                                                                                \
+    DT__T1(p, d##2) DT__T1(p, d##3) DT__T1(p, d##4) DT__T1(p, d##5) DT__T1(p, d##6)                \
+        DT__T1(p, d##7) DT__T1(p, d##8) DT__T1(p, d##9)
 #define DT__TAGS(p)                                                                                \
     {                                                                                              \
         NULL, DT__T1(p, 1) DT__T1(p, 2) DT__T1(p, 3) DT__T1(p, 4) DT__T1(p, 5) DT__T1(p, 6)        \
