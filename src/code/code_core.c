@@ -558,6 +558,51 @@ static int32_t ne_cands(sctx *x, const dt__w2index *ix, uint32_t w, const dt__pl
     return (int32_t)m;
 }
 
+/* Whether the phrase at position pos of set s's first-word lists can
+ * match, as far as the Bloom set of the noun phrase's words tells: its
+ * second word (if it has one) must be among them. */
+static inline int ne_maybe(const dt_dict_phrase_set *s, size_t pos, const uint64_t bloom[4])
+{
+    if (!s->by_first_w2)
+        return 1;
+    uint32_t w2 = s->by_first_w2[pos];
+    return w2 == 0 || (bloom[(w2 >> 6) & 3] & (1ull << (w2 & 63))) != 0;
+}
+
+/* The first phrase of set s, in its list order, that matches the noun
+ * phrase's words from it[k] (of n): a long candidate list is read through
+ * the (first, second word) index ix, a short one through the Bloom set.
+ * Returns its length in words and the phrase in *out, or 0. */
+static inline uint32_t ne_match_at(sctx *x, const dt_dict_phrase_set *s, const dt__w2index *ix,
+                                   const uint64_t bloom[4], const uint32_t *pool,
+                                   const dt__pl *const *it, uint32_t k, uint32_t n,
+                                   const dt_dict_phrase **out)
+{
+    uint32_t np = 0;
+    const uint32_t *cand = phrases_by_first(s, it[k]->id, &np);
+    size_t base = cand ? (size_t)(cand - s->by_first) : 0;
+    const uint32_t *sel = NULL;
+    if (cand && ix->big && it[k]->id < ix->nfirst && ix->big[it[k]->id]) {
+        int32_t m = ne_cands(x, ix, it[k]->id, it, n);
+        if (m >= 0) { /* else (no memory) the whole list, as below */
+            sel = x->w2buf;
+            np = (uint32_t)m;
+        }
+    }
+    for (uint32_t q = 0; q < np; q++) {
+        uint32_t j = sel ? sel[q] : q;
+        if (!sel && !ne_maybe(s, base + j, bloom))
+            continue;
+        const dt_dict_phrase *ph = &s->phrases[cand[j]];
+        uint32_t len = phrase_match(pool, ph, it + k, n - k);
+        if (len) {
+            *out = ph;
+            return len;
+        }
+    }
+    return 0;
+}
+
 /* Code of a noun phrase's words: the first actor found, with every agent
  * found elsewhere in the phrase prefixed or suffixed. NULL when neither. */
 static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
@@ -575,41 +620,18 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
     uint64_t bloom[4] = {0, 0, 0, 0};
     for (uint32_t k = 0; k < n; k++)
         bloom[(it[k]->id >> 6) & 3] |= 1ull << (it[k]->id & 63);
-#define NE_MAYBE(set, pos)                                                                         \
-    (!(set)->by_first_w2 ||                                                                        \
-     ((set)->by_first_w2[pos] == 0 ||                                                              \
-      (bloom[((set)->by_first_w2[pos] >> 6) & 3] & (1ull << ((set)->by_first_w2[pos] & 63)))))
     for (uint32_t k = 0; k < n && !actor && as; k++) {
         if (!it[k]->id)
             continue;
-        uint32_t np = 0;
-        const uint32_t *cand = phrases_by_first(as, it[k]->id, &np);
-        size_t base = cand ? (size_t)(cand - as->by_first) : 0;
-        /* a long list is read through the (first, second word) index */
-        const dt__w2index *ix = &x->c->order.actw2;
-        const uint32_t *sel = NULL;
-        if (cand && ix->big && it[k]->id < ix->nfirst && ix->big[it[k]->id]) {
-            int32_t m = ne_cands(x, ix, it[k]->id, it, n);
-            if (m >= 0) { /* else (no memory) the whole list, as below */
-                sel = x->w2buf;
-                np = (uint32_t)m;
-            }
-        }
-        for (uint32_t q = 0; q < np; q++) {
-            uint32_t j = sel ? sel[q] : q;
-            if (!sel && !NE_MAYBE(as, base + j))
-                continue;
-            const dt_dict_phrase *ph = &as->phrases[cand[j]];
-            uint32_t len = phrase_match(pool, ph, it + k, n - k);
-            if (len) {
-                const char *code = dt_dict_actor_code_at(d, ph->entry, x->date, NULL);
-                actor = code ? code : "---";
-                a0 = k;
-                a1 = k + len;
-                if (code && x->c->own_format)
-                    remember_person(x, ph, code);
-                break;
-            }
+        const dt_dict_phrase *ph = NULL;
+        uint32_t len = ne_match_at(x, as, &x->c->order.actw2, bloom, pool, it, k, n, &ph);
+        if (len) {
+            const char *code = dt_dict_actor_code_at(d, ph->entry, x->date, NULL);
+            actor = code ? code : "---";
+            a0 = k;
+            a1 = k + len;
+            if (code && x->c->own_format)
+                remember_person(x, ph, code);
         }
     }
     if (!actor && x->c->own_format)
@@ -649,33 +671,14 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
             continue;
         if (!it[k]->id)
             continue;
-        uint32_t np = 0;
-        const uint32_t *cand = phrases_by_first(gs, it[k]->id, &np);
-        size_t base = cand ? (size_t)(cand - gs->by_first) : 0;
-        const dt__w2index *ix = &x->c->order.agw2;
-        const uint32_t *sel = NULL;
-        if (cand && ix->big && it[k]->id < ix->nfirst && ix->big[it[k]->id]) {
-            int32_t m = ne_cands(x, ix, it[k]->id, it, n);
-            if (m >= 0) { /* else (no memory) the whole list, as below */
-                sel = x->w2buf;
-                np = (uint32_t)m;
-            }
-        }
-        for (uint32_t q = 0; q < np; q++) {
-            uint32_t j = sel ? sel[q] : q;
-            if (!sel && !NE_MAYBE(gs, base + j))
-                continue;
-            const dt_dict_phrase *ph = &gs->phrases[cand[j]];
-            uint32_t len = phrase_match(pool, ph, it + k, n - k);
-            if (len) {
-                if (nfound < 16 && ph->entry < nag)
-                    found[nfound++] = ph->entry;
-                k += len - 1;
-                break;
-            }
+        const dt_dict_phrase *ph = NULL;
+        uint32_t len = ne_match_at(x, gs, &x->c->order.agw2, bloom, pool, it, k, n, &ph);
+        if (len) {
+            if (nfound < 16 && ph->entry < nag)
+                found[nfound++] = ph->entry;
+            k += len - 1;
         }
     }
-#undef NE_MAYBE
     /* "the Palestinians", "the Japanese people": with the definite
      * article the plural names the nation, not its civilians ("pledged
      * aid to the Palestinians" targets PSE; "thousands of Palestinians"
