@@ -422,7 +422,9 @@ const dt_dict_phrase_set *dt_dict_discard_phrases(const dt_dicts *d);
 int dt_dict_discard_check(const dt_dicts *d, const uint32_t *ids, const char *const *norms,
                           size_t n, uint32_t *phrase);
 /* The same over tokens: tok[i].norm (NULL reads as "") and its length
- * norm_len stand for norms[i] (struct dt_token, detente/text.h). */
+ * norm_len stand for norms[i] (struct dt_token, detente/text.h); norm_len
+ * is trusted where the NUL is, so it must not exceed strlen(norm), as the
+ * tokeniser's (a 16-bit wrap of a longer norm) never does. */
 struct dt_token;
 int dt_dict_discard_check_tokens(const dt_dicts *d, const uint32_t *ids, const struct dt_token *tok,
                                  size_t n, uint32_t *phrase);

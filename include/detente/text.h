@@ -111,11 +111,11 @@ enum {
 };
 
 typedef struct dt_token {
-    uint32_t off;     /* byte offset of the token in the original text */
-    uint32_t len;     /* byte length in the original text */
-    const char *norm; /* normalised form: ASCII-folded, UPPER-CASE, NUL-terminated
-                         (arena). E.g. "Détente" -> "DETENTE", "’s" -> "'S" */
-    uint16_t norm_len;
+    uint32_t off;       /* byte offset of the token in the original text */
+    uint32_t len;       /* byte length in the original text */
+    const char *norm;   /* normalised form: ASCII-folded, UPPER-CASE, NUL-terminated
+                           (arena). E.g. "Détente" -> "DETENTE", "’s" -> "'S" */
+    uint16_t norm_len;  /* strlen(norm) modulo 65536 (so never more than it) */
     uint16_t flags;     /* DT_TOK_* */
     uint8_t pos;        /* enum dt_pos, set by the tagger */
     uint8_t chunk;      /* enum dt_chunk_type of the chunk holding it */
