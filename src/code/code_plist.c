@@ -655,19 +655,27 @@ static int32_t build_np(cbuild *b, uint32_t *ui, int32_t parent, int before_verb
             if (co < 0)
                 return -1;
             reparent(t, np, co);
+            int32_t last = np;
             while (i <= k) {
                 if (b->u[i].type == DT_CHUNK_O) {
                     if (leaf(t, b->u[i].first, co) < 0)
                         return -1;
                     i++;
                 } else {
-                    if (build_np(b, &i, co, before_verb, 0) < 0)
+                    last = build_np(b, &i, co, before_verb, 0);
+                    if (last < 0)
                         return -1;
                 }
             }
-            int32_t last = build_np(b, &i, co, before_verb, 0);
-            if (last < 0)
-                return -1;
+            /* A member can run past the coordinator and take the last NP
+             * with it (a name continued, "anti- X"); then that member was
+             * the last, and the unit after it (maybe the sentence's end)
+             * is no part of the compound. */
+            if (i == k + 1) {
+                last = build_np(b, &i, co, before_verb, 0);
+                if (last < 0)
+                    return -1;
+            }
             t->n[co].end = t->n[last].end;
             np = co;
         }
@@ -1152,8 +1160,9 @@ static const char *tagstr(dt_arena *a, char open, const char *label, uint32_t id
 #define DT__T10(p, d)                                                                              \
     DT__T1(p, d##0)                                                                                \
     DT__T1(p, d##1)                                                                                \
-    DT__T1(p, d##2) DT__T1(p, d##3) DT__T1(p, d##4) DT__T1(p, d##5) DT__T1(p, d##6)                \
-        DT__T1(p, d##7) DT__T1(p, d##8) DT__T1(p, d##9)
+    DT__T1(p, d##2)                                                                                \
+    DT__T1(p, d##3) DT__T1(p, d##4) DT__T1(p, d##5) DT__T1(p, d##6) DT__T1(p, d##7)                \
+        DT__T1(p, d##8) DT__T1(p, d##9)
 #define DT__TAGS(p)                                                                                \
     {                                                                                              \
         NULL, DT__T1(p, 1) DT__T1(p, 2) DT__T1(p, 3) DT__T1(p, 4) DT__T1(p, 5) DT__T1(p, 6)        \
