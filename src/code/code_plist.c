@@ -1156,19 +1156,16 @@ static const char *tagstr(dt_arena *a, char open, const char *label, uint32_t id
 /* The numbered tags of the first 99 NPs, VPs and compounds of a sentence
  * as static strings ("(NP1" ... "~VP99"), so that most sentences make
  * none in the arena. */
-#define DT__T1(p, n) p #n,
+#define DT__T1(p, n) p #n
 #define DT__T10(p, d)                                                                              \
-    DT__T1(p, d##0)                                                                                \
-    DT__T1(p, d##1)                                                                                \
-    DT__T1(p, d##2)                                                                                \
-    DT__T1(p, d##3) DT__T1(p, d##4) DT__T1(p, d##5) DT__T1(p, d##6) DT__T1(p, d##7)                \
-        DT__T1(p, d##8) DT__T1(p, d##9)
+    DT__T1(p, d##0), DT__T1(p, d##1), DT__T1(p, d##2), DT__T1(p, d##3), DT__T1(p, d##4),           \
+        DT__T1(p, d##5), DT__T1(p, d##6), DT__T1(p, d##7), DT__T1(p, d##8), DT__T1(p, d##9)
 #define DT__TAGS(p)                                                                                \
     {                                                                                              \
-        NULL, DT__T1(p, 1) DT__T1(p, 2) DT__T1(p, 3) DT__T1(p, 4) DT__T1(p, 5) DT__T1(p, 6)        \
-                  DT__T1(p, 7) DT__T1(p, 8) DT__T1(p, 9) DT__T10(p, 1) DT__T10(p, 2) DT__T10(p, 3) \
-                      DT__T10(p, 4) DT__T10(p, 5) DT__T10(p, 6) DT__T10(p, 7) DT__T10(p, 8)        \
-                          DT__T10(p, 9)                                                            \
+        NULL, DT__T1(p, 1), DT__T1(p, 2), DT__T1(p, 3), DT__T1(p, 4), DT__T1(p, 5), DT__T1(p, 6),  \
+            DT__T1(p, 7), DT__T1(p, 8), DT__T1(p, 9), DT__T10(p, 1), DT__T10(p, 2), DT__T10(p, 3), \
+            DT__T10(p, 4), DT__T10(p, 5), DT__T10(p, 6), DT__T10(p, 7), DT__T10(p, 8),             \
+            DT__T10(p, 9)                                                                          \
     }
 static const char *const np_open[100] = DT__TAGS("(NP"), *const np_close[100] = DT__TAGS("~NP"),
                          *const vp_open[100] = DT__TAGS("(VP"),
