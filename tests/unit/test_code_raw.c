@@ -177,6 +177,39 @@ static void test_shared_head(void)
     DT_CHECK(!has(&r, "MOR", "---", "190"));
 }
 
+/* Code with a coder over one own-format dictionary text for a while:
+ * g_coder is swapped in by own_coder_begin (0 when the text does not
+ * load) and restored by own_coder_end. */
+typedef struct own_coder {
+    dt_dicts *dicts;
+    dt_coder *coder, *saved;
+} own_coder;
+
+static int own_coder_begin(own_coder *oc, const char *own, size_t n)
+{
+    dt_dict_source src = {DT_DICT_OWN, NULL, "own.dtx", own, n};
+    dt_error err;
+    oc->dicts = NULL;
+    oc->coder = NULL;
+    DT_CHECK_INT(dt_dicts_load(&src, 1, NULL, &oc->dicts, &err), DT_OK);
+    if (oc->dicts)
+        DT_CHECK_INT(dt_coder_new(oc->dicts, NULL, &oc->coder, &err), DT_OK);
+    if (!oc->coder) {
+        dt_dicts_free(oc->dicts);
+        return 0;
+    }
+    oc->saved = g_coder;
+    g_coder = oc->coder;
+    return 1;
+}
+
+static void own_coder_end(own_coder *oc)
+{
+    g_coder = oc->saved;
+    dt_coder_free(oc->coder);
+    dt_dicts_free(oc->dicts);
+}
+
 /* With the project's own dictionaries, a place named by "in" is the
  * target only when no other actor follows the verb ("rallied in Seoul
  * to demand the resignation of President Park"), and a person named in
@@ -212,16 +245,9 @@ static void test_place_target(void)
                               "  verb halt\n"
                               "  pattern 087: $ * agreement\n"
                               "  pattern 0874: $ * after +\n";
-    dt_dict_source src = {DT_DICT_OWN, NULL, "own.dtx", own, sizeof own - 1};
-    dt_dicts *dicts = NULL;
-    dt_coder *coder = NULL;
-    dt_error err;
-    DT_CHECK_INT(dt_dicts_load(&src, 1, NULL, &dicts, &err), DT_OK);
-    DT_CHECK_INT(dt_coder_new(dicts, NULL, &coder, &err), DT_OK);
-    if (!dicts || !coder)
+    own_coder oc;
+    if (!own_coder_begin(&oc, own, sizeof own - 1))
         return;
-    dt_coder *saved = g_coder;
-    g_coder = coder;
     result r = code_text("Mordor protesters rallied in Gondor against Rohan.");
     DT_CHECK(has(&r, "MORCVL", "ROH", "141"));
     DT_CHECK(!has(&r, "MORCVL", "GON", "141"));
@@ -274,9 +300,7 @@ static void test_place_target(void)
     DT_CHECK(!has(&r, "GON", "PRK", "190"));
     r = code_text("South Korea attacked the North Atlantic alliance.");
     DT_CHECK(!has(&r, "KOR", "PRK", "190"));
-    g_coder = saved;
-    dt_coder_free(coder);
-    dt_dicts_free(dicts);
+    own_coder_end(&oc);
 }
 
 /* Modal verb forms (the built-in set's zz-modality.dtx) are seen through
@@ -297,16 +321,9 @@ static void test_modal_forms(void)
                               "block NEGATED\n"
                               "  verb may *attack (may attacks, may attacked, may attacking)\n"
                               "  verb not *attack (not attacks, not attacked, not attacking)\n";
-    dt_dict_source src = {DT_DICT_OWN, NULL, "own.dtx", own, sizeof own - 1};
-    dt_dicts *dicts = NULL;
-    dt_coder *coder = NULL;
-    dt_error err;
-    DT_CHECK_INT(dt_dicts_load(&src, 1, NULL, &dicts, &err), DT_OK);
-    DT_CHECK_INT(dt_coder_new(dicts, NULL, &coder, &err), DT_OK);
-    if (!dicts || !coder)
+    own_coder oc;
+    if (!own_coder_begin(&oc, own, sizeof own - 1))
         return;
-    dt_coder *saved = g_coder;
-    g_coder = coder;
     result r = code_text("Mordor attacked Gondor.");
     DT_CHECK(has(&r, "MOR", "GON", "190"));
     r = code_text("Mordor will attack Gondor.");
@@ -333,9 +350,7 @@ static void test_modal_forms(void)
     DT_CHECK_INT(r.n, 0);
     r = code_text("Mordor closed the border and attacked Gondor.");
     DT_CHECK(has(&r, "MOR", "GON", "190"));
-    g_coder = saved;
-    dt_coder_free(coder);
-    dt_dicts_free(dicts);
+    own_coder_end(&oc);
 }
 
 int main(void)
