@@ -97,6 +97,9 @@ enum {
 int dt__abbrev_class(const char *s, size_t n);
 /* 1 if the abbreviation table is in the order the lookup needs (tests). */
 int dt__abbrev_table_sorted(void);
+/* 1 if the tokeniser's merged class/fold table agrees with dt__text_class
+ * and dt__text_fold_ascii (tests). */
+int dt__text_word_table_ok(void);
 
 /* Whether the upper-case word norm[0..n) is a typical sentence opener
  * ("THE", "HE", "IN" ...): used to decide whether a sentence ends after an

@@ -37,6 +37,50 @@ enum pend {
 };
 
 #define CL(c) (dt__text_class[(unsigned char)(c)])
+
+/* The word scanner's merged table: a byte's class (dt__text_class) in the
+ * low byte and its ASCII fold (dt__text_fold_ascii) in the high byte, so
+ * one load per byte gives both; WT_MORE marks the bytes after which a word
+ * may go on (any byte >= 0x80 and - ' . , : / &), so a word that ends at
+ * anything else (space, most punctuation) skips those tests. Written as
+ * constant expressions of the byte; dt__text_word_table_ok() checks it
+ * against the two tables (unit test). */
+#define WT_MORE 0x80u
+#define WT_CLASS(c)                                                                                \
+    ((c) == 0                     ? 0x00u                                                          \
+     : (c) <= 0x20 || (c) == 0x7F ? (unsigned)DT__CL_SPACE                                         \
+     : (c) >= 0x80                ? (unsigned)DT__CL_HI                                            \
+     : (c) >= '0' && (c) <= '9'   ? (unsigned)(DT__CL_DIGIT | DT__CL_WORD)                         \
+     : (c) >= 'A' && (c) <= 'Z'   ? (unsigned)(DT__CL_UPPER | DT__CL_WORD)                         \
+     : (c) >= 'a' && (c) <= 'z'   ? (unsigned)(DT__CL_LOWER | DT__CL_WORD)                         \
+     : (c) == '_'                 ? (unsigned)DT__CL_WORD                                          \
+                                  : (unsigned)DT__CL_PUNCT)
+#define WT_FOLD(c)                                                                                 \
+    ((c) < 0x20 || (c) == 0x7F  ? 0x20u                                                            \
+     : (c) >= 'a' && (c) <= 'z' ? (unsigned)(c)-0x20u                                              \
+                                : (unsigned)(c))
+#define WT_IS_MORE(c)                                                                              \
+    ((c) >= 0x80 || (c) == '-' || (c) == '\'' || (c) == '.' || (c) == ',' || (c) == ':' ||         \
+     (c) == '/' || (c) == '&')
+#define WT(c) (uint16_t)(WT_CLASS(c) | (WT_IS_MORE(c) ? WT_MORE : 0u) | WT_FOLD(c) << 8)
+#define WT4(c) WT(c), WT((c) + 1), WT((c) + 2), WT((c) + 3)
+#define WT16(c) WT4(c), WT4((c) + 4), WT4((c) + 8), WT4((c) + 12)
+#define WT64(c) WT16(c), WT16((c) + 16), WT16((c) + 32), WT16((c) + 48)
+static const uint16_t word_tab[256] = {WT64(0), WT64(64), WT64(128), WT64(192)};
+
+int dt__text_word_table_ok(void)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        unsigned v = word_tab[c];
+        if ((v & 0x7Fu) != dt__text_class[c] || (v >> 8) != dt__text_fold_ascii[c])
+            return 0;
+        int more = c >= 0x80 || c == '-' || c == '\'' || c == '.' || c == ',' || c == ':' ||
+                   c == '/' || c == '&';
+        if (!(v & WT_MORE) != !more)
+            return 0;
+    }
+    return 1;
+}
 /* FNV-1a, 32 bits, over the bytes of a norm: dt_token.norm_hash. */
 #define FNV_BASIS 2166136261u
 #define FNV_STEP(h, c) (((h) ^ (uint32_t)(unsigned char)(c)) * 16777619u)
@@ -514,8 +558,8 @@ static DT__HOT size_t scan_word_in(tz *t, size_t i, size_t j, int nonascii)
     size_t n = t->n;
     int has_apos = 0;
     unsigned hyph = 0;
-    int kind;
-    unsigned xf;
+    int kind = K_WORD;
+    unsigned xf = 0;
     /* Words longer than the limit are cut; the rest is the next token. */
     size_t lim = n - i > DT_MAX_TOKEN_BYTES ? i + DT_MAX_TOKEN_BYTES : n;
     /* Room for the longest ASCII norm this word can have, plus its NUL. */
@@ -523,30 +567,59 @@ static DT__HOT size_t scan_word_in(tz *t, size_t i, size_t j, int nonascii)
     if (!d)
         return n;
     /* Only the union of the classes is gathered per byte; the rare
-     * all-capitals test counts upper-case letters afterwards. */
+     * all-capitals test counts upper-case letters afterwards. (seen also
+     * collects word_tab's other bits; only class bits are tested.) */
     unsigned seen = 0;
     /* The norm's hash, built as its bytes are written (used when the
      * norm is d as written: the ASCII path without a clitic cut). */
     uint32_t h = FNV_BASIS;
     for (size_t k = i; k < j; k++) {
-        unsigned c = s[k];
-        seen |= CL(c);
-        d[k - i] = (char)dt__text_fold_ascii[c];
-        h = FNV_STEP(h, dt__text_fold_ascii[c]);
+        unsigned v = word_tab[s[k]];
+        seen |= v;
+        d[k - i] = (char)(v >> 8);
+        h = FNV_STEP(h, v >> 8);
     }
 again:
     while (j < n) {
-        unsigned c, cl;
-        while (j < lim && ((cl = CL(c = s[j])) & DT__CL_WORD)) {
-            seen |= cl;
-            d[j - i] = (char)dt__text_fold_ascii[c];
-            h = FNV_STEP(h, dt__text_fold_ascii[c]);
+        unsigned c, cl, v;
+        /* The run of letters and digits: eight bytes a step without the
+         * bound test while eight remain, then byte by byte. */
+#define WORD_STEP(o)                                                                               \
+    v = word_tab[s[j + (o)]];                                                                      \
+    if (!(v & DT__CL_WORD)) {                                                                      \
+        j += (o);                                                                                  \
+        goto run_end;                                                                              \
+    }                                                                                              \
+    seen |= v;                                                                                     \
+    d[j + (o)-i] = (char)(v >> 8);                                                                 \
+    h = FNV_STEP(h, v >> 8);
+        while (lim - j >= 8) {
+            WORD_STEP(0)
+            WORD_STEP(1)
+            WORD_STEP(2)
+            WORD_STEP(3)
+            WORD_STEP(4)
+            WORD_STEP(5)
+            WORD_STEP(6)
+            WORD_STEP(7)
+            j += 8;
+        }
+#undef WORD_STEP
+        while (j < lim && ((v = word_tab[s[j]]) & DT__CL_WORD)) {
+            seen |= v;
+            d[j - i] = (char)(v >> 8);
+            h = FNV_STEP(h, v >> 8);
             j++;
         }
+    run_end:
         if (j >= lim)
             break;
+        /* Space and most punctuation end the word outright: no
+         * continuation, and no abbreviation (that needs a '.'). */
+        if (!(v & WT_MORE))
+            goto word_end;
         c = s[j];
-        cl = CL(c);
+        cl = v & 0x7Fu;
         if (cl & DT__CL_HI) {
             /* From here on the norm is redone by emit() via dt_text_fold. */
             int32_t cp;
@@ -610,8 +683,6 @@ again:
         j++;
     }
 
-    kind = K_WORD;
-    xf = 0;
     /* A word followed by one period (not an ellipsis): an abbreviation? */
     if (j < lim && s[j] == '.' && !(j + 1 < n && s[j + 1] == '.')) {
         int ac = dt__abbrev_class((const char *)s + i, j - i);
@@ -637,6 +708,7 @@ again:
             xf = DT_TOK_ABBREV;
         }
     }
+word_end:;
     size_t cut = 0;
     /* Without an apostrophe inside the word, "cannot" is the only split
      * clitic_split can make. */

@@ -685,6 +685,7 @@ static void test_pos_names(void)
 static void test_abbrev_table(void)
 {
     DT_CHECK(dt__abbrev_table_sorted());
+    DT_CHECK(dt__text_word_table_ok());
     DT_CHECK_INT(dt__abbrev_class("Mr", 2), DT__AB_TITLE);
     DT_CHECK_INT(dt__abbrev_class("MR", 2), DT__AB_TITLE);
     DT_CHECK_INT(dt__abbrev_class("mr", 2), DT__AB_NONE);
