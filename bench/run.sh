@@ -70,11 +70,16 @@ done
 
 if [ "$do_build" = 1 ]; then
     # DT_WERROR=OFF: a new compiler warning elsewhere in the tree should not
-    # stop a measurement. -fno-omit-frame-pointer keeps perf call graphs
-    # usable at a cost of about 1%; -g lets perf annotate show source lines
-    # (it does not change the generated code).
+    # stop a measurement. The flags are the project's Release flags, so the
+    # figures are those of the binary users build; -g lets perf annotate show
+    # source lines (it does not change the generated code). --perf adds
+    # -fno-omit-frame-pointer for perf's call graphs: it cost 1.7% in the
+    # stage to chunks (dt_bench, three interleaved pairs, 2026-12-07), so
+    # runs with --perf are a little slower than the others.
+    cflags="-g"
+    [ "$do_perf" = 1 ] && cflags="-g -fno-omit-frame-pointer"
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDT_WERROR=OFF \
-        -DCMAKE_C_FLAGS="-g -fno-omit-frame-pointer" -DDT_BENCH_CODER=AUTO >/dev/null
+        -DCMAKE_C_FLAGS="$cflags" -DDT_BENCH_CODER=AUTO >/dev/null
     cmake --build "$build" --target gen_corpus dt_bench detente -j "$(nproc)" \
         >"$build/bench-build.log" 2>&1 || {
         tail -20 "$build/bench-build.log" >&2
@@ -136,7 +141,7 @@ say "|---|---|"
 say "| command | \`$cmdline\` |"
 say "| machine | $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr) |"
 say "| load average at start | $(cut -d' ' -f1-3 /proc/loadavg) |"
-say "| compiler | $("${cc:-cc}" --version | head -1), Release (-O3 -DNDEBUG -g -fno-omit-frame-pointer) |"
+say "| compiler | $("${cc:-cc}" --version | head -1), Release (-O3 -DNDEBUG ${cflags:--g}) |"
 say "| commit | $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- src include 2>/dev/null || echo ' (with uncommitted changes in src/ or include/)') |"
 say "| corpus | $(tail -1 "$out/gen.log" 2>/dev/null | sed 's/^gen_corpus: //'); $(du -m "$corpus" | cut -f1) MB of JSONL |"
 say ""
