@@ -127,10 +127,42 @@ static int special8(uint64_t v)
             HIGHS) != 0;
 }
 
+/* Bytes copied into a JSON string as they are: printable ASCII other than
+ * '"' and '\\' (32 bytes a row). */
+static const unsigned char plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* The escaped body of a JSON string, without the quotes. */
 static void json_body(outbuf *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    /* Most strings need no escape at all (codes, ids, sentences of ASCII
+     * text): test them whole, eight bytes at a time, the last eight
+     * overlapping the ones before, and copy them in one piece. */
+    if (n >= 8) {
+        size_t j = 0;
+        uint64_t v;
+        for (; j + 8 <= n; j += 8) {
+            memcpy(&v, s + j, 8);
+            if (special8(v))
+                break;
+        }
+        if (j + 8 > n) {
+            memcpy(&v, s + n - 8, 8);
+            if (!special8(v)) {
+                ob_putn(o, s, n);
+                return;
+            }
+        }
+    }
     size_t i = 0;
     while (i < n) {
         /* A run of printable ASCII other than '"' and '\\' is copied as is,
@@ -143,8 +175,7 @@ static void json_body(outbuf *o, const char *s, size_t n)
                 break;
             j += 8;
         }
-        while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7F && s[j] != '"' &&
-               s[j] != '\\')
+        while (j < n && plain[(unsigned char)s[j]])
             j++;
         if (j > i) {
             ob_putn(o, s + i, j - i);

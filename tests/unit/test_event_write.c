@@ -199,9 +199,11 @@ static void test_numbers(void)
     DT_CHECK(strstr(buf, "\"dict\":\"verbs.txt\"") != NULL);
 }
 
-/* Escaping at every position of a plain run: the writer copies runs of
- * plain bytes eight at a time, so a byte needing an escape must be seen
- * wherever it falls in the word. */
+/* Escaping at every position of a plain run, in strings of every length
+ * up to 20 plain bytes: the writer tests and copies plain bytes eight at
+ * a time (the last eight overlapping the ones before), so a byte needing
+ * an escape must be seen wherever it falls in the words and in short
+ * strings that fill no word. */
 static void test_escape_positions(void)
 {
     static const char *const raw[] = {"\"",   "\\",       "\n",   "\x01",
@@ -212,18 +214,20 @@ static void test_escape_positions(void)
     char text[64], want[96], buf[4096];
     size_t len = 0;
     for (size_t k = 0; k < sizeof raw / sizeof *raw; k++) {
-        for (size_t i = 0; i <= 20; i++) {
-            size_t rn = strlen(raw[k]);
-            memset(text, 'a', i);
-            memcpy(text + i, raw[k], rn);
-            memset(text + i + rn, 'b', 20 - i);
-            e.text = (dt_str){text, 20 + rn};
-            DT_CHECK_INT(dt_event_format_jsonl(&e, buf, sizeof buf, &len), DT_OK);
-            snprintf(want, sizeof want, "\"evidence\":{\"text\":\"%.*s%s%.*s\"", (int)i,
-                     "aaaaaaaaaaaaaaaaaaaa", esc[k], (int)(20 - i), "bbbbbbbbbbbbbbbbbbbb");
-            if (!strstr(buf, want))
-                fprintf(stderr, "escape %zu at %zu: %s\n", k, i, buf);
-            DT_CHECK(strstr(buf, want) != NULL);
+        for (size_t tot = 0; tot <= 20; tot++) {
+            for (size_t i = 0; i <= tot; i++) {
+                size_t rn = strlen(raw[k]);
+                memset(text, 'a', i);
+                memcpy(text + i, raw[k], rn);
+                memset(text + i + rn, 'b', tot - i);
+                e.text = (dt_str){text, tot + rn};
+                DT_CHECK_INT(dt_event_format_jsonl(&e, buf, sizeof buf, &len), DT_OK);
+                snprintf(want, sizeof want, "\"evidence\":{\"text\":\"%.*s%s%.*s\"", (int)i,
+                         "aaaaaaaaaaaaaaaaaaaa", esc[k], (int)(tot - i), "bbbbbbbbbbbbbbbbbbbb");
+                if (!strstr(buf, want))
+                    fprintf(stderr, "escape %zu at %zu of %zu: %s\n", k, i, tot, buf);
+                DT_CHECK(strstr(buf, want) != NULL);
+            }
         }
     }
 }
