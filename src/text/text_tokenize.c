@@ -101,6 +101,7 @@ typedef struct tz {
     size_t n;
     dt_token *tok;
     size_t ntok, captok;
+    size_t toklim; /* min(captok, first + DT_MAX_SENTENCE_TOKENS): push's one test */
     dt_sentence *sent;
     size_t nsent, capsent;
     char *nb; /* current chunk of normalised strings */
@@ -109,7 +110,7 @@ typedef struct tz {
     int pend;        /* enum pend */
     size_t pend_tok; /* token that set pend */
     int split;       /* 0: the whole text is one sentence (except the token limit) */
-    int space;       /* white space before the next token */
+    unsigned space;  /* DT_TOK_SPACE_BEFORE if white space precedes the next token, else 0 */
     int para;        /* a blank line before the next token */
     int dq_open;     /* a double quotation is open (for ambiguous quotes) */
     int sq_open;     /* a single quotation is open */
@@ -135,6 +136,12 @@ static char *norm_space(tz *t, size_t need)
         t->nbused = 0;
     }
     return t->nb + t->nbused;
+}
+
+static void set_toklim(tz *t)
+{
+    size_t m = t->first + DT_MAX_SENTENCE_TOKENS;
+    t->toklim = m < t->captok ? m : t->captok;
 }
 
 static void close_sentence(tz *t, uint32_t truncated)
@@ -165,10 +172,12 @@ static void close_sentence(tz *t, uint32_t truncated)
     st->ncons = 0;
     st->truncated = truncated;
     t->first = t->ntok;
+    set_toklim(t);
 }
 
-static DT__HOT dt_token *push(tz *t, size_t off, size_t len, unsigned flags, const char *norm,
-                              size_t nlen, uint32_t hash)
+/* The rare side of push(): a sentence at the token limit, or a full token
+ * array. Returns 0 when no token can be pushed. */
+static int push_room(tz *t)
 {
     if (t->ntok - t->first >= DT_MAX_SENTENCE_TOKENS)
         close_sentence(t, 1);
@@ -177,19 +186,25 @@ static DT__HOT dt_token *push(tz *t, size_t off, size_t len, unsigned flags, con
         dt_token *p = dt_arena_grow(t->a, t->tok, t->captok * sizeof *p, cap * sizeof *p);
         if (!p) {
             t->nomem = 1;
-            return NULL;
+            return 0;
         }
         t->tok = p;
         t->captok = cap;
+        set_toklim(t);
     }
-    if (t->nomem)
+    return !t->nomem;
+}
+
+static DT__HOT dt_token *push(tz *t, size_t off, size_t len, unsigned flags, const char *norm,
+                              size_t nlen, uint32_t hash)
+{
+    /* Callers have checked nomem (finish(), insert_period()). */
+    if (t->ntok >= t->toklim && !push_room(t))
         return NULL;
     if (t->ntok == t->first)
         flags |= DT_TOK_SENT_START;
-    if (t->space) {
-        flags |= DT_TOK_SPACE_BEFORE;
-        t->space = 0;
-    }
+    flags |= t->space;
+    t->space = 0;
     dt_token *k = &t->tok[t->ntok++];
     k->off = (uint32_t)off;
     k->len = (uint32_t)len;
@@ -212,7 +227,7 @@ static void insert_period(tz *t)
     const dt_token *ab = &t->tok[t->ntok - 1];
     size_t off = ab->off + ab->len - 1;
     char *d = norm_space(t, 2);
-    if (!d)
+    if (!d || t->nomem)
         return;
     d[0] = '.';
     d[1] = '\0';
@@ -723,25 +738,34 @@ word_end:;
         emit(t, i, j - i, kind, xf | hyph, NULL, 1);
     } else {
         /* The fast path: d already holds the norm. */
-        unsigned flags = xf | hyph;
+        /* ALPHA, DIGIT, or PUNCT for neither, by the UPPER, LOWER and
+         * DIGIT bits of the classes seen. */
+        static const uint8_t seen_flags[8] = {DT_TOK_PUNCT,
+                                              DT_TOK_ALPHA,
+                                              DT_TOK_ALPHA,
+                                              DT_TOK_ALPHA,
+                                              DT_TOK_DIGIT,
+                                              DT_TOK_ALPHA | DT_TOK_DIGIT,
+                                              DT_TOK_ALPHA | DT_TOK_DIGIT,
+                                              DT_TOK_ALPHA | DT_TOK_DIGIT};
+        _Static_assert(DT__CL_UPPER == 2 && DT__CL_LOWER == 4 && DT__CL_DIGIT == 8,
+                       "seen_flags is indexed by these three class bits");
+        _Static_assert(DT_TOK_CAP == DT__CL_UPPER << 2, "CAP is the UPPER class bit shifted");
+        unsigned flags = xf | hyph | seen_flags[(seen >> 1) & 7u];
         size_t len = j - i;
         unsigned cl0 = CL(s[i]);
-        if (seen & DT__CL_ALPHA) {
-            flags |= DT_TOK_ALPHA;
-            /* ASCII: "all letters upper-case" is "no lower-case letter". */
-            if (!(seen & DT__CL_LOWER) && upper_at_least_2(s, i, j))
-                flags |= DT_TOK_ALLCAPS;
-            /* the case of the first letter (almost always the first byte) */
+        /* the case of the first letter (almost always the first byte) */
+        if (cl0 & DT__CL_ALPHA) {
+            flags |= (cl0 & DT__CL_UPPER) << 2;
+        } else if (seen & DT__CL_ALPHA) {
             unsigned cla = cl0;
             for (size_t k = i; !(cla & DT__CL_ALPHA);)
                 cla = CL(s[++k]);
-            if (cla & DT__CL_UPPER)
-                flags |= DT_TOK_CAP;
+            flags |= (cla & DT__CL_UPPER) << 2;
         }
-        if (seen & DT__CL_DIGIT)
-            flags |= DT_TOK_DIGIT;
-        if (!(seen & (DT__CL_ALPHA | DT__CL_DIGIT)))
-            flags |= DT_TOK_PUNCT;
+        /* ASCII: "all letters upper-case" is "no lower-case letter". */
+        if ((seen & DT__CL_ALPHA) == DT__CL_UPPER && upper_at_least_2(s, i, j))
+            flags |= DT_TOK_ALLCAPS;
         finish(t, i, len, kind, flags, d, len, (cl0 & DT__CL_LOWER) != 0, h);
     }
     return j;
@@ -1005,6 +1029,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
     t.nbcap = (len + len / 4 + 64 + 15) & ~(size_t)15;
     t.capsent = split ? len / 64 + 4 : 4;
     t.captok = len / 4 + 32;
+    set_toklim(&t);
     size_t sent_bytes = (t.capsent * sizeof *t.sent + 15) & ~(size_t)15;
     char *base = dt_arena_alloc(a, t.nbcap + sent_bytes + t.captok * sizeof *t.tok);
     if (!base)
@@ -1023,7 +1048,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
                 /* "\n", "\r\n" and a lone "\r" each count as one newline. */
                 if ((c == '\n' || (c == '\r' && !(i + 1 < n && s[i + 1] == '\n'))) && ++nl >= 2)
                     t.para = 1;
-                t.space = 1;
+                t.space = DT_TOK_SPACE_BEFORE;
                 i++;
                 continue;
             }
@@ -1035,7 +1060,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
                     if (u == DT__U_SPACE || u == DT__U_NEWLINE || u == DT__U_PARA) {
                         if ((u == DT__U_NEWLINE && ++nl >= 2) || u == DT__U_PARA)
                             t.para = 1;
-                        t.space = 1;
+                        t.space = DT_TOK_SPACE_BEFORE;
                         i += l;
                         continue;
                     }
