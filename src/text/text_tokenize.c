@@ -997,6 +997,17 @@ static size_t scan_token(tz *t, size_t i)
 
 /* ---- driver ----------------------------------------------------------- */
 
+/* A blank line: a sentence boundary before the next token, and a new
+ * paragraph reopens its quotations with a new mark. The quotation state is
+ * reset here, before the next token is scanned, because a quote token
+ * records its own direction as it is scanned. */
+static void new_paragraph(tz *t)
+{
+    t->para = 1;
+    t->dq_open = 0;
+    t->sq_open = 0;
+}
+
 static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, dt_error *err,
                    int split)
 {
@@ -1040,47 +1051,48 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
 
     const unsigned char *s = t.s;
     size_t n = len, i = 0;
+    size_t nl = 0; /* newlines in the white space since the last token */
+    /* One dispatch per byte of white space or token start: a plain space
+     * first (about every other one), then words, then the rest. */
     while (i < n) {
-        size_t nl = 0;
-        while (i < n) {
-            unsigned c = s[i], cl = CL(c);
-            if (cl & DT__CL_SPACE) {
-                /* "\n", "\r\n" and a lone "\r" each count as one newline. */
-                if ((c == '\n' || (c == '\r' && !(i + 1 < n && s[i + 1] == '\n'))) && ++nl >= 2)
-                    t.para = 1;
-                t.space = DT_TOK_SPACE_BEFORE;
-                i++;
-                continue;
-            }
-            if (cl & DT__CL_HI) {
-                int32_t cp;
-                size_t l = dt__utf8_decode(s + i, n - i, &cp);
-                if (cp >= 0) {
-                    int u = dt__text_uclass(cp);
-                    if (u == DT__U_SPACE || u == DT__U_NEWLINE || u == DT__U_PARA) {
-                        if ((u == DT__U_NEWLINE && ++nl >= 2) || u == DT__U_PARA)
-                            t.para = 1;
-                        t.space = DT_TOK_SPACE_BEFORE;
-                        i += l;
-                        continue;
-                    }
+        unsigned c = s[i], cl;
+        if (c == ' ') {
+            t.space = DT_TOK_SPACE_BEFORE;
+            i++;
+            continue;
+        }
+        cl = CL(c);
+        if (cl & DT__CL_WORD) {
+            i = scan_word_in(&t, i, i + 1, 0);
+            nl = 0;
+            if (t.nomem)
+                goto nomem;
+            continue;
+        }
+        if (cl & DT__CL_SPACE) {
+            /* "\n", "\r\n" and a lone "\r" each count as one newline. */
+            if ((c == '\n' || (c == '\r' && !(i + 1 < n && s[i + 1] == '\n'))) && ++nl >= 2)
+                new_paragraph(&t);
+            t.space = DT_TOK_SPACE_BEFORE;
+            i++;
+            continue;
+        }
+        if (cl & DT__CL_HI) {
+            int32_t cp;
+            size_t l = dt__utf8_decode(s + i, n - i, &cp);
+            if (cp >= 0) {
+                int u = dt__text_uclass(cp);
+                if (u == DT__U_SPACE || u == DT__U_NEWLINE || u == DT__U_PARA) {
+                    if ((u == DT__U_NEWLINE && ++nl >= 2) || u == DT__U_PARA)
+                        new_paragraph(&t);
+                    t.space = DT_TOK_SPACE_BEFORE;
+                    i += l;
+                    continue;
                 }
             }
-            break;
         }
-        if (i >= n)
-            break;
-        /* A new paragraph reopens its quotations with a new mark. This is
-         * done here, before the token is scanned, because a quote token
-         * records its own direction as it is scanned. */
-        if (t.para) {
-            t.dq_open = 0;
-            t.sq_open = 0;
-        }
-        if (CL(s[i]) & DT__CL_WORD)
-            i = scan_word_in(&t, i, i + 1, 0);
-        else
-            i = scan_token(&t, i);
+        i = scan_token(&t, i);
+        nl = 0;
         if (t.nomem)
             goto nomem;
     }
