@@ -61,10 +61,14 @@ struct dt_tagger {
      * or next word, or none), so a token only tries the few rules whose
      * key matches. Lists hold original rule numbers in ascending order. */
     struct frule *rlist;
-    uint32_t *rstart;                   /* by group(kind, from, value), size NGROUP + 1 */
-    uint8_t kind_mask[DT_POS__COUNT];   /* bit per RK_* kind that has rules */
-    uint64_t prevt_mask[DT_POS__COUNT]; /* tags before that key some rule */
-    uint64_t nextt_mask[DT_POS__COUNT]; /* tags after that key some rule */
+    uint32_t *rstart; /* by group(kind, from, value), size NGROUP + 1 */
+    /* Which groups hold a rule for a token's tag: kmask_p[tag][tag before]
+     * has the RK_ALWAYS, RK_CURW, RK_PREVW and RK_NEXTW bits of the tag and
+     * RK_PREVT when that (tag, tag before) group is not empty;
+     * kmask_n[tag][tag after] has RK_NEXTT likewise. Their OR, masked by
+     * the word bits of the token, is the set of groups to try. */
+    uint8_t kmask_p[DT_POS__COUNT][DT_POS__COUNT + 1];
+    uint8_t kmask_n[DT_POS__COUNT][DT_POS__COUNT + 1];
 };
 
 /* A rule as the index files it: what rule_fires reads, in 20 bytes, so
@@ -413,11 +417,13 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         fr->word[1] = t->rule_wid[r][1];
         fr->key = kw;
         int from = dt__lex_rules[r].from;
-        t->kind_mask[from] |= (uint8_t)(1u << kind);
         if (kind == RK_PREVT)
-            t->prevt_mask[from] |= TS(v);
+            t->kmask_p[from][v] |= 1u << RK_PREVT;
         else if (kind == RK_NEXTT)
-            t->nextt_mask[from] |= TS(v);
+            t->kmask_n[from][v] |= 1u << RK_NEXTT;
+        else
+            for (int u = 0; u <= DT_POS__COUNT; u++)
+                t->kmask_p[from][u] |= (uint8_t)(1u << kind);
         if (kind == RK_CURW)
             t->wi[kw].rwf |= RWF_CUR;
         else if (kind == RK_PREVW)
@@ -895,6 +901,13 @@ static inline unsigned rwf_of(const dt_tagger *t, int32_t w)
     return w >= 0 ? t->wi[w].rwf : 0;
 }
 
+/* The word-rule flags line up with the word kinds: RWF_CUR << RK_CURW
+ * is bit RK_CURW, and so on, so a token's groups are one mask. */
+_Static_assert(RWF_CUR << RK_CURW == 1u << RK_CURW && RWF_PREV << RK_CURW == 1u << RK_PREVW &&
+                   RWF_NEXT << RK_CURW == 1u << RK_NEXTW,
+               "word flags and word kinds in the same order");
+#define TAG_KINDS ((1u << RK_ALWAYS) | (1u << RK_PREVT) | (1u << RK_NEXTT))
+
 static void apply_brill(const dt_tagger *t, tctx *c)
 {
     /* The word-rule flags of the tokens before, at and after i, read
@@ -905,35 +918,37 @@ static void apply_brill(const dt_tagger *t, tctx *c)
          * later rules for the new tag may fire on this token. */
         uint32_t after = 0;
         unsigned rn = rwf_of(t, c->wid[i + 1]);
-        int cur = (rc & RWF_CUR) != 0;
-        int prv = (rp & RWF_PREV) != 0;
-        int nxt = (rn & RWF_NEXT) != 0;
+        unsigned words =
+            (((rc & RWF_CUR) | (rp & RWF_PREV) | (rn & RWF_NEXT)) << RK_CURW) | TAG_KINDS;
         int tp = c->tag[(int64_t)i - 1], tn = c->tag[i + 1];
+        rp = rc;
+        rc = rn;
         for (;;) {
             int tag = c->tag[i];
-            /* small per-tag masks say which groups hold any rule, so most
-             * tokens never touch the (larger) group table */
-            uint8_t km = t->kind_mask[tag];
-            if (!km)
-                break; /* no rule rewrites this tag */
+            /* two small tables say which groups hold any rule for this
+             * tag and its neighbours, so most tokens stop here */
+            unsigned m = (t->kmask_p[tag][tp] | t->kmask_n[tag][tn]) & words;
+            if (!m)
+                break;
+            /* any order of groups finds the same first rule: each stops
+             * at the best found so far */
             uint32_t best = UINT32_MAX, o;
-            if ((km & (1u << RK_ALWAYS)) &&
+            if ((m & (1u << RK_ALWAYS)) &&
                 (o = try_group(t, c, group_of(RK_ALWAYS, tag, 0), i, after, best, 0, 0)))
                 best = o;
-            if ((t->prevt_mask[tag] & TS(tp)) &&
+            if ((m & (1u << RK_PREVT)) &&
                 (o = try_group(t, c, group_of(RK_PREVT, tag, tp), i, after, best, 0, 0)))
                 best = o;
-            if ((t->nextt_mask[tag] & TS(tn)) &&
+            if ((m & (1u << RK_NEXTT)) &&
                 (o = try_group(t, c, group_of(RK_NEXTT, tag, tn), i, after, best, 0, 0)))
                 best = o;
-            if (cur && (km & (1u << RK_CURW)) &&
+            if ((m & (1u << RK_CURW)) &&
                 (o = try_group(t, c, group_of(RK_CURW, tag, 0), i, after, best, 1, c->wid[i])))
                 best = o;
-            if (prv && (km & (1u << RK_PREVW)) &&
-                (o = try_group(t, c, group_of(RK_PREVW, tag, 0), i, after, best, 1,
-                               c->wid[(int64_t)i - 1])))
+            if ((m & (1u << RK_PREVW)) && (o = try_group(t, c, group_of(RK_PREVW, tag, 0), i, after,
+                                                         best, 1, c->wid[(int64_t)i - 1])))
                 best = o;
-            if (nxt && (km & (1u << RK_NEXTW)) &&
+            if ((m & (1u << RK_NEXTW)) &&
                 (o = try_group(t, c, group_of(RK_NEXTW, tag, 0), i, after, best, 1, c->wid[i + 1])))
                 best = o;
             if (best == UINT32_MAX)
@@ -941,8 +956,6 @@ static void apply_brill(const dt_tagger *t, tctx *c)
             c->tag[i] = dt__lex_rules[best - 1].to;
             after = best;
         }
-        rp = rc;
-        rc = rn;
     }
 }
 
