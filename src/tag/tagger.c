@@ -69,6 +69,10 @@ struct dt_tagger {
      * the word bits of the token, is the set of groups to try. */
     uint8_t kmask_p[DT_POS__COUNT][DT_POS__COUNT + 1];
     uint8_t kmask_n[DT_POS__COUNT][DT_POS__COUNT + 1];
+    /* own_rules' rules that can fire given the tag and the tag before
+     * (own_p) or after (own_n): bits OR_* (own_tables). */
+    uint16_t own_p[DT_POS__COUNT][DT_POS__COUNT + 1];
+    uint16_t own_n[DT_POS__COUNT][DT_POS__COUNT + 1];
 };
 
 /* A rule as the index files it: what rule_fires reads, in 20 bytes, so
@@ -104,8 +108,14 @@ enum { RK_ALWAYS, RK_PREVT, RK_NEXTT, RK_CURW, RK_PREVW, RK_NEXTW, RK__COUNT };
  * itself (all, both, half, particles). */
 /* RWF_SPECIAL: one of the words initial_tag treats apart (quotes, US, 's). */
 enum { RWF_CUR = 1, RWF_PREV = 2, RWF_NEXT = 4, RWF_OWN = 8, RWF_SPECIAL = 16 };
+/* A token's bits: its word's RWF_* flags; TB_OWN when it is a quote,
+ * ends in '"' or '-', or is an RWF_OWN word; TB_BY when it is "by" (the
+ * word class DT__WC_BY). A known word's TB_* bits are in its rwf. */
+enum { TB_OWN = 32, TB_BY = 64 };
 #define NV (DT_POS__COUNT + 1) /* tag values plus the "off the edge" tag */
 #define NGROUP ((uint32_t)RK__COUNT * DT_POS__COUNT * NV)
+
+static void own_tables(dt_tagger *t);
 
 static uint32_t group_of(int kind, int from, int value)
 {
@@ -450,6 +460,15 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
     for (size_t k = 0; k < sizeof own_sw / sizeof own_sw[0]; k++)
         if (t->sw[own_sw[k]] >= 0)
             t->wi[t->sw[own_sw[k]]].rwf |= RWF_OWN;
+    own_tables(t);
+    for (uint32_t w = 0; w < dt__lex_nwords; w++) {
+        const winfo *wi = &t->wi[w];
+        char last = wi->len ? dt__lex_pool[wi->off + wi->len - 1] : 0;
+        if ((wi->rwf & RWF_OWN) || last == '"' || last == '-')
+            t->wi[w].rwf |= TB_OWN;
+        if (wi->wclass & DT__WC_BY)
+            t->wi[w].rwf |= TB_BY;
+    }
     *out = t;
     return DT_OK;
 }
@@ -896,11 +915,6 @@ static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, 
     return 0;
 }
 
-static inline unsigned rwf_of(const dt_tagger *t, int32_t w)
-{
-    return w >= 0 ? t->wi[w].rwf : 0;
-}
-
 /* The word-rule flags line up with the word kinds: RWF_CUR << RK_CURW
  * is bit RK_CURW, and so on, so a token's groups are one mask. */
 _Static_assert(RWF_CUR << RK_CURW == 1u << RK_CURW && RWF_PREV << RK_CURW == 1u << RK_PREVW &&
@@ -908,21 +922,18 @@ _Static_assert(RWF_CUR << RK_CURW == 1u << RK_CURW && RWF_PREV << RK_CURW == 1u 
                "word flags and word kinds in the same order");
 #define TAG_KINDS ((1u << RK_ALWAYS) | (1u << RK_PREVT) | (1u << RK_NEXTT))
 
-static void apply_brill(const dt_tagger *t, tctx *c)
+/* tb: the tokens' bits (their words' RWF_* flags), padded like tag. */
+static void apply_brill(const dt_tagger *t, tctx *c, const uint8_t *tb)
 {
-    /* The word-rule flags of the tokens before, at and after i, read
-     * once per token as the window slides (the words do not change). */
-    unsigned rp = rwf_of(t, c->wid[-1]), rc = rwf_of(t, c->wid[0]);
     for (uint32_t i = 0; i < c->n; i++) {
         /* Rules are tried in their learned order; once one fires, only
          * later rules for the new tag may fire on this token. */
         uint32_t after = 0;
-        unsigned rn = rwf_of(t, c->wid[i + 1]);
-        unsigned words =
-            (((rc & RWF_CUR) | (rp & RWF_PREV) | (rn & RWF_NEXT)) << RK_CURW) | TAG_KINDS;
+        unsigned words = ((((unsigned)tb[i] & RWF_CUR) | ((unsigned)tb[(int64_t)i - 1] & RWF_PREV) |
+                           ((unsigned)tb[i + 1] & RWF_NEXT))
+                          << RK_CURW) |
+                         TAG_KINDS;
         int tp = c->tag[(int64_t)i - 1], tn = c->tag[i + 1];
-        rp = rc;
-        rc = rn;
         for (;;) {
             int tag = c->tag[i];
             /* two small tables say which groups hold any rule for this
@@ -982,42 +993,126 @@ static int is_particle_word(const tctx *c, uint32_t i)
     return c->wid[i] >= 0 && (c->t->wi[c->wid[i]].wclass & DT__WC_PARTICLE) != 0;
 }
 
-/* The tags any of own_rules' tag tests asks for at the token itself. */
-#define OWN_TAGS                                                                                   \
-    (TS(DT_POS_NN) | TS(DT_POS_NNS) | TS(DT_POS_NNP) | TS(DT_POS_JJ) | TS(DT_POS_VB) |             \
-     TS(DT_POS_VBD) | TS(DT_POS_VBN) | TS(DT_POS_VBP) | TS(DT_POS_VBZ))
+/* own_rules' rules, in the order they are tried (the first that fires
+ * wins). Each is a bit in the masks below. */
+enum {
+    OR_QUOTE,   /* straight quotes alternate */
+    OR_REL,     /* a verb after a relative pronoun */
+    OR_PREFIX,  /* "anti-" */
+    OR_BASE,    /* the base form after a modal, do-support or "to" */
+    OR_VBN_SUB, /* a participle after its subject is a past tense */
+    OR_VBN_CC,  /* ... and after "and" following a past tense */
+    OR_PRES_CC, /* the same for the present tense */
+    OR_VBP_SUB, /* a base form after its subject is present tense */
+    OR_PDT,     /* "all the" */
+    OR_BY,      /* a participle before a "by" agent */
+    OR_RAISE,   /* "is said to" */
+    OR_PART,    /* particles */
+    OR_NOUN,    /* a noun after a determiner, adjective or possessive */
+    OR_SUBJV,   /* a verb between a subject and an object */
+    OR__COUNT
+};
+/* The rules that need the token itself to be a quote, to end in '-' or
+ * to be one of the RWF_OWN words (TB_OWN in the token's bits). */
+#define OR_TOKEN ((1u << OR_QUOTE) | (1u << OR_PREFIX) | (1u << OR_PDT) | (1u << OR_PART))
 
-static void own_rules(const dt_tagger *t, tctx *c)
+/* The tags each rule tests at the token, before it and after it (a
+ * superset: the rule itself checks the rest), from which dt_tagger_new
+ * builds own_p and own_n. */
+#define ANY_TAG ((TS(DT_POS__COUNT) << 1) - 1) /* every tag and the edge */
+#define VERB_TAGS                                                                                  \
+    (TS(DT_POS_VB) | TS(DT_POS_VBD) | TS(DT_POS_VBG) | TS(DT_POS_VBN) | TS(DT_POS_VBP) |           \
+     TS(DT_POS_VBZ))
+static const struct {
+    tagset tag, prev, next;
+} own_cond[OR__COUNT] = {
+    [OR_QUOTE] = {ANY_TAG, ANY_TAG, ANY_TAG},
+    [OR_REL] = {TS(DT_POS_NN) | TS(DT_POS_VBN) | TS(DT_POS_NNS), TS(DT_POS_WP) | TS(DT_POS_WDT),
+                ANY_TAG},
+    [OR_PREFIX] = {ANY_TAG, ANY_TAG, ANY_TAG},
+    /* the tag before is the licensing word's or an adverb's */
+    [OR_BASE] = {TS(DT_POS_NN) | TS(DT_POS_VBP) | TS(DT_POS_JJ) | TS(DT_POS_NNP) | TS(DT_POS_VBD),
+                 TS(DT_POS_MD) | TS(DT_POS_TO) | VERB_TAGS | TS(DT_POS_RB) | TS(DT_POS_RBR) |
+                     TS(DT_POS_RBS),
+                 ANY_TAG},
+    [OR_VBN_SUB] = {TS(DT_POS_VBN),
+                    TS(DT_POS_NNP) | TS(DT_POS_NNPS) | TS(DT_POS_PRP) | TS(DT_POS_NN) |
+                        TS(DT_POS_NNS),
+                    ANY_TAG},
+    [OR_VBN_CC] = {TS(DT_POS_VBN), TS(DT_POS_CC), ANY_TAG},
+    [OR_PRES_CC] = {TS(DT_POS_NNS) | TS(DT_POS_NN), TS(DT_POS_CC),
+                    TS(DT_POS_DT) | TS(DT_POS_PRPS) | TS(DT_POS_NNP) | TS(DT_POS_PRP) |
+                        TS(DT_POS_CD)},
+    [OR_VBP_SUB] = {TS(DT_POS_VB),
+                    TS(DT_POS_NNS) | TS(DT_POS_NNP) | TS(DT_POS_NNPS) | TS(DT_POS_PRP), ANY_TAG},
+    [OR_PDT] = {ANY_TAG, ANY_TAG, TS(DT_POS_DT) | TS(DT_POS_PRPS)},
+    [OR_BY] = {TS(DT_POS_JJ) | TS(DT_POS_VBD), ANY_TAG, ANY_TAG},
+    [OR_RAISE] = {TS(DT_POS_JJ) | TS(DT_POS_VBD), ANY_TAG, TS(DT_POS_TO)},
+    [OR_PART] = {ANY_TAG, VERB_TAGS,
+                 TS(DT_POS_IN) | TS(DT_POS_TO) | TS(DT_POS_PERIOD) | TS(DT_POS_COMMA) |
+                     TS(DT_POS_CC) | TS(DT_POS_PRPS) | TS(DT_POS__COUNT)},
+    [OR_NOUN] = {TS(DT_POS_VBZ) | TS(DT_POS_VBP) | TS(DT_POS_VB),
+                 TS(DT_POS_DT) | TS(DT_POS_JJ) | TS(DT_POS_PRPS) | TS(DT_POS_POS) | TS(DT_POS_JJS) |
+                     TS(DT_POS_JJR),
+                 ANY_TAG},
+    [OR_SUBJV] = {TS(DT_POS_NNS) | TS(DT_POS_NN),
+                  TS(DT_POS_NNP) | TS(DT_POS_PRP) | TS(DT_POS_NNPS) | TS(DT_POS_NNS) |
+                      TS(DT_POS_NN),
+                  TS(DT_POS_DT) | TS(DT_POS_PRPS) | TS(DT_POS_NNP) | TS(DT_POS_PRP) |
+                      TS(DT_POS_CD) | TS(DT_POS_TO)},
+};
+
+static void own_tables(dt_tagger *t)
 {
-    int open = 1;
-    uint32_t n = c->n;
-    for (uint32_t i = 0; i < n; i++) {
-        const dt_token *tk = &c->tok[i];
-        int tag = c->tag[i];
-        /* Only the quote, prefix and word rules below can fire on a tag
-         * outside OWN_TAGS (all the others test for one of those tags):
-         * a token none of them applies to is passed over at once. */
-        if (!(OWN_TAGS & TS(tag)) && !(tk->flags & DT_TOK_QUOTE)) {
-            char last = tk->norm_len ? tk->norm[tk->norm_len - 1] : 0;
-            if (last != '"' && last != '-' && !(c->wid[i] >= 0 && (t->wi[c->wid[i]].rwf & RWF_OWN)))
+    for (int r = 0; r < OR__COUNT; r++)
+        for (int p = 0; p < DT_POS__COUNT; p++) {
+            if (!(own_cond[r].tag & TS(p)))
                 continue;
+            for (int u = 0; u <= DT_POS__COUNT; u++) {
+                if (own_cond[r].prev & TS(u))
+                    t->own_p[p][u] |= (uint16_t)(1u << r);
+                if (own_cond[r].next & TS(u))
+                    t->own_n[p][u] |= (uint16_t)(1u << r);
+            }
         }
-        /* Off the edges the padding reads DT_POS__COUNT. */
-        int prev = c->tag[(int64_t)i - 1];
-        int next = c->tag[i + 1];
+}
+
+static inline int lowest_bit(unsigned m)
+{
+#if defined(__GNUC__)
+    return __builtin_ctz(m);
+#else
+    int r = 0;
+    while (!(m & 1u))
+        m >>= 1, r++;
+    return r;
+#endif
+}
+
+/* Rule r at token i: the new tag, or -1 if it does not fire. */
+static inline int own_rule(const dt_tagger *t, tctx *c, uint32_t i, int r, int *open)
+{
+    const dt_token *tk = &c->tok[i];
+    uint32_t n = c->n;
+    int tag = c->tag[i];
+    /* Off the edges the padding reads DT_POS__COUNT. */
+    int prev = c->tag[(int64_t)i - 1];
+    int next = c->tag[i + 1];
+    switch (r) {
+    case OR_QUOTE:
         /* straight quotes alternate between opening and closing */
         if ((tk->flags & DT_TOK_QUOTE) || (tk->norm_len == 1 && tk->norm[0] == '"')) {
             /* ...except a bare apostrophe after a plural: a possessive */
             if (tk->norm_len == 1 && tk->norm[0] == '\'' && i > 0 &&
                 (prev == DT_POS_NNS || prev == DT_POS_NNPS) &&
-                c->tok[i - 1].norm[c->tok[i - 1].norm_len - 1] == 'S') {
-                c->tag[i] = DT_POS_POS;
-                continue;
-            }
-            c->tag[i] = (uint8_t)(open ? DT_POS_OQUOTE : DT_POS_CQUOTE);
-            open = !open;
-            continue;
+                c->tok[i - 1].norm[c->tok[i - 1].norm_len - 1] == 'S')
+                return DT_POS_POS;
+            int q = *open ? DT_POS_OQUOTE : DT_POS_CQUOTE;
+            *open = !*open;
+            return q;
         }
+        return -1;
+    case OR_REL:
         /* A relative pronoun subject is followed by its verb: "who shot",
          * "which borders". */
         if ((prev == DT_POS_WP || prev == DT_POS_WDT) &&
@@ -1026,16 +1121,16 @@ static void own_rules(const dt_tagger *t, tctx *c)
                      : tag == DT_POS_VBN                               ? DT_POS_VBD
                      : has(c, i, DT_POS_VBD) && !has(c, i, DT_POS_VBP) ? DT_POS_VBD
                                                                        : DT_POS_VBP;
-            if (has(c, i, to)) {
-                c->tag[i] = (uint8_t)to;
-                continue;
-            }
+            if (has(c, i, to))
+                return to;
         }
+        return -1;
+    case OR_PREFIX:
         /* A prefix split off before a hyphen ("anti-", "pro-") modifies. */
-        if (tk->norm_len > 1 && tk->norm[tk->norm_len - 1] == '-' && (tk->flags & DT_TOK_ALPHA)) {
-            c->tag[i] = DT_POS_JJ;
-            continue;
-        }
+        if (tk->norm_len > 1 && tk->norm[tk->norm_len - 1] == '-' && (tk->flags & DT_TOK_ALPHA))
+            return DT_POS_JJ;
+        return -1;
+    case OR_BASE:
         /* The base form after a modal, do-support or "to", across adverbs
          * and negation: "can't ever clash", "did not visit", "to visit". */
         if ((tag == DT_POS_NN || tag == DT_POS_VBP || tag == DT_POS_JJ || tag == DT_POS_NNP ||
@@ -1045,11 +1140,11 @@ static void own_rules(const dt_tagger *t, tctx *c)
             while (j >= 0 && is_adverb(c->tag[j]))
                 j--;
             if (j >= 0 && (c->tag[j] == DT_POS_MD || c->tag[j] == DT_POS_TO ||
-                           (is_do_form(c, j) && dt_pos_is_verb(c->tag[j])))) {
-                c->tag[i] = DT_POS_VB;
-                continue;
-            }
+                           (is_do_form(c, j) && dt_pos_is_verb(c->tag[j]))))
+                return DT_POS_VB;
         }
+        return -1;
+    case OR_VBN_SUB:
         /* A past participle right after a name or pronoun subject, with no
          * auxiliary, is a past tense: "officials said Gondor attacked
          * Mordor"; after a common noun only when an object follows
@@ -1058,10 +1153,10 @@ static void own_rules(const dt_tagger *t, tctx *c)
             (prev == DT_POS_NNP || prev == DT_POS_NNPS || prev == DT_POS_PRP ||
              ((prev == DT_POS_NN || prev == DT_POS_NNS) &&
               (next == DT_POS_DT || next == DT_POS_NNP || next == DT_POS_PRPS ||
-               next == DT_POS_PRP)))) {
-            c->tag[i] = DT_POS_VBD;
-            continue;
-        }
+               next == DT_POS_PRP))))
+            return DT_POS_VBD;
+        return -1;
+    case OR_VBN_CC:
         /* A participle right after "and"/"or" whose nearest verb before it
          * is a past tense coordinates with it: "visited Gondor and
          * expressed support", "expelled the envoys and imposed sanctions". */
@@ -1071,11 +1166,11 @@ static void own_rules(const dt_tagger *t, tctx *c)
                    c->tag[j] != DT_POS_MD && c->tag[j] != DT_POS_PERIOD &&
                    c->tag[j] != DT_POS_COLON)
                 j--;
-            if (j >= 0 && c->tag[j] == DT_POS_VBD) {
-                c->tag[i] = DT_POS_VBD;
-                continue;
-            }
+            if (j >= 0 && c->tag[j] == DT_POS_VBD)
+                return DT_POS_VBD;
         }
+        return -1;
+    case OR_PRES_CC:
         /* The same for the present tense, when an object follows: "condemns
          * the strike and demands an apology" ("the strike and demands of
          * the union" stays a noun). */
@@ -1092,36 +1187,37 @@ static void own_rules(const dt_tagger *t, tctx *c)
              * and attack Gondor" */
             if (j >= 0 && tag == DT_POS_NN && c->tag[j] == DT_POS_VB)
                 to = DT_POS_VB;
-            if (j >= 0 && c->tag[j] == to && has(c, i, to)) {
-                c->tag[i] = (uint8_t)to;
-                continue;
-            }
+            if (j >= 0 && c->tag[j] == to && has(c, i, to))
+                return to;
         }
+        return -1;
+    case OR_VBP_SUB:
         /* A base form right after its subject, with no modal, "to" or
          * do-support licensing it, is present tense: "France agree". */
         if (tag == DT_POS_VB && has(c, i, DT_POS_VBP) &&
             (prev == DT_POS_NNS || prev == DT_POS_NNP || prev == DT_POS_NNPS ||
              prev == DT_POS_PRP) &&
-            !is_sw(c, i - 1, SW_US)) {
-            c->tag[i] = DT_POS_VBP;
-            continue;
-        }
+            !is_sw(c, i - 1, SW_US))
+            return DT_POS_VBP;
+        return -1;
+    case OR_PDT:
         /* "all the", "both his": a predeterminer */
         if ((is_sw(c, i, SW_ALL) || is_sw(c, i, SW_BOTH) || is_sw(c, i, SW_HALF)) &&
-            (next == DT_POS_DT || next == DT_POS_PRPS)) {
-            c->tag[i] = DT_POS_PDT;
-            continue;
-        }
+            (next == DT_POS_DT || next == DT_POS_PRPS))
+            return DT_POS_PDT;
+        return -1;
+    case OR_BY: {
         /* A participle before a "by" agent: "a ceasefire brokered by
          * Egypt", "troops backed by tanks". */
         int pp = c->tag[(int64_t)i - 2];
         if ((tag == DT_POS_JJ || (tag == DT_POS_VBD && (prev == DT_POS_NN || prev == DT_POS_NNS) &&
                                   (pp == DT_POS_DT || pp == DT_POS_JJ || pp == DT_POS_PRPS))) &&
-            i + 1 < n && c->wid[i + 1] >= 0 && (c->t->wi[c->wid[i + 1]].wclass & DT__WC_BY) &&
-            (c->cand[i] & TS(DT_POS_VBN))) {
-            c->tag[i] = DT_POS_VBN;
-            continue;
-        }
+            i + 1 < n && c->wid[i + 1] >= 0 && (t->wi[c->wid[i + 1]].wclass & DT__WC_BY) &&
+            (c->cand[i] & TS(DT_POS_VBN)))
+            return DT_POS_VBN;
+        return -1;
+    }
+    case OR_RAISE:
         /* Raising passives: a form of "be" (across adverbs), a word that
          * can be a participle, then "to": "is said to", "are expected to",
          * "was reported to" — a participle, not an adjective. */
@@ -1130,19 +1226,19 @@ static void own_rules(const dt_tagger *t, tctx *c)
             int64_t j = (int64_t)i - 1;
             while (j >= 0 && is_adverb(c->tag[j]))
                 j--;
-            if (j >= 0 && c->wid[j] >= 0 && (c->t->wi[c->wid[j]].wclass & DT__WC_BE)) {
-                c->tag[i] = DT_POS_VBN;
-                continue;
-            }
+            if (j >= 0 && c->wid[j] >= 0 && (t->wi[c->wid[j]].wclass & DT__WC_BE))
+                return DT_POS_VBN;
         }
+        return -1;
+    case OR_PART:
         /* Particles: "burned down its embassy", "crack down on". */
         if (is_particle_word(c, i) && dt_pos_is_verb(prev) && has(c, i, DT_POS_RP) &&
             (next == DT_POS_IN || next == DT_POS_TO || next == DT_POS_PERIOD ||
              next == DT_POS_COMMA || next == DT_POS_CC || next == DT_POS_PRPS ||
-             next == DT_POS__COUNT)) {
-            c->tag[i] = DT_POS_RP;
-            continue;
-        }
+             next == DT_POS__COUNT))
+            return DT_POS_RP;
+        return -1;
+    case OR_NOUN:
         /* Noun or verb. After a determiner, adjective or possessive, a noun:
          * "the talks", "his visit", "Gondor's attacks". */
         if ((tag == DT_POS_VBZ || tag == DT_POS_VBP || tag == DT_POS_VB) &&
@@ -1150,11 +1246,11 @@ static void own_rules(const dt_tagger *t, tctx *c)
              prev == DT_POS_JJS || prev == DT_POS_JJR)) {
             int to = tag == DT_POS_VBZ ? DT_POS_NNS : DT_POS_NN;
             if (has(c, i, to) &&
-                !(prev == DT_POS_DT && (is_sw(c, i - 1, SW_THAT) || is_sw(c, i - 1, SW_ALL)))) {
-                c->tag[i] = (uint8_t)to;
-                continue;
-            }
+                !(prev == DT_POS_DT && (is_sw(c, i - 1, SW_THAT) || is_sw(c, i - 1, SW_ALL))))
+                return to;
         }
+        return -1;
+    case OR_SUBJV:
         /* After a subject and before an object, a verb: "Arnor talks to",
          * "officials visit Gondor", "he calls the". */
         if ((tag == DT_POS_NNS || tag == DT_POS_NN) && i > 0 &&
@@ -1178,10 +1274,36 @@ static void own_rules(const dt_tagger *t, tctx *c)
             if (to != DT_POS__COUNT && next == DT_POS_TO && prev != DT_POS_NNP &&
                 prev != DT_POS_PRP)
                 to = DT_POS__COUNT;
-            if (to != DT_POS__COUNT) {
+            if (to != DT_POS__COUNT)
+                return to;
+        }
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+/* tb: the tokens' bits (TB_OWN), padded like tag. */
+static void own_rules(const dt_tagger *t, tctx *c, const uint8_t *tb)
+{
+    int open = 1;
+    uint32_t n = c->n;
+    for (uint32_t i = 0; i < n; i++) {
+        int tag = c->tag[i];
+        /* The rules whose tests of this tag and its neighbours' can hold;
+         * those that need a particular token only when it is one. */
+        unsigned m = t->own_p[tag][c->tag[(int64_t)i - 1]] & t->own_n[tag][c->tag[i + 1]];
+        if (!(tb[i] & TB_OWN))
+            m &= ~OR_TOKEN;
+        if (!(tb[i + 1] & TB_BY))
+            m &= ~(1u << OR_BY);
+        while (m) {
+            int to = own_rule(t, c, i, lowest_bit(m), &open);
+            if (to >= 0) {
                 c->tag[i] = (uint8_t)to;
-                continue;
+                break;
             }
+            m &= m - 1;
         }
     }
 }
@@ -1198,6 +1320,7 @@ typedef struct scratch {
     uint8_t *tagp;
     tagset *cand;
     int32_t *widp;
+    uint8_t *tbp; /* token bits: RWF_* of the word, TB_OWN */
 } scratch;
 
 static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt_sentence *s,
@@ -1212,9 +1335,11 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     int32_t *widp = sc->widp;
     uint8_t *tag = tagp + PAD;
     int32_t *widx = widp + PAD;
+    uint8_t *tb = sc->tbp + PAD;
     for (int k = 0; k < PAD; k++) {
         tagp[k] = tagp[n + PAD + (uint32_t)k] = DT_POS__COUNT;
         widp[k] = widp[n + PAD + (uint32_t)k] = -1;
+        sc->tbp[k] = sc->tbp[n + PAD + (uint32_t)k] = 0;
     }
     /* Headline: most words set in capitals. Hash every token first
      * (counting the capitals on the way) and prefetch its slot, then look
@@ -1235,10 +1360,20 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     for (uint32_t i = 0; i < n; i++) {
         widx[i] = (int32_t)lookup_hashed(t, tok[i].norm, tok[i].norm_len, (uint32_t)widx[i]);
         tag[i] = (uint8_t)initial_tag(t, &tok[i], widx[i], headline, &cand[i]);
+        unsigned b;
+        if (widx[i] >= 0) {
+            b = t->wi[widx[i]].rwf;
+        } else {
+            char last = tok[i].norm_len ? tok[i].norm[tok[i].norm_len - 1] : 0;
+            b = last == '"' || last == '-' ? TB_OWN : 0;
+        }
+        if (tok[i].flags & DT_TOK_QUOTE)
+            b |= TB_OWN;
+        tb[i] = (uint8_t)b;
     }
     tctx c = {t, tok, widx, tag, cand, n};
-    apply_brill(t, &c);
-    own_rules(t, &c);
+    apply_brill(t, &c, tb);
+    own_rules(t, &c, tb);
     for (uint32_t i = 0; i < n; i++) {
         tok[i].pos = tag[i];
         tok[i].word_id = (uint32_t)(widx[i] + 1); /* -1 (unknown) is 0 */
@@ -1264,8 +1399,9 @@ int dt_tagger_tag(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
             longest = d->sent[s].ntok;
     scratch sc = {dt_arena_alloc(a, longest + 2 * PAD),
                   dt_arena_alloc(a, (longest ? longest : 1) * sizeof(tagset)),
-                  dt_arena_alloc(a, (longest + 2 * PAD) * sizeof(int32_t))};
-    if (!sc.tagp || !sc.cand || !sc.widp)
+                  dt_arena_alloc(a, (longest + 2 * PAD) * sizeof(int32_t)),
+                  dt_arena_alloc(a, longest + 2 * PAD)};
+    if (!sc.tagp || !sc.cand || !sc.widp || !sc.tbp)
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory while tagging");
     for (size_t s = 0; s < d->nsent; s++) {
         int rc = tag_sentence(t, a, d, &d->sent[s], &sc);
