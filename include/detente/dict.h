@@ -249,6 +249,11 @@ uint32_t dt_dict_word_id(const dt_dicts *d, const char *norm, size_t n);
 /* The same, given the word's FNV-1a 32-bit hash (a token's norm_hash), so
  * that it is not computed twice; 0 = not known (the word is hashed). */
 uint32_t dt_dict_word_id_fnv(const dt_dicts *d, const char *norm, size_t n, uint32_t fnv1a);
+/* ids[i] = dt_dict_word_id_fnv(d, tok[i].norm, tok[i].norm_len,
+ * tok[i].norm_hash) for i < n (0 where norm is NULL): one call per
+ * sentence instead of one per token (struct dt_token, detente/text.h). */
+struct dt_token;
+void dt_dict_token_word_ids(const dt_dicts *d, const struct dt_token *tok, size_t n, uint32_t *ids);
 /* The word of an id (NUL-terminated), "" for 0 or out of range. */
 const char *dt_dict_word(const dt_dicts *d, uint32_t id);
 /* Number of ids: valid ids are 1 .. dt_dict_nwords()-1. */

@@ -2438,11 +2438,8 @@ static int sentence_ids(sctx *x, const dt_doctext *d, const dt_sentence *s)
     x->ids = dt_arena_alloc(x->a, (size_t)(s->ntok + 1) * sizeof *x->ids);
     if (!x->ids)
         return DT_ENOMEM;
-    for (uint32_t k = 0; k < s->ntok; k++) {
-        const dt_token *t = &d->tok[s->tok + k];
-        /* the tokeniser's norm_hash is the dictionaries' word hash */
-        x->ids[k] = t->norm ? dt_dict_word_id_fnv(x->d, t->norm, t->norm_len, t->norm_hash) : 0;
-    }
+    /* the tokeniser's norm_hash is the dictionaries' word hash */
+    dt_dict_token_word_ids(x->d, d->tok + s->tok, s->ntok, x->ids);
     return 0;
 }
 

@@ -181,6 +181,38 @@ uint32_t dt_dict_word_id_fnv(const dt_dicts *d, const char *norm, size_t n, uint
     return lookup(d, norm, n, fnv1a ? fnv1a : hash_bytes(norm, n));
 }
 
+void dt_dict_token_word_ids(const dt_dicts *d, const dt_token *tok, size_t n, uint32_t *ids)
+{
+    if (!d || !d->wtab) {
+        for (size_t i = 0; i < n; i++)
+            ids[i] = 0;
+        return;
+    }
+    /* lookup() inline, with the table read once for the sentence */
+    const uint64_t *tab = d->wtab;
+    const uint32_t mask = d->wtab_mask, *wlen = d->wlen;
+    const char *const *words = d->words;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = tok[i].norm;
+        size_t m = s ? tok[i].norm_len : 0;
+        uint32_t id = 0;
+        if (m) {
+            uint32_t h = tok[i].norm_hash ? tok[i].norm_hash : hash_bytes(s, m);
+            for (uint32_t j = h & mask;; j = (j + 1) & mask) {
+                uint64_t slot = tab[j];
+                if (!slot)
+                    break;
+                uint32_t c = (uint32_t)slot;
+                if ((uint32_t)(slot >> 32) == h && wlen[c] == m && memcmp(words[c], s, m) == 0) {
+                    id = c;
+                    break;
+                }
+            }
+        }
+        ids[i] = id;
+    }
+}
+
 uint32_t dt__dict_word_id_hashed(const dt_dicts *d, const char *s, size_t n, uint32_t h)
 {
     if (!d || !s || n == 0)
