@@ -236,8 +236,9 @@ static int count_word(const dt__plist *l, uint32_t lo, uint32_t hi)
         if (is_ne_open(l->v[k].s)) {
             k += 2;
         } else {
+            /* isalpha in the C locale (detente sets none): ASCII letters */
             if (!(l->v[k].f & (DT__PL_MOPEN | DT__PL_MCLOSE)) &&
-                isalpha((unsigned char)l->v[k].s[0]))
+                (unsigned)(((unsigned char)l->v[k].s[0] | 0x20) - 'a') < 26)
                 n++;
             k++;
         }
