@@ -292,6 +292,9 @@ typedef struct cbuild {
     unit *u;
     uint32_t nu;
     int of_obj; /* building the object of an "of" after the verb */
+    /* ccnext[i]: the first unit at or after i that is a coordinator token
+     * (unit_is_tok(b, k, DT_POS_CC)), nu if none; [0, nu] */
+    uint32_t *ccnext;
 } cbuild;
 
 /* Tag overrides for tokens the chunk parser re-reads as verbs (NULL =
@@ -457,6 +460,9 @@ static int dist_head_unit(const cbuild *b, uint32_t i, int compass)
  * the Iranian and American delegations") belongs to the first conjunct. */
 static int dist_at(const cbuild *b, uint32_t i, uint32_t *cc)
 {
+    /* the coordinator can only be one of units i+1 .. i+4 */
+    if (i >= b->nu || b->ccnext[i + 1] > i + 4)
+        return 0;
     if (unit_is(b, i, DT_CHUNK_NP) && b->u[i].end == b->u[i].first + 1 &&
         ctok(b->t, b->u[i].first)->pos == DT_POS_DT)
         i++;
@@ -749,6 +755,7 @@ static int tree_from_chunks(tree *t)
     b.u = dt_arena_alloc(t->a, (size_t)(ntok + 1) * sizeof *b.u);
     b.nu = 0;
     b.of_obj = 0;
+    b.ccnext = NULL;
     if (!b.u)
         return DT_ENOMEM;
     {
@@ -809,6 +816,12 @@ static int tree_from_chunks(tree *t)
         t->relabel[e - 1] = &pos_lab[DT_POS_VBP];
         break;
     }
+    b.ccnext = dt_arena_alloc(t->a, (size_t)(b.nu + 1) * sizeof *b.ccnext);
+    if (!b.ccnext)
+        return DT_ENOMEM;
+    b.ccnext[b.nu] = b.nu;
+    for (uint32_t k = b.nu; k-- > 0;)
+        b.ccnext[k] = unit_is_tok(&b, k, DT_POS_CC) ? k : b.ccnext[k + 1];
     int32_t clause = t->root, cur = t->root;
     int before_verb = 1;
     uint32_t curclause = ntok ? ctok(t, 0)->clause : 0;
