@@ -2459,7 +2459,8 @@ static int code_sentence(sctx *x, const dt_doctext *d, size_t si)
     x->parse_error = 0;
     memset(&x->pl, 0, sizeof x->pl);
     x->pl.a = x->a;
-    int rc = dt__plist_build(x->d, x->a, d, si, x->ids, &x->pl);
+    int rc =
+        dt__plist_build(x->d, x->a, d, si, x->ids, x->c->order.wflags, x->c->order.nwflags, &x->pl);
     if (rc < 0)
         return rc;
     if (!check_balance(&x->pl))
@@ -2594,7 +2595,8 @@ size_t dt_coder_debug_phrases(const dt_coder *c, dt_arena *a, const dt_doctext *
     x.a = a;
     x.date = date;
     x.pl.a = a;
-    if (sentence_ids(&x, d, &d->sent[si]) < 0 || dt__plist_build(x.d, a, d, si, x.ids, &x.pl) < 0)
+    if (sentence_ids(&x, d, &d->sent[si]) < 0 ||
+        dt__plist_build(x.d, a, d, si, x.ids, c->order.wflags, c->order.nwflags, &x.pl) < 0)
         return 0;
     check_commas(&x);
     (void)assign_ne_codes(&x);

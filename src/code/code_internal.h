@@ -30,6 +30,13 @@ enum {
 
 unsigned dt__pl_flags(const char *s);
 
+/* What push_word (code_plist.c) makes of a token whose norm is w: its
+ * item flags (dt__pl_flags(w)), with DT__PL_WSLOW added when the word
+ * needs more than a push (a first byte that reads as markup, or an
+ * underscore or blank after the first byte that splits it). */
+#define DT__PL_WSLOW 0x8000u
+unsigned dt__pl_word_flags(const char *w);
+
 typedef struct dt__plist {
     dt__pl *v;
     uint32_t n, cap;
@@ -66,7 +73,7 @@ static inline int dt__pl_push_f(dt__plist *l, const char *s, uint32_t id, int32_
  * NULL) are the tokens' dictionary word ids. Returns DT_OK,
  * DT_ENOMEM, or DT_EFORMAT when the structure is unusable. */
 int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, size_t si,
-                    const uint32_t *ids, dt__plist *out);
+                    const uint32_t *ids, const uint16_t *wflags, uint32_t nwflags, dt__plist *out);
 
 /* Actor or agent candidates by first and second word (code_order.c): a
  * phrase of two or more words can only match a noun phrase holding its
@@ -125,6 +132,10 @@ typedef struct dt__order {
     uint64_t *issfirst;
     uint32_t nissfirst;
     dt__w2index actw2, agw2; /* actor and agent phrases */
+    /* dt__pl_word_flags of each dictionary word, by id (< nwflags), so
+     * that the phrase list does not rescan the words it pushes */
+    uint16_t *wflags;
+    uint32_t nwflags;
 } dt__order;
 
 /* The run of idx positions of block b whose first requirement is key

@@ -158,6 +158,15 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
     if (root_bits(dt_dict_synset_phrases(d), &o->synfirst, &o->nsynfirst) < 0 ||
         root_bits(dt_dict_issue_phrases(d), &o->issfirst, &o->nissfirst) < 0)
         return DT_ENOMEM;
+    uint32_t nw = dt_dict_nwords(d);
+    if (nw > 0) {
+        o->wflags = dt_calloc(nw, sizeof *o->wflags);
+        if (!o->wflags)
+            return DT_ENOMEM;
+        o->nwflags = nw;
+        for (uint32_t w = 1; w < nw; w++)
+            o->wflags[w] = (uint16_t)dt__pl_word_flags(dt_dict_word(d, w));
+    }
     if (build_w2(dt_dict_actor_phrases(d), &o->actw2) < 0 ||
         build_w2(dt_dict_agent_phrases(d), &o->agw2) < 0)
         return DT_ENOMEM;
@@ -433,6 +442,7 @@ void dt__order_free(dt__order *o)
     free_w2(&o->agw2);
     dt_free(o->synfirst);
     dt_free(o->issfirst);
+    dt_free(o->wflags);
     dt_free(o->ktab);
     dt_free(o->kidx);
     dt_free(o->ffirst);

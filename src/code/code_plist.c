@@ -128,6 +128,8 @@ typedef struct tree {
     dt_arena *a;
     dt__plist *out;
     const uint32_t *ids;    /* per sentence token, or NULL */
+    const uint16_t *wflags; /* dt__pl_word_flags by word id (< nwflags), or NULL */
+    uint32_t nwflags;
     const tlabel **relabel; /* per sentence token: tag override, or NULL */
     int raw;                /* built from chunks (no parse) */
     uint32_t npindex, vpindex, ncindex;
@@ -1202,16 +1204,15 @@ static void push_tag(tree *t, const char *s, unsigned f)
     (void)dt__pl_push_f(t->out, s, 0, -1, f);
 }
 
-static void push_word(tree *t, int32_t tok)
+/* The item flags of word w (dt__pl_flags) in one pass, and in *sep
+ * whether an underscore or blank comes after its first byte (1), first
+ * (-1), or nowhere (0): strpbrk(w, "_ ") > w. */
+static unsigned word_scan(const char *w, int *sep)
 {
-    uint32_t id;
-    const char *w = word_of(t, tok, &id);
-    /* One pass for the item's flags (dt__pl_flags) and for an underscore
-     * or space after the first byte (strpbrk(w, "_ ") > w). */
     static const uint8_t cls[256] = {
         [0] = 1, ['~'] = 2, ['('] = 3, ['N'] = 4, ['_'] = 5, [' '] = 5};
     unsigned f = 0;
-    int sep = 0;
+    *sep = 0;
     for (const char *p = w;; p++) {
         unsigned k = cls[(unsigned char)*p];
         if (!k)
@@ -1229,14 +1230,46 @@ static void push_word(tree *t, int32_t tok)
         } else if (k == 4) {
             if (p[1] == 'E' && p[2] == 'C')
                 f |= DT__PL_NEC;
-        } else if (!sep) {
-            sep = p == w ? -1 : 1;
+        } else if (!*sep) {
+            *sep = p == w ? -1 : 1;
         }
     }
     if (w[0] == '(')
         f |= DT__PL_MOPEN | (w[1] == ',' && w[2] == '\0' ? DT__PL_COMMA : 0);
     else if (w[0] == '~')
         f |= DT__PL_MCLOSE;
+    return f;
+}
+
+unsigned dt__pl_word_flags(const char *w)
+{
+    int sep;
+    unsigned f = word_scan(w, &sep);
+    /* word_of's replacements, and push_word's split */
+    if (!w[0] || w[0] == '(' || w[0] == '[' || w[0] == '{' || w[0] == ')' || w[0] == ']' ||
+        w[0] == '}' || w[0] == '~' || (sep > 0 && w[0] != '-'))
+        f |= DT__PL_WSLOW;
+    return f;
+}
+
+static void push_word(tree *t, int32_t tok)
+{
+    /* A dictionary word: its flags were made with the coder. The token's
+     * norm is the word itself when the NUL ends it where norm_len says
+     * (a norm of 64 KiB or more wraps norm_len). */
+    if (t->ids && t->ids[tok] && t->ids[tok] < t->nwflags) {
+        uint32_t id = t->ids[tok];
+        unsigned wf = t->wflags[id];
+        const dt_token *tk = &t->tok0[tok];
+        if (!(wf & DT__PL_WSLOW) && tk->norm && tk->norm[tk->norm_len] == '\0') {
+            (void)dt__pl_push_f(t->out, tk->norm, id, (int32_t)t->s->tok + tok, wf);
+            return;
+        }
+    }
+    uint32_t id;
+    const char *w = word_of(t, tok, &id);
+    int sep;
+    unsigned f = word_scan(w, &sep);
     if (sep > 0 && w[0] != '-') {
         /* "Dol_Amroth": an underscore joins words, as in the dictionaries */
         const char *p = w;
@@ -1583,7 +1616,7 @@ static void emit(tree *t, int32_t x)
 }
 
 int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, size_t si,
-                    const uint32_t *ids, dt__plist *out)
+                    const uint32_t *ids, const uint16_t *wflags, uint32_t nwflags, dt__plist *out)
 {
     const dt_sentence *s = &d->sent[si];
     tree t;
@@ -1595,6 +1628,8 @@ int dt__plist_build(const dt_dicts *dicts, dt_arena *a, const dt_doctext *d, siz
     t.a = a;
     t.out = out;
     t.ids = ids;
+    t.wflags = wflags;
+    t.nwflags = wflags ? nwflags : 0;
     t.cap = s->ntok * 4 + s->ncons + 16;
     t.n = dt_arena_alloc(a, (size_t)t.cap * sizeof *t.n);
     if (!t.n)
