@@ -562,7 +562,8 @@ static int upper_at_least_2(const unsigned char *s, size_t i, size_t j)
 
 /* A word: letters, digits and the punctuation that lives inside words
  * (cease-fire, U.S, 3.5, 1,000, 10:30, AT&T, O'Brien, didn't). s[i..j) is
- * already part of it. Returns where scanning resumes.
+ * already part of it (j == i when s[i] is an ASCII letter, digit or '_':
+ * the run loop takes it). Returns where scanning resumes.
  *
  * The common case, an ASCII word without a clitic, is folded and
  * classified in the same loop that finds its end, straight into the norm
@@ -1063,7 +1064,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
         }
         cl = CL(c);
         if (cl & DT__CL_WORD) {
-            i = scan_word_in(&t, i, i + 1, 0);
+            i = scan_word_in(&t, i, i, 0);
             nl = 0;
             if (t.nomem)
                 goto nomem;
