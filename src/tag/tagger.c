@@ -87,9 +87,9 @@ typedef struct frule {
     int32_t key;     /* the word its group is keyed on (RK_*W), else -1 */
 } frule;
 
-/* One cache line per word: a lookup of a word of up to 12 bytes and its
+/* One cache line per word: a lookup of a word of up to 11 bytes and its
  * initial tag and lemma touch only the hash slot and this record. */
-#define PREFIX 12
+#define PREFIX 11
 typedef struct winfo {
     uint64_t cand[3];    /* tag sets of the lower-case, Title, ALL-CAPS spellings */
     uint32_t hash;       /* full hash, checked before the string */
@@ -99,8 +99,14 @@ typedef struct winfo {
     uint8_t len, wn;     /* length, WordNet bits */
     uint8_t rwf;         /* RWF_*: keys word rules */
     uint8_t first[3];    /* most frequent tag per spelling */
+    uint8_t pick;        /* PICK_*: the spelling initial_tag uses, by case */
     char prefix[PREFIX]; /* the word's first bytes, upper-case like token norms */
 } winfo;
+/* pick: bits 2k..2k+1 the spelling (0 lower, 1 Title, 2 ALL-CAPS) whose
+ * tags a token of case class k takes (the first with any tags in the
+ * order orders[k]), 3 if none has tags; PICK_LLED: a British doubled-l
+ * past form ("travelled": ends in "lled", WordNet knows the verb). */
+enum { PICK_NONE = 3, PICK_LLED = 64 };
 _Static_assert(sizeof(winfo) == 64, "one lexicon record per cache line");
 
 enum { RK_ALWAYS, RK_PREVT, RK_NEXTT, RK_CURW, RK_PREVW, RK_NEXTW, RK__COUNT };
@@ -116,6 +122,11 @@ enum { TB_OWN = 32, TB_BY = 64 };
 #define NGROUP ((uint32_t)RK__COUNT * DT_POS__COUNT * NV)
 
 static void own_tables(dt_tagger *t);
+static int wn_has(const dt_tagger *t, const char *s, size_t n, int bits, int64_t *idx);
+/* Which spelling of a word in Brill's lexicon to trust first, by case
+ * class: lower-case or sentence-initial, Title-case inside a sentence,
+ * ALL-CAPS. */
+static const uint8_t spelling_order[3][3] = {{0, 1, 2}, {1, 2, 0}, {2, 1, 0}};
 
 static uint32_t group_of(int kind, int from, int value)
 {
@@ -461,6 +472,33 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
         if (t->sw[own_sw[k]] >= 0)
             t->wi[t->sw[own_sw[k]]].rwf |= RWF_OWN;
     own_tables(t);
+    /* initial_tag_full tests a token '"' before the words below */
+    int64_t dq = lookup(t, "\"", 1);
+    if (dq >= 0)
+        t->wi[dq].rwf |= RWF_SPECIAL;
+    for (uint32_t w = 0; w < dt__lex_nwords; w++) {
+        winfo *wp = &t->wi[w];
+        for (int k = 0; k < 3; k++) {
+            unsigned v = PICK_NONE;
+            for (int j = 0; j < 3 && v == PICK_NONE; j++)
+                if (wp->cand[spelling_order[k][j]])
+                    v = spelling_order[k][j];
+            wp->pick |= (uint8_t)(v << (2 * k));
+        }
+        if (wp->len > 6) {
+            char up[256];
+            for (size_t k = 0; k < wp->len; k++)
+                up[k] = (char)lower_tab[(unsigned char)dt__lex_pool[wp->off + k]];
+            int64_t vb;
+            if (memcmp(up + wp->len - 4, "lled", 4) == 0) {
+                for (size_t k = 0; k < wp->len; k++)
+                    if (up[k] >= 'a' && up[k] <= 'z')
+                        up[k] = (char)(up[k] - 32);
+                if (wn_has(t, up, wp->len - 3u, DT__WN_VERB, &vb))
+                    wp->pick |= PICK_LLED;
+            }
+        }
+    }
     for (uint32_t w = 0; w < dt__lex_nwords; w++) {
         const winfo *wi = &t->wi[w];
         char last = wi->len ? dt__lex_pool[wi->off + wi->len - 1] : 0;
@@ -713,9 +751,11 @@ static int guess_unknown(const dt_tagger *t, const dt_token *tk, int64_t w, int 
 }
 
 /* Initial tag and candidate set of one token. headline: the sentence is
- * set in capitals, so case carries no information. */
-static HOT int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int headline,
-                           tagset *cand)
+ * set in capitals, so case carries no information. initial_tag below
+ * takes the common case (a known word) from the word's record and calls
+ * this for the rest. */
+static int initial_tag_full(const dt_tagger *t, const dt_token *tk, int64_t w, int headline,
+                            tagset *cand)
 {
     uint16_t f = tk->flags;
     if (f & DT_TOK_QUOTE) {
@@ -747,8 +787,7 @@ static HOT int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, in
     int allcaps = (f & DT_TOK_ALLCAPS) && !headline;
     int start = (f & DT_TOK_SENT_START) != 0;
     /* Which spelling of the word in Brill's lexicon to trust first. */
-    static const uint8_t orders[3][3] = {{0, 1, 2}, {1, 2, 0}, {2, 1, 0}};
-    const uint8_t *order = orders[allcaps ? 2 : cap && !start ? 1 : 0];
+    const uint8_t *order = spelling_order[allcaps ? 2 : cap && !start ? 1 : 0];
     for (int i = 0; i < 3 && w >= 0; i++) {
         if (!t->wi[w].cand[order[i]])
             continue;
@@ -783,6 +822,44 @@ static HOT int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, in
     else if (headline)
         proper = !(w >= 0 && t->wi[w].wn);
     return guess_unknown(t, tk, w, proper, cand);
+}
+
+/* Case class of a token by its CAP, ALLCAPS and SENT_START flags (bits
+ * 3-5): the index k of orders[k] in initial_tag_full, plus CC_CAPMID for
+ * a capitalised word inside the sentence. In a headline, case says
+ * nothing: always class 0. */
+enum { CC_CAPMID = 4 };
+_Static_assert(DT_TOK_CAP == 8 && DT_TOK_ALLCAPS == 16 && DT_TOK_SENT_START == 32,
+               "case flags in bits 3-5");
+static const uint8_t case_class[2][8] = {
+    /* CAP, ALLCAPS, START: cap && !start -> 1 + CAPMID; allcaps -> 2 */
+    {0, 1 | CC_CAPMID, 2, 2 | CC_CAPMID, 0, 0, 2, 2},
+    {0, 0, 0, 0, 0, 0, 0, 0}};
+
+/* Initial tag of a token: what initial_tag_full returns, read from the
+ * word's record for a known word that is not one of the special ones. */
+static HOT int initial_tag(const dt_tagger *t, const dt_token *tk, int64_t w, int headline,
+                           tagset *cand)
+{
+    uint16_t f = tk->flags;
+    if (w < 0 || (f & DT_TOK_QUOTE) || (t->wi[w].rwf & RWF_SPECIAL))
+        return initial_tag_full(t, tk, w, headline, cand);
+    const winfo *wi = &t->wi[w];
+    unsigned cc = case_class[headline][(f >> 3) & 7];
+    unsigned v = (wi->pick >> (2 * (cc & 3))) & 3;
+    if (v == PICK_NONE)
+        return initial_tag_full(t, tk, w, headline, cand);
+    *cand = wi->cand[v];
+    int p = wi->first[v];
+    if ((cc & CC_CAPMID) && v == 0 && p == DT_POS_NN && !(f & DT_TOK_HYPHEN)) {
+        *cand |= TS(DT_POS_NNP);
+        p = DT_POS_NNP;
+    }
+    if (p == DT_POS_JJ && (wi->pick & PICK_LLED)) {
+        *cand |= TS(DT_POS_VBN) | TS(DT_POS_VBD);
+        p = DT_POS_VBN;
+    }
+    return p;
 }
 
 /* ---- contextual rules -------------------------------------------------- */
