@@ -35,6 +35,11 @@ enum {
 static const char *const special_words[SW__COUNT] = {"US",  "'",    "'S", "``", "''",   "THAT",
                                                      "ALL", "THEY", "WE", "I",  "BOTH", "HALF"};
 
+/* Rows of the per-tag tables below, indexed by a neighbour's tag or the
+ * edge (DT_POS__COUNT): a power of two, so a row is found by a shift. */
+#define NROW 64
+_Static_assert(DT_POS__COUNT < NROW, "tags and the edge fit a row");
+
 struct dt_tagger {
     /* First: dt__word_class (tag_internal.h) reads it through this. */
     dt__tagger_head head;
@@ -67,12 +72,12 @@ struct dt_tagger {
      * RK_PREVT when that (tag, tag before) group is not empty;
      * kmask_n[tag][tag after] has RK_NEXTT likewise. Their OR, masked by
      * the word bits of the token, is the set of groups to try. */
-    uint8_t kmask_p[DT_POS__COUNT][DT_POS__COUNT + 1];
-    uint8_t kmask_n[DT_POS__COUNT][DT_POS__COUNT + 1];
+    uint8_t kmask_p[DT_POS__COUNT][NROW];
+    uint8_t kmask_n[DT_POS__COUNT][NROW];
     /* own_rules' rules that can fire given the tag and the tag before
      * (own_p) or after (own_n): bits OR_* (own_tables). */
-    uint16_t own_p[DT_POS__COUNT][DT_POS__COUNT + 1];
-    uint16_t own_n[DT_POS__COUNT][DT_POS__COUNT + 1];
+    uint16_t own_p[DT_POS__COUNT][NROW];
+    uint16_t own_n[DT_POS__COUNT][NROW];
 };
 
 /* A rule as the index files it: what rule_fires reads, in 20 bytes, so
@@ -485,18 +490,19 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
                     v = spelling_order[k][j];
             wp->pick |= (uint8_t)(v << (2 * k));
         }
-        if (wp->len > 6) {
+        const char *pw = dt__lex_pool + wp->off;
+        if (wp->len > 6 && lower_tab[(unsigned char)pw[wp->len - 4]] == 'l' &&
+            lower_tab[(unsigned char)pw[wp->len - 3]] == 'l' &&
+            lower_tab[(unsigned char)pw[wp->len - 2]] == 'e' &&
+            lower_tab[(unsigned char)pw[wp->len - 1]] == 'd') {
             char up[256];
-            for (size_t k = 0; k < wp->len; k++)
-                up[k] = (char)lower_tab[(unsigned char)dt__lex_pool[wp->off + k]];
-            int64_t vb;
-            if (memcmp(up + wp->len - 4, "lled", 4) == 0) {
-                for (size_t k = 0; k < wp->len; k++)
-                    if (up[k] >= 'a' && up[k] <= 'z')
-                        up[k] = (char)(up[k] - 32);
-                if (wn_has(t, up, wp->len - 3u, DT__WN_VERB, &vb))
-                    wp->pick |= PICK_LLED;
+            for (size_t k = 0; k < wp->len; k++) {
+                unsigned char ch = (unsigned char)pw[k];
+                up[k] = (char)((ch >= 'a' && ch <= 'z') ? ch - 32 : ch);
             }
+            int64_t vb;
+            if (wn_has(t, up, wp->len - 3u, DT__WN_VERB, &vb))
+                wp->pick |= PICK_LLED;
         }
     }
     for (uint32_t w = 0; w < dt__lex_nwords; w++) {
