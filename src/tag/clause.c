@@ -152,8 +152,17 @@ int dt__is_say_word(const char *norm, size_t n)
     return (dt__word_class_slow(norm, n) & DT__WC_SAY) != 0;
 }
 
-uint16_t dt__vp_flags(const dt_tagger *tg, const dt_doctext *d, uint32_t first, uint32_t n,
-                      uint32_t head)
+/* The body of dt__vp_flags, inlined twice below so that each copy knows
+ * whether there is a tagger (one table load per word class) or not (the
+ * treebank path's list scan), instead of testing it per token. */
+#if defined(__GNUC__)
+#define HOT inline __attribute__((always_inline))
+#else
+#define HOT inline
+#endif
+
+static HOT uint16_t vp_flags(const dt_tagger *tg, const dt_doctext *d, uint32_t first, uint32_t n,
+                             uint32_t head)
 {
     uint16_t f = 0;
     int passive_aux = 0;
@@ -176,6 +185,14 @@ uint16_t dt__vp_flags(const dt_tagger *tg, const dt_doctext *d, uint32_t first, 
     if (dt__word_class(tg, &d->tok[head]) & DT__WC_SAY)
         f |= DT_CH_SAY;
     return f;
+}
+
+uint16_t dt__vp_flags(const dt_tagger *tg, const dt_doctext *d, uint32_t first, uint32_t n,
+                      uint32_t head)
+{
+    if (tg)
+        return vp_flags(tg, d, first, n, head);
+    return vp_flags(NULL, d, first, n, head);
 }
 
 enum { K_MAIN, K_SUB, K_REL, K_REPORTED, K_ATTRIB };
