@@ -33,8 +33,13 @@ enum pend {
     P_NONE,
     P_TERM,     /* after . ? ! (and any closing quotes/brackets since) */
     P_ELLIPSIS, /* after an ellipsis */
-    P_ABBREV    /* after an abbreviation that may end the sentence */
+    P_ABBREV,   /* after an abbreviation that may end the sentence */
+    P_PARA = 8  /* flag: a blank line before the next token */
 };
+
+/* The pending state a token of each kind leaves behind. */
+static const unsigned char pend_of_kind[K_CLITIC + 1] = {
+    [K_TERM] = P_TERM, [K_ELLIPSIS] = P_ELLIPSIS, [K_ABBR_END] = P_ABBREV};
 
 #define CL(c) (dt__text_class[(unsigned char)(c)])
 
@@ -107,11 +112,10 @@ typedef struct tz {
     char *nb; /* current chunk of normalised strings */
     size_t nbused, nbcap;
     size_t first;    /* first token of the open sentence */
-    int pend;        /* enum pend */
-    size_t pend_tok; /* token that set pend */
+    int pend;        /* enum pend, with P_PARA after a blank line: 0 = nothing pending */
+    size_t pend_tok; /* token that set pend (only meaningful while pend is set) */
     int split;       /* 0: the whole text is one sentence (except the token limit) */
     unsigned space;  /* DT_TOK_SPACE_BEFORE if white space precedes the next token, else 0 */
-    int para;        /* a blank line before the next token */
     int dq_open;     /* a double quotation is open (for ambiguous quotes) */
     int sq_open;     /* a single quotation is open */
     int nomem;
@@ -253,22 +257,15 @@ static int is_clock_abbrev(const tz *t)
 }
 
 /* Decide whether a sentence ends in front of the token about to be pushed
- * (its kind, flags and norm given), then update the pending state. */
+ * (its kind, flags and norm given), then update the pending state. Only
+ * called with something pending (t->pend != 0): with nothing pending and
+ * no blank line no boundary can fall here, and finish() sets the new
+ * state itself. */
 static DT__HOT void decide(tz *t, int kind, unsigned flags, const char *norm, size_t nlen,
                            int starts_lower)
 {
-    if (!(t->pend | t->para)) {
-        /* Nothing pending and no blank line: no boundary can fall here
-         * (the common case, a token after a word), only the new state. */
-        t->pend = kind == K_TERM       ? P_TERM
-                  : kind == K_ELLIPSIS ? P_ELLIPSIS
-                  : kind == K_ABBR_END ? P_ABBREV
-                                       : P_NONE;
-        t->pend_tok = t->ntok;
-        return;
-    }
-    int para = t->para;
-    t->para = 0;
+    int para = t->pend & P_PARA;
+    t->pend &= ~P_PARA;
     if (t->ntok > t->first && t->pend != P_NONE && is_closer(kind) && !para)
         return; /* '."' and '.)' stay with the sentence they close */
     int brk = 0;
@@ -318,10 +315,7 @@ static DT__HOT void decide(tz *t, int kind, unsigned flags, const char *norm, si
          * (double ones often do, so dq_open stays). */
         t->sq_open = 0;
     }
-    t->pend = kind == K_TERM       ? P_TERM
-              : kind == K_ELLIPSIS ? P_ELLIPSIS
-              : kind == K_ABBR_END ? P_ABBREV
-                                   : P_NONE;
+    t->pend = pend_of_kind[kind];
     t->pend_tok = t->ntok;
 }
 
@@ -402,9 +396,16 @@ static DT__HOT void finish(tz *t, size_t off, size_t len, int kind, unsigned fla
     t->nbused += nlen + 1;
     if ((flags & DT_TOK_DIGIT) && is_number(d, nlen))
         flags |= DT_TOK_NUMBER;
-    decide(t, kind, flags, d, nlen, lower0);
-    if (t->nomem)
-        return;
+    if (t->pend) {
+        decide(t, kind, flags, d, nlen, lower0);
+        if (t->nomem)
+            return;
+    } else if (pend_of_kind[kind]) {
+        /* The common case, a token after a word: no boundary can fall
+         * here, only the new state (none after a word). */
+        t->pend = pend_of_kind[kind];
+        t->pend_tok = t->ntok;
+    }
     push(t, off, len, flags, d, nlen, hash);
 }
 
@@ -1004,7 +1005,7 @@ static size_t scan_token(tz *t, size_t i)
  * records its own direction as it is scanned. */
 static void new_paragraph(tz *t)
 {
-    t->para = 1;
+    t->pend |= P_PARA;
     t->dq_open = 0;
     t->sq_open = 0;
 }
@@ -1098,7 +1099,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
             goto nomem;
     }
     /* A document that ends on "U.S." gets its full stop, as mid-text. */
-    if (t.pend == P_ABBREV && t.ntok > t.first && t.pend_tok == t.ntok - 1)
+    if ((t.pend & ~P_PARA) == P_ABBREV && t.ntok > t.first && t.pend_tok == t.ntok - 1)
         insert_period(&t);
     close_sentence(&t, 0);
     if (t.nomem)
