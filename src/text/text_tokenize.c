@@ -561,6 +561,13 @@ static int upper_at_least_2(const unsigned char *s, size_t i, size_t j)
     return 0;
 }
 
+/* scan_word_in's state bits beside DT_TOK_HYPHEN and DT_TOK_ABBREV. */
+enum {
+    WF_APOS = 1u << 16,     /* an apostrophe inside: a clitic may split off */
+    WF_NONASCII = 1u << 17, /* non-ASCII bytes: emit() redoes the norm */
+    WF_END = 1u << 18       /* the abbreviation may end a sentence */
+};
+
 /* A word: letters, digits and the punctuation that lives inside words
  * (cease-fire, U.S, 3.5, 1,000, 10:30, AT&T, O'Brien, didn't). s[i..j) is
  * already part of it (j == i when s[i] is an ASCII letter, digit or '_':
@@ -573,10 +580,9 @@ static DT__HOT size_t scan_word_in(tz *t, size_t i, size_t j, int nonascii)
 {
     const unsigned char *s = t->s;
     size_t n = t->n;
-    int has_apos = 0;
-    unsigned hyph = 0;
-    int kind = K_WORD;
-    unsigned xf = 0;
+    /* The word's state in one register: DT_TOK_HYPHEN, DT_TOK_ABBREV and
+     * the WF_ bits. */
+    unsigned wf = nonascii ? WF_NONASCII : 0u;
     /* Words longer than the limit are cut; the rest is the next token. */
     size_t lim = n - i > DT_MAX_TOKEN_BYTES ? i + DT_MAX_TOKEN_BYTES : n;
     /* Room for the longest ASCII norm this word can have, plus its NUL. */
@@ -645,20 +651,18 @@ again:
                 break;
             if (is_word_class(dt__text_uclass(cp))) {
                 j += l;
-                nonascii = 1;
+                wf |= WF_NONASCII;
                 continue;
             }
             if ((cp == 0x2019 || cp == 0x02BC) && alpha_at(t, j + l)) {
                 j += l;
-                nonascii = 1;
-                has_apos = 1;
+                wf |= WF_NONASCII | WF_APOS;
                 continue;
             }
             if ((cp == 0x2010 || cp == 0x2011 || cp == 0x2013 || cp == 0x2212) &&
                 word_at(t, j + l)) {
                 j += l;
-                nonascii = 1;
-                hyph = DT_TOK_HYPHEN;
+                wf |= WF_NONASCII | DT_TOK_HYPHEN;
                 continue;
             }
             break;
@@ -671,11 +675,12 @@ again:
         case '-':
             take = (nx & DT__CL_WORD) || ((nx & DT__CL_HI) && word_at(t, j + 1));
             if (take)
-                hyph = DT_TOK_HYPHEN;
+                wf |= DT_TOK_HYPHEN;
             break;
         case '\'':
             take = (nx & DT__CL_ALPHA) || ((nx & DT__CL_HI) && alpha_at(t, j + 1));
-            has_apos |= take;
+            if (take)
+                wf |= WF_APOS;
             break;
         case '.':
             take = (nx & DT__CL_WORD) != 0;
@@ -718,26 +723,28 @@ again:
                 d[j - i] = '-';
                 h = FNV_STEP(h, '-');
                 j++;
-                hyph = DT_TOK_HYPHEN;
+                wf |= DT_TOK_HYPHEN;
                 goto again;
             }
-            kind = ac == DT__AB_END ? K_ABBR_END : K_ABBR_TITLE;
-            xf = DT_TOK_ABBREV;
+            wf |= DT_TOK_ABBREV | (ac == DT__AB_END ? WF_END : 0u);
         }
     }
 word_end:;
     size_t cut = 0;
     /* Without an apostrophe inside the word, "cannot" is the only split
      * clitic_split can make. */
-    if (kind == K_WORD && has_apos)
+    int kind = !(wf & DT_TOK_ABBREV) ? K_WORD : (wf & WF_END) ? K_ABBR_END : K_ABBR_TITLE;
+    unsigned xf = wf & (DT_TOK_ABBREV | DT_TOK_HYPHEN);
+    if (kind == K_WORD && (wf & WF_APOS))
         cut = clitic_split(s, i, j);
     else if (kind == K_WORD && j - i == 6 && is_cannot(s + i))
         cut = i + 3;
     if (cut) {
-        emit(t, i, cut - i, K_WORD, hyph, NULL, nonascii && has_hi(s, i, cut));
+        emit(t, i, cut - i, K_WORD, wf & DT_TOK_HYPHEN, NULL,
+             (wf & WF_NONASCII) && has_hi(s, i, cut));
         emit(t, cut, j - cut, K_CLITIC, DT_TOK_CLITIC, NULL, has_hi(s, cut, j));
-    } else if (nonascii) {
-        emit(t, i, j - i, kind, xf | hyph, NULL, 1);
+    } else if (wf & WF_NONASCII) {
+        emit(t, i, j - i, kind, xf, NULL, 1);
     } else {
         /* The fast path: d already holds the norm. */
         /* ALPHA, DIGIT, or PUNCT for neither, by the UPPER, LOWER and
@@ -753,7 +760,7 @@ word_end:;
         _Static_assert(DT__CL_UPPER == 2 && DT__CL_LOWER == 4 && DT__CL_DIGIT == 8,
                        "seen_flags is indexed by these three class bits");
         _Static_assert(DT_TOK_CAP == DT__CL_UPPER << 2, "CAP is the UPPER class bit shifted");
-        unsigned flags = xf | hyph | seen_flags[(seen >> 1) & 7u];
+        unsigned flags = xf | seen_flags[(seen >> 1) & 7u];
         size_t len = j - i;
         unsigned cl0 = CL(s[i]);
         /* the case of the first letter (almost always the first byte) */
