@@ -124,6 +124,11 @@ typedef struct dt__order {
     uint32_t *ffirst;
     uint8_t *big;
     uint32_t maxblock; /* most usable patterns in one block */
+    /* Bit v of kword (v < nkword) set when word id v is the first
+     * requirement of some indexed pattern, on either side; likewise ksyn
+     * for synsets: a word or synset without its bit needs no probe. */
+    uint64_t *kword, *ksyn;
+    uint32_t nkword, nksyn;
     /* Bit w set when word id w starts some synset phrase (a child of the
      * synset trie's root), for w < nsynfirst; NULL when there are none. */
     uint64_t *synfirst;

@@ -300,6 +300,27 @@ static int build_index(const dt_dicts *d, dt__order *o)
         }
     }
     o->ffirst[nb] = nf;
+    uint32_t wmax = 0, smax = 0;
+    for (uint32_t i = 0; i < nk; i++) {
+        uint32_t v = e[i].key & DT__RQ_VALUE;
+        if (e[i].key & DT__RQ_SYNSET)
+            smax = v + 1 > smax ? v + 1 : smax;
+        else
+            wmax = v + 1 > wmax ? v + 1 : wmax;
+    }
+    o->kword = dt_calloc(wmax / 64 + 1, sizeof *o->kword);
+    o->ksyn = dt_calloc(smax / 64 + 1, sizeof *o->ksyn);
+    if (!o->kword || !o->ksyn) {
+        dt_free(e);
+        return DT_ENOMEM;
+    }
+    o->nkword = wmax;
+    o->nksyn = smax;
+    for (uint32_t i = 0; i < nk; i++) {
+        uint32_t v = e[i].key & DT__RQ_VALUE;
+        uint64_t *bits = (e[i].key & DT__RQ_SYNSET) ? o->ksyn : o->kword;
+        bits[v >> 6] |= 1ull << (v & 63);
+    }
     if (nk > 1)
         qsort(e, nk, sizeof *e, cmp_kent);
     uint32_t cap = 16;
@@ -444,6 +465,8 @@ void dt__order_free(dt__order *o)
     dt_free(o->issfirst);
     dt_free(o->wflags);
     dt_free(o->ktab);
+    dt_free(o->kword);
+    dt_free(o->ksyn);
     dt_free(o->kidx);
     dt_free(o->ffirst);
     dt_free(o->big);
