@@ -460,11 +460,8 @@ static int dist_head_unit(const cbuild *b, uint32_t i, int compass)
 /* Do units i.. hold "[the] MOD... and/or MOD... NOUN"? *cc is the
  * coordinator's unit. A determiner alone before the modifiers ("between
  * the Iranian and American delegations") belongs to the first conjunct. */
-static int dist_at(const cbuild *b, uint32_t i, uint32_t *cc)
+static int dist_at_slow(const cbuild *b, uint32_t i, uint32_t *cc)
 {
-    /* the coordinator can only be one of units i+1 .. i+4 */
-    if (i >= b->nu || b->ccnext[i + 1] > i + 4)
-        return 0;
     if (unit_is(b, i, DT_CHUNK_NP) && b->u[i].end == b->u[i].first + 1 &&
         ctok(b->t, b->u[i].first)->pos == DT_POS_DT)
         i++;
@@ -481,6 +478,15 @@ static int dist_at(const cbuild *b, uint32_t i, uint32_t *cc)
         return 0;
     *cc = k;
     return 1;
+}
+
+/* dist_at, with its cheap test inline: the coordinator can only be one of
+ * units i+1 .. i+4, and most units have none there (no call then). */
+static inline int dist_at(const cbuild *b, uint32_t i, uint32_t *cc)
+{
+    if (i >= b->nu || b->ccnext[i + 1] > i + 4)
+        return 0;
+    return dist_at_slow(b, i, cc);
 }
 
 /* The compound for units [*ui, cc + 1] (dist_at): NP(NP(modifiers) CC
