@@ -322,7 +322,7 @@ int dt__dict_derive(dt_dicts *d)
             return DT_ENOMEM;
     d->stem_lens = 0;
     memset(d->stem_bloom, 0, sizeof d->stem_bloom);
-    memset(d->stem_first2, 0, sizeof d->stem_first2);
+    memset(d->stem_lens2, 0, sizeof d->stem_lens2);
     d->stem_short = 0;
     const dt__pset *ds = &d->discard_set;
     for (size_t i = 0; i < ds->ph.n; i++) {
@@ -336,9 +336,8 @@ int dt__dict_derive(dt_dicts *d)
         if (len < 2) {
             d->stem_short = 1;
         } else {
-            unsigned f2 =
-                (unsigned)(unsigned char)d->words[w][0] << 8 | (unsigned char)d->words[w][1];
-            d->stem_first2[f2 >> 6] |= 1ull << (f2 & 63);
+            uint64_t bit = 1ull << (len < 63 ? len : 63);
+            d->stem_lens2[DT__STEM2(d->words[w][0], d->words[w][1])] |= bit;
         }
     }
     return 0;
@@ -951,11 +950,8 @@ discard_check(const dt_dicts *d, const uint32_t *ids, const char *const *norms, 
         uint64_t lens = 0;
         if (len > 1 && len <= 64)
             lens = d->stem_lens & (len == 64 ? ~0ull : (1ull << len) - 1) & ~1ull;
-        if (lens && !d->stem_short) {
-            unsigned f2 = (unsigned)(unsigned char)ni[0] << 8 | (unsigned char)ni[1];
-            if (!(d->stem_first2[f2 >> 6] & (1ull << (f2 & 63))))
-                lens = 0;
-        }
+        if (lens && !d->stem_short)
+            lens &= d->stem_lens2[DT__STEM2(ni[0], ni[1])];
         if (hashed && lens)
             dt__dict_prefix_hashes(ni, len - 1, ph);
         /* Try the whole token, then (for stems) each proper prefix of a

@@ -123,11 +123,13 @@ struct dt_dicts {
      * prefixes of a stem length are not stems, and this settles them
      * without probing the word table. */
     uint64_t stem_bloom[64];
-    /* Bit (first byte << 8 | second byte) of every one-word stem discard
-     * of two or more bytes: a token whose first two bytes start no stem
-     * has no stem prefix, and needs no prefix hashes. stem_short: some
-     * stem has a single byte (the filter is then not used). */
-    uint64_t stem_first2[1024];
+    /* The stem_lens bits of the one-word stem discards of two or more
+     * bytes, by their first two bytes (DT__STEM2 of them; letters and
+     * digits each get a slot of their own): a token's proper prefixes
+     * can only be stems of these lengths, and a token whose first two
+     * bytes start no stem needs no prefix hashes. stem_short: some stem
+     * has a single byte (the filter is then not used). */
+    uint64_t stem_lens2[4096];
     int stem_short;
 
     uint64_t hash;
@@ -173,6 +175,9 @@ uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n);
 /* h[L-1] = the interner's hash of the prefix s[0..L), for L = 1..n. */
 void dt__dict_prefix_hashes(const char *s, size_t n, uint32_t *h);
 /* dt_dict_word_id with the hash already known (from the above). */
+/* The stem_lens2 slot of a word starting with bytes b0, b1. */
+#define DT__STEM2(b0, b1) ((((unsigned)(unsigned char)(b0)&63u) << 6) | ((unsigned char)(b1)&63u))
+
 uint32_t dt__dict_word_id_hashed(const dt_dicts *d, const char *s, size_t n, uint32_t h);
 
 /* Line reader: hands out lines with comments removed. */
