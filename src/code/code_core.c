@@ -1949,15 +1949,11 @@ static int match_block(sctx *x, uint32_t block, const seq *up, const seq *lo, ui
         for (uint32_t i = 0; i < nids + nsyl; i++) {
             uint32_t key;
             if (i < nids) {
-                if (ids[i] == 0 || ids[i] >= o->nkword ||
-                    !(o->kword[ids[i] >> 6] & (1ull << (ids[i] & 63))))
+                if (ids[i] == 0 || ids[i] > DT__RQ_VALUE)
                     continue;
                 key = ids[i] | up_bit;
             } else {
-                uint32_t v = syl[i - nids];
-                if (v >= o->nksyn || !(o->ksyn[v >> 6] & (1ull << (v & 63))))
-                    continue;
-                key = v | DT__RQ_SYNSET | up_bit;
+                key = syl[i - nids] | DT__RQ_SYNSET | up_bit;
             }
             run = dt__order_probe(o, block, key, &nrun);
             for (uint32_t q = 0; run && q < nrun; q++)

@@ -124,11 +124,9 @@ typedef struct dt__order {
     uint32_t *ffirst;
     uint8_t *big;
     uint32_t maxblock; /* most usable patterns in one block */
-    /* Bit v of kword (v < nkword) set when word id v is the first
-     * requirement of some indexed pattern, on either side; likewise ksyn
-     * for synsets: a word or synset without its bit needs no probe. */
-    uint64_t *kword, *ksyn;
-    uint32_t nkword, nksyn;
+    /* A Bloom set of the (block, first requirement) keys of ktab, by the
+     * high 16 bits of their hash: most probes find no bit and stop there. */
+    uint64_t *kbloom;
     /* Bit w set when word id w starts some synset phrase (a child of the
      * synset trie's root), for w < nsynfirst; NULL when there are none. */
     uint64_t *synfirst;
@@ -143,9 +141,32 @@ typedef struct dt__order {
     uint32_t nwflags;
 } dt__order;
 
+static inline uint32_t dt__okey_hash(uint32_t b, uint32_t key)
+{
+    uint64_t x = ((uint64_t)b << 32 | key) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(x >> 32);
+}
+
 /* The run of idx positions of block b whose first requirement is key
  * (DT__RQ_* bits as in rq); NULL if none. */
-const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, uint32_t key, uint32_t *n);
+static inline const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, uint32_t key,
+                                              uint32_t *n)
+{
+    if (!o->ktab)
+        return NULL;
+    uint32_t h = dt__okey_hash(b, key), f = h >> 16;
+    if (!(o->kbloom[f >> 6] & (1ull << (f & 63))))
+        return NULL;
+    for (h &= o->kmask;; h = (h + 1) & o->kmask) {
+        const struct dt__okey *s = &o->ktab[h];
+        if (s->block == UINT32_MAX)
+            return NULL;
+        if (s->block == b && s->key == key) {
+            *n = s->n;
+            return o->kidx + s->start;
+        }
+    }
+}
 
 #define DT__RQ_UPPER 0x80000000u
 #define DT__RQ_SYNSET 0x40000000u

@@ -242,12 +242,6 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
  * probes cost more than walking the block. */
 #define DT__ORDER_BIG 8
 
-static uint32_t okey_hash(uint32_t b, uint32_t key)
-{
-    uint64_t x = ((uint64_t)b << 32 | key) * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(x >> 32);
-}
-
 typedef struct kent {
     uint32_t block, key, r;
 } kent;
@@ -300,26 +294,14 @@ static int build_index(const dt_dicts *d, dt__order *o)
         }
     }
     o->ffirst[nb] = nf;
-    uint32_t wmax = 0, smax = 0;
-    for (uint32_t i = 0; i < nk; i++) {
-        uint32_t v = e[i].key & DT__RQ_VALUE;
-        if (e[i].key & DT__RQ_SYNSET)
-            smax = v + 1 > smax ? v + 1 : smax;
-        else
-            wmax = v + 1 > wmax ? v + 1 : wmax;
-    }
-    o->kword = dt_calloc(wmax / 64 + 1, sizeof *o->kword);
-    o->ksyn = dt_calloc(smax / 64 + 1, sizeof *o->ksyn);
-    if (!o->kword || !o->ksyn) {
+    o->kbloom = dt_calloc(1024, sizeof *o->kbloom);
+    if (!o->kbloom) {
         dt_free(e);
         return DT_ENOMEM;
     }
-    o->nkword = wmax;
-    o->nksyn = smax;
     for (uint32_t i = 0; i < nk; i++) {
-        uint32_t v = e[i].key & DT__RQ_VALUE;
-        uint64_t *bits = (e[i].key & DT__RQ_SYNSET) ? o->ksyn : o->kword;
-        bits[v >> 6] |= 1ull << (v & 63);
+        uint32_t f = dt__okey_hash(e[i].block, e[i].key) >> 16;
+        o->kbloom[f >> 6] |= 1ull << (f & 63);
     }
     if (nk > 1)
         qsort(e, nk, sizeof *e, cmp_kent);
@@ -340,7 +322,7 @@ static int build_index(const dt_dicts *d, dt__order *o)
             o->kidx[nf + j] = e[j].r;
             j++;
         }
-        uint32_t h = okey_hash(e[i].block, e[i].key) & o->kmask;
+        uint32_t h = dt__okey_hash(e[i].block, e[i].key) & o->kmask;
         while (o->ktab[h].block != UINT32_MAX)
             h = (h + 1) & o->kmask;
         o->ktab[h] = (struct dt__okey){e[i].block, e[i].key, nf + i, j - i};
@@ -348,21 +330,6 @@ static int build_index(const dt_dicts *d, dt__order *o)
     }
     dt_free(e);
     return DT_OK;
-}
-
-const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, uint32_t key, uint32_t *n)
-{
-    if (!o->ktab)
-        return NULL;
-    for (uint32_t h = okey_hash(b, key) & o->kmask;; h = (h + 1) & o->kmask) {
-        const struct dt__okey *s = &o->ktab[h];
-        if (s->block == UINT32_MAX)
-            return NULL;
-        if (s->block == b && s->key == key) {
-            *n = s->n;
-            return o->kidx + s->start;
-        }
-    }
 }
 
 /* Index first words with at least this many candidate phrases. */
@@ -465,8 +432,7 @@ void dt__order_free(dt__order *o)
     dt_free(o->issfirst);
     dt_free(o->wflags);
     dt_free(o->ktab);
-    dt_free(o->kword);
-    dt_free(o->ksyn);
+    dt_free(o->kbloom);
     dt_free(o->kidx);
     dt_free(o->ffirst);
     dt_free(o->big);
