@@ -78,7 +78,26 @@ struct dt_tagger {
      * (own_p) or after (own_n): bits OR_* (own_tables). */
     uint16_t own_p[DT_POS__COUNT][NROW];
     uint16_t own_n[DT_POS__COUNT][NROW];
+    /* The current-word groups are sorted by key word (then rule order),
+     * and this table finds the run of one word and tag: open addressing
+     * on cw_key, 0 empty. */
+    struct cwent *cw;
+    uint32_t cw_mask;
 };
+
+typedef struct cwent {
+    uint32_t key;        /* cw_key(word, from) */
+    uint32_t start, end; /* the run in rlist */
+} cwent;
+
+static inline uint32_t cw_key(int32_t w, int from)
+{
+    return ((uint32_t)w << 6 | (uint32_t)from) + 1;
+}
+static inline uint32_t cw_hash(uint32_t key)
+{
+    return (key * 2654435761u) >> 7;
+}
 
 /* A rule as the index files it: what rule_fires reads, in 20 bytes, so
  * trying a rule reads one record in the group's run and nothing else. */
@@ -127,6 +146,7 @@ enum { TB_OWN = 32, TB_BY = 64 };
 #define NGROUP ((uint32_t)RK__COUNT * DT_POS__COUNT * NV)
 
 static void own_tables(dt_tagger *t);
+static int cw_index(dt_tagger *t);
 static int wn_has(const dt_tagger *t, const char *s, size_t n, int bits, int64_t *idx);
 /* Which spelling of a word in Brill's lexicon to trust first, by case
  * class: lower-case or sentence-initial, Title-case inside a sentence,
@@ -458,6 +478,10 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
             t->wi[kw].rwf |= RWF_NEXT;
     }
     dt_free(pos);
+    if (cw_index(t) < 0) {
+        dt_tagger_free(t);
+        return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
+    }
     for (const dt__word_class_entry *e = dt__word_classes; e->word; e++) {
         int64_t x = lookup(t, e->word, strlen(e->word));
         if (x >= 0)
@@ -517,6 +541,50 @@ int dt_tagger_new(dt_tagger **out, dt_error *err)
     return DT_OK;
 }
 
+/* Sort each current-word group by key word, stable (so each word's run
+ * keeps the learned order), and index the runs in t->cw. */
+static int cw_index(dt_tagger *t)
+{
+    _Static_assert(DT_POS__COUNT <= 64, "tag in cw_key's low 6 bits");
+    uint32_t runs = 0;
+    for (int from = 0; from < DT_POS__COUNT; from++) {
+        uint32_t g = group_of(RK_CURW, from, 0);
+        frule *r = t->rlist;
+        for (uint32_t a = t->rstart[g] + 1; a < t->rstart[g + 1]; a++) {
+            frule x = r[a];
+            uint32_t b = a;
+            for (; b > t->rstart[g] && r[b - 1].key > x.key; b--)
+                r[b] = r[b - 1];
+            r[b] = x;
+        }
+        for (uint32_t a = t->rstart[g]; a < t->rstart[g + 1]; a++)
+            runs += a == t->rstart[g] || r[a].key != r[a - 1].key;
+    }
+    uint32_t cap = 16;
+    while (cap < runs * 2)
+        cap <<= 1;
+    t->cw = dt_calloc(cap, sizeof *t->cw);
+    if (!t->cw)
+        return -1;
+    t->cw_mask = cap - 1;
+    for (int from = 0; from < DT_POS__COUNT; from++) {
+        uint32_t g = group_of(RK_CURW, from, 0);
+        const frule *r = t->rlist;
+        for (uint32_t a = t->rstart[g]; a < t->rstart[g + 1];) {
+            uint32_t b = a + 1;
+            while (b < t->rstart[g + 1] && r[b].key == r[a].key)
+                b++;
+            uint32_t key = cw_key(r[a].key, from);
+            uint32_t h = cw_hash(key) & t->cw_mask;
+            while (t->cw[h].key)
+                h = (h + 1) & t->cw_mask;
+            t->cw[h] = (cwent){key, a, b};
+            a = b;
+        }
+    }
+    return 0;
+}
+
 void dt_tagger_free(dt_tagger *t)
 {
     if (!t)
@@ -528,6 +596,7 @@ void dt_tagger_free(dt_tagger *t)
     dt_free(t->wclass);
     dt_free(t->rlist);
     dt_free(t->rstart);
+    dt_free(t->cw);
     dt_free(t);
 }
 
@@ -978,11 +1047,11 @@ static int rule_fires(const tctx *c, const frule *r, uint32_t i)
 /* keyed: the group is keyed on a word (the current, previous or next
  * one, kwid), which every rule in it needs; a rule whose key word is not
  * kwid cannot fire and is passed over before rule_fires. */
-static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, uint32_t i,
-                                 uint32_t after, uint32_t best, int keyed, int32_t kwid)
+static inline uint32_t try_range(const dt_tagger *t, const tctx *c, uint32_t from, uint32_t to,
+                                 uint32_t i, uint32_t after, uint32_t best, int keyed, int32_t kwid)
 {
-    const frule *end = t->rlist + t->rstart[g + 1];
-    for (const frule *rule = t->rlist + t->rstart[g]; rule < end; rule++) {
+    const frule *end = t->rlist + to;
+    for (const frule *rule = t->rlist + from; rule < end; rule++) {
         uint32_t ord = rule->ord;
         if (ord <= after)
             continue;
@@ -996,6 +1065,25 @@ static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, 
             return ord;
     }
     return 0;
+}
+
+static inline uint32_t try_group(const dt_tagger *t, const tctx *c, uint32_t g, uint32_t i,
+                                 uint32_t after, uint32_t best, int keyed, int32_t kwid)
+{
+    return try_range(t, c, t->rstart[g], t->rstart[g + 1], i, after, best, keyed, kwid);
+}
+
+/* The run of current-word rules for word w and tag `from` (see cw in
+ * struct dt_tagger), or NULL. */
+static inline const cwent *cw_find(const dt_tagger *t, int32_t w, int from)
+{
+    uint32_t key = cw_key(w, from);
+    for (uint32_t h = cw_hash(key) & t->cw_mask;; h = (h + 1) & t->cw_mask) {
+        if (t->cw[h].key == key)
+            return &t->cw[h];
+        if (!t->cw[h].key)
+            return NULL;
+    }
 }
 
 /* The word-rule flags line up with the word kinds: RWF_CUR << RK_CURW
@@ -1036,8 +1124,9 @@ static void apply_brill(const dt_tagger *t, tctx *c, const uint8_t *tb)
             if ((m & (1u << RK_NEXTT)) &&
                 (o = try_group(t, c, group_of(RK_NEXTT, tag, tn), i, after, best, 0, 0)))
                 best = o;
-            if ((m & (1u << RK_CURW)) &&
-                (o = try_group(t, c, group_of(RK_CURW, tag, 0), i, after, best, 1, c->wid[i])))
+            const cwent *ce;
+            if ((m & (1u << RK_CURW)) && (ce = cw_find(t, c->wid[i], tag)) &&
+                (o = try_range(t, c, ce->start, ce->end, i, after, best, 0, 0)))
                 best = o;
             if ((m & (1u << RK_PREVW)) && (o = try_group(t, c, group_of(RK_PREVW, tag, 0), i, after,
                                                          best, 1, c->wid[(int64_t)i - 1])))
