@@ -109,8 +109,9 @@ typedef struct tz {
     size_t toklim; /* min(captok, first + DT_MAX_SENTENCE_TOKENS): push's one test */
     dt_sentence *sent;
     size_t nsent, capsent;
-    char *nb; /* current chunk of normalised strings */
-    size_t nbused, nbcap;
+    char *nbp;       /* next free byte of the current chunk of normalised strings */
+    char *nbend;     /* end of that chunk */
+    size_t nbcap;    /* its size */
     size_t first;    /* first token of the open sentence */
     int pend;        /* enum pend, with P_PARA after a blank line: 0 = nothing pending */
     size_t pend_tok; /* token that set pend (only meaningful while pend is set) */
@@ -125,7 +126,7 @@ typedef struct tz {
 
 static char *norm_space(tz *t, size_t need)
 {
-    if (t->nbcap - t->nbused < need) {
+    if ((size_t)(t->nbend - t->nbp) < need) {
         /* A new chunk, not a move: norms already handed out stay put. */
         size_t cap = t->nbcap > need ? t->nbcap : need;
         if (cap < 4096)
@@ -135,11 +136,11 @@ static char *norm_space(tz *t, size_t need)
             t->nomem = 1;
             return NULL;
         }
-        t->nb = p;
+        t->nbp = p;
+        t->nbend = p + cap;
         t->nbcap = cap;
-        t->nbused = 0;
     }
-    return t->nb + t->nbused;
+    return t->nbp;
 }
 
 static void set_toklim(tz *t)
@@ -235,7 +236,7 @@ static void insert_period(tz *t)
         return;
     d[0] = '.';
     d[1] = '\0';
-    t->nbused += 2;
+    t->nbp += 2;
     push(t, off, 1, DT_TOK_PUNCT, d, 1, FNV_STEP(FNV_BASIS, '.'));
 }
 
@@ -393,7 +394,7 @@ static DT__HOT void finish(tz *t, size_t off, size_t len, int kind, unsigned fla
                            size_t nlen, int lower0, uint32_t hash)
 {
     d[nlen] = '\0';
-    t->nbused += nlen + 1;
+    t->nbp = d + nlen + 1;
     if ((flags & DT_TOK_DIGIT) && is_number(d, nlen))
         flags |= DT_TOK_NUMBER;
     if (t->pend) {
@@ -1054,7 +1055,8 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
     char *base = dt_arena_alloc(a, t.nbcap + sent_bytes + t.captok * sizeof *t.tok);
     if (!base)
         goto nomem;
-    t.nb = base;
+    t.nbp = base;
+    t.nbend = base + t.nbcap;
     t.sent = (dt_sentence *)(void *)(base + t.nbcap);
     t.tok = (dt_token *)(void *)(base + t.nbcap + sent_bytes);
 
