@@ -116,7 +116,8 @@ typedef struct tz {
     int pend;        /* enum pend, with P_PARA after a blank line: 0 = nothing pending */
     size_t pend_tok; /* token that set pend (only meaningful while pend is set) */
     int split;       /* 0: the whole text is one sentence (except the token limit) */
-    unsigned space;  /* DT_TOK_SPACE_BEFORE if white space precedes the next token, else 0 */
+    unsigned pre;    /* flags of the next token known before it: DT_TOK_SPACE_BEFORE,
+                        DT_TOK_SENT_START */
     int dq_open;     /* a double quotation is open (for ambiguous quotes) */
     int sq_open;     /* a single quotation is open */
     int nomem;
@@ -177,6 +178,7 @@ static void close_sentence(tz *t, uint32_t truncated)
     st->ncons = 0;
     st->truncated = truncated;
     t->first = t->ntok;
+    t->pre |= DT_TOK_SENT_START;
     set_toklim(t);
 }
 
@@ -206,10 +208,8 @@ static DT__HOT dt_token *push(tz *t, size_t off, size_t len, unsigned flags, con
     /* Callers have checked nomem (finish(), insert_period()). */
     if (t->ntok >= t->toklim && !push_room(t))
         return NULL;
-    if (t->ntok == t->first)
-        flags |= DT_TOK_SENT_START;
-    flags |= t->space;
-    t->space = 0;
+    flags |= t->pre;
+    t->pre = 0;
     dt_token *k = &t->tok[t->ntok++];
     k->off = (uint32_t)off;
     k->len = (uint32_t)len;
@@ -815,7 +815,7 @@ static int closing_ctx_after(const tz *t, size_t j)
 
 static int opening_ctx_before(const tz *t, size_t i)
 {
-    if (i == 0 || t->space || t->ntok == 0)
+    if (i == 0 || (t->pre & DT_TOK_SPACE_BEFORE) || t->ntok == 0)
         return 1;
     unsigned c = t->s[i - 1];
     if (c == '(' || c == '[' || c == '{' || c == '-')
@@ -843,8 +843,8 @@ static size_t apostrophe(tz *t, size_t i, size_t l)
     const unsigned char *s = t->s;
     size_t n = t->n, j = i + l;
     int hi = l > 1;
-    int attached =
-        !t->space && t->ntok > 0 && (size_t)t->tok[t->ntok - 1].off + t->tok[t->ntok - 1].len == i;
+    int attached = !(t->pre & DT_TOK_SPACE_BEFORE) && t->ntok > 0 &&
+                   (size_t)t->tok[t->ntok - 1].off + t->tok[t->ntok - 1].len == i;
     /* A clitic: "U.S.'s" (the word scanner has taken the period), or text
      * that is already tokenised ("Gondor 's", "we 're"). */
     size_t k = j;
@@ -1039,6 +1039,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
     t.s = (const unsigned char *)text;
     t.n = len;
     t.split = split;
+    t.pre = DT_TOK_SENT_START;
     /* English news runs about 6 bytes per token and 150 per sentence, so
      * these first guesses rarely need to grow. All three areas come from
      * ONE allocation: after dt_arena_reset the arena keeps only its largest
@@ -1068,7 +1069,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
     while (i < n) {
         unsigned c = s[i], cl;
         if (c == ' ') {
-            t.space = DT_TOK_SPACE_BEFORE;
+            t.pre |= DT_TOK_SPACE_BEFORE;
             i++;
             continue;
         }
@@ -1084,7 +1085,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
             /* "\n", "\r\n" and a lone "\r" each count as one newline. */
             if ((c == '\n' || (c == '\r' && !(i + 1 < n && s[i + 1] == '\n'))) && ++nl >= 2)
                 new_paragraph(&t);
-            t.space = DT_TOK_SPACE_BEFORE;
+            t.pre |= DT_TOK_SPACE_BEFORE;
             i++;
             continue;
         }
@@ -1096,7 +1097,7 @@ static int analyse(dt_arena *a, const char *text, size_t len, dt_doctext *out, d
                 if (u == DT__U_SPACE || u == DT__U_NEWLINE || u == DT__U_PARA) {
                     if ((u == DT__U_NEWLINE && ++nl >= 2) || u == DT__U_PARA)
                         new_paragraph(&t);
-                    t.space = DT_TOK_SPACE_BEFORE;
+                    t.pre |= DT_TOK_SPACE_BEFORE;
                     i += l;
                     continue;
                 }
