@@ -340,6 +340,11 @@ typedef struct dt_dict_phrase_set {
      * second word of phrase by_first[i], 0 for a one-word phrase, so a
      * matcher can reject candidates without reading the phrases. */
     const uint32_t *by_first_w2;
+    /* Built at load for the issue and synset tries (NULL otherwise): the
+     * root's child along word w, DT_DICT_NONE if none, for w < nroot, so
+     * that a match's first step is no search of the root's edges. */
+    const uint32_t *root_child;
+    uint32_t nroot;
 } dt_dict_phrase_set;
 
 /* Child of `node` along `word`, or DT_DICT_NONE. O(log edges). */

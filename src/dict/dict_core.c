@@ -314,12 +314,40 @@ static int pset_index_first(dt_dicts *d, dt__pset *ps)
     return 0;
 }
 
+/* The trie root's children by word (dt_dict_phrase_set.root_child). */
+static int pset_index_root(dt_dicts *d, dt__pset *ps)
+{
+    dt_free(ps->root_child);
+    ps->root_child = NULL;
+    ps->view.root_child = NULL;
+    ps->view.nroot = 0;
+    if (!ps->view.nodes || ps->view.nnodes == 0 || !d->nwords)
+        return 0;
+    uint32_t nw = d->nwords;
+    ps->root_child = dt_malloc((size_t)nw * sizeof *ps->root_child);
+    if (!ps->root_child)
+        return DT_ENOMEM;
+    for (uint32_t w = 0; w < nw; w++)
+        ps->root_child[w] = DT_DICT_NONE;
+    const dt_dict_trie_node *root = &ps->view.nodes[0];
+    for (uint32_t k = 0; k < root->nedges; k++) {
+        const dt_dict_trie_edge *e = &ps->view.edges[root->first_edge + k];
+        if (e->word != 0 && e->word < nw)
+            ps->root_child[e->word] = e->child;
+    }
+    ps->view.root_child = ps->root_child;
+    ps->view.nroot = nw;
+    return 0;
+}
+
 int dt__dict_derive(dt_dicts *d)
 {
     dt__pset *sets[] = {&d->actor_set, &d->agent_set, &d->discard_set, &d->issue_set, &d->syn_set};
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         if (sets[i]->by_first && pset_index_first(d, sets[i]))
             return DT_ENOMEM;
+    if (pset_index_root(d, &d->issue_set) || pset_index_root(d, &d->syn_set))
+        return DT_ENOMEM;
     d->stem_lens = 0;
     memset(d->stem_bloom, 0, sizeof d->stem_bloom);
     memset(d->stem_lens2, 0, sizeof d->stem_lens2);
@@ -353,6 +381,10 @@ void dt__dict_derive_free(dt_dicts *d)
         sets[i]->by_first_w2 = NULL;
         sets[i]->view.first_start = NULL;
         sets[i]->view.by_first_w2 = NULL;
+        dt_free(sets[i]->root_child);
+        sets[i]->root_child = NULL;
+        sets[i]->view.root_child = NULL;
+        sets[i]->view.nroot = 0;
         sets[i]->view.nfirst = 0;
     }
 }
@@ -371,6 +403,8 @@ uint32_t dt_dict_trie_step(const dt_dict_phrase_set *s, uint32_t node, uint32_t 
 {
     if (!s || node >= s->nnodes || word == 0)
         return DT_DICT_NONE;
+    if (node == 0 && s->root_child)
+        return word < s->nroot ? s->root_child[word] : DT_DICT_NONE;
     const dt_dict_trie_node *nd = &s->nodes[node];
     uint32_t lo = nd->first_edge, hi = nd->first_edge + nd->nedges;
     while (lo < hi) {

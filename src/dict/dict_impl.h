@@ -35,6 +35,7 @@ typedef struct dt__pset {
     uint32_t *by_first;
     uint32_t *first_start; /* derived at load (dt__dict_derive), never cached */
     uint32_t *by_first_w2; /* likewise */
+    uint32_t *root_child;  /* likewise (issue and synset sets only) */
     dt_dict_phrase_set view;
 } dt__pset;
 
