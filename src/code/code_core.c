@@ -2419,11 +2419,24 @@ static dt_str sentence_issues(sctx *x, const dt_doctext *d, const dt_sentence *s
     char buf[1024];
     size_t n = 0;
     for (uint32_t j = 0; j < nc; j++) {
-        int w = snprintf(buf + n, sizeof buf - n, "%s%s %u", j ? ", " : "", codes[j],
-                         (unsigned)counts[j]);
-        if (w < 0 || (size_t)w >= sizeof buf - n)
+        /* "%s%s %u" of (j ? ", " : "", code, count), whole or not at all,
+         * without snprintf */
+        char num[12];
+        size_t k = sizeof num;
+        uint32_t v = counts[j];
+        do {
+            num[--k] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        size_t lc = strlen(codes[j]), sep = j ? 2 : 0;
+        size_t w = sep + lc + 1 + (sizeof num - k);
+        if (w >= sizeof buf - n)
             break;
-        n += (size_t)w;
+        memcpy(buf + n, ", ", sep);
+        memcpy(buf + n + sep, codes[j], lc);
+        buf[n + sep + lc] = ' ';
+        memcpy(buf + n + sep + lc + 1, num + k, sizeof num - k);
+        n += w;
     }
     const char *r = dt_arena_strndup(x->a, buf, n);
     return r ? (dt_str){r, n} : none;
