@@ -112,9 +112,10 @@ typedef struct tnode {
     int32_t tok; /* token (sentence-local) for a leaf, -1 for a phrase */
     int32_t parent;
     int32_t kid, next;   /* first child, next sibling */
+    int32_t last;        /* last child, -1 if none (appends in order are O(1)) */
     uint32_t first, end; /* token span [first, end) */
-    uint32_t flags;
-    uint8_t below; /* B_* of the nodes strictly below (calc_below) */
+    uint8_t flags;       /* TN_* */
+    uint8_t below;       /* B_* of the nodes strictly below (calc_below) */
 } tnode;
 
 typedef struct tree {
@@ -143,7 +144,7 @@ static int32_t tn_new(tree *t, const tlabel *label, int32_t tok, int32_t parent)
     x->lab = label;
     x->tok = tok;
     x->parent = parent;
-    x->kid = x->next = -1;
+    x->kid = x->next = x->last = -1;
     x->first = x->end = 0;
     x->flags = 0;
     x->below = 0;
@@ -160,6 +161,16 @@ static void tn_append(tree *t, int32_t p, int32_t c)
 {
     t->n[c].parent = p;
     t->n[c].next = -1;
+    int32_t last = t->n[p].last;
+    /* children are kept sorted, so one at or after the last goes last */
+    if (last < 0 || t->n[last].first <= t->n[c].first) {
+        if (last < 0)
+            t->n[p].kid = c;
+        else
+            t->n[last].next = c;
+        t->n[p].last = c;
+        return;
+    }
     int32_t *pp = &t->n[p].kid;
     while (*pp >= 0 && t->n[*pp].first <= t->n[c].first)
         pp = &t->n[*pp].next;
@@ -395,11 +406,16 @@ static void reparent(tree *t, int32_t x, int32_t p)
 {
     int32_t op = t->n[x].parent;
     if (op >= 0) {
-        int32_t *pp = &t->n[op].kid;
-        while (*pp >= 0 && *pp != x)
+        int32_t *pp = &t->n[op].kid, prev = -1;
+        while (*pp >= 0 && *pp != x) {
+            prev = *pp;
             pp = &t->n[*pp].next;
-        if (*pp == x)
+        }
+        if (*pp == x) {
             *pp = t->n[x].next;
+            if (t->n[op].last == x)
+                t->n[op].last = prev;
+        }
     }
     tn_append(t, p, x);
 }
