@@ -350,7 +350,7 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
             ch->flags = 0;
             ch->first = s->tok + i;
             ch->n = end - i;
-            ch->head = s->tok + dt__chunk_head_of(c.tg, 1, type, i, end - i);
+            ch->head = dt__chunk_head(d, type, ch->first, ch->n);
             if (type == DT_CHUNK_VP)
                 ch->flags = dt__vp_flags(t, d, ch->first, ch->n, ch->head);
         }

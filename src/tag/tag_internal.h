@@ -20,36 +20,27 @@ static inline int dt__is_nounish(int pos)
            pos == DT_POS_WP;
 }
 
-/* The rule on tags: pos[i * stride] is token i's tag, so the chunker can
- * ask it of its per-sentence tag array (stride 1) and everyone else of
- * the tokens themselves (dt__chunk_head). */
-static inline uint32_t dt__chunk_head_of(const uint8_t *pos, size_t stride, int type,
-                                         uint32_t first, uint32_t n)
+static inline uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t first, uint32_t n)
 {
     if (n == 0)
         return first;
     uint32_t last = first + n - 1;
     if (type == DT_CHUNK_NP) {
         for (uint32_t i = last + 1; i-- > first;)
-            if (dt__is_nounish(pos[i * stride]))
+            if (dt__is_nounish(d->tok[i].pos))
                 return i;
         for (uint32_t i = last + 1; i-- > first;)
-            if (pos[i * stride] != DT_POS_POS)
+            if (d->tok[i].pos != DT_POS_POS)
                 return i;
     } else if (type == DT_CHUNK_VP) {
         for (uint32_t i = last + 1; i-- > first;)
-            if (dt_pos_is_verb(pos[i * stride]))
+            if (dt_pos_is_verb(d->tok[i].pos))
                 return i;
         for (uint32_t i = last + 1; i-- > first;)
-            if (pos[i * stride] == DT_POS_MD)
+            if (d->tok[i].pos == DT_POS_MD)
                 return i;
     }
     return last;
-}
-
-static inline uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t first, uint32_t n)
-{
-    return dt__chunk_head_of(&d->tok[0].pos, sizeof(dt_token), type, first, n);
 }
 
 /* Given the chunks of sentence s (already in d->chunk[s->chunk ..]), assign
