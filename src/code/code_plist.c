@@ -761,7 +761,14 @@ static int is_time_np(const cbuild *b, uint32_t i)
     if (n == 0 || n > 2)
         return 0;
     const dt_token *a = ctok(b->t, u->first), *z = ctok(b->t, u->end - 1);
-    if (!a->norm || !z->norm || !word_is(z->norm, when))
+    if (!a->norm || !z->norm)
+        return 0;
+    /* the first letters of the words in when[] (most nouns have none) */
+    unsigned c0 = (unsigned char)z->norm[0] - 'A';
+    const unsigned first = 1u << ('A' - 'A') | 1u << ('E' - 'A') | 1u << ('F' - 'A') |
+                           1u << ('M' - 'A') | 1u << ('N' - 'A') | 1u << ('S' - 'A') |
+                           1u << ('T' - 'A') | 1u << ('W' - 'A') | 1u << ('Y' - 'A');
+    if (c0 >= 26 || !(first & (1u << c0)) || !word_is(z->norm, when))
         return 0;
     return n == 1 || word_is(a->norm, mod);
 }
