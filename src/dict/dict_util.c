@@ -181,6 +181,23 @@ uint32_t dt_dict_word_id_fnv(const dt_dicts *d, const char *norm, size_t n, uint
     return lookup(d, norm, n, fnv1a ? fnv1a : hash_bytes(norm, n));
 }
 
+/* memcmp(a, b, n) == 0 for the short words the table holds: eight bytes
+ * a step, then bytes (no library call). */
+static inline int bytes_eq(const char *a, const char *b, size_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 void dt_dict_token_word_ids(const dt_dicts *d, const dt_token *tok, size_t n, uint32_t *ids)
 {
     if (!d || !d->wtab) {
@@ -203,7 +220,7 @@ void dt_dict_token_word_ids(const dt_dicts *d, const dt_token *tok, size_t n, ui
                 if (!slot)
                     break;
                 uint32_t c = (uint32_t)slot;
-                if ((uint32_t)(slot >> 32) == h && wlen[c] == m && memcmp(words[c], s, m) == 0) {
+                if ((uint32_t)(slot >> 32) == h && wlen[c] == m && bytes_eq(words[c], s, m)) {
                     id = c;
                     break;
                 }
