@@ -986,6 +986,13 @@ discard_check(const dt_dicts *d, const uint32_t *ids, const char *const *norms, 
             lens = d->stem_lens & (len == 64 ? ~0ull : (1ull << len) - 1) & ~1ull;
         if (lens && !d->stem_short)
             lens &= d->stem_lens2[DT__STEM2(ni[0], ni[1])];
+        /* Nothing to try (most tokens): no stem length is left, and the
+         * whole token starts no discard phrase, so the loop below would
+         * find no candidate. */
+        if (!lens && len <= 64 && s->first_start &&
+            (ids[i] == 0 || ids[i] >= s->nfirst ||
+             s->first_start[ids[i]] == s->first_start[ids[i] + 1]))
+            continue;
         if (hashed && lens)
             dt__dict_prefix_hashes(ni, len - 1, ph);
         /* Try the whole token, then (for stems) each proper prefix of a
