@@ -1413,7 +1413,7 @@ static int self_dyad(const sctx *x, const char *src, const char *tgt, const char
     if (!x->c->own_format || strlen(tgt) != 3 || strlen(src) <= 3 || strncmp(src, tgt, 3) ||
         streq(tgt, "---"))
         return 0;
-    const dt_cameo_entry *ce = dt_cameo_lookup(code, strlen(code));
+    const dt_cameo_entry *ce = dt__cameo(&x->c->order, code);
     if (!ce)
         return 0;
     int r = ce->root;
@@ -2017,7 +2017,7 @@ static int loc_coded(const seq *up, const seq *lo, loc L)
  * &MISSILE over +" names one, "$ * &MISSILE" does not. */
 static int source_only_code(const sctx *x, const char *code, uint32_t patidx)
 {
-    const dt_cameo_entry *ce = dt_cameo_lookup(code, strlen(code));
+    const dt_cameo_entry *ce = dt__cameo(&x->c->order, code);
     if (!ce || (ce->root != 1 && ce->root != 14 && ce->root != 15))
         return 0;
     uint32_t np = 0;
@@ -2314,7 +2314,7 @@ static void fill_event(sctx *x, const dt_doctext *d, size_t si, const dt_code_do
     if (n >= sizeof out->code)
         n = sizeof out->code - 1;
     memcpy(out->code, e->code, n);
-    const dt_cameo_entry *ce = dt_cameo_lookup(e->code, strlen(e->code));
+    const dt_cameo_entry *ce = dt__cameo(&x->c->order, e->code);
     if (ce) {
         out->root[0] = (char)('0' + ce->root / 10);
         out->root[1] = (char)('0' + ce->root % 10);

@@ -3,6 +3,9 @@
 #define DT_CODE_INTERNAL_H
 
 #include "detente/code.h"
+#include "detente/ontology.h"
+
+#include <string.h>
 
 /* One item of the phrase list (PETRARCH's ParseList): an opening tag
  * "(NP1", a closing tag "~NP1", a word, or the code slot that follows
@@ -139,6 +142,14 @@ typedef struct dt__order {
      * that the phrase list does not rescan the words it pushes */
     uint16_t *wflags;
     uint32_t nwflags;
+    /* dt_cameo_lookup of every pattern, verb and block code of the
+     * dictionaries (NULL results included), by FNV-1a of the code; open
+     * addressing, a NULL code is an empty slot (dt__cameo) */
+    struct dt__cslot {
+        const char *code;
+        const dt_cameo_entry *entry;
+    } * ctab;
+    uint32_t cmask;
 } dt__order;
 
 static inline uint32_t dt__okey_hash(uint32_t b, uint32_t key)
@@ -171,6 +182,30 @@ static inline const uint32_t *dt__order_probe(const dt__order *o, uint32_t b, ui
 #define DT__RQ_UPPER 0x80000000u
 #define DT__RQ_SYNSET 0x40000000u
 #define DT__RQ_VALUE 0x3fffffffu
+
+static inline uint32_t dt__code_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* dt_cameo_lookup(code, strlen(code)), from o->ctab when the code is a
+ * dictionary's (the same pointer, mostly, or the same text). */
+static inline const dt_cameo_entry *dt__cameo(const dt__order *o, const char *code)
+{
+    if (o->ctab) {
+        for (uint32_t i = dt__code_hash(code) & o->cmask;; i = (i + 1) & o->cmask) {
+            const struct dt__cslot *sl = &o->ctab[i];
+            if (!sl->code)
+                break;
+            if (sl->code == code || strcmp(sl->code, code) == 0)
+                return sl->entry;
+        }
+    }
+    return dt_cameo_lookup(code, strlen(code));
+}
 
 int dt__order_build(const dt_dicts *d, dt__order *o);
 void dt__order_free(dt__order *o);

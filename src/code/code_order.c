@@ -146,6 +146,42 @@ static int root_bits(const dt_dict_phrase_set *ss, uint64_t **bits, uint32_t *n)
     return DT_OK;
 }
 
+static void ctab_add(dt__order *o, const char *code)
+{
+    if (!code)
+        return;
+    uint32_t i = dt__code_hash(code) & o->cmask;
+    for (; o->ctab[i].code; i = (i + 1) & o->cmask)
+        if (strcmp(o->ctab[i].code, code) == 0)
+            return;
+    o->ctab[i].code = code;
+    o->ctab[i].entry = dt_cameo_lookup(code, strlen(code));
+}
+
+/* The CAMEO entries of the dictionaries' codes (dt__order.ctab). */
+static int build_ctab(const dt_dicts *d, dt__order *o)
+{
+    uint32_t np = 0, nv = 0, nb = 0;
+    const dt_dict_pattern *pats = dt_dict_patterns(d, &np);
+    const dt_dict_verb *verbs = dt_dict_verbs(d, &nv);
+    const dt_dict_verb_block *blocks = dt_dict_verb_blocks(d, &nb);
+    uint64_t n = (uint64_t)np + nv + nb;
+    uint32_t cap = 16;
+    while (cap < n * 2 && cap < (1u << 30))
+        cap *= 2;
+    o->ctab = dt_calloc(cap, sizeof *o->ctab);
+    if (!o->ctab)
+        return DT_ENOMEM;
+    o->cmask = cap - 1;
+    for (uint32_t i = 0; i < np; i++)
+        ctab_add(o, pats[i].code);
+    for (uint32_t i = 0; i < nv; i++)
+        ctab_add(o, verbs[i].code);
+    for (uint32_t i = 0; i < nb; i++)
+        ctab_add(o, blocks[i].code);
+    return DT_OK;
+}
+
 int dt__order_build(const dt_dicts *d, dt__order *o)
 {
     memset(o, 0, sizeof *o);
@@ -157,6 +193,8 @@ int dt__order_build(const dt_dicts *d, dt__order *o)
     /* first-word bit sets, wanted even without verb patterns (issues) */
     if (root_bits(dt_dict_synset_phrases(d), &o->synfirst, &o->nsynfirst) < 0 ||
         root_bits(dt_dict_issue_phrases(d), &o->issfirst, &o->nissfirst) < 0)
+        return DT_ENOMEM;
+    if (build_ctab(d, o) < 0)
         return DT_ENOMEM;
     uint32_t nw = dt_dict_nwords(d);
     if (nw > 0) {
@@ -431,6 +469,7 @@ void dt__order_free(dt__order *o)
     dt_free(o->synfirst);
     dt_free(o->issfirst);
     dt_free(o->wflags);
+    dt_free(o->ctab);
     dt_free(o->ktab);
     dt_free(o->kbloom);
     dt_free(o->kidx);
