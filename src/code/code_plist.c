@@ -14,30 +14,7 @@
 
 #include <string.h>
 
-unsigned dt__pl_flags(const char *s)
-{
-    unsigned f = 0;
-    if (s[0] == '(')
-        f |= DT__PL_MOPEN | (s[1] == ',' && s[2] == '\0' ? DT__PL_COMMA : 0);
-    else if (s[0] == '~')
-        f |= DT__PL_MCLOSE;
-    for (const char *s0 = s; *s; s++) {
-        if ((s[0] == '~' || s[0] == '(') && s != s0)
-            f |= DT__PL_LATER;
-        if (s[0] == '~') {
-            f |= DT__PL_TILDE;
-            if (s[1] == ',')
-                f |= DT__PL_TCOMMA;
-            else if (s[1] == 'N' && s[2] == 'E')
-                f |= DT__PL_TNE;
-        } else if (s[0] == '(') {
-            f |= DT__PL_OPEN;
-        } else if (s[0] == 'N' && s[1] == 'E' && s[2] == 'C') {
-            f |= DT__PL_NEC;
-        }
-    }
-    return f;
-}
+static unsigned word_scan(const char *w, int *sep);
 
 int dt__pl_push(dt__plist *l, const char *s, uint32_t id, int32_t tok)
 {
@@ -1268,6 +1245,12 @@ static unsigned word_scan(const char *w, int *sep)
     else if (w[0] == '~')
         f |= DT__PL_MCLOSE;
     return f;
+}
+
+unsigned dt__pl_flags(const char *s)
+{
+    int sep;
+    return word_scan(s, &sep);
 }
 
 unsigned dt__pl_word_flags(const char *w)
