@@ -988,6 +988,16 @@ static int lower_seq(sctx *x, uint32_t k, const char *endtag, seq *out)
         const char *s = l->v[k].s;
         unsigned f = l->v[k].f;
         sq *q = &out->v[out->n];
+        if (!(f & (DT__PL_MOPEN | DT__PL_MCLOSE | SUB_NEC | SUB_TNE)) && (int32_t)k != gate_pl) {
+            /* a plain word (the common case; the tests below agree) */
+            q->s = s;
+            q->id = l->v[k].id;
+            q->pl = (int32_t)k;
+            q->kind = SQ_WORD;
+            out->n++;
+            k++;
+            continue;
+        }
         if (out->wall == UINT32_MAX && starts_with(s, "(SBAR")) {
             gate_pl = sbar_gate(l, k);
             if (gate_pl >= 0)
