@@ -216,8 +216,10 @@ static int rule_key(const dt__lex_rule *r, const int32_t W[3], int *value, int32
  * they save a call frame per token. */
 #if defined(__GNUC__)
 #define HOT inline __attribute__((always_inline))
+#define COLD __attribute__((noinline))
 #else
 #define HOT inline
+#define COLD
 #endif
 
 typedef uint64_t tagset;
@@ -1261,8 +1263,10 @@ static inline int lowest_bit(unsigned m)
 #endif
 }
 
-/* Rule r at token i: the new tag, or -1 if it does not fire. */
-static inline int own_rule(const dt_tagger *t, tctx *c, uint32_t i, int r, int *open)
+/* Rule r at token i: the new tag, or -1 if it does not fire. Out of
+ * line (COLD): few tokens get here, and inlined into the tagging loops it
+ * took registers the per-token loops need. */
+static COLD int own_rule(const dt_tagger *t, tctx *c, uint32_t i, int r, int *open)
 {
     const dt_token *tk = &c->tok[i];
     uint32_t n = c->n;
