@@ -171,7 +171,8 @@ static HOT uint32_t np_end(const cx *c, uint32_t i)
                     (c->tg[i] == DT_POS_VBN && after_coordinated_verb(c, i - 1)))))
         j++;
     int seen_noun = 0;
-    while (j < c->n) {
+    /* No bound test: the padding after the sentence ends the phrase. */
+    for (;;) {
         int q = c->tg[j];
         if (is_noun(q) || q == DT_POS_CD) {
             /* "in Beijing yesterday": a time word after a noun is an NP of
@@ -240,7 +241,7 @@ static HOT uint32_t vp_end(const cx *c, uint32_t i)
         return i;
     j = k;
     uint32_t last_verb = j;
-    while (j < c->n) {
+    for (;;) { /* the padding after the sentence ends the group */
         int q = c->tg[j];
         if (is_verb(q) || q == DT_POS_MD) {
             /* a main verb after a full (non-auxiliary) verb is a new group,
@@ -301,47 +302,73 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
     memset(tg + c.n, DT_POS_NONE, TAG_PAD);
     uint32_t nch = 0;
     uint32_t i = 0;
+    dt_token *const stok = d->tok + s->tok;
     while (i < c.n) {
         int p = c.tg[i];
         int type = DT_CHUNK_O;
         uint32_t end = i + 1;
         uint32_t e;
-        if (p == DT_POS_WDT || p == DT_POS_WP || p == DT_POS_WPS || p == DT_POS_WRB) {
+        /* One dispatch on the tag: the tags that decide by themselves
+         * (wh-words, prepositions, "to", "according to") first, the rest
+         * through the verb group, noun phrase, ADJP, ADVP and PRT tests. */
+        switch (p) {
+        case DT_POS_WDT:
+        case DT_POS_WP:
+        case DT_POS_WPS:
+        case DT_POS_WRB:
             type = DT_CHUNK_SBAR;
-        } else if (p == DT_POS_IN && (wc(&c, i) & DT__WC_SUBORD)) {
-            /* a clause follows (NP then verb) -> SBAR, else a PP */
-            uint32_t ne = np_end_m(&c, i + 1);
-            int clause = (wc(&c, i) & DT__WC_CLAUSAL) || (ne > i + 1 && vp_end_m(&c, ne) > ne);
-            if ((wc(&c, i) & DT__WC_BECAUSE) && i + 1 < c.n && (wc(&c, i + 1) & DT__WC_OF)) {
-                type = DT_CHUNK_PP;
-                end = i + 2;
-            } else {
-                type = clause ? DT_CHUNK_SBAR : DT_CHUNK_PP;
-            }
-        } else if ((p == DT_POS_IN || p == DT_POS_TO) && !(p == DT_POS_TO && vp_end_m(&c, i) > i)) {
+            break;
+        case DT_POS_IN: {
+            uint16_t w = wc(&c, i);
             type = DT_CHUNK_PP;
-        } else if (p == DT_POS_VBG && (wc(&c, i) & DT__WC_ACCORDING) &&
-                   tag_at(&c, i + 1) == DT_POS_TO) {
-            type = DT_CHUNK_PP; /* "according to" */
-            end = i + 2;
-        } else if ((e = vp_end_m(&c, i)) > i &&
-                   !(p == DT_POS_VBN && (e = np_end_m(&c, i)) > i + 1)) {
-            type = DT_CHUNK_VP;
-            end = vp_end_m(&c, i);
-        } else if ((e = np_end_m(&c, i)) > i) {
-            type = DT_CHUNK_NP;
-            end = e;
-        } else if (is_adj(p) || (is_adv(p) && is_adj(tag_at(&c, i + 1)))) {
-            type = DT_CHUNK_ADJP;
-            end = i + 1;
-            while (end < c.n && is_adj(c.tg[end]))
-                end++;
-        } else if (is_adv(p)) {
-            type = DT_CHUNK_ADVP;
-            while (end < c.n && is_adv(c.tg[end]))
-                end++;
-        } else if (p == DT_POS_RP) {
-            type = DT_CHUNK_PRT;
+            if (w & DT__WC_SUBORD) {
+                /* a clause follows (NP then verb) -> SBAR, else a PP */
+                if ((w & DT__WC_BECAUSE) && i + 1 < c.n && (wc(&c, i + 1) & DT__WC_OF)) {
+                    end = i + 2;
+                } else {
+                    uint32_t ne;
+                    if ((w & DT__WC_CLAUSAL) ||
+                        ((ne = np_end_m(&c, i + 1)) > i + 1 && vp_end_m(&c, ne) > ne))
+                        type = DT_CHUNK_SBAR;
+                }
+            }
+            break;
+        }
+        case DT_POS_TO:
+            if ((e = vp_end_m(&c, i)) > i) {
+                type = DT_CHUNK_VP;
+                end = e;
+            } else {
+                type = DT_CHUNK_PP;
+            }
+            break;
+        case DT_POS_VBG:
+            if ((wc(&c, i) & DT__WC_ACCORDING) && c.tg[i + 1] == DT_POS_TO) {
+                type = DT_CHUNK_PP; /* "according to" */
+                end = i + 2;
+                break;
+            }
+            /* fall through */
+        default:
+            if ((e = vp_end_m(&c, i)) > i && !(p == DT_POS_VBN && np_end_m(&c, i) > i + 1)) {
+                type = DT_CHUNK_VP;
+                end = e;
+            } else if ((e = np_end_m(&c, i)) > i) {
+                type = DT_CHUNK_NP;
+                end = e;
+            } else if (is_adj(p) || (is_adv(p) && is_adj(c.tg[i + 1]))) {
+                /* the padding after the sentence is no adjective or adverb */
+                type = DT_CHUNK_ADJP;
+                while (is_adj(c.tg[end]))
+                    end++;
+            } else if (is_adv(p)) {
+                type = DT_CHUNK_ADVP;
+                while (is_adv(c.tg[end]))
+                    end++;
+            } else if (p == DT_POS_RP) {
+                type = DT_CHUNK_PRT;
+            }
+            break;
         }
         if (type != DT_CHUNK_O) {
             dt_chunk *ch = &out[nch++];
@@ -354,8 +381,10 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
             if (type == DT_CHUNK_VP)
                 ch->flags = dt__vp_flags(t, d, ch->first, ch->n, ch->head);
         }
-        for (uint32_t k = i; k < end; k++)
-            d->tok[s->tok + k].chunk = (uint8_t)type;
+        dt_token *tk = stok + i, *te = stok + end;
+        do
+            tk->chunk = (uint8_t)type;
+        while (++tk < te);
         i = end;
     }
     /* Coordinated NPs: "Arnor and Gondor", "Arnor, Gondor and Rohan". */
