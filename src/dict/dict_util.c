@@ -181,21 +181,44 @@ uint32_t dt_dict_word_id_fnv(const dt_dicts *d, const char *norm, size_t n, uint
     return lookup(d, norm, n, fnv1a ? fnv1a : hash_bytes(norm, n));
 }
 
-/* memcmp(a, b, n) == 0 for the short words the table holds: eight bytes
- * a step, then bytes (no library call). */
+/* memcmp(a, b, n) == 0 for the short words the table holds, without a
+ * library call: eight bytes a step and the last eight overlapping, or
+ * (shorter words) the first and last four or two bytes overlapping. */
 static inline int bytes_eq(const char *a, const char *b, size_t n)
 {
-    for (; n >= 8; a += 8, b += 8, n -= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return 0;
+    uint64_t x, y;
+    uint32_t u, v;
+    uint16_t p, q;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
     }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
+    if (n >= 4) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        if (u != v)
             return 0;
-    return 1;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return u == v;
+    }
+    if (n >= 2) {
+        memcpy(&p, a, 2);
+        memcpy(&q, b, 2);
+        if (p != q)
+            return 0;
+        memcpy(&p, a + n - 2, 2);
+        memcpy(&q, b + n - 2, 2);
+        return p == q;
+    }
+    return n == 0 || a[0] == b[0];
 }
 
 void dt_dict_token_word_ids(const dt_dicts *d, const dt_token *tok, size_t n, uint32_t *ids)
