@@ -210,8 +210,16 @@ static inline const dt_cameo_entry *dt__cameo(const dt__order *o, const char *co
 int dt__order_build(const dt_dicts *d, dt__order *o);
 void dt__order_free(dt__order *o);
 /* 1 if a pattern or verb code can produce or suppress events: "---" or a
- * code starting with a digit (not TABARI's "+++" or "###"). */
-int dt__code_usable(const char *code);
+ * code starting with a digit (not TABARI's "+++" or "###"). Inline: the
+ * verb loop asks it for every verb. */
+static inline int dt__code_usable(const char *code)
+{
+    if (!code || !code[0])
+        return 0;
+    if (code[0] == '-' && code[1] == '-' && code[2] == '-' && code[3] == '\0')
+        return 1;
+    return code[0] >= '0' && code[0] <= '9';
+}
 
 struct dt_coder {
     const dt_dicts *d;

@@ -50,15 +50,6 @@ static int usable(const dt_dict_pattern *p, const dt_dict_pelem *el)
     return dt__code_usable(p->code);
 }
 
-int dt__code_usable(const char *code)
-{
-    if (!code || !code[0])
-        return 0;
-    if (!strcmp(code, "---"))
-        return 1;
-    return code[0] >= '0' && code[0] <= '9';
-}
-
 /* The matcher gives up on a pattern at its first requirement that is
  * absent, so test the likeliest absent one first. Requirements shared by
  * many patterns ("TO", "WITH", &COUNTRY...) are the common words of
