@@ -109,6 +109,14 @@ static int skip_item(const char *s)
         "THREE",   "FOUR",     "FIVE",    "SIX",     "SEVEN",    "EIGHT", "NINE", NULL};
     if (is_markup(s))
         return 1;
+    /* a word starting with none of the lists' first letters is in none */
+    unsigned c0 = (unsigned char)s[0] - 'A';
+    const unsigned first = 1u << ('A' - 'A') | 1u << ('B' - 'A') | 1u << ('D' - 'A') |
+                           1u << ('E' - 'A') | 1u << ('F' - 'A') | 1u << ('H' - 'A') |
+                           1u << ('I' - 'A') | 1u << ('M' - 'A') | 1u << ('N' - 'A') |
+                           1u << ('O' - 'A') | 1u << ('S' - 'A') | 1u << ('T' - 'A');
+    if (c0 < 26 && !(first & (1u << c0)))
+        return 0;
     for (int i = 0; stop[i]; i++)
         if (streq(s, stop[i]))
             return 2;
