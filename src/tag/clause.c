@@ -245,151 +245,160 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
     uint32_t saved = 0;
     int after_comma = 0, after_cc = 0;
     int has_vp = 0, saved_has_vp = -1; /* the current clause has its verb */
-    uint32_t k = 0;                    /* next chunk */
     int prev_chunk_say = 0;
     int clause_say = 0;               /* the current clause's verb is an attribution verb */
     uint32_t rel_parent = UINT32_MAX; /* clause enclosing an open relative clause */
-    /* First token of chunk k, UINT32_MAX after the last chunk: one test
-     * per token instead of two loads and two tests. */
-    uint32_t next_first = nch > 0 ? ch[0].first : UINT32_MAX;
+    /* Main verb group: the first finite, non-attribution verb group of a
+     * main or reported clause; attribution and subordinate clauses only
+     * when nothing better exists. A clause's kind never changes once it
+     * is opened, so the candidates are picked in the same walk. */
+    uint32_t best = UINT32_MAX, say = UINT32_MAX, any = UINT32_MAX, inf = UINT32_MAX;
+    /* One step per chunk: the tokens between chunks (commas and
+     * coordinators end or open clauses there), then the chunk's start,
+     * then its tokens, which all take the clause current at its start. */
+    dt_token *const tok = d->tok;
+    dt_token *t = tok + s->tok;
     const uint32_t tok_end = s->tok + s->ntok;
-    for (uint32_t i = s->tok; i < tok_end; i++) {
-        dt_token *t = &d->tok[i];
-        if (i == next_first) {
-            dt_chunk *c = &ch[k];
-            uint32_t open = UINT32_MAX;
-            uint8_t open_kind = K_MAIN;
-            if (c->type == DT_CHUNK_SBAR) {
-                /* "that" after an attribution verb (and its addressee:
-                 * "told reporters that") opens the reported clause; after
-                 * any other noun phrase, a relative clause */
-                int is_that = (dt__word_class(tg, &d->tok[c->first]) & DT__WC_THAT) != 0;
-                int reported = prev_chunk_say || (is_that && clause_say);
-                int rel = (is_relative_word(&d->tok[c->first]) && !(is_that && reported)) ||
-                          (k > 0 && ch[k - 1].type == DT_CHUNK_NP &&
-                           ch[k - 1].first + ch[k - 1].n == c->first && is_that && !reported);
-                if (rel)
-                    open_kind = K_REL;
-                else if (reported)
-                    open_kind = K_REPORTED;
-                else
-                    open_kind = K_SUB;
-                if (rel)
-                    c->flags |= DT_CH_RELATIVE;
-                /* ", which ...," and a sentence-initial "When ..., " end at
-                 * the next comma and return to the enclosing clause. */
-                if (rel && !after_comma)
-                    rel_parent = cur;
-                if ((rel && after_comma) || (open_kind == K_SUB && i == s->tok)) {
-                    saved = cur;
-                    pop_at_comma = 1;
+    for (uint32_t k = 0;; k++) {
+        dt_token *gap_end = tok + (k < nch ? ch[k].first : tok_end);
+        for (; t < gap_end; t++) {
+            t->clause = (uint16_t)cur;
+            if (t->chunk == DT_CHUNK_O) {
+                if (t->pos == DT_POS_COMMA || t->pos == DT_POS_COLON) {
+                    if (pop_at_comma) {
+                        cur = saved;
+                        pop_at_comma = 0;
+                        has_vp = saved_has_vp > 0;
+                        saved_has_vp = -1;
+                    }
+                    after_comma = 1;
+                    prev_chunk_say = 0;
+                } else if (t->pos == DT_POS_CC) {
+                    after_cc = 1;
                 }
-                open = 1;
-            } else if (c->type == DT_CHUNK_NP && k > 0 && prev_chunk_say &&
-                       ch[k - 1].first + ch[k - 1].n == i && vp_follows(d, ch, k + 1, nch)) {
+            }
+        }
+        if (k >= nch)
+            break;
+        dt_chunk *c = &ch[k];
+        const uint32_t i = c->first;
+        int open = 0;
+        uint8_t open_kind = K_MAIN;
+        switch (c->type) {
+        case DT_CHUNK_SBAR: {
+            /* "that" after an attribution verb (and its addressee:
+             * "told reporters that") opens the reported clause; after
+             * any other noun phrase, a relative clause */
+            int is_that = (dt__word_class(tg, &tok[i]) & DT__WC_THAT) != 0;
+            int reported = prev_chunk_say || (is_that && clause_say);
+            int rel = (is_relative_word(&tok[i]) && !(is_that && reported)) ||
+                      (k > 0 && ch[k - 1].type == DT_CHUNK_NP &&
+                       ch[k - 1].first + ch[k - 1].n == i && is_that && !reported);
+            if (rel)
+                open_kind = K_REL;
+            else if (reported)
+                open_kind = K_REPORTED;
+            else
+                open_kind = K_SUB;
+            if (rel)
+                c->flags |= DT_CH_RELATIVE;
+            /* ", which ...," and a sentence-initial "When ..., " end at
+             * the next comma and return to the enclosing clause. */
+            if (rel && !after_comma)
+                rel_parent = cur;
+            if ((rel && after_comma) || (open_kind == K_SUB && i == s->tok)) {
+                saved = cur;
+                pop_at_comma = 1;
+            }
+            open = 1;
+            break;
+        }
+        case DT_CHUNK_NP:
+            if (k > 0 && prev_chunk_say && ch[k - 1].first + ch[k - 1].n == i &&
+                vp_follows(d, ch, k + 1, nch)) {
                 /* "Officials said Gondor attacked Mordor": a bare reported
                  * clause right after the attribution verb. */
                 open = 1;
                 open_kind = K_REPORTED;
-            } else if (c->type == DT_CHUNK_NP && (after_comma || (after_cc && has_vp)) && k > 0 &&
-                       vp_follows(d, ch, k + 1, nch)) {
+            } else if ((after_comma || (after_cc && has_vp)) && k > 0) {
                 /* (after "and", only once the clause has its verb: before
                  * it, "Arnor and Gondor signed" is one coordinated subject) */
                 /* ", officials said" or "and Gondor retaliated": a new
                  * subject with its own verb. */
                 int j = vp_follows(d, ch, k + 1, nch) - 1;
+                if (j < 0)
+                    break;
                 open = 1;
                 open_kind = (ch[j].flags & DT_CH_SAY) && after_comma ? K_ATTRIB : K_MAIN;
                 /* ", it seems," / ", analysts believe,": a bare subject and
                  * verb closed by the next comma is a parenthetical aside,
                  * not the clause that carries the event. */
                 uint32_t vend = ch[j].first + ch[j].n;
-                if (after_comma && (uint32_t)j == k + 1 && vend < s->tok + s->ntok &&
-                    d->tok[vend].pos == DT_POS_COMMA)
+                if (after_comma && (uint32_t)j == k + 1 && vend < tok_end &&
+                    tok[vend].pos == DT_POS_COMMA)
                     open_kind = K_ATTRIB;
                 if (kind[cur] == K_REPORTED && open_kind == K_MAIN)
                     open_kind = K_REPORTED;
-            } else if (c->type == DT_CHUNK_VP && after_cc && !(c->flags & DT_CH_INFINITIVE)) {
+            }
+            break;
+        case DT_CHUNK_VP:
+            if (after_cc && !(c->flags & DT_CH_INFINITIVE)) {
                 /* Coordinated verb groups share the subject and the kind of
                  * clause they coordinate with. */
                 open = 1;
                 open_kind = kind[cur];
             }
-            if (open != UINT32_MAX && nclause < MAXK) {
-                kind[nclause] = open_kind;
-                cur = nclause++;
-                c->flags |= DT_CH_CLAUSE_START;
-                if (pop_at_comma && saved_has_vp < 0)
-                    saved_has_vp = has_vp;
-                has_vp = 0;
-                clause_say = 0;
-            } else if (k == 0) {
-                c->flags |= DT_CH_CLAUSE_START;
-            }
-            if (c->type == DT_CHUNK_VP && open == UINT32_MAX && has_vp && !after_cc &&
-                rel_parent != UINT32_MAX && cur < MAXK && kind[cur] == K_REL) {
+            break;
+        default:
+            break;
+        }
+        if (open && nclause < MAXK) {
+            kind[nclause] = open_kind;
+            cur = nclause++;
+            c->flags |= DT_CH_CLAUSE_START;
+            if (pop_at_comma && saved_has_vp < 0)
+                saved_has_vp = has_vp;
+            has_vp = 0;
+            clause_say = 0;
+        } else if (k == 0) {
+            c->flags |= DT_CH_CLAUSE_START;
+        }
+        prev_chunk_say = 0;
+        if (c->type == DT_CHUNK_VP) {
+            if (!open && has_vp && !after_cc && rel_parent != UINT32_MAX && cur < MAXK &&
+                kind[cur] == K_REL) {
                 /* "the troops that attacked Gondor withdrew": a relative
                  * clause without commas ends where a second verb group
                  * starts; that verb belongs to the enclosing clause */
                 cur = rel_parent;
                 rel_parent = UINT32_MAX;
             }
-            if (c->type == DT_CHUNK_VP) {
-                has_vp = 1;
-                clause_say = (c->flags & DT_CH_SAY) != 0;
-            }
-            prev_chunk_say = c->type == DT_CHUNK_VP && (c->flags & DT_CH_SAY);
-            after_comma = after_cc = 0;
-            k++;
-            next_first = k < nch ? ch[k].first : UINT32_MAX;
-        }
-        t->clause = (uint16_t)cur;
-        if (t->chunk == DT_CHUNK_O) {
-            if (t->pos == DT_POS_COMMA || t->pos == DT_POS_COLON) {
-                if (pop_at_comma) {
-                    cur = saved;
-                    pop_at_comma = 0;
-                    has_vp = saved_has_vp > 0;
-                    saved_has_vp = -1;
-                }
-                after_comma = 1;
-                prev_chunk_say = 0;
-            } else if (t->pos == DT_POS_CC) {
-                after_cc = 1;
+            has_vp = 1;
+            clause_say = prev_chunk_say = (c->flags & DT_CH_SAY) != 0;
+            /* main verb group candidates (see above) */
+            if (any == UINT32_MAX)
+                any = k;
+            int kd = (uint16_t)cur < MAXK ? kind[(uint16_t)cur] : K_SUB;
+            if (kd != K_MAIN && kd != K_REPORTED) {
+                if (kd == K_ATTRIB && say == UINT32_MAX)
+                    say = k;
+            } else if (c->flags & DT_CH_SAY) {
+                if (say == UINT32_MAX)
+                    say = k;
+            } else if (c->flags & DT_CH_INFINITIVE) {
+                if (inf == UINT32_MAX)
+                    inf = k;
+            } else if (best == UINT32_MAX) {
+                best = k;
             }
         }
+        after_comma = after_cc = 0;
+        /* the chunk's tokens */
+        uint16_t cl = (uint16_t)cur;
+        for (dt_token *e = t + c->n; t < e; t++)
+            t->clause = cl;
     }
 
-    /* Main verb group: the first finite, non-attribution verb group of a
-     * main or reported clause; attribution and subordinate clauses only
-     * when nothing better exists. */
-    uint32_t best = UINT32_MAX, say = UINT32_MAX, any = UINT32_MAX, inf = UINT32_MAX;
-    for (uint32_t j = 0; j < nch; j++) {
-        const dt_chunk *c = &ch[j];
-        if (c->type != DT_CHUNK_VP)
-            continue;
-        if (any == UINT32_MAX)
-            any = j;
-        uint16_t cl = d->tok[c->first].clause;
-        int kd = cl < MAXK ? kind[cl] : K_SUB;
-        if (kd != K_MAIN && kd != K_REPORTED) {
-            if (kd == K_ATTRIB && say == UINT32_MAX)
-                say = j;
-            continue;
-        }
-        if (c->flags & DT_CH_SAY) {
-            if (say == UINT32_MAX)
-                say = j;
-            continue;
-        }
-        if (c->flags & DT_CH_INFINITIVE) {
-            if (inf == UINT32_MAX)
-                inf = j;
-            continue;
-        }
-        if (best == UINT32_MAX)
-            best = j;
-    }
     /* "Arnor is about to restore ties": a bare copula followed by an
      * infinitive in the same clause defers to the infinitive. */
     if (best != UINT32_MAX && inf != UINT32_MAX && inf > best) {
