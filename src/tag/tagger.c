@@ -137,11 +137,13 @@ enum { RK_ALWAYS, RK_PREVT, RK_NEXTT, RK_CURW, RK_PREVW, RK_NEXTW, RK__COUNT };
 /* RWF_OWN: a word one of own_rules' word tests looks for at the token
  * itself (all, both, half, particles). */
 /* RWF_SPECIAL: one of the words initial_tag treats apart (quotes, US, 's). */
-enum { RWF_CUR = 1, RWF_PREV = 2, RWF_NEXT = 4, RWF_OWN = 8, RWF_SPECIAL = 16 };
+/* RWF_CUR, RWF_PREV, RWF_NEXT: the word keys a rule group of that kind;
+ * their values are the bits of those kinds (RK_CURW ...) in apply_brill. */
+enum { RWF_OWN = 1, RWF_SPECIAL = 2, RWF_CUR = 8, RWF_PREV = 16, RWF_NEXT = 32 };
 /* A token's bits: its word's RWF_* flags; TB_OWN when it is a quote,
  * ends in '"' or '-', or is an RWF_OWN word; TB_BY when it is "by" (the
  * word class DT__WC_BY). A known word's TB_* bits are in its rwf. */
-enum { TB_OWN = 32, TB_BY = 64 };
+enum { TB_OWN = 4, TB_BY = 64 };
 #define NV (DT_POS__COUNT + 1) /* tag values plus the "off the edge" tag */
 #define NGROUP ((uint32_t)RK__COUNT * DT_POS__COUNT * NV)
 
@@ -945,7 +947,9 @@ typedef struct tctx {
     const dt_tagger *t;
     const dt_token *tok;
     const int32_t *wid; /* lexicon index per token, -1 unknown; padded */
-    uint8_t *tag;
+    /* 16-bit: a store to it cannot alias the tables or pointers the
+     * loops keep in registers, as a byte store may */
+    uint16_t *tag;
     const tagset *cand;
     uint32_t n;
 } tctx;
@@ -1088,11 +1092,10 @@ static inline const cwent *cw_find(const dt_tagger *t, int32_t w, int from)
     }
 }
 
-/* The word-rule flags line up with the word kinds: RWF_CUR << RK_CURW
- * is bit RK_CURW, and so on, so a token's groups are one mask. */
-_Static_assert(RWF_CUR << RK_CURW == 1u << RK_CURW && RWF_PREV << RK_CURW == 1u << RK_PREVW &&
-                   RWF_NEXT << RK_CURW == 1u << RK_NEXTW,
-               "word flags and word kinds in the same order");
+/* The word-rule flags are the bits of the word kinds, so a token's
+ * groups are one mask. */
+_Static_assert(RWF_CUR == 1u << RK_CURW && RWF_PREV == 1u << RK_PREVW && RWF_NEXT == 1u << RK_NEXTW,
+               "word flags are the word kinds' bits");
 #define TAG_KINDS ((1u << RK_ALWAYS) | (1u << RK_PREVT) | (1u << RK_NEXTT))
 
 /* tb: the tokens' bits (their words' RWF_* flags), padded like tag. */
@@ -1102,10 +1105,8 @@ static void apply_brill(const dt_tagger *t, tctx *c, const uint8_t *tb)
         /* Rules are tried in their learned order; once one fires, only
          * later rules for the new tag may fire on this token. */
         uint32_t after = 0;
-        unsigned words = ((((unsigned)tb[i] & RWF_CUR) | ((unsigned)tb[(int64_t)i - 1] & RWF_PREV) |
-                           ((unsigned)tb[i + 1] & RWF_NEXT))
-                          << RK_CURW) |
-                         TAG_KINDS;
+        unsigned words = ((unsigned)tb[i] & RWF_CUR) | ((unsigned)tb[(int64_t)i - 1] & RWF_PREV) |
+                         ((unsigned)tb[i + 1] & RWF_NEXT) | TAG_KINDS;
         int tp = c->tag[(int64_t)i - 1], tn = c->tag[i + 1];
         for (;;) {
             int tag = c->tag[i];
@@ -1476,7 +1477,7 @@ static void own_rules(const dt_tagger *t, tctx *c, const uint8_t *tb)
         while (m) {
             int to = own_rule(t, c, i, lowest_bit(m), &open);
             if (to >= 0) {
-                c->tag[i] = (uint8_t)to;
+                c->tag[i] = (uint16_t)to;
                 break;
             }
             m &= m - 1;
@@ -1493,7 +1494,7 @@ static void own_rules(const dt_tagger *t, tctx *c, const uint8_t *tb)
 
 /* Working arrays of one sentence, sized for the document's longest. */
 typedef struct scratch {
-    uint8_t *tagp;
+    uint16_t *tagp; /* tags (see tctx) */
     tagset *cand;
     int32_t *widp;
     uint8_t *tbp; /* token bits: RWF_* of the word, TB_OWN */
@@ -1506,10 +1507,10 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     if (n == 0)
         return DT_OK;
     dt_token *tok = d->tok + s->tok;
-    uint8_t *tagp = sc->tagp;
+    uint16_t *tagp = sc->tagp;
     tagset *cand = sc->cand;
     int32_t *widp = sc->widp;
-    uint8_t *tag = tagp + PAD;
+    uint16_t *tag = tagp + PAD;
     int32_t *widx = widp + PAD;
     uint8_t *tb = sc->tbp + PAD;
     for (int k = 0; k < PAD; k++) {
@@ -1535,7 +1536,7 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     int headline = alpha >= 3 && caps * 4 >= alpha * 3;
     for (uint32_t i = 0; i < n; i++) {
         widx[i] = (int32_t)lookup_hashed(t, tok[i].norm, tok[i].norm_len, (uint32_t)widx[i]);
-        tag[i] = (uint8_t)initial_tag(t, &tok[i], widx[i], headline, &cand[i]);
+        tag[i] = (uint16_t)initial_tag(t, &tok[i], widx[i], headline, &cand[i]);
         unsigned b;
         if (widx[i] >= 0) {
             b = t->wi[widx[i]].rwf;
@@ -1551,7 +1552,7 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     apply_brill(t, &c, tb);
     own_rules(t, &c, tb);
     for (uint32_t i = 0; i < n; i++) {
-        tok[i].pos = tag[i];
+        tok[i].pos = (uint8_t)tag[i];
         tok[i].word_id = (uint32_t)(widx[i] + 1); /* -1 (unknown) is 0 */
         /* A known word in a tag without inflection is its own lemma
          * (what lemma_idx returns for it). */
@@ -1573,7 +1574,7 @@ int dt_tagger_tag(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
     for (size_t s = 0; s < d->nsent; s++)
         if (d->sent[s].ntok > longest)
             longest = d->sent[s].ntok;
-    scratch sc = {dt_arena_alloc(a, longest + 2 * PAD),
+    scratch sc = {dt_arena_alloc(a, (longest + 2 * PAD) * sizeof(uint16_t)),
                   dt_arena_alloc(a, (longest ? longest : 1) * sizeof(tagset)),
                   dt_arena_alloc(a, (longest + 2 * PAD) * sizeof(int32_t)),
                   dt_arena_alloc(a, longest + 2 * PAD)};
