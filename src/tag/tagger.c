@@ -667,6 +667,21 @@ static int64_t morph_base(const dt_tagger *t, const char *s, size_t n, int cls)
 
 /* Irregular base (WordNet exceptions) of word index w in class cls. */
 
+/* An unknown word is its own lemma, in lower case, in the arena (NULL
+ * without one). Out of line (see own_rule). */
+static COLD const char *lower_copy(dt_arena *a, const char *word, size_t n)
+{
+    if (!a)
+        return NULL;
+    char *l = dt_arena_alloc(a, n + 1);
+    if (!l)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        l[i] = (char)lower_tab[(unsigned char)word[i]];
+    l[n] = '\0';
+    return l;
+}
+
 static HOT const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *word, size_t n,
                                  int pos, int64_t w)
 {
@@ -696,15 +711,7 @@ static HOT const char *lemma_idx(const dt_tagger *t, dt_arena *a, const char *wo
     }
     if (w >= 0)
         return dt__lex_pool + t->wi[w].off;
-    if (!a)
-        return NULL;
-    char *l = dt_arena_alloc(a, n + 1);
-    if (!l)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        l[i] = (char)lower_tab[(unsigned char)word[i]];
-    l[n] = '\0';
-    return l;
+    return lower_copy(a, word, n);
 }
 
 const char *dt_tagger_lemma(const dt_tagger *t, dt_arena *a, const char *word, size_t n, int pos)
