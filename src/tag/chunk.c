@@ -17,7 +17,8 @@ enum {
     PC_ADV = 1u << 3,
     PC_NOMINAL = 1u << 4, /* noun, CD, PRP, EX */
     PC_NPMOD = 1u << 5,   /* words of a noun phrase before its head */
-    PC_VERBMD = 1u << 6   /* verb or modal */
+    PC_VERBMD = 1u << 6,  /* verb or modal */
+    PC_WP = 1u << 7       /* "who": nounish as a chunk head (dt__is_nounish) */
 };
 #define PC_N (PC_NOUN | PC_NOMINAL)
 #define PC_V (PC_VERB | PC_VERBMD)
@@ -46,7 +47,8 @@ static const uint8_t pclass[DT_POS__COUNT + 1] = {[DT_POS_NN] = PC_N,
                                                   [DT_POS_PDT] = PC_NPMOD,
                                                   [DT_POS_PRPS] = PC_NPMOD,
                                                   [DT_POS_DOLLAR] = PC_NPMOD,
-                                                  [DT_POS_HASH] = PC_NPMOD};
+                                                  [DT_POS_HASH] = PC_NPMOD,
+                                                  [DT_POS_WP] = PC_WP};
 #undef PC_N
 #undef PC_V
 #undef PC_J
@@ -293,6 +295,31 @@ static HOT uint32_t vp_end_m(cx *c, uint32_t i)
     return c->vp_val;
 }
 
+/* dt__chunk_head on the sentence's tag bytes (same rule): the last
+ * nounish token of an NP, else its last token that is not a possessive
+ * ending; the last verb of a VP, else its last modal; else the last
+ * token. Relative to the sentence; the chunk [i, end) is not empty. */
+static HOT uint32_t head_of(const uint8_t *tg, int type, uint32_t i, uint32_t end)
+{
+    uint32_t h;
+    if (type == DT_CHUNK_NP) {
+        for (h = end; h-- > i;)
+            if (pc(tg[h], PC_NOMINAL | PC_WP))
+                return h;
+        for (h = end; h-- > i;)
+            if (tg[h] != DT_POS_POS)
+                return h;
+    } else if (type == DT_CHUNK_VP) {
+        for (h = end; h-- > i;)
+            if (pc(tg[h], PC_VERB))
+                return h;
+        for (h = end; h-- > i;)
+            if (tg[h] == DT_POS_MD)
+                return h;
+    }
+    return end - 1;
+}
+
 static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_chunk *out,
                           uint8_t *tg)
 {
@@ -377,7 +404,7 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
             ch->flags = 0;
             ch->first = s->tok + i;
             ch->n = end - i;
-            ch->head = dt__chunk_head(d, type, ch->first, ch->n);
+            ch->head = s->tok + head_of(c.tg, type, i, end);
             if (type == DT_CHUNK_VP)
                 ch->flags = dt__vp_flags(t, d, ch->first, ch->n, ch->head);
         }
