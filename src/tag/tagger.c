@@ -626,31 +626,39 @@ static int wn_has(const dt_tagger *t, const char *s, size_t n, int bits, int64_t
  * and accept the first result that WordNet knows in that word class. */
 static int64_t morph_base(const dt_tagger *t, const char *s, size_t n, int cls)
 {
+    /* suffix, ending, and their lengths */
     typedef struct {
         const char *suf, *add;
+        uint8_t k, a;
     } morph_rule;
-    static const morph_rule noun[] = {{"S", ""},      {"SES", "S"},   {"XES", "X"},
-                                      {"ZES", "Z"},   {"CHES", "CH"}, {"SHES", "SH"},
-                                      {"MEN", "MAN"}, {"IES", "Y"},   {NULL, NULL}},
-                            verb[] = {{"S", ""},    {"IES", "Y"}, {"ES", "E"},
-                                      {"ES", ""},   {"ED", "E"},  {"ED", ""},
-                                      {"ING", "E"}, {"ING", ""},  {NULL, NULL}},
-                            adj[] = {{"ER", ""},   {"EST", ""},   {"ER", "E"}, {"EST", "E"},
-                                     {"IER", "Y"}, {"IEST", "Y"}, {NULL, NULL}};
+#define MR(suf, add)                                                                               \
+    {                                                                                              \
+        suf, add, sizeof suf - 1, sizeof add - 1                                                   \
+    }
+    static const morph_rule noun[] = {MR("S", ""),      MR("SES", "S"),   MR("XES", "X"),
+                                      MR("ZES", "Z"),   MR("CHES", "CH"), MR("SHES", "SH"),
+                                      MR("MEN", "MAN"), MR("IES", "Y"),   {NULL, NULL, 0, 0}},
+                            verb[] = {MR("S", ""),    MR("IES", "Y"), MR("ES", "E"),
+                                      MR("ES", ""),   MR("ED", "E"),  MR("ED", ""),
+                                      MR("ING", "E"), MR("ING", ""),  {NULL, NULL, 0, 0}},
+                            adj[] = {MR("ER", ""),      MR("EST", ""),  MR("ER", "E"),
+                                     MR("EST", "E"),    MR("IER", "Y"), MR("IEST", "Y"),
+                                     {NULL, NULL, 0, 0}};
+#undef MR
     const int bits = cls == 0 ? DT__WN_NOUN : cls == 1 ? DT__WN_VERB : DT__WN_ADJ;
     const morph_rule *rules = cls == 0 ? noun : cls == 1 ? verb : adj;
     char buf[72];
     if (n >= sizeof buf - 4)
         return -1;
     for (int i = 0; rules[i].suf; i++) {
-        size_t k = strlen(rules[i].suf), a = strlen(rules[i].add);
+        size_t k = rules[i].k, a = rules[i].a;
         if (n <= k + 1)
             continue;
-        int match = 1;
-        for (size_t j = 0; j < k; j++)
-            if (lower_tab[(unsigned char)s[n - k + j]] != lower_tab[(unsigned char)rules[i].suf[j]])
-                match = 0;
-        if (!match)
+        size_t j = 0;
+        while (j < k &&
+               lower_tab[(unsigned char)s[n - k + j]] == lower_tab[(unsigned char)rules[i].suf[j]])
+            j++;
+        if (j < k)
             continue;
         memcpy(buf, s, n - k);
         memcpy(buf + n - k, rules[i].add, a);
@@ -734,11 +742,12 @@ const char *dt_tagger_lemma(const dt_tagger *t, dt_arena *a, const char *word, s
 
 /* ---- initial tags ------------------------------------------------------ */
 
-static int ends_with(const char *s, size_t n, const char *suf)
+/* Does s[0..n) end with the k bytes suf (and have more than them)? */
+static inline int ends_with_k(const char *s, size_t n, const char *suf, size_t k)
 {
-    size_t k = strlen(suf);
     return n > k && memcmp(s + n - k, suf, k) == 0;
 }
+#define ends_with(s, n, lit) ends_with_k(s, n, lit, sizeof lit - 1)
 
 /* Tag list of a known word for a spelling variant (0 lower, 1 Title,
  * 2 ALL-CAPS): pointer to count byte, or NULL. */
@@ -797,17 +806,28 @@ static int guess_unknown(const dt_tagger *t, const dt_token *tk, int64_t w, int 
             return DT_POS_VBZ;
         return DT_POS_NNS;
     }
-    static const char *const noun_suf[] = {"TION", "SION", "MENT", "NESS", "ITY", "ISM", "ANCE",
-                                           "ENCE", "SHIP", "HOOD", "IST",  "EER", NULL};
-    static const char *const adj_suf[] = {"OUS", "FUL",  "IVE", "ABLE", "IBLE", "AL",  "IC",
-                                          "ISH", "LESS", "ARY", "ESE",  "IAN",  "ERN", NULL};
-    for (int i = 0; noun_suf[i]; i++)
-        if (ends_with(s, n, noun_suf[i])) {
+    typedef struct {
+        const char *s;
+        size_t k;
+    } suffix;
+#define SUF(lit)                                                                                   \
+    {                                                                                              \
+        lit, sizeof lit - 1                                                                        \
+    }
+    static const suffix noun_suf[] = {
+        SUF("TION"), SUF("SION"), SUF("MENT"), SUF("NESS"), SUF("ITY"), SUF("ISM"), SUF("ANCE"),
+        SUF("ENCE"), SUF("SHIP"), SUF("HOOD"), SUF("IST"),  SUF("EER"), {NULL, 0}};
+    static const suffix adj_suf[] = {SUF("OUS"), SUF("FUL"), SUF("IVE"), SUF("ABLE"), SUF("IBLE"),
+                                     SUF("AL"),  SUF("IC"),  SUF("ISH"), SUF("LESS"), SUF("ARY"),
+                                     SUF("ESE"), SUF("IAN"), SUF("ERN"), {NULL, 0}};
+#undef SUF
+    for (int i = 0; noun_suf[i].s; i++)
+        if (ends_with_k(s, n, noun_suf[i].s, noun_suf[i].k)) {
             *cand = TS(DT_POS_NN) | TS(DT_POS_JJ);
             return DT_POS_NN;
         }
-    for (int i = 0; adj_suf[i]; i++)
-        if (ends_with(s, n, adj_suf[i])) {
+    for (int i = 0; adj_suf[i].s; i++)
+        if (ends_with_k(s, n, adj_suf[i].s, adj_suf[i].k)) {
             *cand = TS(DT_POS_JJ) | TS(DT_POS_NN);
             return DT_POS_JJ;
         }
