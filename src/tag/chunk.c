@@ -18,37 +18,38 @@ enum {
     PC_NOMINAL = 1u << 4, /* noun, CD, PRP, EX */
     PC_NPMOD = 1u << 5,   /* words of a noun phrase before its head */
     PC_VERBMD = 1u << 6,  /* verb or modal */
-    PC_WP = 1u << 7       /* "who": nounish as a chunk head (dt__is_nounish) */
+    PC_WP = 1u << 7,      /* "who": nounish as a chunk head (dt__is_nounish) */
+    PC_NCD = 1u << 8      /* noun or CD: what a noun phrase's head run is made of */
 };
-#define PC_N (PC_NOUN | PC_NOMINAL)
+#define PC_N (PC_NOUN | PC_NOMINAL | PC_NCD)
 #define PC_V (PC_VERB | PC_VERBMD)
 #define PC_J (PC_ADJ | PC_NPMOD)
-static const uint8_t pclass[DT_POS__COUNT + 1] = {[DT_POS_NN] = PC_N,
-                                                  [DT_POS_NNS] = PC_N,
-                                                  [DT_POS_NNP] = PC_N,
-                                                  [DT_POS_NNPS] = PC_N,
-                                                  [DT_POS_CD] = PC_NOMINAL | PC_NPMOD,
-                                                  [DT_POS_PRP] = PC_NOMINAL,
-                                                  [DT_POS_EX] = PC_NOMINAL,
-                                                  [DT_POS_VB] = PC_V,
-                                                  [DT_POS_VBD] = PC_V,
-                                                  [DT_POS_VBG] = PC_V,
-                                                  [DT_POS_VBN] = PC_V,
-                                                  [DT_POS_VBP] = PC_V,
-                                                  [DT_POS_VBZ] = PC_V,
-                                                  [DT_POS_MD] = PC_VERBMD,
-                                                  [DT_POS_JJ] = PC_J,
-                                                  [DT_POS_JJR] = PC_J,
-                                                  [DT_POS_JJS] = PC_J,
-                                                  [DT_POS_RB] = PC_ADV,
-                                                  [DT_POS_RBR] = PC_ADV,
-                                                  [DT_POS_RBS] = PC_ADV,
-                                                  [DT_POS_DT] = PC_NPMOD,
-                                                  [DT_POS_PDT] = PC_NPMOD,
-                                                  [DT_POS_PRPS] = PC_NPMOD,
-                                                  [DT_POS_DOLLAR] = PC_NPMOD,
-                                                  [DT_POS_HASH] = PC_NPMOD,
-                                                  [DT_POS_WP] = PC_WP};
+static const uint16_t pclass[DT_POS__COUNT + 1] = {[DT_POS_NN] = PC_N,
+                                                   [DT_POS_NNS] = PC_N,
+                                                   [DT_POS_NNP] = PC_N,
+                                                   [DT_POS_NNPS] = PC_N,
+                                                   [DT_POS_CD] = PC_NOMINAL | PC_NPMOD | PC_NCD,
+                                                   [DT_POS_PRP] = PC_NOMINAL,
+                                                   [DT_POS_EX] = PC_NOMINAL,
+                                                   [DT_POS_VB] = PC_V,
+                                                   [DT_POS_VBD] = PC_V,
+                                                   [DT_POS_VBG] = PC_V,
+                                                   [DT_POS_VBN] = PC_V,
+                                                   [DT_POS_VBP] = PC_V,
+                                                   [DT_POS_VBZ] = PC_V,
+                                                   [DT_POS_MD] = PC_VERBMD,
+                                                   [DT_POS_JJ] = PC_J,
+                                                   [DT_POS_JJR] = PC_J,
+                                                   [DT_POS_JJS] = PC_J,
+                                                   [DT_POS_RB] = PC_ADV,
+                                                   [DT_POS_RBR] = PC_ADV,
+                                                   [DT_POS_RBS] = PC_ADV,
+                                                   [DT_POS_DT] = PC_NPMOD,
+                                                   [DT_POS_PDT] = PC_NPMOD,
+                                                   [DT_POS_PRPS] = PC_NPMOD,
+                                                   [DT_POS_DOLLAR] = PC_NPMOD,
+                                                   [DT_POS_HASH] = PC_NPMOD,
+                                                   [DT_POS_WP] = PC_WP};
 #undef PC_N
 #undef PC_V
 #undef PC_J
@@ -172,28 +173,36 @@ static HOT uint32_t np_end(const cx *c, uint32_t i)
                     is_adv(c->tg[i - 1]) || is_nominal(c->tg[i - 1]) ||
                     (c->tg[i] == DT_POS_VBN && after_coordinated_verb(c, i - 1)))))
         j++;
-    int seen_noun = 0;
     /* No bound test: the padding after the sentence ends the phrase. */
     for (;;) {
         int q = c->tg[j];
-        if (is_noun(q) || q == DT_POS_CD) {
-            /* "in Beijing yesterday": a time word after a noun is an NP of
-             * its own (an adverbial), not part of the name */
-            if (seen_noun && (wc(c, j) & DT__WC_TIME))
-                break;
-            seen_noun = 1;
+        if (pc(q, PC_NCD)) {
+            /* The nouns and numbers up to the head. The phrase ends on
+             * one of them, so the trailing drop below has nothing to do. */
             j++;
+            for (;;) {
+                q = c->tg[j];
+                if (pc(q, PC_NCD)) {
+                    /* "in Beijing yesterday": a time word after a noun is
+                     * an NP of its own (an adverbial), not part of the name */
+                    if (wc(c, j) & DT__WC_TIME)
+                        return j;
+                    j++;
+                } else if (q == DT_POS_POS) {
+                    /* "Gondor 's army": the possessor stays in the phrase,
+                     * and modifiers of the possessed noun may follow */
+                    j++;
+                    break;
+                } else {
+                    /* a determiner or adjective after a noun starts a new NP */
+                    return j;
+                }
+            }
             continue;
         }
         if (q == DT_POS_POS && j > i) {
-            /* "Gondor 's army": the possessor stays in the phrase */
-            seen_noun = 0;
             j++;
             continue;
-        }
-        if (seen_noun) {
-            /* a determiner or adjective after a noun starts a new NP */
-            break;
         }
         if (is_np_modifier(q)) {
             j++;
