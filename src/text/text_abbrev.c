@@ -215,26 +215,42 @@ int dt__abbrev_table_sorted(void)
 
 /* Words that typically open a sentence, in upper case. Deliberately short
  * and made of function words: a capitalised NAME after "U.S." is far more
- * often part of the same sentence ("the U.S. State Department"). */
-static const char *const openers[] = {
-    "A",       "AN",        "THE",       "HE",      "SHE",      "IT",          "THEY",     "WE",
-    "I",       "YOU",       "THIS",      "THAT",    "THESE",    "THOSE",       "THERE",    "HIS",
-    "HER",     "ITS",       "THEIR",     "OUR",     "MY",       "IN",          "ON",       "AT",
-    "BUT",     "AND",       "OR",        "SO",      "YET",      "IF",          "AS",       "FOR",
-    "WITH",    "AFTER",     "BEFORE",    "WHEN",    "WHILE",    "SINCE",       "ALTHOUGH", "THOUGH",
-    "HOWEVER", "MEANWHILE", "ALSO",      "SOME",    "MANY",     "MOST",        "ALL",      "BOTH",
-    "EACH",    "NO",        "NOT",       "NEITHER", "EVEN",     "STILL",       "THEN",     "NOW",
-    "TODAY",   "YESTERDAY", "EARLIER",   "LATER",   "LAST",     "ACCORDING",   "DURING",   "UNDER",
-    "BY",      "FROM",      "AMONG",     "OTHER",   "WHAT",     "WHO",         "WHY",      "HOW",
-    "WHERE",   "ONE",       "OFFICIALS", "THUS",    "MOREOVER", "FURTHERMORE", "BECAUSE",
+ * often part of the same sentence ("the U.S. State Department"). Each
+ * with its length: a word is compared only with the openers of its length
+ * and first letter (no strlen per entry). */
+typedef struct {
+    const char *s;
+    unsigned char len;
+} opener;
+
+#define O(s)                                                                                       \
+    {                                                                                              \
+        s, sizeof(s) - 1                                                                           \
+    }
+static const opener openers[] = {
+    O("A"),       O("AN"),        O("THE"),       O("HE"),        O("SHE"),      O("IT"),
+    O("THEY"),    O("WE"),        O("I"),         O("YOU"),       O("THIS"),     O("THAT"),
+    O("THESE"),   O("THOSE"),     O("THERE"),     O("HIS"),       O("HER"),      O("ITS"),
+    O("THEIR"),   O("OUR"),       O("MY"),        O("IN"),        O("ON"),       O("AT"),
+    O("BUT"),     O("AND"),       O("OR"),        O("SO"),        O("YET"),      O("IF"),
+    O("AS"),      O("FOR"),       O("WITH"),      O("AFTER"),     O("BEFORE"),   O("WHEN"),
+    O("WHILE"),   O("SINCE"),     O("ALTHOUGH"),  O("THOUGH"),    O("HOWEVER"),  O("MEANWHILE"),
+    O("ALSO"),    O("SOME"),      O("MANY"),      O("MOST"),      O("ALL"),      O("BOTH"),
+    O("EACH"),    O("NO"),        O("NOT"),       O("NEITHER"),   O("EVEN"),     O("STILL"),
+    O("THEN"),    O("NOW"),       O("TODAY"),     O("YESTERDAY"), O("EARLIER"),  O("LATER"),
+    O("LAST"),    O("ACCORDING"), O("DURING"),    O("UNDER"),     O("BY"),       O("FROM"),
+    O("AMONG"),   O("OTHER"),     O("WHAT"),      O("WHO"),       O("WHY"),      O("HOW"),
+    O("WHERE"),   O("ONE"),       O("OFFICIALS"), O("THUS"),      O("MOREOVER"), O("FURTHERMORE"),
+    O("BECAUSE"),
 };
+#undef O
 
 int dt__is_opener(const char *norm, size_t n)
 {
     if (n == 0 || n > 11)
         return 0;
     for (size_t i = 0; i < sizeof openers / sizeof openers[0]; i++)
-        if (strlen(openers[i]) == n && memcmp(openers[i], norm, n) == 0)
+        if (openers[i].len == n && openers[i].s[0] == norm[0] && memcmp(openers[i].s, norm, n) == 0)
             return 1;
     return 0;
 }
