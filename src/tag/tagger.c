@@ -1527,6 +1527,21 @@ typedef struct scratch {
     uint8_t *tbp; /* token bits: RWF_* of the word, TB_OWN */
 } scratch;
 
+/* By a token's ALPHA and ALLCAPS flags: 1 if alphabetic, plus 1 << 32 if
+ * also in capitals (the headline test's two counts in one add). */
+#define AC(f)                                                                                      \
+    (((f)&DT_TOK_ALPHA ? UINT64_C(1) : 0) +                                                        \
+     (((f) & (DT_TOK_ALPHA | DT_TOK_ALLCAPS)) == (DT_TOK_ALPHA | DT_TOK_ALLCAPS)                   \
+          ? UINT64_C(1) << 32                                                                      \
+          : 0))
+static const uint64_t alpha_caps[DT_TOK_ALLCAPS * 2] = {
+    AC(0),  AC(1),  AC(2),  AC(3),  AC(4),  AC(5),  AC(6),  AC(7),  AC(8),  AC(9),  AC(10),
+    AC(11), AC(12), AC(13), AC(14), AC(15), AC(16), AC(17), AC(18), AC(19), AC(20), AC(21),
+    AC(22), AC(23), AC(24), AC(25), AC(26), AC(27), AC(28), AC(29), AC(30), AC(31)};
+#undef AC
+_Static_assert(DT_TOK_ALPHA < DT_TOK_ALLCAPS && DT_TOK_ALLCAPS == 16,
+               "alpha_caps is indexed by the flags' low five bits");
+
 static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt_sentence *s,
                         const scratch *sc)
 {
@@ -1548,11 +1563,9 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     /* Headline: most words set in capitals. Hash every token first
      * (counting the capitals on the way) and prefetch its slot, then look
      * up and tag: two short passes let the memory accesses overlap. */
-    uint32_t alpha = 0, caps = 0;
+    uint64_t counts = 0; /* alphabetic tokens, and those in capitals << 32 */
     for (uint32_t i = 0; i < n; i++) {
-        uint16_t f = tok[i].flags;
-        alpha += (f & DT_TOK_ALPHA) != 0;
-        caps += (f & (DT_TOK_ALPHA | DT_TOK_ALLCAPS)) == (DT_TOK_ALPHA | DT_TOK_ALLCAPS);
+        counts += alpha_caps[tok[i].flags & (DT_TOK_ALPHA | DT_TOK_ALLCAPS)];
         /* The tokeniser hashes most norms as it writes them. */
         uint32_t h = tok[i].norm_hash;
         if (!h)
@@ -1560,6 +1573,7 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
         widx[i] = (int32_t)h; /* the hash, until the lookup below */
         prefetch_slot(t, h);
     }
+    uint64_t alpha = (uint32_t)counts, caps = counts >> 32;
     int headline = alpha >= 3 && caps * 4 >= alpha * 3;
     for (uint32_t i = 0; i < n; i++) {
         widx[i] = (int32_t)lookup_hashed(t, tok[i].norm, tok[i].norm_len, (uint32_t)widx[i]);
