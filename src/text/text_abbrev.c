@@ -166,7 +166,7 @@ int dt__abbrev_class(const char *s, size_t n)
     /* An initial: "George W. Bush", "J. R. R. Tolkien". */
     if (n == 1 && is_upper(w[0]))
         return DT__AB_END;
-    if (n <= 6 && is_alpha(w[0])) {
+    if (n <= DT__ABBREV_MAX_LEN && is_alpha(w[0])) {
         /* The first entry (in table order) that matches is the answer, as
          * with a search: entries differing only in case ("Vol", "vol")
          * sit together, and matches() tests the length first. No entry of
@@ -190,6 +190,9 @@ int dt__abbrev_table_sorted(void)
      * letter's range. */
     if (letter_start[26] != NABBREV)
         return 0;
+    for (size_t i = 0; i < NABBREV; i++)
+        if (abbrevs[i].len > DT__ABBREV_MAX_LEN)
+            return 0;
     for (size_t l = 0; l < 26; l++)
         for (size_t i = letter_start[l]; i < letter_start[l + 1]; i++)
             if (to_upper((unsigned char)abbrevs[i].s[0]) != 'A' + l)

@@ -95,6 +95,9 @@ enum {
  * Matches the table exactly, in all capitals, or capitalised for lower-case
  * entries; also recognises initials ("J") and dotted forms ("U.S", "e.g"). */
 int dt__abbrev_class(const char *s, size_t n);
+/* The longest table entry: a longer word is an abbreviation only when
+ * dotted, which needs a '.' inside it. */
+#define DT__ABBREV_MAX_LEN 6
 /* 1 if the abbreviation table is in the order the lookup needs (tests). */
 int dt__abbrev_table_sorted(void);
 /* 1 if the tokeniser's merged class/fold table agrees with dt__text_class

@@ -566,7 +566,8 @@ static int upper_at_least_2(const unsigned char *s, size_t i, size_t j)
 enum {
     WF_APOS = 1u << 16,     /* an apostrophe inside: a clitic may split off */
     WF_NONASCII = 1u << 17, /* non-ASCII bytes: emit() redoes the norm */
-    WF_END = 1u << 18       /* the abbreviation may end a sentence */
+    WF_END = 1u << 18,      /* the abbreviation may end a sentence */
+    WF_DOT = 1u << 19       /* a '.' inside (or a prefix given): may be dotted */
 };
 
 /* A word: letters, digits and the punctuation that lives inside words
@@ -583,7 +584,7 @@ static DT__HOT size_t scan_word_in(tz *t, size_t i, size_t j, int nonascii)
     size_t n = t->n;
     /* The word's state in one register: DT_TOK_HYPHEN, DT_TOK_ABBREV and
      * the WF_ bits. */
-    unsigned wf = nonascii ? WF_NONASCII : 0u;
+    unsigned wf = (nonascii ? WF_NONASCII : 0u) | (j > i ? WF_DOT : 0u);
     /* Words longer than the limit are cut; the rest is the next token. */
     size_t lim = n - i > DT_MAX_TOKEN_BYTES ? i + DT_MAX_TOKEN_BYTES : n;
     /* Room for the longest ASCII norm this word can have, plus its NUL. */
@@ -685,6 +686,8 @@ again:
             break;
         case '.':
             take = (nx & DT__CL_WORD) != 0;
+            if (take)
+                wf |= WF_DOT;
             break;
         case ',':
         case ':':
@@ -707,7 +710,8 @@ again:
     }
 
     /* A word followed by one period (not an ellipsis): an abbreviation? */
-    if (j < lim && s[j] == '.' && !(j + 1 < n && s[j + 1] == '.')) {
+    if (j < lim && s[j] == '.' && !(j + 1 < n && s[j + 1] == '.') &&
+        (j - i <= DT__ABBREV_MAX_LEN || (wf & WF_DOT))) {
         int ac = dt__abbrev_class((const char *)s + i, j - i);
         if (ac == DT__AB_NUMERIC) {
             size_t k = j + 1;
@@ -719,6 +723,7 @@ again:
             d[j - i] = '.';
             h = FNV_STEP(h, '.');
             j++;
+            wf |= WF_DOT;
             /* "U.S.-led" is one hyphenated word. */
             if (j + 1 < lim && s[j] == '-' && word_at(t, j + 1)) {
                 d[j - i] = '-';
