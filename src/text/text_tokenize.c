@@ -570,6 +570,44 @@ enum {
     WF_DOT = 1u << 19       /* a '.' inside (or a prefix given): may be dotted */
 };
 
+/* Append the ASCII word s[i..j) whose norm d the word scanner has written
+ * (seen: the union of its bytes' classes; h: the norm's hash), with the
+ * flags xf, as a token of the given kind. */
+static DT__HOT void finish_ascii(tz *t, size_t i, size_t j, int kind, unsigned xf, unsigned seen,
+                                 char *d, uint32_t h)
+{
+    const unsigned char *s = t->s;
+    /* ALPHA, DIGIT, or PUNCT for neither, by the UPPER, LOWER and
+     * DIGIT bits of the classes seen. */
+    static const uint8_t seen_flags[8] = {DT_TOK_PUNCT,
+                                          DT_TOK_ALPHA,
+                                          DT_TOK_ALPHA,
+                                          DT_TOK_ALPHA,
+                                          DT_TOK_DIGIT,
+                                          DT_TOK_ALPHA | DT_TOK_DIGIT,
+                                          DT_TOK_ALPHA | DT_TOK_DIGIT,
+                                          DT_TOK_ALPHA | DT_TOK_DIGIT};
+    _Static_assert(DT__CL_UPPER == 2 && DT__CL_LOWER == 4 && DT__CL_DIGIT == 8,
+                   "seen_flags is indexed by these three class bits");
+    _Static_assert(DT_TOK_CAP == DT__CL_UPPER << 2, "CAP is the UPPER class bit shifted");
+    unsigned flags = xf | seen_flags[(seen >> 1) & 7u];
+    size_t len = j - i;
+    unsigned cl0 = CL(s[i]);
+    /* the case of the first letter (almost always the first byte) */
+    if (cl0 & DT__CL_ALPHA) {
+        flags |= (cl0 & DT__CL_UPPER) << 2;
+    } else if (seen & DT__CL_ALPHA) {
+        unsigned cla = cl0;
+        for (size_t k = i; !(cla & DT__CL_ALPHA);)
+            cla = CL(s[++k]);
+        flags |= (cla & DT__CL_UPPER) << 2;
+    }
+    /* ASCII: "all letters upper-case" is "no lower-case letter". */
+    if ((seen & DT__CL_ALPHA) == DT__CL_UPPER && upper_at_least_2(s, i, j))
+        flags |= DT_TOK_ALLCAPS;
+    finish(t, i, len, kind, flags, d, len, (cl0 & DT__CL_LOWER) != 0, h);
+}
+
 /* A word: letters, digits and the punctuation that lives inside words
  * (cease-fire, U.S, 3.5, 1,000, 10:30, AT&T, O'Brien, didn't). s[i..j) is
  * already part of it (j == i when s[i] is an ASCII letter, digit or '_':
@@ -735,7 +773,14 @@ again:
             wf |= DT_TOK_ABBREV | (ac == DT__AB_END ? WF_END : 0u);
         }
     }
-word_end:;
+word_end:
+    /* The common case, one test of the state: an ASCII word that is no
+     * abbreviation and has no apostrophe inside (and is not "cannot");
+     * its kind is known here, so finish() needs no pending-state lookup. */
+    if (!(wf & (DT_TOK_ABBREV | WF_APOS | WF_NONASCII)) && !(j - i == 6 && is_cannot(s + i))) {
+        finish_ascii(t, i, j, K_WORD, wf & DT_TOK_HYPHEN, seen, d, h);
+        return j;
+    }
     size_t cut = 0;
     /* Without an apostrophe inside the word, "cannot" is the only split
      * clitic_split can make. */
@@ -752,36 +797,8 @@ word_end:;
     } else if (wf & WF_NONASCII) {
         emit(t, i, j - i, kind, xf, NULL, 1);
     } else {
-        /* The fast path: d already holds the norm. */
-        /* ALPHA, DIGIT, or PUNCT for neither, by the UPPER, LOWER and
-         * DIGIT bits of the classes seen. */
-        static const uint8_t seen_flags[8] = {DT_TOK_PUNCT,
-                                              DT_TOK_ALPHA,
-                                              DT_TOK_ALPHA,
-                                              DT_TOK_ALPHA,
-                                              DT_TOK_DIGIT,
-                                              DT_TOK_ALPHA | DT_TOK_DIGIT,
-                                              DT_TOK_ALPHA | DT_TOK_DIGIT,
-                                              DT_TOK_ALPHA | DT_TOK_DIGIT};
-        _Static_assert(DT__CL_UPPER == 2 && DT__CL_LOWER == 4 && DT__CL_DIGIT == 8,
-                       "seen_flags is indexed by these three class bits");
-        _Static_assert(DT_TOK_CAP == DT__CL_UPPER << 2, "CAP is the UPPER class bit shifted");
-        unsigned flags = xf | seen_flags[(seen >> 1) & 7u];
-        size_t len = j - i;
-        unsigned cl0 = CL(s[i]);
-        /* the case of the first letter (almost always the first byte) */
-        if (cl0 & DT__CL_ALPHA) {
-            flags |= (cl0 & DT__CL_UPPER) << 2;
-        } else if (seen & DT__CL_ALPHA) {
-            unsigned cla = cl0;
-            for (size_t k = i; !(cla & DT__CL_ALPHA);)
-                cla = CL(s[++k]);
-            flags |= (cla & DT__CL_UPPER) << 2;
-        }
-        /* ASCII: "all letters upper-case" is "no lower-case letter". */
-        if ((seen & DT__CL_ALPHA) == DT__CL_UPPER && upper_at_least_2(s, i, j))
-            flags |= DT_TOK_ALLCAPS;
-        finish(t, i, len, kind, flags, d, len, (cl0 & DT__CL_LOWER) != 0, h);
+        /* d already holds the norm */
+        finish_ascii(t, i, j, kind, xf, seen, d, h);
     }
     return j;
 }
