@@ -125,22 +125,29 @@ typedef struct tz {
 
 /* ---- storage ---------------------------------------------------------- */
 
+/* A new chunk, not a move: norms already handed out stay put. Returns 0
+ * (and sets nomem) without one. */
+static int norm_grow(tz *t, size_t need)
+{
+    size_t cap = t->nbcap > need ? t->nbcap : need;
+    if (cap < 4096)
+        cap = 4096;
+    char *p = dt_arena_alloc(t->a, cap);
+    if (!p) {
+        t->nomem = 1;
+        return 0;
+    }
+    t->nbp = p;
+    t->nbend = p + cap;
+    t->nbcap = cap;
+    return 1;
+}
+
+/* Room for need bytes at the free end of the norm chunk, or NULL. */
 static char *norm_space(tz *t, size_t need)
 {
-    if ((size_t)(t->nbend - t->nbp) < need) {
-        /* A new chunk, not a move: norms already handed out stay put. */
-        size_t cap = t->nbcap > need ? t->nbcap : need;
-        if (cap < 4096)
-            cap = 4096;
-        char *p = dt_arena_alloc(t->a, cap);
-        if (!p) {
-            t->nomem = 1;
-            return NULL;
-        }
-        t->nbp = p;
-        t->nbend = p + cap;
-        t->nbcap = cap;
-    }
+    if ((size_t)(t->nbend - t->nbp) < need && !norm_grow(t, need))
+        return NULL;
     return t->nbp;
 }
 
@@ -626,9 +633,9 @@ static DT__HOT size_t scan_word_in(tz *t, size_t i, size_t j, int nonascii)
     /* Words longer than the limit are cut; the rest is the next token. */
     size_t lim = n - i > DT_MAX_TOKEN_BYTES ? i + DT_MAX_TOKEN_BYTES : n;
     /* Room for the longest ASCII norm this word can have, plus its NUL. */
-    char *d = norm_space(t, lim - i + 2);
-    if (!d)
+    if ((size_t)(t->nbend - t->nbp) < lim - i + 2 && !norm_grow(t, lim - i + 2))
         return n;
+    char *d = t->nbp;
     /* Only the union of the classes is gathered per byte; the rare
      * all-capitals test counts upper-case letters afterwards. (seen also
      * collects word_tab's other bits; only class bits are tested.) */
