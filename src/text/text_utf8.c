@@ -61,13 +61,19 @@ int dt_utf8_validate(const char *str, size_t n, size_t *bad_offset)
         /* News text is mostly ASCII: check 32 (SSE2) or 8 bytes per step
          * for "no high bit and no zero byte" (as signed bytes: none <= 0;
          * without SSE2 the classic has-zero-byte test). */
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__GNUC__)
         const __m128i one = _mm_set1_epi8(1);
         while (i + 32 <= n) {
-            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
-            if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpgt_epi8(one, a), _mm_cmpgt_epi8(one, b))))
-                break;
+            __m128i a =
+                _mm_cmpgt_epi8(one, _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+            __m128i b =
+                _mm_cmpgt_epi8(one, _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16)));
+            if (_mm_movemask_epi8(_mm_or_si128(a, b))) {
+                /* straight to the first such byte */
+                unsigned m = (unsigned)_mm_movemask_epi8(a) | (unsigned)_mm_movemask_epi8(b) << 16;
+                i += (size_t)__builtin_ctz(m);
+                goto one_char;
+            }
             i += 32;
         }
 #endif
@@ -80,6 +86,9 @@ int dt_utf8_validate(const char *str, size_t n, size_t *bad_offset)
         }
         if (i >= n)
             break;
+#if defined(__SSE2__) && defined(__GNUC__)
+    one_char:;
+#endif
         unsigned c = s[i];
         if (c < 0x80) {
             if (c == 0)
