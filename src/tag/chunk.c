@@ -338,7 +338,6 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
     memset(tg + c.n, DT_POS_NONE, TAG_PAD);
     uint32_t nch = 0;
     uint32_t i = 0;
-    dt_token *tk = d->tok + s->tok; /* token i */
     while (i < c.n) {
         int p = c.tg[i];
         int type = DT_CHUNK_O;
@@ -417,11 +416,7 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
             if (type == DT_CHUNK_VP)
                 ch->flags = dt__vp_flags(t, d, ch->first, ch->n, ch->head);
         }
-        dt_token *te = tk + (end - i);
-        do
-            tk->chunk = (uint8_t)type;
-        while (++tk < te);
-        i = end;
+        i = end; /* the tokens' chunk types are stored by dt__clauses */
     }
     /* Coordinated NPs: "Arnor and Gondor", "Arnor, Gondor and Rohan". */
     for (uint32_t k = 1; k < nch; k++) {

@@ -262,20 +262,19 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
     for (uint32_t k = 0;; k++) {
         dt_token *gap_end = tok + (k < nch ? ch[k].first : tok_end);
         for (; t < gap_end; t++) {
+            t->chunk = DT_CHUNK_O;
             t->clause = (uint16_t)cur;
-            if (t->chunk == DT_CHUNK_O) {
-                if (t->pos == DT_POS_COMMA || t->pos == DT_POS_COLON) {
-                    if (pop_at_comma) {
-                        cur = saved;
-                        pop_at_comma = 0;
-                        has_vp = saved_has_vp > 0;
-                        saved_has_vp = -1;
-                    }
-                    after_comma = 1;
-                    prev_chunk_say = 0;
-                } else if (t->pos == DT_POS_CC) {
-                    after_cc = 1;
+            if (t->pos == DT_POS_COMMA || t->pos == DT_POS_COLON) {
+                if (pop_at_comma) {
+                    cur = saved;
+                    pop_at_comma = 0;
+                    has_vp = saved_has_vp > 0;
+                    saved_has_vp = -1;
                 }
+                after_comma = 1;
+                prev_chunk_say = 0;
+            } else if (t->pos == DT_POS_CC) {
+                after_cc = 1;
             }
         }
         if (k >= nch)
@@ -393,10 +392,14 @@ void dt__clauses(const dt_tagger *tg, dt_doctext *d, dt_sentence *s)
             }
         }
         after_comma = after_cc = 0;
-        /* the chunk's tokens */
+        /* the chunk's tokens: its type (stored here rather than in a pass
+         * of the chunker's own) and the clause */
         uint16_t cl = (uint16_t)cur;
-        for (dt_token *e = t + c->n; t < e; t++)
+        uint8_t ty = c->type;
+        for (dt_token *e = t + c->n; t < e; t++) {
+            t->chunk = ty;
             t->clause = cl;
+        }
     }
 
     /* "Arnor is about to restore ties": a bare copula followed by an

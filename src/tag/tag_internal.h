@@ -44,8 +44,9 @@ static inline uint32_t dt__chunk_head(const dt_doctext *d, int type, uint32_t fi
 }
 
 /* Given the chunks of sentence s (already in d->chunk[s->chunk ..]), assign
- * clause indices to its tokens, CLAUSE_START / RELATIVE / MAIN flags and
- * s->main_vp. Pure function of tokens and chunks. */
+ * its tokens their chunk types (DT_CHUNK_O outside chunks) and clause
+ * indices, CLAUSE_START / RELATIVE / MAIN flags and s->main_vp. Pure
+ * function of tokens and chunks. */
 void dt__clauses(const dt_tagger *t, dt_doctext *d, dt_sentence *s);
 
 /* Token flags derived from the surface form alone (used where no
