@@ -1555,10 +1555,11 @@ static int tag_sentence(const dt_tagger *t, dt_arena *a, dt_doctext *d, const dt
     uint16_t *tag = tagp + PAD;
     int32_t *widx = widp + PAD;
     uint8_t *tb = sc->tbp + PAD;
+    /* the padding after the sentence (dt_tagger_tag sets the one before) */
     for (int k = 0; k < PAD; k++) {
-        tagp[k] = tagp[n + PAD + (uint32_t)k] = DT_POS__COUNT;
-        widp[k] = widp[n + PAD + (uint32_t)k] = -1;
-        sc->tbp[k] = sc->tbp[n + PAD + (uint32_t)k] = 0;
+        tagp[n + PAD + (uint32_t)k] = DT_POS__COUNT;
+        widp[n + PAD + (uint32_t)k] = -1;
+        sc->tbp[n + PAD + (uint32_t)k] = 0;
     }
     /* Headline: most words set in capitals. Hash every token first
      * (counting the capitals on the way) and prefetch its slot, then look
@@ -1621,6 +1622,13 @@ int dt_tagger_tag(const dt_tagger *t, dt_arena *a, dt_doctext *d, dt_error *err)
                   dt_arena_alloc(a, longest + 2 * PAD)};
     if (!sc.tagp || !sc.cand || !sc.widp || !sc.tbp)
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory while tagging");
+    /* The padding before every sentence: the passes write only from PAD
+     * on, so once per document. */
+    for (int k = 0; k < PAD; k++) {
+        sc.tagp[k] = DT_POS__COUNT;
+        sc.widp[k] = -1;
+        sc.tbp[k] = 0;
+    }
     for (size_t s = 0; s < d->nsent; s++) {
         int rc = tag_sentence(t, a, d, &d->sent[s], &sc);
         if (rc < 0)
