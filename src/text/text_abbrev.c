@@ -139,12 +139,12 @@ static const unsigned char letter_start[27] = {0,   13,  16,  31,  36,  38,  45,
  * an entry it equals). Most words before a full stop have no entry of
  * their length and skip the scan. dt__abbrev_table_sorted() checks
  * these against the table. */
-static const unsigned char len_any[26] = {0x5c, 0x10, 0x3c, 0x1c, 0x08, 0x0c, 0x1c, 0x08, 0x18,
-                                          0x0c, 0x0c, 0x2c, 0x5c, 0x0c, 0x18, 0x1e, 0x00, 0x1c,
-                                          0x1c, 0x38, 0x10, 0x0c, 0x18, 0x00, 0x00, 0x00};
-static const unsigned char len_lower[26] = {0x44, 0x00, 0x04, 0x00, 0x08, 0x08, 0x10, 0x00, 0x00,
-                                            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00,
-                                            0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x00};
+const unsigned char dt__abbrev_len_any[26] = {0x5c, 0x10, 0x3c, 0x1c, 0x08, 0x0c, 0x1c, 0x08, 0x18,
+                                              0x0c, 0x0c, 0x2c, 0x5c, 0x0c, 0x18, 0x1e, 0x00, 0x1c,
+                                              0x1c, 0x38, 0x10, 0x0c, 0x18, 0x00, 0x00, 0x00};
+const unsigned char dt__abbrev_len_lower[26] = {
+    0x44, 0x00, 0x04, 0x00, 0x08, 0x08, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x00};
 
 /* Compare an entry with a word by their upper-case spellings. */
 static int cmp_upper(const abbrev *e, const unsigned char *w, size_t n)
@@ -170,9 +170,9 @@ int dt__abbrev_class(const char *s, size_t n)
         /* The first entry (in table order) that matches is the answer, as
          * with a search: entries differing only in case ("Vol", "vol")
          * sit together, and matches() tests the length first. No entry of
-         * the word's length (and case, see len_lower): nothing to scan. */
+         * the word's length (and case, see dt__abbrev_len_lower): nothing to scan. */
         unsigned l = (unsigned)(to_upper(w[0]) - 'A');
-        unsigned lens = is_lower(w[0]) ? len_lower[l] : len_any[l];
+        unsigned lens = is_lower(w[0]) ? dt__abbrev_len_lower[l] : dt__abbrev_len_any[l];
         for (size_t i = (lens >> n) & 1u ? letter_start[l] : letter_start[l + 1];
              i < letter_start[l + 1]; i++)
             if (abbrevs[i].len == n && cmp_upper(&abbrevs[i], w, n) == 0 &&
@@ -204,7 +204,7 @@ int dt__abbrev_table_sorted(void)
             if (is_lower((unsigned char)abbrevs[i].s[0]))
                 lower |= 1u << abbrevs[i].len;
         }
-        if (any != len_any[l] || lower != len_lower[l])
+        if (any != dt__abbrev_len_any[l] || lower != dt__abbrev_len_lower[l])
             return 0;
     }
     for (size_t i = 1; i < NABBREV; i++) {

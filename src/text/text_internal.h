@@ -98,6 +98,23 @@ int dt__abbrev_class(const char *s, size_t n);
 /* The longest table entry: a longer word is an abbreviation only when
  * dotted, which needs a '.' inside it. */
 #define DT__ABBREV_MAX_LEN 6
+/* By upper-case first letter (A..Z): bit n set when the table has an
+ * entry of n bytes starting with it (any), or one spelled lower-case
+ * (lower; a lower-case word matches only such an entry). */
+extern const unsigned char dt__abbrev_len_any[26], dt__abbrev_len_lower[26];
+/* 0 when dt__abbrev_class(w, n) is surely DT__AB_NONE for a word with no
+ * '.' inside (dot == 0): no initial, and no table entry of its first
+ * letter and length; 1 when it may be something else. */
+static inline int dt__abbrev_possible(const unsigned char *w, size_t n, int dot)
+{
+    if (dot || n == 1)
+        return 1;
+    unsigned c = w[0];
+    if (n > DT__ABBREV_MAX_LEN || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+        return 0;
+    unsigned lens = c >= 'a' ? dt__abbrev_len_lower[c - 'a'] : dt__abbrev_len_any[c - 'A'];
+    return (lens >> n) & 1u;
+}
 /* 1 if the abbreviation table is in the order the lookup needs (tests). */
 int dt__abbrev_table_sorted(void);
 /* 1 if the tokeniser's merged class/fold table agrees with dt__text_class

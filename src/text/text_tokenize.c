@@ -756,7 +756,7 @@ again:
 
     /* A word followed by one period (not an ellipsis): an abbreviation? */
     if (j < lim && s[j] == '.' && !(j + 1 < n && s[j + 1] == '.') &&
-        (j - i <= DT__ABBREV_MAX_LEN || (wf & WF_DOT))) {
+        dt__abbrev_possible(s + i, j - i, (wf & WF_DOT) != 0)) {
         int ac = dt__abbrev_class((const char *)s + i, j - i);
         if (ac == DT__AB_NUMERIC) {
             size_t k = j + 1;
