@@ -407,12 +407,8 @@ static int chunk_sentence(const dt_tagger *t, dt_doctext *d, dt_sentence *s, dt_
         }
         if (type != DT_CHUNK_O) {
             dt_chunk *ch = &out[nch++];
-            ch->type = (uint8_t)type;
-            ch->pad = 0;
-            ch->flags = 0;
-            ch->first = s->tok + i;
-            ch->n = end - i;
-            ch->head = s->tok + head_of(c.tg, type, i, end);
+            *ch = (dt_chunk){(uint8_t)type, 0,       0,
+                             s->tok + i,    end - i, s->tok + head_of(c.tg, type, i, end)};
             if (type == DT_CHUNK_VP)
                 ch->flags = dt__vp_flags(t, d, ch->first, ch->n, ch->head);
         }
