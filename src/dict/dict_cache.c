@@ -524,7 +524,7 @@ int dt_dicts_load_cache(const char *path, const dt_dict_source *src, size_t nsrc
         munmap(map, size);
         return rc;
     }
-    dt_dicts *d = dt_calloc(1, sizeof *d);
+    dt_dicts *d = dt__dicts_new();
     if (!d || !(d->arena = dt_arena_new(1024))) {
         dt_free(d);
         munmap(map, size);

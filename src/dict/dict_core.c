@@ -4,6 +4,7 @@
 #include "detente/text.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,8 +351,8 @@ int dt__dict_derive(dt_dicts *d)
         return DT_ENOMEM;
     d->stem_lens = 0;
     memset(d->stem_bloom, 0, sizeof d->stem_bloom);
-    memset(d->stem_lens2, 0, sizeof d->stem_lens2);
     d->stem_short = 0;
+    int lens2_clear = 0;
     const dt__pset *ds = &d->discard_set;
     for (size_t i = 0; i < ds->ph.n; i++) {
         const dt_dict_phrase *p = &ds->ph.p[i];
@@ -365,6 +366,10 @@ int dt__dict_derive(dt_dicts *d)
             d->stem_short = 1;
         } else {
             uint64_t bit = 1ull << (len < 63 ? len : 63);
+            if (!lens2_clear) {
+                memset(d->stem_lens2, 0, sizeof d->stem_lens2);
+                lens2_clear = 1;
+            }
             d->stem_lens2[DT__STEM2(d->words[w][0], d->words[w][1])] |= bit;
         }
     }
@@ -551,6 +556,14 @@ static double clock_ms(clockid_t id)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+dt_dicts *dt__dicts_new(void)
+{
+    dt_dicts *d = dt_malloc(sizeof *d);
+    if (d)
+        memset(d, 0, offsetof(dt_dicts, stem_lens2));
+    return d;
+}
+
 int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options *opt,
                   dt_dicts **out, dt_error *err)
 {
@@ -565,7 +578,7 @@ int dt_dicts_load(const dt_dict_source *src, size_t nsrc, const dt_dict_options 
                                 "dictionary source %zu: bad kind or no path/data", i);
     }
     double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
-    dt_dicts *d = dt_calloc(1, sizeof *d);
+    dt_dicts *d = dt__dicts_new();
     if (!d)
         return dt_error_set(err, DT_ENOMEM, "", 0, UINT64_MAX, "out of memory");
     if (opt)

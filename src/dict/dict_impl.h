@@ -124,13 +124,8 @@ struct dt_dicts {
      * prefixes of a stem length are not stems, and this settles them
      * without probing the word table. */
     uint64_t stem_bloom[64];
-    /* The stem_lens bits of the one-word stem discards of two or more
-     * bytes, by their first two bytes (DT__STEM2 of them; letters and
-     * digits each get a slot of their own): a token's proper prefixes
-     * can only be stems of these lengths, and a token whose first two
-     * bytes start no stem needs no prefix hashes. stem_short: some stem
-     * has a single byte (the filter is then not used). */
-    uint64_t stem_lens2[4096];
+    /* stem_short: some stem has a single byte (stem_lens2 below is then
+     * not used). */
     int stem_short;
 
     uint64_t hash;
@@ -138,7 +133,21 @@ struct dt_dicts {
     size_t bytes_read;
     double load_ms;
     double load_cpu_ms;
+
+    /* The stem_lens bits of the one-word stem discards of two or more
+     * bytes, by their first two bytes (DT__STEM2 of them; letters and
+     * digits each get a slot of their own): a token's proper prefixes
+     * can only be stems of these lengths, and a token whose first two
+     * bytes start no stem needs no prefix hashes. Read only when such a
+     * stem exists, and only then cleared (dt__dict_derive): it is 32 KiB,
+     * most of the struct, and most loads have no stem discards. Keep it
+     * last (dt__dicts_new clears everything before it). */
+    uint64_t stem_lens2[4096];
 };
+
+/* A dt_dicts with every member zero but stem_lens2 (uninitialised); NULL
+ * when out of memory. */
+dt_dicts *dt__dicts_new(void);
 
 /* FNV-1a 64 of one source as dt_dicts_hash() chains it (seed: the
  * running hash, 0xcbf29ce484222325 for the first). */
