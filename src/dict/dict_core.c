@@ -169,55 +169,70 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
     for (size_t i = 0; i < np; i++)
         total += ps->ph.p[i].nwords;
     uint32_t nw = d->nwords;
-    uint32_t *start = dt_calloc((size_t)nw + 1, sizeof *start);
-    seq_key *key = dt_malloc((np ? np : 1) * sizeof *key);
-    tedge *te = dt_malloc(total * sizeof *te);
-    uint32_t *vnode = dt_malloc((np ? np : 1) * sizeof *vnode);
-    if (!start || !key || !te || !vnode)
-        goto oom;
-    const uint32_t *pool = d->pool.p;
-    for (size_t i = 0; i < np; i++)
-        start[pool[ps->ph.p[i].words] + 1]++;
-    for (uint32_t w = 0; w < nw; w++)
-        start[w + 1] += start[w];
-    for (size_t i = 0; i < np; i++) {
-        const dt_dict_phrase *p = &ps->ph.p[i];
-        seq_key *k = &key[start[pool[p->words]]++];
-        k->w = pool + p->words;
-        k->n = p->nwords;
-        k->idx = (uint32_t)i;
-    }
-    /* start[w] is now the end of bucket w (and the start of bucket w+1). */
-    {
-        uint32_t lo = 0;
-        for (uint32_t w = 0; w < nw; w++) {
-            uint32_t hi = start[w];
-            if (hi - lo > 1)
-                qsort(key + lo, hi - lo, sizeof *key, cmp_seq);
-            lo = hi;
-        }
-    }
-    uint32_t path[DT_DICT_MAX_PHRASE_WORDS + 1];
-    path[0] = 0;
+    /* The four work arrays in one block (key first, for its pointer's
+     * alignment): one allocation instead of four, for each of the five
+     * sets of every load. An empty set (most sets of a small dictionary)
+     * needs none of them, nor the passes over every word id. */
+    size_t nk = np ? np : 1;
+    size_t key_sz = nk * sizeof(seq_key), te_sz = total * sizeof(tedge);
+    size_t start_sz = ((size_t)nw + 1) * sizeof(uint32_t);
+    unsigned char *work = NULL;
+    uint32_t *start = NULL, *vnode = NULL;
+    seq_key *key = NULL;
+    tedge *te = NULL;
     uint32_t nnodes = 1, nte = 0;
-    const seq_key *prev = NULL;
-    for (size_t i = 0; i < np; i++) {
-        const seq_key *k = &key[i];
-        uint32_t lcp = 0;
-        if (prev) {
-            uint32_t m = prev->n < k->n ? prev->n : k->n;
-            while (lcp < m && prev->w[lcp] == k->w[lcp])
-                lcp++;
+    if (np) {
+        work = dt_malloc(key_sz + te_sz + start_sz + nk * sizeof(uint32_t));
+        if (!work)
+            goto oom;
+        key = (seq_key *)(void *)work;
+        te = (tedge *)(void *)(work + key_sz);
+        start = (uint32_t *)(void *)(work + key_sz + te_sz);
+        vnode = (uint32_t *)(void *)(work + key_sz + te_sz + start_sz);
+        memset(start, 0, start_sz);
+        const uint32_t *pool = d->pool.p;
+        for (size_t i = 0; i < np; i++)
+            start[pool[ps->ph.p[i].words] + 1]++;
+        for (uint32_t w = 0; w < nw; w++)
+            start[w + 1] += start[w];
+        for (size_t i = 0; i < np; i++) {
+            const dt_dict_phrase *p = &ps->ph.p[i];
+            seq_key *k = &key[start[pool[p->words]]++];
+            k->w = pool + p->words;
+            k->n = p->nwords;
+            k->idx = (uint32_t)i;
         }
-        for (uint32_t j = lcp; j < k->n; j++) {
-            te[nte].parent = path[j];
-            te[nte].word = k->w[j];
-            te[nte].child = nnodes;
-            nte++;
-            path[j + 1] = nnodes++;
+        /* start[w] is now the end of bucket w (and the start of bucket w+1). */
+        {
+            uint32_t lo = 0;
+            for (uint32_t w = 0; w < nw; w++) {
+                uint32_t hi = start[w];
+                if (hi - lo > 1)
+                    qsort(key + lo, hi - lo, sizeof *key, cmp_seq);
+                lo = hi;
+            }
         }
-        vnode[k->idx] = path[k->n];
-        prev = k;
+        uint32_t path[DT_DICT_MAX_PHRASE_WORDS + 1];
+        path[0] = 0;
+        const seq_key *prev = NULL;
+        for (size_t i = 0; i < np; i++) {
+            const seq_key *k = &key[i];
+            uint32_t lcp = 0;
+            if (prev) {
+                uint32_t m = prev->n < k->n ? prev->n : k->n;
+                while (lcp < m && prev->w[lcp] == k->w[lcp])
+                    lcp++;
+            }
+            for (uint32_t j = lcp; j < k->n; j++) {
+                te[nte].parent = path[j];
+                te[nte].word = k->w[j];
+                te[nte].child = nnodes;
+                nte++;
+                path[j + 1] = nnodes++;
+            }
+            vnode[k->idx] = path[k->n];
+            prev = k;
+        }
     }
     ps->nodes = dt_calloc(nnodes, sizeof *ps->nodes);
     ps->edges = dt_malloc((nte ? nte : 1) * sizeof *ps->edges);
@@ -252,7 +267,7 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
         dt_dict_trie_node *nd = &ps->nodes[vnode[i]];
         ps->values[nd->first_value + nd->nvalues++] = (uint32_t)i;
     }
-    {
+    if (np) {
         uint32_t lo = 0;
         for (uint32_t w = 0; w < nw; w++) {
             uint32_t hi = start[w];
@@ -263,10 +278,7 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
     }
     for (size_t i = 0; i < np; i++)
         ps->by_first[i] = key[i].idx;
-    dt_free(start);
-    dt_free(key);
-    dt_free(te);
-    dt_free(vnode);
+    dt_free(work);
     ps->view.phrases = ps->ph.p;
     ps->view.nphrases = (uint32_t)np;
     ps->view.nodes = ps->nodes;
@@ -277,10 +289,7 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
     ps->view.pool = d->pool.p;
     return 0;
 oom:
-    dt_free(start);
-    dt_free(key);
-    dt_free(te);
-    dt_free(vnode);
+    dt_free(work);
     return dt__dict_oom(d);
 }
 
