@@ -149,33 +149,82 @@ static int64_t period_ordinal(int32_t start, int period)
     }
 }
 
+/* n (0..9999) as width digits with leading zeros, at *p. */
+static char *put_digits(char *p, int n, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + n % 10);
+        n /= 10;
+    }
+    return p + width;
+}
+
 char *dt_period_label(int32_t start, int period, char out[16])
 {
     int y = start / 10000, m = start / 100 % 100, d = start % 100;
-    switch (period) {
-    case DT_PERIOD_WEEK: {
+    if (period == DT_PERIOD_WEEK) {
         /* The ISO week belongs to the year of its Thursday. */
         int32_t thu = civil_from_days(days_of(start) + 3);
         int iy = thu / 10000;
         int64_t jan4 = days_from_civil(iy, 1, 4);
         int64_t week1 = jan4 - weekday(jan4);
-        int w = (int)((days_of(start) - week1) / 7) + 1;
-        snprintf(out, 16, "%04d-W%02d", iy % 10000, w % 100);
-        break;
+        y = iy;
+        m = (int)((days_of(start) - week1) / 7) + 1; /* the week */
+    } else if (period == DT_PERIOD_QUARTER) {
+        m = (m - 1) / 3 + 1; /* the quarter */
     }
+    y %= 10000;
+    m %= period == DT_PERIOD_QUARTER ? 10 : 100;
+    d %= 100;
+    if (y < 0 || m < 0 || d < 0) {
+        /* Only for dates before year 0: printf's minus signs. */
+        switch (period) {
+        case DT_PERIOD_WEEK:
+            snprintf(out, 16, "%04d-W%02d", y, m);
+            break;
+        case DT_PERIOD_MONTH:
+            snprintf(out, 16, "%04d-%02d", y, m);
+            break;
+        case DT_PERIOD_QUARTER:
+            snprintf(out, 16, "%04d-Q%d", y, m);
+            break;
+        case DT_PERIOD_YEAR:
+            snprintf(out, 16, "%04d", y);
+            break;
+        default:
+            snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+            break;
+        }
+        return out;
+    }
+    /* The same text written digit by digit: the status writers label
+     * every row of every rule, and snprintf was most of their time. */
+    char *p = put_digits(out, y, 4);
+    switch (period) {
+    case DT_PERIOD_WEEK:
+        *p++ = '-';
+        *p++ = 'W';
+        p = put_digits(p, m, 2);
+        break;
     case DT_PERIOD_MONTH:
-        snprintf(out, 16, "%04d-%02d", y % 10000, m % 100);
+        *p++ = '-';
+        p = put_digits(p, m, 2);
         break;
     case DT_PERIOD_QUARTER:
-        snprintf(out, 16, "%04d-Q%d", y % 10000, ((m - 1) / 3 + 1) % 10);
+        *p++ = '-';
+        *p++ = 'Q';
+        p = put_digits(p, m, 1);
         break;
     case DT_PERIOD_YEAR:
-        snprintf(out, 16, "%04d", y % 10000);
         break;
     default:
-        snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+        *p++ = '-';
+        p = put_digits(p, m, 2);
+        *p++ = '-';
+        p = put_digits(p, d, 2);
         break;
     }
+    *p = '\0';
     return out;
 }
 

@@ -37,6 +37,24 @@ static void test_periods(void)
     DT_CHECK_STR(dt_period_label(20190601, DT_PERIOD_MONTH, l), "2019-06");
     DT_CHECK_STR(dt_period_label(20190101, DT_PERIOD_YEAR, l), "2019");
     DT_CHECK_STR(dt_period_label(20190617, DT_PERIOD_DAY, l), "2019-06-17");
+    /* Labels are written digit by digit; printf's formats are the
+     * reference, also for starts that are not dates or before year 0. */
+    static const int32_t odd[] = {1, 99, 10101, 99991231,  214748364,  2147483647,
+                                  0, -1, -5,    -20190617, -2147483647};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        int32_t st = odd[i];
+        int y = st / 10000 % 10000, m = st / 100 % 100, dd = st % 100;
+        char want[32];
+        snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, dd);
+        DT_CHECK_STR(dt_period_label(st, DT_PERIOD_DAY, l), want);
+        snprintf(want, sizeof want, "%04d-%02d", y, m);
+        DT_CHECK_STR(dt_period_label(st, DT_PERIOD_MONTH, l), want);
+        snprintf(want, sizeof want, "%04d-Q%d", y, ((m - 1) / 3 + 1) % 10);
+        DT_CHECK_STR(dt_period_label(st, DT_PERIOD_QUARTER, l), want);
+        snprintf(want, sizeof want, "%04d", y);
+        DT_CHECK_STR(dt_period_label(st, DT_PERIOD_YEAR, l), want);
+    }
+    DT_CHECK_STR(dt_period_label(10101, DT_PERIOD_WEEK, l), "0001-W01");
     DT_CHECK_INT(dt_period_start(20190230, DT_PERIOD_MONTH), 0);
     DT_CHECK_INT(dt_period_start(0, DT_PERIOD_DAY), 0);
     /* Walking weeks day by day: every start is a Monday 7 days apart. */
