@@ -70,6 +70,80 @@ const char *dt_fuzz_input_path(const uint8_t *data, size_t size)
 }
 
 /* ---------------------------------------------------------------- */
+/* jansson's memory                                                  */
+/* ---------------------------------------------------------------- */
+
+/* jansson only checks what a target wrote, and a document of a few
+ * hundred values costs it as many malloc and free calls; under ASan each
+ * of those records a stack trace and goes through the quarantine, which
+ * made the check most of the watch target's time. jansson is not the
+ * code under test (and not instrumented), so its blocks come from one
+ * bump buffer that is rewound when the last of them is freed. A request
+ * that does not fit goes to malloc, and the buffer is made big enough for
+ * the next document at the next rewind. */
+static unsigned char *ja_buf;
+static size_t ja_cap, ja_used, ja_live, ja_want;
+
+#define JA_ALIGN 16u
+#define JA_MAX ((size_t)64 << 20)
+
+static int ja_owns(const void *p)
+{
+    return ja_buf && (const unsigned char *)p >= ja_buf &&
+           (const unsigned char *)p < ja_buf + ja_cap;
+}
+
+static void *ja_malloc(size_t n)
+{
+    size_t sz = (n + JA_ALIGN - 1) & ~(size_t)(JA_ALIGN - 1);
+    if (sz < n)
+        return NULL;
+    ja_want += sz;
+    if (sz > ja_cap - ja_used)
+        return malloc(n ? n : 1);
+    void *p = ja_buf + ja_used;
+    ja_used += sz;
+    ja_live++;
+    return p;
+}
+
+static void ja_free(void *p)
+{
+    if (!p)
+        return;
+    if (!ja_owns(p)) {
+        free(p);
+        return;
+    }
+    if (--ja_live)
+        return;
+    ja_used = 0;
+    if (ja_want > ja_cap && ja_want <= JA_MAX) {
+        /* The last document overflowed: room for one like it. */
+        unsigned char *nb = malloc(ja_want);
+        if (nb) {
+            free(ja_buf);
+            ja_buf = nb;
+            ja_cap = ja_want;
+        }
+    }
+    ja_want = 0;
+}
+
+void dt_fuzz_json_arena(void)
+{
+    if (ja_buf)
+        return;
+    ja_cap = (size_t)256 << 10;
+    ja_buf = malloc(ja_cap);
+    if (!ja_buf) {
+        ja_cap = 0;
+        return;
+    }
+    json_set_alloc_funcs(ja_malloc, ja_free);
+}
+
+/* ---------------------------------------------------------------- */
 /* Tagger, dictionaries, coder                                       */
 /* ---------------------------------------------------------------- */
 

@@ -45,6 +45,11 @@ void dt_fuzz_fail(const char *fmt, ...)
  * printed) if no such file can be made. */
 const char *dt_fuzz_input_path(const uint8_t *data, size_t size);
 
+/* Serve jansson's allocations from one buffer that is rewound when the
+ * last of them is freed (instead of one ASan-tracked malloc each); call
+ * once, before the first jansson call. */
+void dt_fuzz_json_arena(void);
+
 /* The process-wide tagger (built once; NULL if it cannot be built). */
 const dt_tagger *dt_fuzz_tagger(void);
 

@@ -41,6 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
      * whole run; the coder takes a second one per input. */
     keep = dt_arena_new(0);
     arena = dt_arena_new(0);
+    dt_fuzz_json_arena(); /* each event's JSONL is parsed back */
     const dt_tagger *tg = dt_fuzz_tagger();
     if (!keep || !arena || !tg)
         return 0;
