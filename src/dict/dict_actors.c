@@ -312,8 +312,11 @@ typedef struct marker {
 typedef struct gstate {
     dt_dicts *d;
     uint32_t file;
+    /* Grown as sets are defined: all MAX_MARKERS at once are 262 KB, which
+     * ASan's allocator maps and unmaps for every agents file, most of
+     * which define a set or two. */
     marker *mk;
-    size_t nmk;
+    size_t nmk, capmk;
 } gstate;
 
 /* "!NAME! = A, B, C" */
@@ -377,6 +380,16 @@ static void define_marker(gstate *g, const char *s, size_t n, uint32_t line)
             g->mk[i] = m;
             return;
         }
+    }
+    if (g->nmk == g->capmk) {
+        size_t nc = g->capmk ? g->capmk * 2 : 4;
+        marker *nm = dt_realloc(g->mk, (nc < MAX_MARKERS ? nc : MAX_MARKERS) * sizeof *nm);
+        if (!nm) {
+            dt__dict_oom(d);
+            return;
+        }
+        g->mk = nm;
+        g->capmk = nc < MAX_MARKERS ? nc : MAX_MARKERS;
     }
     g->mk[g->nmk++] = m;
 }
@@ -566,14 +579,10 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
 int dt__dict_read_agents(dt_dicts *d, uint32_t file, const char *data, size_t len)
 {
     dt__lines *L = dt_malloc(sizeof *L);
-    marker *mk = dt_malloc(MAX_MARKERS * sizeof *mk);
-    if (!L || !mk) {
-        dt_free(L);
-        dt_free(mk);
+    if (!L)
         return dt__dict_oom(d);
-    }
     dt__dict_lines_init(L, d, file, data, len, 0);
-    gstate g = {d, file, mk, 0};
+    gstate g = {d, file, NULL, 0, 0};
     const char *s;
     size_t n;
     uint32_t line;
@@ -584,7 +593,7 @@ int dt__dict_read_agents(dt_dicts *d, uint32_t file, const char *data, size_t le
         else
             read_agent(&g, s, n, line);
     }
-    dt_free(mk);
+    dt_free(g.mk);
     dt_free(L);
     return d->oom ? DT_ENOMEM : 0;
 }
