@@ -78,7 +78,15 @@ size_t dt_text_fold(const char *str, size_t n, char *out, size_t cap)
     sink k = {out, 0, cap - 1, 0};
     int32_t run[RUN_CAP];
     size_t nrun = 0;
-    size_t i = 0;
+    /* Leading ASCII (all of most words, and of every dictionary word the
+     * loaders intern) through the table alone: what the loop below does
+     * for it, with one test a byte instead of four. */
+    size_t i = 0, ascii_end = n < k.lim ? n : k.lim;
+    while (i < ascii_end && s[i] < 0x80) {
+        out[i] = (char)dt__text_fold_ascii[s[i]];
+        i++;
+    }
+    k.o = i;
     while (i < n && !k.full) {
         unsigned c = s[i];
         if (c < 0x80) {
