@@ -166,9 +166,22 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
 {
     size_t np = ps->ph.n;
     size_t total = 1;
-    for (size_t i = 0; i < np; i++)
+    int any_empty = 0;
+    for (size_t i = 0; i < np; i++) {
         total += ps->ph.p[i].nwords;
+        any_empty |= ps->ph.p[i].nwords == 0;
+    }
     uint32_t nw = d->nwords;
+    /* A set much smaller than the vocabulary (a few test lines beside a
+     * few hundred words, or the discards of a full set) is sorted whole
+     * with cmp_seq, which orders by the first word first: the same order
+     * as the counting sort, without its three passes over every word id.
+     * (cmp_seq would put a phrase of no words first, the counting sort by
+     * the word after it, so a set holding one stays on the counting sort.) */
+    size_t lg = 1;
+    while ((np >> lg) != 0)
+        lg++;
+    int small = !any_empty && np * lg * 2 <= nw;
     /* The four work arrays in one block (key first, for its pointer's
      * alignment): one allocation instead of four, for each of the five
      * sets of every load. An empty set (most sets of a small dictionary)
@@ -189,21 +202,30 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
         te = (tedge *)(void *)(work + key_sz);
         start = (uint32_t *)(void *)(work + key_sz + te_sz);
         vnode = (uint32_t *)(void *)(work + key_sz + te_sz + start_sz);
-        memset(start, 0, start_sz);
         const uint32_t *pool = d->pool.p;
-        for (size_t i = 0; i < np; i++)
-            start[pool[ps->ph.p[i].words] + 1]++;
-        for (uint32_t w = 0; w < nw; w++)
-            start[w + 1] += start[w];
-        for (size_t i = 0; i < np; i++) {
-            const dt_dict_phrase *p = &ps->ph.p[i];
-            seq_key *k = &key[start[pool[p->words]]++];
-            k->w = pool + p->words;
-            k->n = p->nwords;
-            k->idx = (uint32_t)i;
-        }
-        /* start[w] is now the end of bucket w (and the start of bucket w+1). */
-        {
+        if (small) {
+            for (size_t i = 0; i < np; i++) {
+                const dt_dict_phrase *p = &ps->ph.p[i];
+                key[i].w = pool + p->words;
+                key[i].n = p->nwords;
+                key[i].idx = (uint32_t)i;
+            }
+            qsort(key, np, sizeof *key, cmp_seq);
+        } else {
+            memset(start, 0, start_sz);
+            for (size_t i = 0; i < np; i++)
+                start[pool[ps->ph.p[i].words] + 1]++;
+            for (uint32_t w = 0; w < nw; w++)
+                start[w + 1] += start[w];
+            for (size_t i = 0; i < np; i++) {
+                const dt_dict_phrase *p = &ps->ph.p[i];
+                seq_key *k = &key[start[pool[p->words]]++];
+                k->w = pool + p->words;
+                k->n = p->nwords;
+                k->idx = (uint32_t)i;
+            }
+            /* start[w] is now the end of bucket w (and the start of bucket
+             * w+1). */
             uint32_t lo = 0;
             for (uint32_t w = 0; w < nw; w++) {
                 uint32_t hi = start[w];
@@ -267,7 +289,15 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
         dt_dict_trie_node *nd = &ps->nodes[vnode[i]];
         ps->values[nd->first_value + nd->nvalues++] = (uint32_t)i;
     }
-    if (np) {
+    if (small) {
+        /* the first-word groups are runs of the sorted keys */
+        for (size_t lo = 0, hi; lo < np; lo = hi) {
+            for (hi = lo + 1; hi < np && key[hi].w[0] == key[lo].w[0]; hi++)
+                ;
+            if (hi - lo > 1)
+                qsort(key + lo, hi - lo, sizeof *key, cmp_len_desc);
+        }
+    } else if (np) {
         uint32_t lo = 0;
         for (uint32_t w = 0; w < nw; w++) {
             uint32_t hi = start[w];
@@ -308,8 +338,9 @@ static int pset_index_first(dt_dicts *d, dt__pset *ps)
         if (w < nw)
             ps->first_start[w + 1]++;
     }
-    for (uint32_t w = 0; w < nw; w++)
-        ps->first_start[w + 1] += ps->first_start[w];
+    if (ps->ph.n) /* else all zero */
+        for (uint32_t w = 0; w < nw; w++)
+            ps->first_start[w + 1] += ps->first_start[w];
     ps->view.first_start = ps->first_start;
     ps->view.nfirst = nw;
     dt_free(ps->by_first_w2);
@@ -337,8 +368,7 @@ static int pset_index_root(dt_dicts *d, dt__pset *ps)
     ps->root_child = dt_malloc((size_t)nw * sizeof *ps->root_child);
     if (!ps->root_child)
         return DT_ENOMEM;
-    for (uint32_t w = 0; w < nw; w++)
-        ps->root_child[w] = DT_DICT_NONE;
+    memset(ps->root_child, 0xFF, (size_t)nw * sizeof *ps->root_child); /* DT_DICT_NONE */
     const dt_dict_trie_node *root = &ps->view.nodes[0];
     for (uint32_t k = 0; k < root->nedges; k++) {
         const dt_dict_trie_edge *e = &ps->view.edges[root->first_edge + k];

@@ -1108,8 +1108,9 @@ static int index_forms(dt_dicts *d)
         return dt__dict_oom(d);
     for (size_t i = 0; i < nf; i++)
         d->vf_start[d->vforms.p[i].head + 1]++;
-    for (uint32_t w = 0; w < d->nwords; w++)
-        d->vf_start[w + 1] += d->vf_start[w];
+    if (nf) /* else all zero */
+        for (uint32_t w = 0; w < d->nwords; w++)
+            d->vf_start[w + 1] += d->vf_start[w];
     /* Same form defined by two verbs: only worth a note (it is legal). */
     for (size_t i = 0; i < nf; i++) {
         const dt_dict_verb_form *f = &d->vforms.p[i];
