@@ -332,7 +332,11 @@ uint32_t dt_dict_nwords(const dt_dicts *d)
 
 int dt__dict_isspace(int c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    /* A table: one load instead of up to six tests (each of which the
+     * fuzzers' comparison tracing calls out for). */
+    static const unsigned char space[256] = {
+        [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['\f'] = 1, ['\v'] = 1};
+    return (unsigned)c < 256u && space[c];
 }
 
 void dt__dict_trim(const char **s, size_t *n)
@@ -443,13 +447,14 @@ int dt__dict_lines_next(dt__lines *L, const char **out, size_t *outn, uint32_t *
                 }
             }
         }
-        /* '#' comments (and ';' in the TABARI-derived files). */
-        for (size_t i = 0; i < o; i++) {
-            if (L->buf[i] == '#' || (L->semicolon && L->buf[i] == ';')) {
-                o = i;
-                break;
-            }
-        }
+        /* '#' comments (and ';' in the TABARI-derived files), found by
+         * memchr rather than a test of every byte. */
+        const char *hash = memchr(L->buf, '#', o);
+        if (hash)
+            o = (size_t)(hash - L->buf);
+        const char *semi = L->semicolon ? memchr(L->buf, ';', o) : NULL;
+        if (semi)
+            o = (size_t)(semi - L->buf);
         while (o && dt__dict_isspace((unsigned char)L->buf[o - 1]))
             o--;
         size_t lead = 0;
