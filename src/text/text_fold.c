@@ -70,23 +70,40 @@ static void flush_run(sink *k, int32_t *run, size_t *nrun)
     *nrun = 0;
 }
 
+/* Not inlined: its buffers would come back into every call. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t
+fold_rest(const unsigned char *s, size_t n, size_t i, char *out, size_t cap);
+
 size_t dt_text_fold(const char *str, size_t n, char *out, size_t cap)
 {
     if (!out || cap == 0)
         return 0;
     const unsigned char *s = (const unsigned char *)str;
-    sink k = {out, 0, cap - 1, 0};
-    int32_t run[RUN_CAP];
-    size_t nrun = 0;
     /* Leading ASCII (all of most words, and of every dictionary word the
-     * loaders intern) through the table alone: what the loop below does
-     * for it, with one test a byte instead of four. */
-    size_t i = 0, ascii_end = n < k.lim ? n : k.lim;
+     * loaders intern) through the table alone: what fold_rest does for
+     * it, with one test a byte instead of four, and without its buffers
+     * (which ASan sets up on every call). */
+    size_t lim = cap - 1, i = 0, ascii_end = n < lim ? n : lim;
     while (i < ascii_end && s[i] < 0x80) {
         out[i] = (char)dt__text_fold_ascii[s[i]];
         i++;
     }
-    k.o = i;
+    if (i == n) {
+        out[i] = '\0';
+        return i;
+    }
+    return fold_rest(s, n, i, out, cap);
+}
+
+/* dt_text_fold from s[i] on, out[0..i) being written already. */
+static size_t fold_rest(const unsigned char *s, size_t n, size_t i, char *out, size_t cap)
+{
+    sink k = {out, i, cap - 1, 0};
+    int32_t run[RUN_CAP];
+    size_t nrun = 0;
     while (i < n && !k.full) {
         unsigned c = s[i];
         if (c < 0x80) {
