@@ -155,6 +155,18 @@ static int cmp_len_desc(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+/* Sort each run of keys with the same first word (the keys being grouped
+ * by first word): one pass over the keys rather than over every word id. */
+static void sort_runs(seq_key *key, size_t np, int (*cmp)(const void *, const void *))
+{
+    for (size_t lo = 0, hi; lo < np; lo = hi) {
+        for (hi = lo + 1; hi < np && key[hi].w[0] == key[lo].w[0]; hi++)
+            ;
+        if (hi - lo > 1)
+            qsort(key + lo, hi - lo, sizeof *key, cmp);
+    }
+}
+
 typedef struct tedge {
     uint32_t parent, word, child;
 } tedge;
@@ -177,7 +189,7 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
     /* A set much smaller than the vocabulary (a few test lines beside a
      * few hundred words, or the discards of a full set) is sorted whole
      * with cmp_seq, which orders by the first word first: the same order
-     * as the counting sort, without its three passes over every word id.
+     * as the counting sort, without its pass over every word id.
      * (cmp_seq would put a phrase of no words first, the counting sort by
      * the word after it, so a set holding one stays on the counting sort.) */
     size_t lg = 1;
@@ -226,15 +238,8 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
                 k->n = p->nwords;
                 k->idx = (uint32_t)i;
             }
-            /* start[w] is now the end of bucket w (and the start of bucket
-             * w+1). */
-            uint32_t lo = 0;
-            for (uint32_t w = 0; w < nw; w++) {
-                uint32_t hi = start[w];
-                if (hi - lo > 1)
-                    qsort(key + lo, hi - lo, sizeof *key, cmp_seq);
-                lo = hi;
-            }
+            /* the buckets are the runs of equal first words */
+            sort_runs(key, np, cmp_seq);
         }
         uint32_t path[DT_DICT_MAX_PHRASE_WORDS + 1];
         path[0] = 0;
@@ -291,23 +296,7 @@ int dt__dict_pset_compile(dt_dicts *d, dt__pset *ps)
         dt_dict_trie_node *nd = &ps->nodes[vnode[i]];
         ps->values[nd->first_value + nd->nvalues++] = (uint32_t)i;
     }
-    if (small) {
-        /* the first-word groups are runs of the sorted keys */
-        for (size_t lo = 0, hi; lo < np; lo = hi) {
-            for (hi = lo + 1; hi < np && key[hi].w[0] == key[lo].w[0]; hi++)
-                ;
-            if (hi - lo > 1)
-                qsort(key + lo, hi - lo, sizeof *key, cmp_len_desc);
-        }
-    } else if (np) {
-        uint32_t lo = 0;
-        for (uint32_t w = 0; w < nw; w++) {
-            uint32_t hi = start[w];
-            if (hi - lo > 1)
-                qsort(key + lo, hi - lo, sizeof *key, cmp_len_desc);
-            lo = hi;
-        }
-    }
+    sort_runs(key, np, cmp_len_desc);
     for (size_t i = 0; i < np; i++)
         ps->by_first[i] = key[i].idx;
     dt_free(work);
