@@ -11,6 +11,16 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED ROUNDTRIP)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "compile failed (${rc}): ${err}")
   endif()
+  # The same sources compile to the same bytes (no uninitialised padding
+  # or unused slots in the file; ASLR makes stale stack bytes differ).
+  file(REMOVE "${WORK}/set2.dtc")
+  execute_process(COMMAND ${DETENTE} dict compile --dict ${DICT} -o ${WORK}/set2.dtc
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  file(SHA256 "${WORK}/set.dtc" sum1)
+  file(SHA256 "${WORK}/set2.dtc" sum2)
+  if(NOT rc EQUAL 0 OR NOT sum1 STREQUAL sum2)
+    message(FATAL_ERROR "two compiles of the same sources differ (${rc}): ${sum1} ${sum2}")
+  endif()
   execute_process(COMMAND ${DETENTE} code -q --dict ${DICT} ${INPUT}
                   OUTPUT_VARIABLE src_out RESULT_VARIABLE rc1 ERROR_VARIABLE e1)
   execute_process(COMMAND ${DETENTE} code -q --dict ${WORK}/set.dtc ${INPUT}
@@ -31,7 +41,7 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED ROUNDTRIP)
   if(NOT rc3 EQUAL 1 OR NOT e3 MATCHES "cache refused: the dictionary sources changed")
     message(FATAL_ERROR "stale cache not refused (${rc3}): ${o3}${e3}")
   endif()
-  message(STATUS "${nev} identical events; stale cache refused")
+  message(STATUS "${nev} identical events; compiles reproducible; stale cache refused")
   return()
 endif()
 if(CMAKE_SCRIPT_MODE_FILE)

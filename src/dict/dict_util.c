@@ -93,6 +93,7 @@ void dt__dict_warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind,
     d->sev_count[sev]++;
     d->nwarn_total++;
     dt_dict_warning w;
+    memset(&w, 0, sizeof w); /* the padding goes into compiled caches */
     w.severity = sev;
     w.kind = kind;
     w.file = file < d->src_names.n ? d->src_names.p[file] : "?";
@@ -294,6 +295,11 @@ uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
             return 0;
         }
         d->whash = hh;
+        if (!d->capwords) { /* id 0, the unknown word, is never interned */
+            d->words[0] = NULL;
+            d->wlen[0] = 0;
+            d->whash[0] = 0;
+        }
         d->capwords = nc;
     }
     if (!d->wtab || (d->nwords + 1) * 2 > d->wtab_mask + 1) {
