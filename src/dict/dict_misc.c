@@ -123,10 +123,17 @@ static int add_part(tmpl *t, const char *p, size_t n)
     return 0;
 }
 
+/* Expands the template depth first. The walk stops at the first form over
+ * MAX_ISSUE_EXPANSION: the number of forms grows as the product of the
+ * slots' alternatives (4 for a "v:" part, twice that after a '+'), so a
+ * walk that went on to the end after the limit would not end in practice
+ * (16 "v:" parts are 4^16 leaves). */
 static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len, size_t slot)
 {
     dt_dicts *d = is->d;
     tmpl *t = is->t;
+    if (is->limited)
+        return 0;
     if (slot == t->nslots) {
         if (++is->count > MAX_ISSUE_EXPANSION) {
             if (!is->limited)
@@ -160,7 +167,7 @@ static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len
                 buf[l2++] = j ? '-' : ' ';
                 memcpy(buf + l2, t->alt[slot][a], t->altlen[slot][a]);
                 int rc = emit(is, issue, line, buf, l2 + t->altlen[slot][a], slot + 1);
-                if (rc)
+                if (rc || is->limited)
                     return rc;
             }
             continue;
@@ -168,7 +175,7 @@ static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len
         memcpy(buf + l, t->alt[slot][a], t->altlen[slot][a]);
         l += t->altlen[slot][a];
         int rc = emit(is, issue, line, buf, l, slot + 1);
-        if (rc)
+        if (rc || is->limited)
             return rc;
     }
     return 0;

@@ -832,6 +832,25 @@ static void test_issues(void)
         ids[i] = dt_dict_word_id(d, s3[i], strlen(s3[i]));
     DT_CHECK_INT(dt_dict_issue_scan(d, ids, 5, hits, 8, &nh), DT_ISSUE_IGNORE_STORY);
     dt_dicts_free(d);
+
+    /* Thirty-two "v:" parts are 4^32 forms: the expansion stops at its
+     * limit with one error (before, the walk went on over every form after
+     * the limit and did not end), and the entries around it load. */
+    char big[512];
+    size_t n = (size_t)snprintf(big, sizeof big, "<ISSUE CATEGORY=\"X\">\nn:school [SCHOOLS]\n");
+    for (int i = 0; i < 32; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "v:go ");
+    snprintf(big + n, sizeof big - n, "[GO]\nethnic v:purge [ATROCITY]\n</ISSUE>\n");
+    d = load1(DT_DICT_ISSUES, big);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 3), 1);
+    DT_CHECK_INT((int)dt_dicts_nwarnings(d), 1);
+    DT_CHECK(issue_has(d, "SCHOOLS", "SCHOOLS"));
+    DT_CHECK(issue_has(d, "ETHNIC PURGING", "ATROCITY"));
+    dt_dict_issues(d, &ni);
+    DT_CHECK_INT(ni, 3);
+    dt_dicts_free(d);
 }
 
 /* ---- words, tries, hashing, several sources ---- */
