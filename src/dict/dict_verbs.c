@@ -8,6 +8,12 @@
 /* Expansion of nested synsets is a cartesian product; past this many
  * phrases per synset something is wrong with the file. */
 #define MAX_SYN_EXPANSION 100000
+/* Combinations of synset members looked at in one load, kept or not. A
+ * combination over DT_DICT_MAX_PHRASE_WORDS words, or one through a synset
+ * with no members, is not kept and so does not count towards
+ * MAX_SYN_EXPANSION; without this bound "+&S &S ... &S" over such members
+ * walks |S|^n of them. The Phoenix verbs look at 797. */
+#define MAX_SYN_VISITS 1000000
 
 typedef struct vstate {
     dt_dicts *d;
@@ -779,6 +785,7 @@ typedef struct xctx {
     uint8_t *state;  /* 0 new, 1 expanding, 2 done */
     uint32_t *first; /* raw members of synset s: order[first[s] .. first[s+1]) */
     uint32_t *order;
+    size_t visits; /* combinations looked at, against MAX_SYN_VISITS */
 } xctx;
 
 static int expand(xctx *x, uint32_t s);
@@ -811,10 +818,22 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
         if (rc)
             return rc;
     }
+    /* A synset with no members leaves no combination. */
+    for (uint32_t k = 0; k < rm->n; k++)
+        if ((el[k] & DT__SYNREF) && x->out[el[k] & ~DT__SYNREF].n == 0)
+            return 0;
     /* Odometer over the alternatives. */
     uint32_t idx[DT_DICT_MAX_PHRASE_WORDS];
     memset(idx, 0, sizeof idx);
     for (;;) {
+        if (x->visits++ == MAX_SYN_VISITS)
+            dt__dict_warn(
+                d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                "synset expansion looks at more than %d combinations in all; the rest of %s "
+                "and of later synsets skipped",
+                MAX_SYN_VISITS, d->synsets.p[s].name);
+        if (x->visits > MAX_SYN_VISITS)
+            return 0;
         uint32_t off = (uint32_t)d->pool.n, nw = 0;
         int over = 0;
         for (uint32_t k = 0; k < rm->n; k++) {
@@ -914,6 +933,7 @@ static int resolve_synsets(dt_dicts *d)
         return 0;
     xctx x;
     x.d = d;
+    x.visits = 0;
     x.out = dt_calloc(ns, sizeof *x.out);
     x.state = dt_calloc(ns, 1);
     x.first = dt_calloc(ns + 1, sizeof *x.first);

@@ -376,6 +376,40 @@ static void test_synset_errors(void)
     dt_dicts_free(d);
 }
 
+/* Members that combine synsets are bounded by what is looked at, not only
+ * by what is kept: combinations over the phrase-word limit, or through a
+ * synset with no members, are not kept, and before the bound fourteen
+ * references to a ten-member synset of three-word members (10^14
+ * combinations, none kept) or nine references beside an empty synset
+ * (10^9) did not end. */
+static void test_synset_combination_bound(void)
+{
+    char txt[1024];
+    size_t n = (size_t)snprintf(txt, sizeof txt, "&SYN\n");
+    for (int i = 0; i < 10; i++) /* lines 2-11 */
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "+W%dA W%dB W%dC\n", i, i, i);
+    n += (size_t)snprintf(txt + n, sizeof txt - n, "&EMPTY\n&NONE\n+"); /* 12-14 */
+    for (int i = 0; i < 9; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "&SYN ");
+    n += (size_t)snprintf(txt + n, sizeof txt - n, "&EMPTY\n&BIG\n+"); /* 14-16 */
+    for (int i = 0; i < 14; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "&SYN ");
+    snprintf(txt + n, sizeof txt - n,
+             "\n+FLAG\n"                          /* 17 */
+             "--- GO [010] ---\nGO\n"             /* 18-19 */
+             "- * &BIG [011]\n- * &SYN [012]\n"); /* 20-21 */
+    dt_dicts *d = load1(DT_DICT_VERBS, txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 16), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 0), 1);
+    DT_CHECK(syn_has(d, "&SYN", "W3A W3B W3C"));
+    DT_CHECK(!syn_has(d, "&NONE", "W3A W3B W3C"));
+    DT_CHECK(find_pattern(d, "* &SYN") != NULL);
+    DT_CHECK(has_form(d, "GO", "GO"));
+    dt_dicts_free(d);
+}
+
 /* Bad lines are skipped with FILE:LINE and the rest loads; strict fails. */
 static void test_broken_lines_and_strict(void)
 {
@@ -1061,6 +1095,7 @@ int main(void)
     DT_RUN(test_pattern_markers);
     DT_RUN(test_synsets);
     DT_RUN(test_synset_errors);
+    DT_RUN(test_synset_combination_bound);
     DT_RUN(test_broken_lines_and_strict);
     DT_RUN(test_actors);
     DT_RUN(test_dates);
