@@ -57,7 +57,8 @@ foreach(entry ${DT_FUZZ_TARGETS})
            COMMAND fuzz_replay_${name} ${DT_FUZZ_DIR}/corpus/${name})
   # The text and treebank targets code with the PETRARCH validation
   # dictionaries when they are there, else with their built-in ones.
-  set_tests_properties(fuzz.replay.${name} PROPERTIES
+  # A replay takes seconds; the timeout makes a saved hang fail quickly.
+  set_tests_properties(fuzz.replay.${name} PROPERTIES TIMEOUT 300
     ENVIRONMENT "DT_SHARED_DATA=${DT_SHARED_DATA}")
 
   if(DT_FUZZ_LIBFUZZER)
