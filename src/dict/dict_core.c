@@ -76,7 +76,8 @@ int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, u
         else if (wn > 3 && (w[wn - 3] == 'N' || w[wn - 3] == 'n') && w[wn - 2] == '\'' &&
                  (w[wn - 1] == 'T' || w[wn - 1] == 't'))
             cut = wn - 3;
-        if (*nw > 0 && gap)
+        /* (past the last word a phrase may have, push_word says so) */
+        if (*nw > 0 && gap && *nw < DT_DICT_MAX_PHRASE_WORDS)
             *gaps |= 1u << *nw;
         int rc = push_word(d, w, cut, nw);
         if (rc == 0 && cut < wn)

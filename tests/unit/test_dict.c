@@ -645,6 +645,25 @@ static void test_agent_subst_loops(void)
     dt_dicts_free(d);
 }
 
+/* A phrase one word over DT_DICT_MAX_PHRASE_WORDS is refused with a
+ * LIMIT error and the lines around it load. Before, the blank before the
+ * extra word shifted a 32-bit gap mask by 32 (UBSan, F19). */
+static void test_phrase_word_limit(void)
+{
+    char txt[512];
+    size_t n = (size_t)snprintf(txt, sizeof txt, "PRESIDENT [~GOV]\n");
+    for (int i = 0; i <= DT_DICT_MAX_PHRASE_WORDS; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "W%d ", i);
+    snprintf(txt + n, sizeof txt - n, "[~MIL]\nPOLICE [~COP]\n");
+    dt_dicts *d = load1(DT_DICT_AGENTS, txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 2), 1);
+    DT_CHECK(agent_of(d, "PRESIDENT") != NULL);
+    DT_CHECK(agent_of(d, "POLICE") != NULL);
+    dt_dicts_free(d);
+}
+
 static void test_agents(void)
 {
     dt_dicts *d = load1(DT_DICT_AGENTS, AGENTS);
@@ -1100,6 +1119,7 @@ int main(void)
     DT_RUN(test_actors);
     DT_RUN(test_dates);
     DT_RUN(test_agents);
+    DT_RUN(test_phrase_word_limit);
     DT_RUN(test_agent_subst_loops);
     DT_RUN(test_discards);
     DT_RUN(test_discard_long_tokens);
