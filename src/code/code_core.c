@@ -649,7 +649,7 @@ static const char *ne_code(sctx *x, const dt__pl *const *it, uint32_t n)
         actor = korean_side(x, it, n, &a0, &a1);
     if (actor && (!strncmp(actor, "PRK", 3) || !strncmp(actor, "KOR", 3)))
         x->korea = 1;
-    else if (actor && x->c->own_format && as) {
+    if (actor && x->c->own_format && as) {
         /* people named after the phrase's actor ("North Korean leader Kim
          * Jong-un": the actor is North Korea) are remembered too */
         for (uint32_t k = a1; k < n; k++) {

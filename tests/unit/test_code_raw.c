@@ -223,6 +223,8 @@ static void test_place_target(void)
                               "actor ROHCVL: Rohirrim\n"
                               "actor PRK: North Korea\n"
                               "actor KOR: South Korea\n"
+                              "person Kim Jong-un\n"
+                              "  term PRKGOV 2011-12-17..\n"
                               "person Aragorn Elessar\n"
                               "  term GONGOV 3019-03-25..\n"
                               "  term GONELI\n"
@@ -261,6 +263,13 @@ static void test_place_target(void)
                   "against Elessar.");
     DT_CHECK(has(&r, "MORCVL", "GONELI", "141"));
     DT_CHECK(has(&r, "ROHCVL", "GONELI", "141"));
+    /* the same for a person named after a Korean actor ("North Korea
+     * leader Kim Jong-un": the phrase's actor is North Korea); this was
+     * skipped for PRK and KOR actors, which set the Korea context */
+    r = code_text("Gondor visited North Korea leader Kim Jong-un. Rohan visited Kim.");
+    DT_CHECK(has(&r, "ROH", "PRKGOV", "042"));
+    if (r.n != 2)
+        dump("second reference after a Korean actor", &r);
     /* the people: with the article the nation, with a number civilians */
     r = code_text("Mordor protesters rallied against the Rohirrim.");
     DT_CHECK(has(&r, "MORCVL", "ROH", "141"));
