@@ -416,21 +416,39 @@ static int agent_phrase(gstate *g, const char *s, size_t n, uint32_t line, uint3
     return dt__dict_pset_add(d, &d->agent_set, off, nw, gaps, flags, agent, src);
 }
 
+/* One phrase's expansion: forms made so far, kept or not, and whether a
+ * form too long for a line was reported. */
+typedef struct subst_walk {
+    size_t count;
+    int too_long;
+} subst_walk;
+
+/* Counts one form, kept or not, against MAX_SUBST_EXPANSION; 1 (reported)
+ * past it. A form that is not kept must count too: markers before one whose
+ * every item makes the phrase too long for a line would otherwise be walked
+ * through all their combinations (64^7 of them) with nothing counted. */
+static int subst_count(gstate *g, subst_walk *w, uint32_t line)
+{
+    if (++w->count > MAX_SUBST_EXPANSION) {
+        dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "substitution expands to more than %d phrases; rest skipped",
+                      MAX_SUBST_EXPANSION);
+        return 1;
+    }
+    return 0;
+}
+
 /* Expand every !NAME! of s from byte `from` on, left to right. An item
  * is inserted verbatim and scanning resumes after it, so a '!' inside an
  * item is never expanded again and a set cannot feed itself. Returns 0,
  * 1 to stop (a limit was hit and reported), or DT_ENOMEM. */
 static int expand_subst(gstate *g, const char *s, size_t n, size_t from, uint32_t line,
-                        uint32_t agent, size_t *count, int depth)
+                        uint32_t agent, subst_walk *w, int depth)
 {
     const char *b1 = from < n ? memchr(s + from, '!', n - from) : NULL;
     if (!b1) {
-        if (++*count > MAX_SUBST_EXPANSION) {
-            dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                          "substitution expands to more than %d phrases; rest skipped",
-                          MAX_SUBST_EXPANSION);
+        if (subst_count(g, w, line))
             return 1;
-        }
         return agent_phrase(g, s, n, line, DT_PH_GENERATED, agent);
     }
     const char *b2 = memchr(b1 + 1, '!', n - (size_t)(b1 + 1 - s));
@@ -458,12 +476,20 @@ static int expand_subst(gstate *g, const char *s, size_t n, size_t from, uint32_
     char buf[DT_DICT_MAX_LINE];
     size_t pre = (size_t)(b1 - s), post = n - (size_t)(b2 + 1 - s);
     for (size_t i = 0; i < m->nitems; i++) {
-        if (pre + m->ilen[i] + post >= sizeof buf)
+        if (pre + m->ilen[i] + post >= sizeof buf) {
+            if (subst_count(g, w, line))
+                return 1;
+            if (!w->too_long)
+                dt__dict_warn(g->d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                              "substitution makes a phrase of %d bytes or more; that form skipped",
+                              DT_DICT_MAX_LINE);
+            w->too_long = 1;
             continue;
+        }
         memcpy(buf, s, pre);
         memcpy(buf + pre, m->item[i], m->ilen[i]);
         memcpy(buf + pre + m->ilen[i], b2 + 1, post);
-        int rc = expand_subst(g, buf, pre + m->ilen[i] + post, pre + m->ilen[i], line, agent, count,
+        int rc = expand_subst(g, buf, pre + m->ilen[i] + post, pre + m->ilen[i], line, agent, w,
                               depth + 1);
         if (rc)
             return rc;
@@ -541,8 +567,8 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
     if (memchr(ph, '!', pn)) {
         /* Substitutions replace the plural rule: every listed form is
          * spelled out in the set (MAN, MEN, ...). */
-        size_t count = 0;
-        (void)expand_subst(g, ph, pn, 0, line, ai, &count, 0);
+        subst_walk w = {0, 0};
+        (void)expand_subst(g, ph, pn, 0, line, ai, &w, 0);
     } else {
         if (agent_phrase(g, ph, pn, line, 0, ai))
             return;

@@ -645,6 +645,34 @@ static void test_agent_subst_loops(void)
     dt_dicts_free(d);
 }
 
+/* A form too long for a line counts towards the expansion limit like a
+ * kept one. Before, seven markers of 64 items in front of one whose only
+ * item makes every form too long walked 64^7 combinations, counting none
+ * (five took 31 s), and said nothing of the forms it dropped. */
+static void test_agent_subst_long_forms(void)
+{
+    static char txt[2 * DT_DICT_MAX_LINE];
+    size_t n = (size_t)snprintf(txt, sizeof txt, "!A! = "); /* line 1 */
+    for (int i = 0; i < 64; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "%sA%d", i ? ", " : "", i);
+    n += (size_t)snprintf(txt + n, sizeof txt - n, "\n!Z! = "); /* line 2 */
+    for (int i = 0; i < DT_DICT_MAX_LINE - 40; i++)
+        txt[n++] = 'Z';
+    n += (size_t)snprintf(txt + n, sizeof txt - n, "\n"); /* line 3 */
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "PAD%02d ", i);
+    for (int i = 0; i < 7; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "!A!");
+    snprintf(txt + n, sizeof txt - n, "!Z! [~GOV]\n!A! POLICE [~COP]\n"); /* lines 3-4 */
+    dt_dicts *d = load1(DT_DICT_AGENTS, txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 3), 2); /* too long, then too many */
+    DT_CHECK(agent_of(d, "A63 POLICE") != NULL);
+    DT_CHECK_INT(dt_dict_agent_phrases(d)->nphrases, 64);
+    dt_dicts_free(d);
+}
+
 /* A phrase one word over DT_DICT_MAX_PHRASE_WORDS is refused with a
  * LIMIT error and the lines around it load. Before, the blank before the
  * extra word shifted a 32-bit gap mask by 32 (UBSan, F19). */
@@ -1121,6 +1149,7 @@ int main(void)
     DT_RUN(test_agents);
     DT_RUN(test_phrase_word_limit);
     DT_RUN(test_agent_subst_loops);
+    DT_RUN(test_agent_subst_long_forms);
     DT_RUN(test_discards);
     DT_RUN(test_discard_long_tokens);
     DT_RUN(test_issues);
