@@ -14,6 +14,11 @@
  * MAX_SYN_EXPANSION; without this bound "+&S &S ... &S" over such members
  * walks |S|^n of them. The Phoenix verbs look at 797. */
 #define MAX_SYN_VISITS 1000000
+/* Synsets inside synsets, counted from the one being expanded. Each level
+ * is a recursion of about 1.3 KB of stack: a chain of 10,000 synsets, each
+ * made of the next (150 KB of file), overflowed the 8 MB stack. The CAMEO
+ * verbs do not nest synsets; PETRARCH's validation verbs nest two deep. */
+#define MAX_SYN_DEPTH 64
 
 typedef struct vstate {
     dt_dicts *d;
@@ -785,7 +790,8 @@ typedef struct xctx {
     uint8_t *state;  /* 0 new, 1 expanding, 2 done */
     uint32_t *first; /* raw members of synset s: order[first[s] .. first[s+1]) */
     uint32_t *order;
-    size_t visits; /* combinations looked at, against MAX_SYN_VISITS */
+    size_t visits;  /* combinations looked at, against MAX_SYN_VISITS */
+    uint32_t depth; /* synsets being expanded, against MAX_SYN_DEPTH */
 } xctx;
 
 static int expand(xctx *x, uint32_t s);
@@ -812,6 +818,12 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
                           DT_DICTW_RECURSIVE_SYNSET,
                           "synset %s includes itself (through %s); member skipped",
                           d->synsets.p[s].name, d->synsets.p[r].name);
+            return 0;
+        }
+        if (x->state[r] == 0 && x->depth >= MAX_SYN_DEPTH) {
+            dt__dict_warn(d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                          "synset %s nests synsets more than %d deep (through %s); member skipped",
+                          d->synsets.p[s].name, MAX_SYN_DEPTH, d->synsets.p[r].name);
             return 0;
         }
         int rc = expand(x, r);
@@ -917,11 +929,13 @@ static int expand(xctx *x, uint32_t s)
     if (x->state[s] != 0)
         return 0;
     x->state[s] = 1;
+    x->depth++;
     for (uint32_t i = x->first[s]; i < x->first[s + 1]; i++) {
         int rc = expand_member(x, s, &x->d->rawmembers.p[x->order[i]]);
         if (rc)
             return rc;
     }
+    x->depth--;
     x->state[s] = 2;
     return 0;
 }
@@ -934,6 +948,7 @@ static int resolve_synsets(dt_dicts *d)
     xctx x;
     x.d = d;
     x.visits = 0;
+    x.depth = 0;
     x.out = dt_calloc(ns, sizeof *x.out);
     x.state = dt_calloc(ns, 1);
     x.first = dt_calloc(ns + 1, sizeof *x.first);

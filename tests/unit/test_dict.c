@@ -410,6 +410,32 @@ static void test_synset_combination_bound(void)
     dt_dicts_free(d);
 }
 
+/* Synsets nest at most 64 deep. Before, a chain of 20,000 synsets, each
+ * made of the next, recursed once per link and overflowed the stack
+ * (from about 6,000 links in the Release build). */
+static void test_synset_depth_bound(void)
+{
+    enum { NSYN = 20000 };
+    size_t cap = (size_t)NSYN * 24 + 64, n = 0;
+    char *txt = malloc(cap);
+    DT_CHECK(txt != NULL);
+    if (!txt)
+        return;
+    for (int i = 0; i + 1 < NSYN; i++) /* lines 2i+1, 2i+2 */
+        n += (size_t)snprintf(txt + n, cap - n, "&S%d\n+&S%d\n", i, i + 1);
+    n += (size_t)snprintf(txt + n, cap - n, "&S%d\n+W0\n", NSYN - 1);
+    snprintf(txt + n, cap - n, "--- GO [010] ---\nGO\n- * &S0 [011]\n");
+    dt_dicts *d = load1(DT_DICT_VERBS, txt);
+    free(txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 128), 1); /* &S63 +&S64 */
+    DT_CHECK(syn_has(d, "&S19999", "W0"));
+    DT_CHECK(syn_has(d, "&S19990", "W0"));
+    DT_CHECK(has_form(d, "GO", "GO"));
+    dt_dicts_free(d);
+}
+
 /* A verb form given by two verbs is noted at the later one, naming the
  * earlier; forms of one verb are not compared with each other. Before,
  * every form was compared with every later form of its head: 160,000
@@ -1192,6 +1218,7 @@ int main(void)
     DT_RUN(test_synset_errors);
     DT_RUN(test_synset_combination_bound);
     DT_RUN(test_verb_form_notes);
+    DT_RUN(test_synset_depth_bound);
     DT_RUN(test_broken_lines_and_strict);
     DT_RUN(test_actors);
     DT_RUN(test_dates);
