@@ -796,6 +796,7 @@ void dt_dicts_free(dt_dicts *d)
     DT__VEC_FREE(d->synsets);
     DT__VEC_FREE(d->synnames);
     DT__VEC_FREE(d->rawmembers);
+    dt_free(d->syn_tab);
     DT__VEC_FREE(d->tmp_elems);
     DT__VEC_FREE(d->verbs);
     DT__VEC_FREE(d->vforms);

@@ -91,6 +91,10 @@ struct dt_dicts {
     DT__VEC(dt_dict_synset) synsets;
     DT__VEC(dt__synname) synnames;
     DT__VEC(dt__rawmember) rawmembers;
+    /* While reading: synset index by name (open addressing, UINT32_MAX
+     * empty), covering synsets[0 .. syn_tabn); freed when verbs finish. */
+    uint32_t *syn_tab;
+    size_t syn_tabcap, syn_tabn;
     DT__VEC(uint32_t) tmp_elems;
     DT__VEC(dt_dict_verb) verbs;
     DT__VEC(dt_dict_verb_form) vforms;
