@@ -603,6 +603,36 @@ static uint32_t actor_of(const dt_dicts *d, const char *w1, const char *w2)
     return dt_dict_actor_phrases(d)->phrases[vals[0]].entry;
 }
 
+/* At most 100 date-overlap warnings per actor, and at most 10,000,000
+ * pairs of date ranges compared per load. Before, n codes of one actor
+ * that all overlap gave n^2/2 warnings (here 44,850; 4,000 codes, 75 KB,
+ * took 3.2 s and printed 8 million lines). */
+static void test_actor_overlap_bounds(void)
+{
+    enum { NCODES = 300, NSAME = 5000 };
+    size_t cap = (size_t)(NCODES + NSAME) * 24 + 64, n = 0;
+    char *txt = malloc(cap);
+    DT_CHECK(txt != NULL);
+    if (!txt)
+        return;
+    n += (size_t)snprintf(txt + n, cap - n, "GOLLUM_\n"); /* line 1 */
+    for (int i = 0; i < NCODES; i++)
+        n += (size_t)snprintf(txt + n, cap - n, "\t[C%d >20000101]\n", i);
+    n += (size_t)snprintf(txt + n, cap - n, "SMEAGOL_\n"); /* line NCODES + 2 */
+    for (int i = 0; i < NSAME; i++)
+        n += (size_t)snprintf(txt + n, cap - n, "\t[HOB >20000101]\n");
+    snprintf(txt + n, cap - n, "DEAGOL_ [HOB]\n");
+    dt_dicts *d = load1(DT_DICT_ACTORS, txt);
+    free(txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned(d, DT_DICTW_DATE_OVERLAP, 0), 100);
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 1), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, NCODES + 2), 1);
+    DT_CHECK(actor_of(d, "DEAGOL", NULL) != DT_DICT_NONE);
+    dt_dicts_free(d);
+}
+
 static void test_actors(void)
 {
     dt_dicts *d = load1(DT_DICT_ACTORS, ACTORS);
@@ -1254,6 +1284,7 @@ int main(void)
     DT_RUN(test_synset_many);
     DT_RUN(test_broken_lines_and_strict);
     DT_RUN(test_actors);
+    DT_RUN(test_actor_overlap_bounds);
     DT_RUN(test_dates);
     DT_RUN(test_agents);
     DT_RUN(test_phrase_word_limit);
