@@ -95,7 +95,8 @@ struct dt_dicts {
      * empty), covering synsets[0 .. syn_tabn); freed when verbs finish. */
     uint32_t *syn_tab;
     size_t syn_tabcap, syn_tabn;
-    size_t overlap_pairs; /* actor date ranges compared, against a bound */
+    size_t overlap_pairs; /* date ranges of one actor compared, against a bound */
+    size_t clash_pairs;   /* codes of actors sharing a name compared, the same */
     DT__VEC(uint32_t) tmp_elems;
     DT__VEC(dt_dict_verb) verbs;
     DT__VEC(dt_dict_verb_form) vforms;
