@@ -32,6 +32,12 @@ typedef struct tok {
 #define RE_MAX_DUP 100
 #define RE_MAX_COST 4096
 #define RE_MAX_DEPTH 16
+/* The same estimate summed over a file's regexes. Each is bounded, but
+ * glibc's compiled form takes about 1 KB per unit of it: 4,096 copies of
+ * "(a{1,100}){1,40}" (121 KB of rules) took 27 s and 16 GB, and a 1 MiB
+ * file would have taken several times that. 16 of the largest regexes,
+ * or some 20,000 of a few letters, stay under it (about 64 MB). */
+#define RE_MAX_FILE_COST 65536
 
 typedef struct parser {
     const char *name;
@@ -47,6 +53,7 @@ typedef struct parser {
     wclause *cl;    /* open clause of cur, or NULL */
     int cur_broken; /* cur has a problem: its clauses are not checked further */
     int skipping;   /* over the rule limit: the rest is ignored */
+    double re_cost; /* regex_bounds estimates so far, against RE_MAX_FILE_COST */
 
     char scratch[DT_WATCH_MAX_LINE + 1];
     tok t[MAX_TOKS];
@@ -283,7 +290,7 @@ static int split_range(parser *p, size_t first, char *buf, size_t cap, dt_str *l
  * took 1.3 s, "^n" then eighty '*' 1.1 s (F16). What can match empty is
  * followed per group: a sequence is empty-matching while all its items are,
  * a group when one of its branches is. */
-static const char *regex_bounds(const char *s, size_t n)
+static const char *regex_bounds(const char *s, size_t n, double *cost)
 {
     struct level {
         double cur;      /* cost of the enclosing sequence before the group */
@@ -425,6 +432,7 @@ static const char *regex_bounds(const char *s, size_t n)
 #undef RE_ITEM
     if (depth)
         return "unbalanced '(' in regex";
+    *cost = cur;
     return NULL;
 }
 
@@ -479,11 +487,20 @@ static int make_regex(parser *p, const tok *t, wtext *out)
         perr(p, DT_ELIMIT, "regex longer than %d bytes", DT_WATCH_MAX_REGEX);
         return DT_ELIMIT;
     }
-    const char *why = regex_bounds(t->p, t->n);
+    double cost = 0;
+    const char *why = regex_bounds(t->p, t->n, &cost);
     if (why) {
         perr(p, DT_EFORMAT, "/%.*s/: %s", tshow(t), t->p, why);
         return DT_EFORMAT;
     }
+    if (p->re_cost + cost > RE_MAX_FILE_COST) {
+        perr(p, DT_ELIMIT,
+             "/%.*s/: the file's regexes are too large in all once their repetitions are "
+             "expanded",
+             tshow(t), t->p);
+        return DT_ELIMIT;
+    }
+    p->re_cost += cost;
     char *s = dupn(t->p, t->n);
     if (!s)
         return DT_ENOMEM;

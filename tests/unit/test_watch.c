@@ -243,6 +243,32 @@ static void test_parse_limits(void)
         }
     }
 
+    /* The regexes of one file are bounded in all: glibc's compiled form
+     * takes about 1 KB per unit of the size estimate, and 4,096 rules of
+     * "(a{1,100}){1,40}" (about 4,000 units each, 121 KB) took 27 s and
+     * 16 GB. Sixteen fit (65,536 units); the seventeenth and later are
+     * refused with FILE:LINE. */
+    {
+        size_t bcap = 20 * 64, bo = 0;
+        char *buf = malloc(bcap);
+        for (int i = 0; i < 20; i++) /* the regex of rule i is at line 4i+3 */
+            bo += (size_t)snprintf(buf + bo, bcap - bo,
+                                   "rule r%d\nbroken by\ntext /(a{1,100}){1,40}/\nend\n", i);
+        ws = parse(buf, &d, &rc);
+        DT_CHECK(ws == NULL);
+        DT_CHECK_INT(rc, DT_ELIMIT);
+        DT_CHECK_INT(d.n, 4);
+        DT_CHECK_INT(d.line[0], 4 * 16 + 3);
+        bo = 0;
+        for (int i = 0; i < 16; i++)
+            bo += (size_t)snprintf(buf + bo, bcap - bo,
+                                   "rule r%d\nbroken by\ntext /(a{1,100}){1,40}/\nend\n", i);
+        ws = parse(buf, &d, &rc);
+        DT_CHECK(ws != NULL);
+        dt_watchset_free(ws);
+        free(buf);
+    }
+
     /* empty file, NUL byte */
     ws = parse("# nothing\n", &d, &rc);
     DT_CHECK(ws == NULL && rc == DT_EFORMAT && d.n == 1);
