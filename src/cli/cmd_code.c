@@ -62,6 +62,7 @@ typedef struct tally {
     uint64_t read, coded, no_events, rejected, already_stored, replaced;
     uint64_t sentences, events;
     uint64_t repaired;    /* text documents kept with bad bytes replaced: exit 1 */
+    uint64_t too_long;    /* sentences over DT_CODE_MAX_TOKENS, not coded */
     uint64_t by_code[16]; /* rejected, indexed by -DT_E* */
     int internal;         /* an internal error happened: exit 2 */
     int sink_error;       /* the output store failed: stop; exit 1 if it failed before
@@ -554,6 +555,7 @@ typedef struct item {
     uint64_t line, offset, hash;
     uint64_t file_size; /* IT_FILE_END: bytes of a regular file, 0 otherwise */
     size_t nsent;
+    size_t too_long; /* of them, over DT_CODE_MAX_TOKENS (the coder skips them) */
     dt_span *spans;
     dt_event *ev;
     size_t nev;
@@ -782,6 +784,9 @@ static void work_item(worker *w, batch *b, item *it)
         goto failed;
     }
     it->nsent = dtext.nsent;
+    it->too_long = 0;
+    for (size_t i = 0; i < dtext.nsent; i++)
+        it->too_long += dtext.sent[i].ntok > DT_CODE_MAX_TOKENS;
     dt_code_doc cdoc;
     memset(&cdoc, 0, sizeof cdoc);
     cdoc.doc_id = it->id;
@@ -903,6 +908,7 @@ static int emit_item(pipeline *p, batch *b, item *it)
     }
     p->t.read++;
     p->t.sentences += it->nsent;
+    p->t.too_long += it->too_long;
     dt_sink_doc sdoc;
     memset(&sdoc, 0, sizeof sdoc);
     sdoc.id = it->id;
@@ -1458,6 +1464,11 @@ static void summary(const tally *t)
             (unsigned long long)t->read, (unsigned long long)t->coded,
             (unsigned long long)t->no_events, (unsigned long long)t->rejected, more,
             (unsigned long long)t->sentences, (unsigned long long)t->events);
+    if (t->too_long)
+        fprintf(stderr,
+                "detente: %llu sentence%s of more than %d tokens not coded (a text without "
+                "sentence ends?)\n",
+                (unsigned long long)t->too_long, t->too_long == 1 ? "" : "s", DT_CODE_MAX_TOKENS);
     if (t->repaired)
         fprintf(stderr, "detente: %llu document%s kept with bytes that were not UTF-8 replaced\n",
                 (unsigned long long)t->repaired, t->repaired == 1 ? "" : "s");
@@ -1671,7 +1682,7 @@ done:
 }
 
 /* The tally as one vector of counters, for MPI_Reduce. */
-enum { TALLY_WORDS = 8 + 16 + 4 };
+enum { TALLY_WORDS = 8 + 16 + 5 };
 
 static void tally_pack(const tally *t, uint64_t *v)
 {
@@ -1683,6 +1694,7 @@ static void tally_pack(const tally *t, uint64_t *v)
     v[25] = (uint64_t)t->sink_error;
     v[26] = t->repaired;
     v[27] = (uint64_t)t->sink_midrun;
+    v[28] = t->too_long;
 }
 
 static void tally_unpack(const uint64_t *v, tally *t)
@@ -1700,6 +1712,7 @@ static void tally_unpack(const uint64_t *v, tally *t)
     t->sink_error = v[25] != 0;
     t->repaired = v[26];
     t->sink_midrun = v[27] != 0;
+    t->too_long = v[28];
 }
 
 /* Rank 0 of an MPI job: name each rank that failed, with its shard and

@@ -130,6 +130,8 @@ long-sentence)
     expect_status 0
     expect_summary 2 0
     grep -q '"doc_id":"g"' out.txt || fail "the document after the long sentence was lost"
+    # cut into 4,096-token sentences, each over the coder's 2,048: said so
+    expect_err "^detente: 3 sentences of more than 2048 tokens not coded"
     ;;
 many-sentences)
     # 20,000 one-word sentences in one document.
