@@ -158,6 +158,8 @@ dt_dicts *dt__dicts_new(void);
 /* FNV-1a 64 of one source as dt_dicts_hash() chains it (seed: the
  * running hash, 0xcbf29ce484222325 for the first). */
 uint64_t dt__dict_hash_source(uint64_t h, uint32_t kind, const char *data, size_t len);
+/* The interner's hash of n bytes (FNV-1a, 32 bits), for the readers' own name tables. */
+uint32_t dt__dict_hash_bytes(const char *s, size_t n);
 /* Read a whole file into a dt_malloc'd buffer (caller frees). */
 int dt__dict_read_file(const char *path, char **out, size_t *len, dt_error *err);
 

@@ -121,6 +121,11 @@ static uint32_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
+uint32_t dt__dict_hash_bytes(const char *s, size_t n)
+{
+    return hash_bytes(s, n);
+}
+
 static int wtab_grow(dt_dicts *d)
 {
     uint32_t ncap = d->wtab ? (d->wtab_mask + 1) * 2 : 1u << 10;

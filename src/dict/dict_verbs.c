@@ -34,14 +34,6 @@ static void upcase(char *s, size_t n)
             s[i] = (char)(s[i] - 'a' + 'A');
 }
 
-static size_t syn_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return (size_t)(h ^ (h >> 29));
-}
-
 /* The synset called buf, or UINT32_MAX. A hash index over the names:
  * looking through every synset for each reference took 2.9 s for 40,000
  * synsets (600 KB), growing with the square. Of two synsets of one name
@@ -67,7 +59,7 @@ static uint32_t syn_find(dt_dicts *d, const char *buf)
     size_t mask = d->syn_tabcap - 1;
     for (; d->syn_tabn < ns; d->syn_tabn++) {
         const char *name = d->synsets.p[d->syn_tabn].name;
-        size_t h = syn_hash(name) & mask;
+        size_t h = dt__dict_hash_bytes(name, strlen(name)) & mask;
         for (;;) {
             uint32_t j = d->syn_tab[h];
             if (j == UINT32_MAX) {
@@ -79,7 +71,7 @@ static uint32_t syn_find(dt_dicts *d, const char *buf)
             h = (h + 1) & mask;
         }
     }
-    for (size_t h = syn_hash(buf) & mask;; h = (h + 1) & mask) {
+    for (size_t h = dt__dict_hash_bytes(buf, strlen(buf)) & mask;; h = (h + 1) & mask) {
         uint32_t j = d->syn_tab[h];
         if (j == UINT32_MAX || strcmp(d->synsets.p[j].name, buf) == 0)
             return j;
