@@ -109,6 +109,7 @@ typedef struct dt_code_counts {
     uint64_t discarded_sentences;
     uint64_t discarded_stories; /* documents stopped by a story discard */
     uint64_t skipped;           /* empty or too long */
+    uint64_t too_long;          /* of skipped, over DT_CODE_MAX_TOKENS */
     uint64_t events;
 } dt_code_counts;
 

@@ -555,7 +555,7 @@ typedef struct item {
     uint64_t line, offset, hash;
     uint64_t file_size; /* IT_FILE_END: bytes of a regular file, 0 otherwise */
     size_t nsent;
-    size_t too_long; /* of them, over DT_CODE_MAX_TOKENS (the coder skips them) */
+    uint64_t too_long; /* of them, over DT_CODE_MAX_TOKENS (the coder skipped them) */
     dt_span *spans;
     dt_event *ev;
     size_t nev;
@@ -784,9 +784,6 @@ static void work_item(worker *w, batch *b, item *it)
         goto failed;
     }
     it->nsent = dtext.nsent;
-    it->too_long = 0;
-    for (size_t i = 0; i < dtext.nsent; i++)
-        it->too_long += dtext.sent[i].ntok > DT_CODE_MAX_TOKENS;
     dt_code_doc cdoc;
     memset(&cdoc, 0, sizeof cdoc);
     cdoc.doc_id = it->id;
@@ -796,9 +793,12 @@ static void work_item(worker *w, batch *b, item *it)
         cdoc.sentence_id = it->id;
     dt_event *ev = NULL;
     size_t nev = 0;
-    rc = dt_coder_code(coder, a, &dtext, &cdoc, &ev, &nev, NULL, NULL, &err);
+    dt_code_counts cc;
+    memset(&cc, 0, sizeof cc);
+    rc = dt_coder_code(coder, a, &dtext, &cdoc, &ev, &nev, &cc, NULL, &err);
     if (rc < 0)
         goto failed_coding;
+    it->too_long = cc.too_long;
     /* What the writer needs moves to the batch; the analysis stays in the
      * worker's arena, which the next document reuses. */
     it->spans = dtext.nsent ? dt_arena_alloc(b->a, dtext.nsent * sizeof *it->spans) : NULL;

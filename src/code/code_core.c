@@ -2553,8 +2553,10 @@ int dt_coder_code(const dt_coder *c, dt_arena *a, const dt_doctext *d, const dt_
         }
         if (s->ntok > DT_CODE_MAX_TOKENS) {
             last_status = DT_CODE_TOO_LONG;
-            if (counts)
+            if (counts) {
                 counts->skipped++;
+                counts->too_long++;
+            }
             continue;
         }
         if (sentence_ids(&x, d, s) < 0)
