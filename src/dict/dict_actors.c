@@ -472,7 +472,7 @@ static int expand_subst(gstate *g, const char *s, size_t n, size_t from, uint32_
 {
     const char *b1 = from < n ? memchr(s + from, '!', n - from) : NULL;
     if (!b1) {
-        if (subst_count(g, w, line))
+        if (subst_count(g, w, line) || dt__dict_generate(g->d, g->file, line))
             return 1;
         return agent_phrase(g, s, n, line, DT_PH_GENERATED, agent);
     }

@@ -97,6 +97,7 @@ struct dt_dicts {
     size_t syn_tabcap, syn_tabn;
     size_t overlap_pairs; /* date ranges of one actor compared, against a bound */
     size_t clash_pairs;   /* codes of actors sharing a name compared, the same */
+    size_t generated;     /* phrases made by expansion, against DT_DICT_MAX_GENERATED */
     DT__VEC(uint32_t) tmp_elems;
     DT__VEC(dt_dict_verb) verbs;
     DT__VEC(dt_dict_verb_form) vforms;
@@ -174,6 +175,10 @@ void dt__dict_derive_free(dt_dicts *d);
 
 /* Errors. */
 int dt__dict_oom(dt_dicts *d);
+/* Count one phrase about to be made by expansion (issue forms, agent
+ * substitutions) against DT_DICT_MAX_GENERATED for the whole load: 0 to
+ * go on, 1 past the bound (reported once, at file:line). */
+int dt__dict_generate(dt_dicts *d, uint32_t file, uint32_t line);
 /* Record a warning at file:line (severity, kind, printf message). */
 void dt__dict_warn(dt_dicts *d, uint32_t file, uint32_t line, int sev, int kind, const char *fmt,
                    ...)

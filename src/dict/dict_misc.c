@@ -143,6 +143,10 @@ static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len
             is->limited = 1;
             return 0;
         }
+        if (is->count > 1 && dt__dict_generate(d, is->file, line)) {
+            is->limited = 1;
+            return 0;
+        }
         uint32_t off, nw, gaps;
         int rc = dt__dict_phrase_words(d, buf, len, &off, &nw, &gaps);
         if (rc == DT_ELIMIT) {

@@ -31,6 +31,20 @@ int dt__dict_oom(dt_dicts *d)
     return DT_ENOMEM;
 }
 
+int dt__dict_generate(dt_dicts *d, uint32_t file, uint32_t line)
+{
+    if (d->generated++ == DT_DICT_MAX_GENERATED)
+        dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "expansion makes more than %d phrases in all; the rest of this and "
+                      "later expanded entries skipped",
+                      DT_DICT_MAX_GENERATED);
+    if (d->generated > DT_DICT_MAX_GENERATED) {
+        d->generated = (size_t)DT_DICT_MAX_GENERATED + 1; /* no wrap */
+        return 1;
+    }
+    return 0;
+}
+
 const char *dt__dict_strdup(dt_dicts *d, const char *s, size_t n)
 {
     char *r = dt_arena_strndup(d->arena, s, n);

@@ -1070,6 +1070,74 @@ static void test_issues(void)
     dt_dicts_free(d);
 }
 
+/* Warnings whose message contains `part`. */
+static int warned_msg(const dt_dicts *d, const char *part)
+{
+    int n = 0;
+    for (size_t i = 0; i < dt_dicts_nwarnings(d); i++)
+        if (strstr(dt_dicts_warning(d, i)->msg, part))
+            n++;
+    return n;
+}
+
+/* Expansion is bounded for the whole load, not only per entry: each line
+ * below is 26 bytes and makes 1,024 forms, so 1.1 MB of them made 41
+ * million phrases (4.4 GB, F28); agents lines of 64 x 64 substitutions
+ * did the same (F29). Past DT_DICT_MAX_GENERATED one error is given, each
+ * later entry keeps only its own first form, and plain entries after it
+ * still load, in the same file or the next. */
+static void test_generated_bound(void)
+{
+    enum { LINES = 300 };
+    static char iss[LINES * 40 + 64];
+    size_t n = (size_t)snprintf(iss, sizeof iss, "<ISSUE CATEGORY=\"X\">\n");
+    for (int i = 0; i < LINES; i++) /* lines 2 .. LINES+1 */
+        n += (size_t)snprintf(iss + n, sizeof iss - n, "v:a%d+v:b+v:c+v:d+v:e [X]\n", i);
+    snprintf(iss + n, sizeof iss - n, "plain words [P]\n</ISSUE>\n");
+    static char ag[64 * 8 + LINES * 24 + 64];
+    n = (size_t)snprintf(ag, sizeof ag, "!A! = ");
+    for (int i = 0; i < 64; i++)
+        n += (size_t)snprintf(ag + n, sizeof ag - n, "%sW%d", i ? ", " : "", i);
+    n += (size_t)snprintf(ag + n, sizeof ag - n, "\n");
+    for (int i = 0; i < LINES; i++)
+        n += (size_t)snprintf(ag + n, sizeof ag - n, "X%d!A!!A! [~GOV]\n", i);
+    snprintf(ag + n, sizeof ag - n, "PLAIN AGENT [~COP]\n");
+
+    dt_dicts *d = load1(DT_DICT_ISSUES, iss);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned_msg(d, "in all"), 1);
+    /* Every entry keeps its first form; the generated ones stop at the bound. */
+    DT_CHECK_INT(dt_dict_issue_phrases(d)->nphrases, DT_DICT_MAX_GENERATED + LINES + 1);
+    DT_CHECK(issue_has(d, "PLAIN WORDS", "P"));
+    dt_dicts_free(d);
+
+    d = load1(DT_DICT_AGENTS, ag);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned_msg(d, "in all"), 1);
+    /* PLAIN AGENT and its plural PLAIN AGENTS */
+    DT_CHECK_INT(dt_dict_agent_phrases(d)->nphrases, DT_DICT_MAX_GENERATED + 2);
+    DT_CHECK(agent_of(d, "PLAIN AGENT") != NULL);
+    dt_dicts_free(d);
+
+    /* Both in one load share the bound: the issues use it up, and the
+     * agents' substitutions are skipped from their first form on. */
+    dt_dict_source src[2] = {{DT_DICT_ISSUES, NULL, "i.txt", iss, strlen(iss)},
+                             {DT_DICT_AGENTS, NULL, "a.txt", ag, strlen(ag)}};
+    dt_dict_options o;
+    memset(&o, 0, sizeof o);
+    dt_error err;
+    d = NULL;
+    DT_CHECK_INT(dt_dicts_load(src, 2, &o, &d, &err), DT_OK);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned_msg(d, "in all"), 1);
+    DT_CHECK_INT(dt_dict_agent_phrases(d)->nphrases, 2);
+    DT_CHECK(agent_of(d, "PLAIN AGENT") != NULL);
+    dt_dicts_free(d);
+}
+
 /* ---- words, tries, hashing, several sources ---- */
 
 static void test_words_and_hash(void)
@@ -1293,6 +1361,7 @@ int main(void)
     DT_RUN(test_discards);
     DT_RUN(test_discard_long_tokens);
     DT_RUN(test_issues);
+    DT_RUN(test_generated_bound);
     DT_RUN(test_words_and_hash);
     DT_RUN(test_bad_arguments_and_io);
     DT_RUN(test_alloc_failures);
