@@ -48,10 +48,10 @@ extern "C" {
 #define DT_DICT_MAX_PATTERN_ELEMS 64
 /* Longest dictionary line accepted; longer lines are skipped. */
 #define DT_DICT_MAX_LINE 8192
-/* Phrases one load may make by expansion (issue forms from n:, v: and
- * '+', agent substitution sets), over all files. A 20-byte line can make
- * thousands, so without a bound for the whole load a 1 MB file took
- * gigabytes. The Phoenix issues and agents make 3,214; past the bound
+/* Phrases one load may make by expansion (synset combinations, issue
+ * forms from n:, v: and '+', agent substitution sets), over all files. A
+ * 20-byte line can make thousands, so without a bound for the whole load a
+ * 1 MB file took gigabytes. The Phoenix set makes 3,413; past the bound
  * the rest are skipped with an error. */
 #define DT_DICT_MAX_GENERATED 262144
 

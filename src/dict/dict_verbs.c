@@ -930,6 +930,12 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
             for (uint32_t k = 0; k < rm->n; k++)
                 if (el[k] & DT__SYNREF)
                     xm.flags = DT_PH_GENERATED;
+            /* A combination through a synset is made by expansion and
+             * counts for the whole load; a plain member does not. */
+            if (xm.flags && dt__dict_generate(d, rm->src.file, rm->src.line)) {
+                d->pool.n = off;
+                return 0;
+            }
             if (DT__VEC_PUSH(d, x->out[s], xm))
                 return DT_ENOMEM;
             if (rm->plural && nw) {

@@ -1083,9 +1083,10 @@ static int warned_msg(const dt_dicts *d, const char *part)
 /* Expansion is bounded for the whole load, not only per entry: each line
  * below is 26 bytes and makes 1,024 forms, so 1.1 MB of them made 41
  * million phrases (4.4 GB, F28); agents lines of 64 x 64 substitutions
- * did the same (F29). Past DT_DICT_MAX_GENERATED one error is given, each
- * later entry keeps only its own first form, and plain entries after it
- * still load, in the same file or the next. */
+ * did the same (F29), and nested synsets made a million. Past
+ * DT_DICT_MAX_GENERATED one error is given, each later entry keeps only
+ * its own first form, and plain entries after it still load, in the same
+ * file or the next. */
 static void test_generated_bound(void)
 {
     enum { LINES = 300 };
@@ -1135,6 +1136,32 @@ static void test_generated_bound(void)
     DT_CHECK_INT(warned_msg(d, "in all"), 1);
     DT_CHECK_INT(dt_dict_agent_phrases(d)->nphrases, 2);
     DT_CHECK(agent_of(d, "PLAIN AGENT") != NULL);
+    dt_dicts_free(d);
+
+    /* Synsets count too: a 2 KB verbs file of synsets built from synsets
+     * made a million phrases. Here &B makes 64 x 64 and each &Cn 4,096 x
+     * 16 (under the 100,000 of one synset); &C4 stops at the bound, &C5
+     * makes nothing, the plain &D after them loads. */
+    static char vb[80 * 8 + 512];
+    n = (size_t)snprintf(vb, sizeof vb, "&A\n");
+    for (int i = 0; i < 64; i++)
+        n += (size_t)snprintf(vb + n, sizeof vb - n, "+W%d\n", i);
+    n += (size_t)snprintf(vb + n, sizeof vb - n, "&Q\n");
+    for (int i = 0; i < 16; i++)
+        n += (size_t)snprintf(vb + n, sizeof vb - n, "+Q%d\n", i);
+    n += (size_t)snprintf(vb + n, sizeof vb - n, "&B\n+&A &A\n");
+    for (int i = 1; i <= 5; i++)
+        n += (size_t)snprintf(vb + n, sizeof vb - n, "&C%d\n+&B &Q\n", i);
+    snprintf(vb + n, sizeof vb - n,
+             "&D\n+PLAIN\n--- GO [010] ---\nGO\n- * &C1 [011]\n- * &D [012]\n");
+    d = load1(DT_DICT_VERBS, vb);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned_msg(d, "in all"), 1);
+    /* the plain members of &A, &Q and &D with their plurals, then the bound */
+    DT_CHECK_INT(dt_dict_synset_phrases(d)->nphrases, 2 * (64 + 16 + 1) + DT_DICT_MAX_GENERATED);
+    DT_CHECK(syn_has(d, "&D", "PLAIN"));
+    DT_CHECK(syn_has(d, "&B", "W63 W63"));
     dt_dicts_free(d);
 }
 
