@@ -836,8 +836,9 @@ typedef struct xctx {
     uint8_t *state;  /* 0 new, 1 expanding, 2 done */
     uint32_t *first; /* raw members of synset s: order[first[s] .. first[s+1]) */
     uint32_t *order;
-    size_t visits;  /* combinations looked at, against MAX_SYN_VISITS */
-    uint32_t depth; /* synsets being expanded, against MAX_SYN_DEPTH */
+    uint32_t *minlen; /* fewest words of a phrase of synset s, once expanded */
+    size_t visits;    /* combinations looked at, against MAX_SYN_VISITS */
+    uint32_t depth;   /* synsets being expanded, against MAX_SYN_DEPTH */
 } xctx;
 
 static int expand(xctx *x, uint32_t s);
@@ -880,6 +881,24 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
     for (uint32_t k = 0; k < rm->n; k++)
         if ((el[k] & DT__SYNREF) && x->out[el[k] & ~DT__SYNREF].n == 0)
             return 0;
+    /* Fewest words the elements from k on can add. A prefix that leaves
+     * no room for them is over the phrase-word limit whatever follows, so
+     * the odometer moves past all its completions at once; before, a
+     * member whose every combination was too long (fourteen references
+     * to a synset of three-word members) walked to the visit bound, a
+     * million combinations, none kept. */
+    uint32_t minrest[DT_DICT_MAX_PHRASE_WORDS + 1];
+    minrest[rm->n] = 0;
+    for (uint32_t k = rm->n; k-- > 0;) {
+        uint32_t m = (el[k] & DT__SYNREF) ? x->minlen[el[k] & ~DT__SYNREF] : 1;
+        minrest[k] = minrest[k + 1] + m; /* at most 32 x 32 */
+    }
+    if (minrest[0] > DT_DICT_MAX_PHRASE_WORDS) {
+        dt__dict_warn(d, rm->src.file, rm->src.line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
+                      "member of %s makes only phrases of more than %d words; skipped",
+                      d->synsets.p[s].name, DT_DICT_MAX_PHRASE_WORDS);
+        return 0;
+    }
     /* Odometer over the alternatives. */
     uint32_t idx[DT_DICT_MAX_PHRASE_WORDS];
     memset(idx, 0, sizeof idx);
@@ -893,7 +912,7 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
         if (x->visits > MAX_SYN_VISITS)
             return 0;
         uint32_t off = (uint32_t)d->pool.n, nw = 0;
-        int over = 0;
+        int over = -1; /* the synset reference to move on, when over the limit */
         for (uint32_t k = 0; k < rm->n; k++) {
             if (!(el[k] & DT__SYNREF)) {
                 if (DT__VEC_PUSH(d, d->pool, el[k]))
@@ -901,14 +920,9 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
                 nw++;
                 continue;
             }
-            const xvec *alt = &x->out[el[k] & ~DT__SYNREF];
-            if (alt->n == 0) {
-                over = 1;
-                break;
-            }
-            const xmem *m = &alt->p[idx[k]];
-            if (nw + m->n > DT_DICT_MAX_PHRASE_WORDS) {
-                over = 1;
+            const xmem *m = &x->out[el[k] & ~DT__SYNREF].p[idx[k]];
+            if (nw + m->n + minrest[k + 1] > DT_DICT_MAX_PHRASE_WORDS) {
+                over = (int)k;
                 break;
             }
             for (uint32_t t = 0; t < m->n; t++)
@@ -916,7 +930,7 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
                     return DT_ENOMEM;
             nw += m->n;
         }
-        if (over) {
+        if (over >= 0) {
             d->pool.n = off;
         } else {
             if (x->out[s].n >= MAX_SYN_EXPANSION) {
@@ -961,8 +975,15 @@ static int expand_member(xctx *x, uint32_t s, const dt__rawmember *rm)
                 }
             }
         }
-        /* Next combination (rightmost synset reference varies fastest). */
+        /* Next combination: the rightmost synset reference varies
+         * fastest; past a prefix over the limit, from the reference where
+         * it went over (those after it back to their first member). */
         int k = (int)rm->n - 1;
+        if (over >= 0) {
+            for (int t = over + 1; t < (int)rm->n; t++)
+                idx[t] = 0;
+            k = over;
+        }
         for (; k >= 0; k--) {
             if (!(el[k] & DT__SYNREF))
                 continue;
@@ -989,6 +1010,11 @@ static int expand(xctx *x, uint32_t s)
     }
     x->depth--;
     x->state[s] = 2;
+    uint32_t m = UINT32_MAX;
+    for (size_t i = 0; i < x->out[s].n; i++)
+        if (x->out[s].p[i].n < m)
+            m = x->out[s].p[i].n;
+    x->minlen[s] = m;
     return 0;
 }
 
@@ -1003,10 +1029,11 @@ static int resolve_synsets(dt_dicts *d)
     x.depth = 0;
     x.out = dt_calloc(ns, sizeof *x.out);
     x.state = dt_calloc(ns, 1);
+    x.minlen = dt_calloc(ns, sizeof *x.minlen);
     x.first = dt_calloc(ns + 1, sizeof *x.first);
     x.order = dt_malloc((d->rawmembers.n + 1) * sizeof *x.order);
     int rc = 0;
-    if (!x.out || !x.state || !x.first || !x.order) {
+    if (!x.out || !x.state || !x.minlen || !x.first || !x.order) {
         rc = dt__dict_oom(d);
         goto done;
     }
@@ -1043,6 +1070,7 @@ done:
             DT__VEC_FREE(x.out[s]);
     dt_free(x.out);
     dt_free(x.state);
+    dt_free(x.minlen);
     dt_free(x.first);
     dt_free(x.order);
     return rc;

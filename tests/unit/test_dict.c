@@ -48,6 +48,16 @@ static int warned(const dt_dicts *d, int kind, uint32_t line)
     return n;
 }
 
+/* Warnings whose message contains `part`. */
+static int warned_msg(const dt_dicts *d, const char *part)
+{
+    int n = 0;
+    for (size_t i = 0; i < dt_dicts_nwarnings(d); i++)
+        if (strstr(dt_dicts_warning(d, i)->msg, part))
+            n++;
+    return n;
+}
+
 /* Is there a verb form `form` (single word) belonging to a verb whose base
  * word is `base`? */
 static int has_form(const dt_dicts *d, const char *form, const char *base)
@@ -381,7 +391,10 @@ static void test_synset_errors(void)
  * synset with no members, are not kept, and before the bound fourteen
  * references to a ten-member synset of three-word members (10^14
  * combinations, none kept) or nine references beside an empty synset
- * (10^9) did not end. */
+ * (10^9) did not end. The first is now refused before any is looked at
+ * (no combination can be short enough), the second has none to look at;
+ * the end of this test reaches the bound with combinations that are each
+ * looked at. */
 static void test_synset_combination_bound(void)
 {
     char txt[1024];
@@ -407,6 +420,92 @@ static void test_synset_combination_bound(void)
     DT_CHECK(!syn_has(d, "&NONE", "W3A W3B W3C"));
     DT_CHECK(find_pattern(d, "* &SYN") != NULL);
     DT_CHECK(has_form(d, "GO", "GO"));
+    dt_dicts_free(d);
+
+    /* Six references to ten one-word members, then one to a member of one
+     * word and twenty of 27: 10^6 prefixes of six words, after each of
+     * which one combination fits and twenty do not (6 + 27 > 32). */
+    static char big[8192];
+    n = (size_t)snprintf(big, sizeof big,
+                         "&A\n+A0\n+A1\n+A2\n+A3\n+A4\n+A5\n+A6\n+A7\n+A8\n+A9\n"
+                         "&B\n+B\n"); /* lines 1-13 */
+    for (int i = 0; i < 20; i++) {    /* lines 14-33 */
+        n += (size_t)snprintf(big + n, sizeof big - n, "+");
+        for (int j = 0; j < 27; j++)
+            n += (size_t)snprintf(big + n, sizeof big - n, "L%dW%d ", i, j);
+        n += (size_t)snprintf(big + n, sizeof big - n, "\n");
+    }
+    snprintf(big + n, sizeof big - n, "&C\n+&A &A &A &A &A &A &B\n"); /* lines 34-35 */
+    d = load1(DT_DICT_VERBS, big);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned_msg(d, "combinations in all"), 1);
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 35), 1);
+    DT_CHECK(syn_has(d, "&C", "A0 A0 A0 A0 A0 A0 B"));
+    DT_CHECK(!syn_has(d, "&C", "A9 A9 A9 A9 A9 A9 B"));
+    dt_dicts_free(d);
+}
+
+/* A combination is kept only if all of it fits in DT_DICT_MAX_PHRASE_WORDS,
+ * words after the last synset reference included. Before, only the words
+ * up to each reference were counted: "&S W0 ... W30" over a three-word
+ * member made a 34-word phrase, and the trie builder wrote past its
+ * 33-entry path (UBSan: index 33 out of bounds, F30). A prefix that no
+ * completion can fit is passed over whole; what is kept, and its order,
+ * are as when every combination was looked at. */
+static void test_synset_long_members(void)
+{
+    char txt[1024];
+    size_t n = (size_t)snprintf(txt, sizeof txt, "&S\n+A1 A2 A3\n&B\n+&S"); /* 1-4 */
+    for (int i = 0; i < 31; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, " W%d", i);
+    n += (size_t)snprintf(txt + n, sizeof txt - n, "\n&M\n+A\n+B1 B2 B3\n&N\n+&M"); /* 5-9 */
+    for (int i = 0; i < 30; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, " W%d", i);
+    n += (size_t)snprintf(txt + n, sizeof txt - n, "\n&X\n+X1\n+"); /* 10-12 */
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "XL%d ", i);
+    n += (size_t)snprintf(txt + n, sizeof txt - n, "\n&Y\n+Y1\n+"); /* 13-15 */
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(txt + n, sizeof txt - n, "YL%d ", i);
+    snprintf(txt + n, sizeof txt - n, "\n&Z\n+&X &Y &X\n"); /* 16-17 */
+    dt_dicts *d = load1(DT_DICT_VERBS, txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(warned(d, DT_DICTW_LIMIT, 4), 1); /* every form is 34 words */
+    DT_CHECK_INT(warned_msg(d, "makes only phrases"), 1);
+    uint32_t ns;
+    const dt_dict_synset *sy = dt_dict_synsets(d, &ns);
+    const dt_dict_phrase_set *ps = dt_dict_synset_phrases(d);
+    uint32_t b = dt_dict_synset_find(d, "&B", 2);
+    DT_CHECK(b != DT_DICT_NONE && sy[b].nmembers == 0);
+    /* &N: "A W0 ... W29" (31 words) fits, "B1 B2 B3 W0 ... W29" (33) does not */
+    DT_CHECK(syn_has(d, "&N",
+                     "A W0 W1 W2 W3 W4 W5 W6 W7 W8 W9 W10 W11 W12 W13 W14 W15 W16 W17 "
+                     "W18 W19 W20 W21 W22 W23 W24 W25 W26 W27 W28 W29"));
+    uint32_t nn = dt_dict_synset_find(d, "&N", 2);
+    DT_CHECK(nn != DT_DICT_NONE);
+    for (uint32_t m = 0; nn != DT_DICT_NONE && m < sy[nn].nmembers; m++) {
+        const dt_dict_phrase *ph = &ps->phrases[sy[nn].first_member + m];
+        DT_CHECK(ph->nwords <= DT_DICT_MAX_PHRASE_WORDS);
+        DT_CHECK(dt_dict_word_ids(d)[ph->words] != dt_dict_word_id(d, "B1", 2));
+    }
+    /* &Z: of the eight (X, Y, X) combinations, the four of at most 32
+     * words, in the order of the odometer (the last reference fastest);
+     * each may be followed by its plural. */
+    const char *want[4] = {"X1 Y1 X1", "X1 Y1 XL0", "X1 YL0", "XL0"};
+    uint32_t z = dt_dict_synset_find(d, "&Z", 2);
+    DT_CHECK(z != DT_DICT_NONE);
+    int next = 0;
+    for (uint32_t m = 0; z != DT_DICT_NONE && m < sy[z].nmembers; m++) {
+        const dt_dict_phrase *ph = &ps->phrases[sy[z].first_member + m];
+        const char *t = ptext(d, ph);
+        DT_CHECK(ph->nwords <= DT_DICT_MAX_PHRASE_WORDS);
+        if (next < 4 && strncmp(t, want[next], strlen(want[next])) == 0 &&
+            !(ph->flags & DT_PH_PLURAL))
+            next++;
+    }
+    DT_CHECK_INT(next, 4);
     dt_dicts_free(d);
 }
 
@@ -1070,16 +1169,6 @@ static void test_issues(void)
     dt_dicts_free(d);
 }
 
-/* Warnings whose message contains `part`. */
-static int warned_msg(const dt_dicts *d, const char *part)
-{
-    int n = 0;
-    for (size_t i = 0; i < dt_dicts_nwarnings(d); i++)
-        if (strstr(dt_dicts_warning(d, i)->msg, part))
-            n++;
-    return n;
-}
-
 /* Expansion is bounded for the whole load, not only per entry: each line
  * below is 26 bytes and makes 1,024 forms, so 1.1 MB of them made 41
  * million phrases (4.4 GB, F28); agents lines of 64 x 64 substitutions
@@ -1374,6 +1463,7 @@ int main(void)
     DT_RUN(test_synsets);
     DT_RUN(test_synset_errors);
     DT_RUN(test_synset_combination_bound);
+    DT_RUN(test_synset_long_members);
     DT_RUN(test_verb_form_notes);
     DT_RUN(test_synset_depth_bound);
     DT_RUN(test_synset_many);
