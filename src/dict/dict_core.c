@@ -44,6 +44,37 @@ static int push_word(dt_dicts *d, const char *w, size_t n, uint32_t *nw)
     return 0;
 }
 
+/* Where a word of n bytes is cut in two (the clitic's start), or n. */
+static size_t clitic_cut(const char *w, size_t wn)
+{
+    if (wn > 2 && w[wn - 2] == '\'' && (w[wn - 1] == 'S' || w[wn - 1] == 's'))
+        return wn - 2;
+    if (wn > 2 && w[wn - 1] == '\'' && (w[wn - 2] == 'S' || w[wn - 2] == 's'))
+        return wn - 1;
+    if (wn > 3 && (w[wn - 3] == 'N' || w[wn - 3] == 'n') && w[wn - 2] == '\'' &&
+        (w[wn - 1] == 'T' || w[wn - 1] == 't'))
+        return wn - 3;
+    return wn;
+}
+
+uint32_t dt__dict_phrase_count(const char *s, size_t n)
+{
+    uint32_t c = 0;
+    size_t i = 0;
+    while (i < n) {
+        if (is_sep(s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !is_sep(s[j]))
+            j++;
+        c += clitic_cut(s + i, j - i) < j - i ? 2 : 1;
+        i = j;
+    }
+    return c;
+}
+
 int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
                           uint32_t *gaps)
 {
@@ -68,14 +99,7 @@ int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, u
         /* Split clitics the way the tokeniser does (Penn Treebank), so a
          * dictionary "DIDN'T", "VALENTINE'S" or "JOURNALISTS'" can meet
          * the tokens. */
-        size_t cut = wn;
-        if (wn > 2 && w[wn - 2] == '\'' && (w[wn - 1] == 'S' || w[wn - 1] == 's'))
-            cut = wn - 2;
-        else if (wn > 2 && w[wn - 1] == '\'' && (w[wn - 2] == 'S' || w[wn - 2] == 's'))
-            cut = wn - 1;
-        else if (wn > 3 && (w[wn - 3] == 'N' || w[wn - 3] == 'n') && w[wn - 2] == '\'' &&
-                 (w[wn - 1] == 'T' || w[wn - 1] == 't'))
-            cut = wn - 3;
+        size_t cut = clitic_cut(w, wn);
         /* (past the last word a phrase may have, push_word says so) */
         if (*nw > 0 && gap && *nw < DT_DICT_MAX_PHRASE_WORDS)
             *gaps |= 1u << *nw;

@@ -237,6 +237,10 @@ size_t dt__dict_verb_ing(const char *w, size_t n, char *out);
  * Returns 0, or a negative DT_E* (DT_ELIMIT: too many words). */
 int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
                           uint32_t *gaps);
+/* How many words dt__dict_phrase_words would push for s, interning
+ * nothing: the same split (blanks, '_', clitics), so exact, except that a
+ * word folding to nothing is counted though it is not pushed. */
+uint32_t dt__dict_phrase_count(const char *s, size_t n);
 /* The words of a phrase, blank-separated, into buf (truncated). */
 size_t dt__dict_phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, size_t cap);
 int dt__dict_pset_add(dt_dicts *d, dt__pset *ps, uint32_t off, uint32_t nw, uint32_t gaps,

@@ -67,6 +67,14 @@ typedef struct tmpl {
     size_t nalt[MAX_SLOTS];
     int plus_after[MAX_SLOTS];
     size_t nslots;
+    /* Each alternative's words, interned once per entry: a form is made
+     * of them, so its words are not folded and looked up again for each
+     * of up to 1,024 forms. ncount is dt__dict_phrase_count of the
+     * alternative alone; nid its interned words, once memo is set. */
+    uint32_t ncount[MAX_SLOTS][MAX_ALTS];
+    uint32_t id[MAX_SLOTS][MAX_ALTS][DT_DICT_MAX_PHRASE_WORDS];
+    uint32_t nid[MAX_SLOTS][MAX_ALTS];
+    unsigned char memo[MAX_SLOTS][MAX_ALTS];
 } tmpl;
 
 typedef struct istate {
@@ -77,6 +85,10 @@ typedef struct istate {
     tmpl *t;
     size_t count;
     int limited;
+    /* The form being made: each slot's alternative, where it starts in
+     * the text, and whether it is joined to the slot before by '-'. */
+    size_t cur[MAX_SLOTS], pos[MAX_SLOTS];
+    unsigned char hyphen[MAX_SLOTS];
 } istate;
 
 static void upper(char *s, size_t n)
@@ -120,6 +132,76 @@ static int add_part(tmpl *t, const char *p, size_t n)
         t->nalt[k] = 4;
     }
     t->plus_after[k] = 0;
+    for (size_t a = 0; a < t->nalt[k]; a++) {
+        t->ncount[k][a] = dt__dict_phrase_count(t->alt[k][a], t->altlen[k][a]);
+        t->memo[k][a] = 0;
+    }
+    return 0;
+}
+
+/* The words of the form in buf[0..len), pushed to the pool as
+ * dt__dict_phrase_words(buf) would push them, and interned in the same
+ * order: left to right, each word the first time a form holds it. A slot
+ * standing alone (blanks around it) gives its alternative's words, interned
+ * with the first form that holds them alone and reused after; slots joined
+ * by '-' make words across their boundary and are split as text. A form
+ * that may be over the word limit is split whole, so that what is interned
+ * before the limit is reported stays the same too. */
+static int form_words(istate *is, const char *buf, size_t len, uint32_t *off, uint32_t *nw)
+{
+    dt_dicts *d = is->d;
+    tmpl *t = is->t;
+    uint32_t count = 0;
+    for (size_t k = 0, e; k < t->nslots; k = e) {
+        for (e = k + 1; e < t->nslots && is->hyphen[e]; e++)
+            ;
+        if (e == k + 1)
+            count += t->ncount[k][is->cur[k]];
+        else {
+            size_t end = is->pos[e - 1] + t->altlen[e - 1][is->cur[e - 1]];
+            count += dt__dict_phrase_count(buf + is->pos[k], end - is->pos[k]);
+        }
+    }
+    uint32_t gaps;
+    if (count > DT_DICT_MAX_PHRASE_WORDS)
+        return dt__dict_phrase_words(d, buf, len, off, nw, &gaps);
+    size_t start = d->pool.n;
+    for (size_t k = 0, e; k < t->nslots; k = e) {
+        for (e = k + 1; e < t->nslots && is->hyphen[e]; e++)
+            ;
+        uint32_t o, n;
+        if (e > k + 1) {
+            size_t end = is->pos[e - 1] + t->altlen[e - 1][is->cur[e - 1]];
+            int rc = dt__dict_phrase_words(d, buf + is->pos[k], end - is->pos[k], &o, &n, &gaps);
+            if (rc) {
+                d->pool.n = start;
+                return rc;
+            }
+            continue;
+        }
+        size_t a = is->cur[k];
+        if (!t->memo[k][a]) {
+            int rc = dt__dict_phrase_words(d, t->alt[k][a], t->altlen[k][a], &o, &n, &gaps);
+            if (rc) {
+                d->pool.n = start;
+                return rc;
+            }
+            if (n) /* (a pool not yet allocated has no address to add 0 to) */
+                memcpy(t->id[k][a], d->pool.p + o, n * sizeof(uint32_t));
+            t->nid[k][a] = n;
+            t->memo[k][a] = 1;
+            continue; /* its words are in the pool already */
+        }
+        for (uint32_t w = 0; w < t->nid[k][a]; w++)
+            if (DT__VEC_PUSH(d, d->pool, t->id[k][a][w])) {
+                d->pool.n = start;
+                return DT_ENOMEM;
+            }
+    }
+    *off = (uint32_t)start;
+    *nw = (uint32_t)(d->pool.n - start);
+    if (*nw == 0)
+        d->pool.n = start;
     return 0;
 }
 
@@ -147,8 +229,8 @@ static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len
             is->limited = 1;
             return 0;
         }
-        uint32_t off, nw, gaps;
-        int rc = dt__dict_phrase_words(d, buf, len, &off, &nw, &gaps);
+        uint32_t off, nw;
+        int rc = form_words(is, buf, len, &off, &nw);
         if (rc == DT_ELIMIT) {
             dt__dict_warn(d, is->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
                           "issue phrase with more than %d words; skipped",
@@ -169,6 +251,9 @@ static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len
             for (int j = 0; j < njoin; j++) {
                 size_t l2 = len;
                 buf[l2++] = j ? '-' : ' ';
+                is->cur[slot] = a;
+                is->pos[slot] = l2;
+                is->hyphen[slot] = (unsigned char)j;
                 memcpy(buf + l2, t->alt[slot][a], t->altlen[slot][a]);
                 int rc = emit(is, issue, line, buf, l2 + t->altlen[slot][a], slot + 1);
                 if (rc || is->limited)
@@ -176,6 +261,9 @@ static int emit(istate *is, uint32_t issue, uint32_t line, char *buf, size_t len
             }
             continue;
         }
+        is->cur[slot] = a;
+        is->pos[slot] = l;
+        is->hyphen[slot] = 0;
         memcpy(buf + l, t->alt[slot][a], t->altlen[slot][a]);
         l += t->altlen[slot][a];
         int rc = emit(is, issue, line, buf, l, slot + 1);
