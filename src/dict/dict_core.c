@@ -100,18 +100,25 @@ int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, u
          * dictionary "DIDN'T", "VALENTINE'S" or "JOURNALISTS'" can meet
          * the tokens. */
         size_t cut = clitic_cut(w, wn);
-        /* (past the last word a phrase may have, push_word says so) */
-        if (*nw > 0 && gap && *nw < DT_DICT_MAX_PHRASE_WORDS)
-            *gaps |= 1u << *nw;
+        uint32_t at = *nw;
         int rc = push_word(d, w, cut, nw);
         if (rc == 0 && cut < wn)
             rc = push_word(d, w + cut, wn - cut, nw);
         if (rc) {
             d->pool.n = start_pool;
             *nw = 0;
+            *gaps = 0;
             return rc;
         }
-        gap = 0;
+        /* The gap goes on the word that was pushed (at < 32 then, F19). A
+         * token that folds to nothing (a lone combining accent, a byte
+         * order mark) pushes none: its blank waits for the next word, and
+         * no bit is set past the phrase's last word (F32). */
+        if (*nw > at) {
+            if (at > 0 && gap)
+                *gaps |= 1u << at;
+            gap = 0;
+        }
         i = j;
     }
     if (*nw == 0)

@@ -927,6 +927,41 @@ static void test_phrase_word_limit(void)
     dt_dicts_free(d);
 }
 
+/* A token that folds to nothing (a byte order mark, a lone combining
+ * accent) adds no word, but its blank set the gap bit of the word it
+ * would have been: after the last word, a bit past the phrase (F32, found
+ * by the invariant check over the agents corpus). Between two words the
+ * blank still separates them. */
+static void test_phrase_gap_bits(void)
+{
+    const char *txt = "CHAIRMAN \xef\xbb\xbf [~GOV]\n"
+                      "DEPUTY \xcc\x81_MINISTER [~GOV]\n"
+                      "VICE_\xef\xbb\xbf PREMIER [~GOV]\n"
+                      "SPEAKER_OF \xcc\x81 [~LEG]\n";
+    dt_dicts *d = load1(DT_DICT_AGENTS, txt);
+    if (!d)
+        return;
+    const dt_dict_phrase_set *ps = dt_dict_agent_phrases(d);
+    int seen = 0;
+    for (uint32_t i = 0; i < ps->nphrases; i++) {
+        const dt_dict_phrase *p = &ps->phrases[i];
+        const char *t = ptext(d, p);
+        uint32_t allowed = p->nwords >= 32 ? 0xFFFFFFFEu : ((1u << p->nwords) - 1) & ~1u;
+        if (p->gaps & ~allowed)
+            fprintf(stderr, "'%s': gaps %#x past its %u words\n", t, p->gaps, p->nwords);
+        DT_CHECK_INT(p->gaps & ~allowed, 0);
+        if (!strcmp(t, "CHAIRMAN") || !strcmp(t, "SPEAKER OF")) {
+            DT_CHECK_INT(p->gaps, 0);
+            seen++;
+        } else if (!strcmp(t, "DEPUTY MINISTER") || !strcmp(t, "VICE PREMIER")) {
+            DT_CHECK_INT(p->gaps, 2); /* the blank is kept */
+            seen++;
+        }
+    }
+    DT_CHECK_INT(seen, 4);
+    dt_dicts_free(d);
+}
+
 static void test_agents(void)
 {
     dt_dicts *d = load1(DT_DICT_AGENTS, AGENTS);
@@ -1473,6 +1508,7 @@ int main(void)
     DT_RUN(test_dates);
     DT_RUN(test_agents);
     DT_RUN(test_phrase_word_limit);
+    DT_RUN(test_phrase_gap_bits);
     DT_RUN(test_agent_subst_loops);
     DT_RUN(test_agent_subst_long_forms);
     DT_RUN(test_discards);
