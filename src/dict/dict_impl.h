@@ -173,6 +173,13 @@ int dt__dict_derive(dt_dicts *d);
 /* Free what dt__dict_derive allocated (both load paths). */
 void dt__dict_derive_free(dt_dicts *d);
 
+/* Check the invariants the matchers and the coder rely on (word ids and
+ * word counts of phrases, forms and patterns, every index between the
+ * arrays; docs/dict-format.md, "Compiled cache", lists them) in one pass: 0, or -1 with the first
+ * broken one described in why (cap bytes). The arrays must be there as
+ * their counts say; a trie's edges must be as many as its nodes name. */
+int dt__dict_check(const dt_dicts *d, char *why, size_t cap);
+
 /* Errors. */
 int dt__dict_oom(dt_dicts *d);
 /* Count one phrase about to be made by expansion (issue forms, agent

@@ -16,6 +16,7 @@
 #include "fuzz_common.h"
 
 #include "detente/arena.h"
+#include "dict/dict_impl.h" /* dt__dict_check */
 
 #include <string.h>
 
@@ -98,6 +99,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dt_error err;
     dt_error_clear(&err);
     int rc = dt_dicts_load(src, n, &opt, &d, &err);
+    /* What the matchers and the coder rely on (word counts, word ids,
+     * every index between the arrays) holds for whatever was loaded, the
+     * dicts a strict load hands back included. */
+    char why[200];
+    if (d && dt__dict_check(d, why, sizeof why))
+        dt_fuzz_fail("loaded dictionaries break an invariant: %s", why);
     if (rc < 0) {
         if (rc != DT_EFORMAT && rc != DT_ENOMEM && rc != DT_ELIMIT)
             dt_fuzz_fail("dt_dicts_load returned %d (%s): %s", rc, dt_strerror(rc), err.msg);

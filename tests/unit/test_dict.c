@@ -5,12 +5,23 @@
 #include "dt_test.h"
 
 #include "detente/dict.h"
+#include "dict/dict_impl.h" /* dt__dict_check */
 #include "detente/text.h"
 
 #include <pthread.h>
 #include <stdint.h>
 
 /* ---- helpers ---- */
+
+/* Every load keeps the promises the matchers rely on (dict_check.c). */
+static void check_invariants(const dt_dicts *d)
+{
+    char why[200];
+    if (d && dt__dict_check(d, why, sizeof why)) {
+        fprintf(stderr, "%s: invariant broken: %s\n", dt_test_current, why);
+        DT_CHECK(0);
+    }
+}
 
 static int load_mem(dt_dicts **out, int strict, int kind, const char *text)
 {
@@ -19,7 +30,9 @@ static int load_mem(dt_dicts **out, int strict, int kind, const char *text)
     memset(&o, 0, sizeof o);
     o.strict = strict;
     dt_error err;
-    return dt_dicts_load(&s, 1, &o, out, &err);
+    int rc = dt_dicts_load(&s, 1, &o, out, &err);
+    check_invariants(*out);
+    return rc;
 }
 
 static dt_dicts *load1(int kind, const char *text)

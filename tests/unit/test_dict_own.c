@@ -8,6 +8,7 @@
 #include "dt_test.h"
 
 #include "detente/dict.h"
+#include "dict/dict_impl.h" /* dt__dict_check */
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -18,6 +19,16 @@
 
 /* ---- helpers ---- */
 
+/* Every load keeps the promises the matchers rely on (dict_check.c). */
+static void check_invariants(const dt_dicts *d)
+{
+    char why[200];
+    if (d && dt__dict_check(d, why, sizeof why)) {
+        fprintf(stderr, "%s: invariant broken: %s\n", dt_test_current, why);
+        DT_CHECK(0);
+    }
+}
+
 static int load_src(dt_dicts **out, int strict, const dt_dict_source *s, size_t n)
 {
     dt_dict_options o;
@@ -25,7 +36,9 @@ static int load_src(dt_dicts **out, int strict, const dt_dict_source *s, size_t 
     o.strict = strict;
     dt_error err;
     dt_error_clear(&err);
-    return dt_dicts_load(s, n, &o, out, &err);
+    int rc = dt_dicts_load(s, n, &o, out, &err);
+    check_invariants(*out);
+    return rc;
 }
 
 static dt_dicts *load_own(const char *text, int strict, int want_rc)
