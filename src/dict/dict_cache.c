@@ -8,8 +8,9 @@
  * into pointers, touching only the arrays that hold strings: there is no
  * parsing, interning or trie building. The header's layout word (struct
  * sizes) and version refuse a cache from another build; its checksum
- * refuses a truncated or damaged file; the content hash of the sources
- * refuses a cache that is stale. */
+ * refuses a truncated or damaged file; a pass over every count and index
+ * (dt__dict_check) refuses one written to fit its checksum; the content
+ * hash of the sources refuses a cache that is stale. */
 #define _DEFAULT_SOURCE
 #include "dict_impl.h"
 
@@ -492,8 +493,11 @@ int dt_dicts_load_cache(const char *path, const dt_dict_source *src, size_t nsrc
             h.count[s] > (size - h.off[s]) / es[s])
             why = "section out of bounds";
     }
+    /* (a load that interned no word has nwords 1 and no word arrays) */
+    uint64_t nwl = h.nwords > 1 ? h.nwords : h.count[S_WLEN];
     if (!why && (h.count[S_WORDS] != h.nwords || h.count[S_SRCNAMES] != h.count[S_SRCKINDS] ||
-                 h.count[S_STR] == 0 || base[h.off[S_STR] + h.count[S_STR] - 1] != '\0' ||
+                 h.count[S_WLEN] != nwl || h.count[S_WHASH] != nwl || h.count[S_STR] == 0 ||
+                 base[h.off[S_STR] + h.count[S_STR] - 1] != '\0' ||
                  (h.count[S_WTAB] && h.count[S_WTAB] != (uint64_t)h.wtab_mask + 1)))
         why = "inconsistent sections";
     if (why) {
@@ -623,6 +627,31 @@ int dt_dicts_load_cache(const char *path, const dt_dict_source *src, size_t nsrc
     if (bad || (d->vf_start && h.count[S_VFSTART] != (uint64_t)h.nwords + 1)) {
         dt_dicts_free(d);
         return refuse(path, err, "bad string or index offsets");
+    }
+    /* The checksum catches damage, not a file written to fit it: every
+     * count and index the matchers follow is checked before any is used
+     * (F31). First that each trie's arrays are as long as it needs. */
+    for (int k = 0; k < 5; k++) {
+        const dt__pset *ps = sets[k];
+        int s0 = S_PSET + 5 * k;
+        uint64_t nedges = 0;
+        for (uint32_t i = 0; i < ps->nnodes; i++) {
+            uint64_t e = (uint64_t)ps->nodes[i].first_edge + ps->nodes[i].nedges;
+            if (e > nedges)
+                nedges = e;
+        }
+        if (nedges > h.count[s0 + 2] || h.count[s0 + 3] != ps->ph.n ||
+            h.count[s0 + 4] != ps->ph.n) {
+            dt_dicts_free(d);
+            return refuse(path, err, "a phrase trie's arrays do not match its phrases");
+        }
+    }
+    char why3[200];
+    if (dt__dict_check(d, why3, sizeof why3)) {
+        char msg[240];
+        snprintf(msg, sizeof msg, "bad contents: %s", why3);
+        dt_dicts_free(d);
+        return refuse(path, err, msg);
     }
     if (dt__dict_derive(d)) {
         dt_dicts_free(d);

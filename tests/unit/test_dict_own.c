@@ -11,6 +11,7 @@
 #include "dict/dict_impl.h" /* dt__dict_check */
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -790,6 +791,179 @@ static void test_cache_roundtrip(void)
     unlink(path);
 }
 
+/* A cache written to fit its checksum: the header's layout as
+ * dict_cache.c writes it (struct hdr: the section offsets at byte 112,
+ * their element counts after them, 47 sections) and its checksum. */
+enum { C_NSEC = 47, C_OFF = 112, C_COUNT = C_OFF + 8 * C_NSEC, C_HDR = C_COUNT + 8 * C_NSEC };
+/* sections (enum in dict_cache.c) */
+enum {
+    C_WLEN = 2,
+    C_WTAB = 4,
+    C_POOL = 5,
+    C_ACTOR_PH = 9,
+    C_ACTORS = 34,
+    C_VFSTART = 42,
+    C_PATTERNS = 44,
+    C_PELEMS = 45
+};
+
+static uint64_t cache_checksum(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+static uint64_t get64(const unsigned char *p, size_t at)
+{
+    uint64_t v;
+    memcpy(&v, p + at, 8);
+    return v;
+}
+
+static void put32(unsigned char *p, size_t at, uint32_t v)
+{
+    memcpy(p + at, &v, 4);
+}
+
+/* Write img (n bytes) to path with the checksum made to fit. */
+static void write_forged(const char *path, unsigned char *img, size_t n)
+{
+    uint64_t sum = cache_checksum(img + C_HDR, n - C_HDR);
+    memcpy(img + 24, &sum, 8);
+    FILE *f = fopen(path, "wb");
+    DT_CHECK(f != NULL);
+    if (!f)
+        return;
+    DT_CHECK(fwrite(img, 1, n, f) == n);
+    fclose(f);
+}
+
+/* The same, and expect the load refused. */
+static void expect_forged_refused(const char *path, unsigned char *img, size_t n,
+                                  const dt_dict_source *s, const char *what)
+{
+    write_forged(path, img, n);
+    dt_dicts *d = NULL;
+    dt_error err;
+    dt_error_clear(&err);
+    int rc = dt_dicts_load_cache(path, s, 1, NULL, &d, &err);
+    if (rc != DT_EFORMAT || !strstr(err.msg, "refused"))
+        fprintf(stderr, "forged cache (%s): rc %d, %s\n", what, rc, err.msg);
+    DT_CHECK_INT(rc, DT_EFORMAT);
+    DT_CHECK(d == NULL);
+    dt_dicts_free(d);
+}
+
+static void test_cache_forged(void)
+{
+    const char *own = "[actors]\nactor USA: United States\n  term USAGOV\n"
+                      "[synsets]\nsynset TALKS (no plural): talks\n"
+                      "[verbs]\nblock MEET 040\n  verb meet (met, meets, meeting)\n"
+                      "  pattern 046: $ * &TALKS with +\n";
+    dt_dict_source s = {DT_DICT_OWN, NULL, "t.dtx", own, strlen(own)};
+    dt_dicts *a = NULL;
+    DT_CHECK_INT(load_src(&a, 0, &s, 1), DT_OK);
+    if (!a)
+        return;
+    char path[] = "/tmp/dt_dict_forged_XXXXXX";
+    int fd = mkstemp(path);
+    DT_CHECK(fd >= 0);
+    close(fd);
+    dt_error err;
+    dt_error_clear(&err);
+    DT_CHECK_INT(dt_dicts_save_cache(a, path, &err), DT_OK);
+    uint32_t nwords = dt_dict_nwords(a);
+    dt_dicts_free(a);
+    FILE *f = fopen(path, "rb");
+    DT_CHECK(f != NULL);
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    size_t n = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *good = malloc(n), *img = malloc(n);
+    DT_CHECK(good && img && fread(good, 1, n, f) == n);
+    fclose(f);
+    /* the layout this test writes to */
+    uint32_t nsec;
+    memcpy(&nsec, good + 108, 4);
+    DT_CHECK_INT(nsec, C_NSEC);
+    DT_CHECK_INT(get64(good, 16), n);
+    DT_CHECK_INT(get64(good, 24), cache_checksum(good + C_HDR, n - C_HDR));
+#define SEC(k) ((size_t)get64(good, C_OFF + 8 * (k)))
+#define CNT(k) ((size_t)get64(good, C_COUNT + 8 * (k)))
+    DT_CHECK(CNT(C_ACTOR_PH) >= 1 && CNT(C_POOL) >= 1 && CNT(C_PATTERNS) == 1);
+    size_t ph = SEC(C_ACTOR_PH), pat = SEC(C_PATTERNS);
+    /* the untouched file loads */
+    memcpy(img, good, n);
+    write_forged(path, img, n);
+    dt_dicts *ok = cache_load(path, &s, 1, DT_OK);
+    dt_dicts_free(ok);
+
+    struct {
+        const char *what;
+        size_t at;
+        uint32_t val;
+        int u16;
+    } patch[] = {
+        {"a phrase of 33 words", ph + offsetof(dt_dict_phrase, nwords), 33, 1},
+        {"a phrase of no words", ph + offsetof(dt_dict_phrase, nwords), 0, 1},
+        {"a phrase past the pool", ph + offsetof(dt_dict_phrase, words), (uint32_t)CNT(C_POOL), 0},
+        {"a phrase's actor out of range", ph + offsetof(dt_dict_phrase, entry), 7, 0},
+        {"a gap bit past the words", ph + offsetof(dt_dict_phrase, gaps), 1u << 20, 0},
+        {"a word id out of range", SEC(C_POOL), nwords, 0},
+        {"an actor's codes out of range", SEC(C_ACTORS) + offsetof(dt_dict_actor, ncodes), 1000, 0},
+        {"a pattern of 65 elements", pat + offsetof(dt_dict_pattern, nelem), 65, 1},
+        {"a pattern's verb past its elements", pat + offsetof(dt_dict_pattern, verb_pos), 40, 1},
+        {"a pattern's elements past the array", pat + offsetof(dt_dict_pattern, first_elem),
+         (uint32_t)CNT(C_PELEMS), 0},
+        {"a verb form index out of order", SEC(C_VFSTART) + 4, 1000, 0},
+        {"a word table slot past the words", 0, 0, 2},
+        {"a synset element out of range", 0, 0, 3},
+        {"a word length table shorter than the words", 0, 0, 4},
+    };
+    for (size_t k = 0; k < sizeof patch / sizeof patch[0]; k++) {
+        memcpy(img, good, n);
+        if (patch[k].u16 == 1) {
+            uint16_t v = (uint16_t)patch[k].val;
+            memcpy(img + patch[k].at, &v, 2);
+        } else if (patch[k].u16 == 0) {
+            put32(img, patch[k].at, patch[k].val);
+        } else if (patch[k].u16 == 2) {
+            /* the first occupied slot names id nwords */
+            size_t t = SEC(C_WTAB), i = 0;
+            while (i < CNT(C_WTAB) && get64(img, t + 8 * i) == 0)
+                i++;
+            DT_CHECK(i < CNT(C_WTAB));
+            put32(img, t + 8 * i, nwords);
+        } else if (patch[k].u16 == 4) {
+            uint64_t c = CNT(C_WLEN) - 1; /* in the header: no checksum needed */
+            memcpy(img + C_COUNT + 8 * C_WLEN, &c, 8);
+        } else {
+            size_t e = SEC(C_PELEMS), i = 0;
+            while (i < CNT(C_PELEMS) && img[e + 8 * i] != DT_PEL_SYNSET)
+                i++;
+            DT_CHECK(i < CNT(C_PELEMS));
+            put32(img, e + 8 * i + offsetof(dt_dict_pelem, value), 1000);
+        }
+        expect_forged_refused(path, img, n, &s, patch[k].what);
+    }
+#undef SEC
+#undef CNT
+    free(good);
+    free(img);
+    unlink(path);
+}
+
 int main(void)
 {
     DT_RUN(test_actors_same);
@@ -805,5 +979,6 @@ int main(void)
     DT_RUN(test_builtin);
     DT_RUN(test_load_dir);
     DT_RUN(test_cache_roundtrip);
+    DT_RUN(test_cache_forged);
     DT_TEST_END();
 }
