@@ -6,7 +6,7 @@ set(DT_STORE_ARGS $<TARGET_FILE:detente> ${DT_SHARED_DATA} ${CMAKE_SOURCE_DIR})
 # SQLite: SIGKILL mid-run, then re-run; bad targets.
 add_test(NAME store.sqlite.kill COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/store/kill.sh
                                         ${DT_STORE_ARGS})
-set(DT_STORE_BAD_CASES nodir readonly-db readonly-dir newer-schema not-a-store disk-full
+set(DT_STORE_BAD_CASES nodir readonly-db readonly-dir locked newer-schema not-a-store disk-full
     pg-unreachable pg-password-hidden bad-spec)
 foreach(c ${DT_STORE_BAD_CASES})
   add_test(NAME store.bad.${c}

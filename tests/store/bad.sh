@@ -51,6 +51,31 @@ readonly-dir)
     expect_error "sqlite:$T/rd/x.db" "cannot"
     [ -z "$(ls -A "$T/rd")" ] || fail "wrote into a read-only directory"
     ;;
+locked)
+    # Another process holds the write lock past the 10 s busy timeout:
+    # one error line, exit 1, the store untouched; readers are not
+    # blocked meanwhile (WAL), and a re-run once the lock is gone
+    # completes the store.
+    head -n 20 "$T/in.jsonl" >"$T/half.jsonl"
+    "$DETENTE" code -q "${DICT[@]}" --output "sqlite:$T/lk.db" "$T/half.jsonl"
+    before=$(q "$T/lk.db" "SELECT count(*) FROM events")
+    (
+        echo 'BEGIN EXCLUSIVE;'
+        sleep 14
+    ) | sqlite3 "$T/lk.db" &
+    holder=$!
+    sleep 1
+    "$DETENTE" series --db "sqlite:$T/lk.db" --period year >"$T/series" ||
+        fail "locked: a reader was blocked by the writer's lock"
+    run "sqlite:$T/lk.db"
+    wait "$holder"
+    expect_error "sqlite:$T/lk.db" "locked"
+    [ "$(q "$T/lk.db" "SELECT count(*) FROM events")" = "$before" ] || fail "locked store changed"
+    check_consistent "$T/lk.db"
+    "$DETENTE" code -q "${DICT[@]}" --output "sqlite:$T/lk.db" "$T/in.jsonl"
+    [ "$(q "$T/lk.db" "SELECT count(*) FROM events")" -gt "$before" ] || fail "re-run added nothing"
+    check_consistent "$T/lk.db"
+    ;;
 newer-schema)
     sqlite3 "$T/new.db" "CREATE TABLE future(x); PRAGMA user_version = 99;"
     before=$(md5sum <"$T/new.db")
