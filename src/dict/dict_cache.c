@@ -99,7 +99,7 @@ static uint32_t layout_word(void)
 
 /* A word-at-a-time FNV variant: fast enough to check 15 MB in a few ms,
  * and it catches truncation and damaged bytes (not tampering). */
-static uint64_t checksum(const unsigned char *p, size_t n)
+uint64_t dt__dict_cache_checksum(const unsigned char *p, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
     size_t i = 0;
@@ -278,7 +278,7 @@ int dt_dicts_save_cache(const dt_dicts *d, const char *path, dt_error *err)
     h->nwords = d->nwords;
     h->wtab_mask = d->wtab_mask;
     h->nsec = S_N;
-    h->checksum = checksum(w->blob.p + sizeof *h, w->blob.n - sizeof *h);
+    h->checksum = dt__dict_cache_checksum(w->blob.p + sizeof *h, w->blob.n - sizeof *h);
     memcpy(w->blob.p, h, sizeof *h);
 
     /* Write next to the target and rename: a reader never maps a
@@ -453,7 +453,7 @@ int dt_dicts_load_cache(const char *path, const dt_dict_source *src, size_t nsrc
         why = "written by a build with another data layout";
     else if (h.total != size)
         why = "truncated or extended file";
-    else if (checksum(base + sizeof h, size - sizeof h) != h.checksum)
+    else if (dt__dict_cache_checksum(base + sizeof h, size - sizeof h) != h.checksum)
         why = "damaged file (checksum)";
     static const size_t elsize[S_N] = {
         [S_STR] = 1,

@@ -165,6 +165,8 @@ uint32_t dt__dict_hash_bytes(const char *s, size_t n);
 int dt__dict_read_file(const char *path, char **out, size_t *len, dt_error *err);
 
 void dt__dict_cache_unmap(void *map, size_t len);
+/* The compiled cache's checksum of the bytes after its header. */
+uint64_t dt__dict_cache_checksum(const unsigned char *p, size_t n);
 
 /* Build the lookup indexes that are pure functions of the compiled
  * arrays (first-word ranges, stem lengths); called by both load paths

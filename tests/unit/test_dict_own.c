@@ -8,7 +8,7 @@
 #include "dt_test.h"
 
 #include "detente/dict.h"
-#include "dict/dict_impl.h" /* dt__dict_check */
+#include "dict/dict_impl.h" /* dt__dict_check, dt__dict_cache_checksum */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -694,6 +694,18 @@ static dt_dicts *cache_load(const char *path, const dt_dict_source *src, size_t 
     return d;
 }
 
+/* Save `a` as a cache in a new file named from the template `path`. */
+static void save_temp(const dt_dicts *a, char *path)
+{
+    int fd = mkstemp(path);
+    DT_CHECK(fd >= 0);
+    if (fd >= 0)
+        close(fd);
+    dt_error err;
+    dt_error_clear(&err);
+    DT_CHECK_INT(dt_dicts_save_cache(a, path, &err), DT_OK);
+}
+
 static void flip_byte(const char *path, long at)
 {
     FILE *f = fopen(path, "r+b");
@@ -724,12 +736,7 @@ static void test_cache_roundtrip(void)
     if (!a)
         return;
     char path[] = "/tmp/dt_dict_cache_XXXXXX";
-    int fd = mkstemp(path);
-    DT_CHECK(fd >= 0);
-    close(fd);
-    dt_error err;
-    dt_error_clear(&err);
-    DT_CHECK_INT(dt_dicts_save_cache(a, path, &err), DT_OK);
+    save_temp(a, path);
     DT_CHECK_INT(dt_dict_is_cache(path), 1);
     dt_dicts *b = cache_load(path, &s, 1, DT_OK);
     if (b) {
@@ -774,12 +781,12 @@ static void test_cache_roundtrip(void)
 
     /* The built-in set: its sources are recorded by name and re-checked. */
     dt_dicts *bi = NULL;
+    dt_error err;
     DT_CHECK_INT(dt_dicts_load_builtin(NULL, &bi, &err), DT_OK);
-    fd = mkstemp(path);
-    close(fd);
-    DT_CHECK_INT(dt_dicts_save_cache(bi, path, &err), DT_OK);
+    char bpath[] = "/tmp/dt_dict_cache_XXXXXX";
+    save_temp(bi, bpath);
     dt_dicts *bc = NULL;
-    DT_CHECK_INT(dt_dicts_load_dir(path, NULL, &bc, &err), DT_OK);
+    DT_CHECK_INT(dt_dicts_load_dir(bpath, NULL, &bc, &err), DT_OK);
     if (bc && bi) {
         char *da = dump(bi), *db = dump(bc);
         DT_CHECK_STR(da, db);
@@ -788,7 +795,7 @@ static void test_cache_roundtrip(void)
     }
     dt_dicts_free(bc);
     dt_dicts_free(bi);
-    unlink(path);
+    unlink(bpath);
 }
 
 /* A cache written to fit its checksum: the header's layout as
@@ -807,21 +814,6 @@ enum {
     C_PELEMS = 45
 };
 
-static uint64_t cache_checksum(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0x100000001b3ULL;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 static uint64_t get64(const unsigned char *p, size_t at)
 {
     uint64_t v;
@@ -837,7 +829,7 @@ static void put32(unsigned char *p, size_t at, uint32_t v)
 /* Write img (n bytes) to path with the checksum made to fit. */
 static void write_forged(const char *path, unsigned char *img, size_t n)
 {
-    uint64_t sum = cache_checksum(img + C_HDR, n - C_HDR);
+    uint64_t sum = dt__dict_cache_checksum(img + C_HDR, n - C_HDR);
     memcpy(img + 24, &sum, 8);
     FILE *f = fopen(path, "wb");
     DT_CHECK(f != NULL);
@@ -875,12 +867,7 @@ static void test_cache_forged(void)
     if (!a)
         return;
     char path[] = "/tmp/dt_dict_forged_XXXXXX";
-    int fd = mkstemp(path);
-    DT_CHECK(fd >= 0);
-    close(fd);
-    dt_error err;
-    dt_error_clear(&err);
-    DT_CHECK_INT(dt_dicts_save_cache(a, path, &err), DT_OK);
+    save_temp(a, path);
     uint32_t nwords = dt_dict_nwords(a);
     dt_dicts_free(a);
     FILE *f = fopen(path, "rb");
@@ -898,7 +885,7 @@ static void test_cache_forged(void)
     memcpy(&nsec, good + 108, 4);
     DT_CHECK_INT(nsec, C_NSEC);
     DT_CHECK_INT(get64(good, 16), n);
-    DT_CHECK_INT(get64(good, 24), cache_checksum(good + C_HDR, n - C_HDR));
+    DT_CHECK_INT(get64(good, 24), dt__dict_cache_checksum(good + C_HDR, n - C_HDR));
 #define SEC(k) ((size_t)get64(good, C_OFF + 8 * (k)))
 #define CNT(k) ((size_t)get64(good, C_COUNT + 8 * (k)))
     DT_CHECK(CNT(C_ACTOR_PH) >= 1 && CNT(C_POOL) >= 1 && CNT(C_PATTERNS) == 1);
