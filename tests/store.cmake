@@ -13,6 +13,14 @@ foreach(c ${DT_STORE_BAD_CASES})
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/store/bad.sh ${DT_STORE_ARGS} ${c})
 endforeach()
 
+# Hand-edited stores: rows that break what the readers assume.
+set(DT_STORE_ROWS_CASES date goldstein quad-root actor-code missing-document missing-sentence
+    span-overflow nulls-allowed)
+foreach(c ${DT_STORE_ROWS_CASES})
+  add_test(NAME store.rows.${c}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/store/rows.sh ${DT_STORE_ARGS} ${c})
+endforeach()
+
 # PostgreSQL: a private server started before and stopped after these.
 set(DT_PG_STATE ${CMAKE_CURRENT_BINARY_DIR}/store-pg.state)
 add_test(NAME store.pg.start

@@ -14,6 +14,7 @@
 
 #include "detente/reader.h"
 #include "detente/store.h"
+#include "store/store_rows.h"
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -259,7 +260,7 @@ static int build_query(qbuf *b, const dt_evfilter *f)
     if (ev)
         put(b, ", s.text, s.off, e.source_off, e.source_len, e.verb_off, e.verb_len, "
                "e.target_off, e.target_len, e.pattern, e.dict_file, e.dict_line");
-    put(b, " FROM events e JOIN documents d ON d.id = e.document");
+    put(b, " FROM events e LEFT JOIN documents d ON d.id = e.document");
     if (ev || text)
         put(b, " LEFT JOIN sentences s ON s.document = e.document AND s.idx = e.sentence");
     put_where(b, f);
@@ -290,10 +291,22 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
-static void row_to_rec(const rowsrc *rs, int evidence, dt_evrec *r)
+/* The row as a record; -1 with why when it breaks what the readers
+ * assume of a row (store/store_rows.h). */
+static int row_to_rec(const rowsrc *rs, int evidence, dt_evrec *r, char *why, size_t cap)
 {
+    dt__store_row chk = {
+        rs->text(rs->self, C_DATE), rs->text(rs->self, C_SRC),  rs->text(rs->self, C_TGT),
+        rs->text(rs->self, C_CODE), rs->text(rs->self, C_ROOT), rs->text(rs->self, C_QUAD),
+        rs->text(rs->self, C_GOLD), rs->text(rs->self, C_DOC),  rs->text(rs->self, C_SENT)};
     memset(r, 0, sizeof *r);
     r->id = to_i64(rs->text(rs->self, C_ID));
+    if (dt__store_row_check(&chk, why, cap) < 0)
+        return -1;
+    if (evidence && !rs->text(rs->self, C_SOFF)) {
+        snprintf(why, cap, "its sentence %.40s is not in the sentences table", chk.sentence);
+        return -1;
+    }
     const char *d = rs->text(rs->self, C_DATE);
     if (d && dt_date_parse(d, strlen(d), &r->date) < 0)
         r->date = 0;
@@ -313,21 +326,57 @@ static void row_to_rec(const rowsrc *rs, int evidence, dt_evrec *r)
     r->count = n > 0 && n <= UINT32_MAX ? (uint32_t)n : 1;
     r->text = r->pattern = r->dict_file = "";
     if (!evidence)
-        return;
+        return 0;
     r->text = nz(rs->text(rs->self, C_TEXT));
     int64_t base = to_i64(rs->text(rs->self, C_SOFF));
+    int64_t tlen = (int64_t)strlen(r->text);
     dt_span *sp[3] = {&r->source_span, &r->verb_span, &r->target_span};
+    /* A span is kept only when it lies inside the sentence's text. Offsets
+     * into a document are never negative, so off - base cannot overflow. */
     for (int i = 0; i < 3; i++) {
         const char *o = rs->text(rs->self, C_SO + 2 * i);
         const char *l = rs->text(rs->self, C_SL + 2 * i);
-        int64_t off = to_i64(o) - base, len = to_i64(l);
-        if (o && l && off >= 0 && len > 0 && off <= UINT32_MAX && len <= UINT32_MAX)
+        int64_t oi = to_i64(o), len = to_i64(l);
+        if (!o || !l || oi < 0 || base < 0)
+            continue;
+        int64_t off = oi - base;
+        if (off >= 0 && len > 0 && off <= tlen && len <= tlen - off)
             *sp[i] = (dt_span){(uint32_t)off, (uint32_t)len};
     }
     r->pattern = nz(rs->text(rs->self, C_PAT));
     r->dict_file = nz(rs->text(rs->self, C_DFILE));
     int64_t dl = to_i64(rs->text(rs->self, C_DLINE));
     r->dict_line = dl > 0 && dl <= UINT32_MAX ? (uint32_t)dl : 0;
+    return 0;
+}
+
+/* Bad rows are skipped and counted; the first is reported after every
+ * good row has been delivered, as the JSONL reader does with bad lines. */
+typedef struct badrows {
+    uint64_t n;
+    dt_error first;
+} badrows;
+
+static void note_bad(badrows *b, const char *name, int64_t id, const char *why)
+{
+    if (!b->n++)
+        dt_error_set(&b->first, DT_EFORMAT, name, 0, UINT64_MAX, "events row %lld: %s",
+                     (long long)id, why);
+}
+
+static int bad_result(const badrows *b, int rc, dt_error *err)
+{
+    if (rc != DT_OK || !b->n)
+        return rc;
+    if (err) {
+        *err = b->first;
+        if (b->n > 1) {
+            size_t l = strlen(err->msg);
+            snprintf(err->msg + l, sizeof err->msg - l, " (and %llu more bad rows)",
+                     (unsigned long long)(b->n - 1));
+        }
+    }
+    return DT_EFORMAT;
 }
 
 /* ---- SQLite --------------------------------------------------------- */
@@ -390,6 +439,7 @@ int dt__evsource_sqlite(const char *path, const char *name, const dt_evfilter *f
     }
     rowsrc rs = {sq_text, st};
     size_t delivered = 0;
+    badrows bad = {0};
     rc = DT_OK;
     for (;;) {
         int s = sqlite3_step(st);
@@ -401,7 +451,11 @@ int dt__evsource_sqlite(const char *path, const char *name, const dt_evfilter *f
             break;
         }
         dt_evrec r;
-        row_to_rec(&rs, f && f->evidence, &r);
+        char why[200];
+        if (row_to_rec(&rs, f && f->evidence, &r, why, sizeof why) < 0) {
+            note_bad(&bad, name, r.id, why);
+            continue;
+        }
         if (!dt__evfilter_match(f, &r, 0))
             continue;
         int cr = fn(ctx, &r);
@@ -412,6 +466,7 @@ int dt__evsource_sqlite(const char *path, const char *name, const dt_evfilter *f
         if (f && f->limit && ++delivered >= f->limit)
             break;
     }
+    rc = bad_result(&bad, rc, err);
 done:
     sqlite3_finalize(st);
     sqlite3_close_v2(db);
@@ -505,13 +560,16 @@ int dt__evsource_pg(const char *conninfo, const dt_evfilter *f, dt_evrec_fn fn, 
     }
     size_t delivered = 0;
     int stopped = 0;
+    badrows bad = {0};
     while ((r = PQgetResult(c)) != NULL) {
         ExecStatusType s = PQresultStatus(r);
         if (s == PGRES_SINGLE_TUPLE && !stopped && rc == DT_OK) {
             rowsrc rs = {pg_text, r};
             dt_evrec e;
-            row_to_rec(&rs, f && f->evidence, &e);
-            if (dt__evfilter_match(f, &e, 0)) {
+            char why[200];
+            if (row_to_rec(&rs, f && f->evidence, &e, why, sizeof why) < 0)
+                note_bad(&bad, name, e.id, why);
+            else if (dt__evfilter_match(f, &e, 0)) {
                 int cr = fn(ctx, &e);
                 if (cr) {
                     rc = cr;
@@ -532,6 +590,7 @@ int dt__evsource_pg(const char *conninfo, const dt_evfilter *f, dt_evrec_fn fn, 
             break;
         }
     }
+    rc = bad_result(&bad, rc, err);
 done:
     PQfinish(c);
     dt_free(vals);

@@ -1,8 +1,10 @@
 /* Plain-text store report (the README demo's summary). Every query is
  * read-only; the store's schema is the one in src/store/store_sqlite.c. */
 #include "detente/report.h"
+#include "store/store_rows.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 static int fail(dt_error *err, int code, const char *path, sqlite3 *db, const char *what)
@@ -28,15 +30,58 @@ static void date_text(int32_t d, char out[11])
 }
 
 /* Print the span [off, off+len) of the document, given the sentence that
- * holds it (text starting at document offset soff); "-" when out of it. */
-static void put_span(FILE *out, const char *label, const unsigned char *stext, int64_t soff,
-                     int64_t slen, int64_t off, int64_t len)
+ * holds it (text of tlen bytes starting at document offset soff, slen
+ * long by the store); "-" when out of it. Offsets into a document are
+ * never negative, so off - soff cannot overflow. */
+static void put_span(FILE *out, const char *label, const unsigned char *stext, int64_t tlen,
+                     int64_t soff, int64_t slen, int64_t off, int64_t len)
 {
-    if (!stext || off < soff || len <= 0 || off + len > soff + slen) {
+    if (tlen > slen)
+        tlen = slen;
+    if (!stext || soff < 0 || off < soff || len <= 0 || off - soff > tlen ||
+        len > tlen - (off - soff)) {
         fprintf(out, "  %s: -", label);
         return;
     }
     fprintf(out, "  %s: \"%.*s\"", label, (int)len, (const char *)stext + (off - soff));
+}
+
+/* Every events row checked as the other readers check them
+ * (store/store_rows.h): DT_OK, or DT_EFORMAT naming the first bad row. */
+static int check_rows(sqlite3 *db, const char *path, dt_error *err)
+{
+    sqlite3_stmt *st;
+    const char *q = "SELECT e.id, e.date, e.source, e.target, e.code, e.root, e.quad, e.goldstein,"
+                    " d.doc_id, e.sentence FROM events e"
+                    " LEFT JOIN documents d ON d.id = e.document ORDER BY e.id";
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+        return fail(err, DT_EIO, path, db, "cannot read the store");
+    uint64_t nbad = 0;
+    long long first = 0;
+    char why[200] = "", first_why[200] = "";
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        dt__store_row r;
+        const char **f[9] = {&r.date, &r.source,    &r.target, &r.code,    &r.root,
+                             &r.quad, &r.goldstein, &r.doc_id, &r.sentence};
+        for (int i = 0; i < 9; i++)
+            *f[i] = (const char *)sqlite3_column_text(st, i + 1);
+        if (dt__store_row_check(&r, why, sizeof why) < 0 && !nbad++) {
+            first = (long long)sqlite3_column_int64(st, 0);
+            snprintf(first_why, sizeof first_why, "%s", why);
+        }
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return fail(err, DT_EIO, path, db, "cannot read the store");
+    if (!nbad)
+        return DT_OK;
+    if (nbad == 1)
+        return dt_error_set(err, DT_EFORMAT, path, 0, UINT64_MAX, "events row %lld: %s", first,
+                            first_why);
+    return dt_error_set(err, DT_EFORMAT, path, 0, UINT64_MAX,
+                        "events row %lld: %s (and %llu more bad rows)", first, first_why,
+                        (unsigned long long)(nbad - 1));
 }
 
 static int totals(sqlite3 *db, FILE *out)
@@ -132,12 +177,13 @@ static int window(sqlite3 *db, FILE *out, int32_t from, int32_t to, int max)
                 sqlite3_column_double(st, 6));
         if (stext)
             fprintf(out, "    \"%s\"\n", (const char *)stext);
+        int64_t tlen = stext ? sqlite3_column_bytes(st, 7) : 0;
         fputs("  ", out);
-        put_span(out, "source", stext, soff, slen, sqlite3_column_int64(st, 10),
+        put_span(out, "source", stext, tlen, soff, slen, sqlite3_column_int64(st, 10),
                  sqlite3_column_int64(st, 11));
-        put_span(out, "verb", stext, soff, slen, sqlite3_column_int64(st, 12),
+        put_span(out, "verb", stext, tlen, soff, slen, sqlite3_column_int64(st, 12),
                  sqlite3_column_int64(st, 13));
-        put_span(out, "target", stext, soff, slen, sqlite3_column_int64(st, 14),
+        put_span(out, "target", stext, tlen, soff, slen, sqlite3_column_int64(st, 14),
                  sqlite3_column_int64(st, 15));
         if (file)
             fprintf(out, "  [%s:%lld]", (const char *)file,
@@ -183,10 +229,15 @@ int dt_report_write(const char *db_path, const dt_report_opts *opts, FILE *out, 
         sqlite3_close(db);
         return dt_error_set(err, DT_EFORMAT, db_path, 0, UINT64_MAX, "not a detente store");
     }
+    int rc = check_rows(db, db_path, err);
+    if (rc < 0) {
+        sqlite3_close(db);
+        return rc;
+    }
     int bad = totals(db, out) || top_dyads(db, out, o.top_dyads) || quads_by_quarter(db, out);
     if (!bad && o.from && o.to)
         bad = window(db, out, o.from, o.to, o.max_evidence);
-    int rc = bad ? fail(err, DT_EIO, db_path, db, "query failed") : DT_OK;
+    rc = bad ? fail(err, DT_EIO, db_path, db, "query failed") : DT_OK;
     sqlite3_close(db);
     return rc;
 }

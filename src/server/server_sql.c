@@ -12,6 +12,7 @@
 #include "server_sql.h"
 
 #include "detente/evset.h"
+#include "store/store_rows.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -253,6 +254,23 @@ static int32_t col_date(sqlite3_stmt *st, int i)
     return v;
 }
 
+/* The row's columns at these indexes checked as every reader checks them
+ * (store/store_rows.h): 0, or -1 with msg naming the row. */
+static int row_bad(sqlite3_stmt *st, const int col[10], char *msg, size_t msgcap)
+{
+    dt__store_row r;
+    const char **f[9] = {&r.date, &r.source,    &r.target, &r.code,    &r.root,
+                         &r.quad, &r.goldstein, &r.doc_id, &r.sentence};
+    for (int i = 0; i < 9; i++)
+        *f[i] = (const char *)sqlite3_column_text(st, col[i + 1]);
+    char why[200];
+    if (dt__store_row_check(&r, why, sizeof why) == 0)
+        return 0;
+    snprintf(msg, msgcap, "the store has a bad row: events row %lld: %s",
+             (long long)sqlite3_column_int64(st, col[0]), why);
+    return -1;
+}
+
 int dt__sql_health(dt__sqlpool *p, dt__health *h, char *msg, size_t msgcap)
 {
     conn *c = conn_get(p, msg, msgcap);
@@ -372,7 +390,7 @@ int dt__sql_events(dt__sqlpool *p, const dt__query *q, dt__sql_event_fn fn, void
                           " e.root, e.quad, e.goldstein, s.text, s.off,"
                           " e.source_off, e.source_len, e.verb_off, e.verb_len,"
                           " e.target_off, e.target_len, e.pattern, e.dict_file, e.dict_line"
-                          " FROM events e JOIN documents d ON d.id = e.document"
+                          " FROM events e LEFT JOIN documents d ON d.id = e.document"
                           " LEFT JOIN sentences s ON s.document = e.document AND s.idx = e.sentence"
                           " WHERE e.id > ?1");
         where(&sql, m, "e");
@@ -400,8 +418,20 @@ int dt__sql_events(dt__sqlpool *p, const dt__query *q, dt__sql_event_fn fn, void
         sqlite3_clear_bindings(st);
     }
     bind_query(st, q, m);
-    int rc;
+    int rc, rowrc = 0;
+    static const int cols[10] = {0, 1, 4, 5, 6, 7, 8, 9, 2, 3};
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rowrc = row_bad(st, cols, msg, msgcap)) < 0)
+            break;
+        if (sqlite3_column_type(st, 11) == SQLITE_NULL) {
+            snprintf(msg, msgcap,
+                     "the store has a bad row: events row %lld: its sentence %lld is not in the "
+                     "sentences table",
+                     (long long)sqlite3_column_int64(st, 0),
+                     (long long)sqlite3_column_int64(st, 3));
+            rowrc = -1;
+            break;
+        }
         dt__sql_event ev;
         memset(&ev, 0, sizeof ev);
         ev.id = sqlite3_column_int64(st, 0);
@@ -418,13 +448,18 @@ int dt__sql_events(dt__sqlpool *p, const dt__query *q, dt__sql_event_fn fn, void
         ev.text_len = (size_t)sqlite3_column_bytes(st, 10);
         int64_t soff = sqlite3_column_int64(st, 11);
         for (int k = 0; k < 3; k++) {
-            ev.span_ok[k] = sqlite3_column_type(st, 12 + 2 * k) != SQLITE_NULL;
-            ev.span_off[k] = sqlite3_column_int64(st, 12 + 2 * k) - soff;
+            /* Offsets into a document are never negative; then the
+             * difference cannot overflow. */
+            int64_t o = sqlite3_column_int64(st, 12 + 2 * k);
+            ev.span_ok[k] =
+                sqlite3_column_type(st, 12 + 2 * k) != SQLITE_NULL && o >= 0 && soff >= 0;
+            ev.span_off[k] = ev.span_ok[k] ? o - soff : -1;
             ev.span_len[k] = sqlite3_column_int64(st, 13 + 2 * k);
             /* Spans are stored into the document; the API gives them into
              * the sentence, and only when they lie inside it. */
             if (ev.span_off[k] < 0 || ev.span_len[k] <= 0 ||
-                (uint64_t)(ev.span_off[k] + ev.span_len[k]) > ev.text_len)
+                (uint64_t)ev.span_off[k] > ev.text_len ||
+                (uint64_t)ev.span_len[k] > ev.text_len - (uint64_t)ev.span_off[k])
                 ev.span_ok[k] = 0;
         }
         ev.pattern = text(st, 18);
@@ -436,7 +471,7 @@ int dt__sql_events(dt__sqlpool *p, const dt__query *q, dt__sql_event_fn fn, void
     int bad = rc != SQLITE_ROW && rc != SQLITE_DONE ? step_failed(c, msg, msgcap) : 0;
     sqlite3_reset(st);
     conn_put(p, c, bad == -1);
-    return bad;
+    return bad ? bad : rowrc;
 }
 
 static int scan(dt__sqlpool *p, const dt__query *q, int dyads, dt__aggmap *m, char *msg,
@@ -446,31 +481,36 @@ static int scan(dt__sqlpool *p, const dt__query *q, int dyads, dt__aggmap *m, ch
     if (!c)
         return -1;
     unsigned mk = mask_of(q) & (F_FROM | F_TO);
+#define SCAN_COLS                                                                                  \
+    "SELECT e.source, e.target, e.quad, e.goldstein, e.id, e.date, e.code, e.root, d.doc_id,"      \
+    " e.sentence FROM events e LEFT JOIN documents d ON d.id = e.document WHERE ?1 = ?1"
     static const char *const sql[4] = {
-        "SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1",
-        "SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1 AND date >= ?2",
-        "SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1 AND date <= ?3",
-        ("SELECT source, target, quad, goldstein FROM events WHERE ?1 = ?1 AND date >= ?2"
-         " AND date <= ?3"),
+        SCAN_COLS,
+        SCAN_COLS " AND e.date >= ?2",
+        SCAN_COLS " AND e.date <= ?3",
+        SCAN_COLS " AND e.date >= ?2 AND e.date <= ?3",
     };
+#undef SCAN_COLS
+    static const int cols[10] = {4, 5, 0, 1, 6, 7, 2, 3, 8, 9};
     sqlite3_stmt *st = prepare(c, &c->misc[1 + mk], sql[mk], msg, msgcap);
     if (!st) {
         conn_put(p, c, 1);
         return -1;
     }
     bind_query(st, q, mk);
-    int rc;
+    int rc, rowrc = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (dt__agg_add(m, dyads, q->actors, text(st, 0), text(st, 1), sqlite3_column_int(st, 2),
+        if ((rowrc = row_bad(st, cols, msg, msgcap)) < 0 ||
+            dt__agg_add(m, dyads, q->actors, text(st, 0), text(st, 1), sqlite3_column_int(st, 2),
                         sqlite3_column_double(st, 3)) < 0)
             break;
-    int bad = rc != SQLITE_DONE && rc != SQLITE_ROW ? step_failed(c, msg, msgcap) : 0;
+    int bad = rc != SQLITE_DONE && rc != SQLITE_ROW ? step_failed(c, msg, msgcap) : rowrc;
     if (!bad && m->oom) {
         snprintf(msg, msgcap, "out of memory");
         bad = -1;
     }
     sqlite3_reset(st);
-    conn_put(p, c, bad == -1 && !m->oom);
+    conn_put(p, c, bad == -1 && !m->oom && !rowrc);
     return bad;
 }
 
