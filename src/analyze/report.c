@@ -65,7 +65,7 @@ static int check_rows(sqlite3 *db, const char *path, dt_error *err)
         const char **f[9] = {&r.date, &r.source,    &r.target, &r.code,    &r.root,
                              &r.quad, &r.goldstein, &r.doc_id, &r.sentence};
         for (int i = 0; i < 9; i++)
-            *f[i] = (const char *)sqlite3_column_text(st, i + 1);
+            *f[i] = dt__store_sqlite_text(st, i + 1, i == 5 ? 1 : i == 6 ? 2 : 0);
         if (dt__store_row_check(&r, why, sizeof why) < 0 && !nbad++) {
             first = (long long)sqlite3_column_int64(st, 0);
             snprintf(first_why, sizeof first_why, "%s", why);

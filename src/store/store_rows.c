@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,4 +96,20 @@ int dt__store_row_check(const dt__store_row *r, char *why, size_t cap)
         return -1;
     }
     return 0;
+}
+
+const char *dt__store_sqlite_text(sqlite3_stmt *st, int col, int kind)
+{
+    int t = sqlite3_column_type(st, col);
+    if (kind == 1 && t == SQLITE_INTEGER) {
+        sqlite3_int64 q = sqlite3_column_int64(st, col);
+        if (q >= 1 && q <= 4)
+            return "1";
+    }
+    if (kind == 2 && (t == SQLITE_INTEGER || t == SQLITE_FLOAT)) {
+        double g = sqlite3_column_double(st, col);
+        if (isfinite(g) && g >= -10.0 && g <= 10.0)
+            return "0";
+    }
+    return (const char *)sqlite3_column_text(st, col);
 }

@@ -24,4 +24,13 @@ typedef struct dt__store_row {
  * broken assumption in why ("bad date \"2019-02-30\""). */
 int dt__store_row_check(const dt__store_row *r, char *why, size_t cap);
 
+/* A column of a SQLite row as dt__store_row wants it, without making
+ * text of a number that is already good: kind 1 (quad) gives "1" for an
+ * INTEGER in 1..4, kind 2 (goldstein) "0" for a finite number in -10..10
+ * (the check passes either; the reader takes the value itself), kind 0 the
+ * column's text. Converting every REAL to text made the server's scans
+ * 2.5 times slower. */
+struct sqlite3_stmt;
+const char *dt__store_sqlite_text(struct sqlite3_stmt *st, int col, int kind);
+
 #endif

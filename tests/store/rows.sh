@@ -71,6 +71,12 @@ serve() {
     done
     fail "$CASE: the server did not start"
 }
+unserve() {
+    kill "$srv"
+    wait "$srv" 2>/dev/null || true
+    srv=
+    rm -f "$T/port"
+}
 # expect_api STATUS ROW ENDPOINT...: each answers STATUS; a 500 names the row.
 expect_api() {
     local want=$1 row=$2
@@ -117,22 +123,30 @@ quad-root)
     # the server and report counted it in no class.
     damage "UPDATE events SET quad = 7 WHERE id = 3"
     expect_bad 3 'bad quad "7"'
+    serve
+    expect_api 500 3 "${ALL_API[@]}"
+    unserve
     damage "UPDATE events SET quad = 1, root = '99' WHERE id = 3"
     expect_bad 3 'bad root "99"' series report
     serve
-    expect_api 500 3 "${ALL_API[@]}"
+    expect_api 500 3 "events?limit=1000" "series?source=USA&target=PRK&period=year"
+    # The actor and dyad counts read no root.
+    expect_api 200 3 "dyads?limit=500" "actors?limit=500"
     ;;
 actor-code)
     # The server's aggregates dropped a source over 128 bytes silently; a
     # blank or a control character broke the TSV outputs.
     damage "UPDATE events SET source = 'USA' || printf('%.200c', 'X') WHERE id = 3"
     expect_bad 3 'bad source'
+    serve
+    expect_api 500 3 "${ALL_API[@]}"
+    unserve
     damage "UPDATE events SET source = 'USAGOV', target = 'PRK' || char(9) || 'X' WHERE id = 3"
     expect_bad 3 'bad target' series report
     damage "UPDATE events SET target = 'PRK', code = '' WHERE id = 3"
     expect_bad 3 'bad code ""' series report
     serve
-    expect_api 500 3 "${ALL_API[@]}"
+    expect_api 500 3 "events?limit=1000" "series?source=USA&target=PRK&period=year"
     ;;
 missing-document)
     # The events query joined documents: the row vanished from the
@@ -140,7 +154,9 @@ missing-document)
     damage "UPDATE events SET document = 999999 WHERE id = 3"
     expect_bad 3 'its document is not in the documents table'
     serve
-    expect_api 500 3 "${ALL_API[@]}"
+    expect_api 500 3 "events?limit=1000" "series?source=USA&target=PRK&period=year" "stability"
+    # The actor and dyad counts read no document: they count the event.
+    expect_api 200 3 "dyads?limit=500" "actors?limit=500"
     ;;
 missing-sentence)
     # The evidence readers (watch, /api/events) showed the row with no
