@@ -313,6 +313,30 @@ static void test_stationary_no_changes(void)
     dt_region_free(reg);
 }
 
+/* Events spread over more than 20,000 periods (one stray date in a
+ * store) are refused with a message instead of feeding a change-point
+ * detector whose cost grows with the square of the rows. */
+static void test_period_bound(void)
+{
+    dt_region *reg = region();
+    if (!reg)
+        return;
+    nev = 0;
+    add(10000115, "USAGOV", "PRKGOV", 3.0, 1);  /* January 1000 */
+    add(27000115, "PRKGOV", "USAGOV", -4.0, 3); /* January 2700: 20,401 months */
+    dt_stability_opts o;
+    dt_stability_opts_init(&o);
+    o.period = DT_PERIOD_MONTH;
+    dt_stability *s = NULL;
+    dt_error err;
+    dt_error_clear(&err);
+    DT_CHECK_INT(dt_stability_compute(&s, reg, ev, nev, &o, &err), DT_ELIMIT);
+    DT_CHECK(s == NULL);
+    DT_CHECK(strstr(err.msg, "more than 20000 periods") != NULL);
+    dt_stability_free(s);
+    dt_region_free(reg);
+}
+
 /* Only events between two different region actors count, weighted. */
 static void test_region_filter_and_weights(void)
 {
@@ -477,6 +501,7 @@ int main(void)
     DT_RUN(test_conflict_burst_lowers_index);
     DT_RUN(test_step_change_found);
     DT_RUN(test_stationary_no_changes);
+    DT_RUN(test_period_bound);
     DT_RUN(test_region_filter_and_weights);
     DT_RUN(test_writers);
     DT_RUN(test_alloc_failure);
