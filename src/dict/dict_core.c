@@ -57,21 +57,33 @@ static size_t clitic_cut(const char *w, size_t wn)
     return wn;
 }
 
+/* The next blank- or '_'-separated token of s[0..n) from *i: its start
+ * and length (0 at the end), *i moved past it; *gap set when a blank (not
+ * '_') came before it. The one split both functions below make. */
+static size_t next_token(const char *s, size_t n, size_t *i, int *gap, const char **w)
+{
+    while (*i < n && is_sep(s[*i])) {
+        if (s[*i] != '_')
+            *gap = 1;
+        (*i)++;
+    }
+    size_t j = *i;
+    while (j < n && !is_sep(s[j]))
+        j++;
+    *w = s + *i;
+    size_t wn = j - *i;
+    *i = j;
+    return wn;
+}
+
 uint32_t dt__dict_phrase_count(const char *s, size_t n)
 {
     uint32_t c = 0;
-    size_t i = 0;
-    while (i < n) {
-        if (is_sep(s[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < n && !is_sep(s[j]))
-            j++;
-        c += clitic_cut(s + i, j - i) < j - i ? 2 : 1;
-        i = j;
-    }
+    size_t i = 0, wn;
+    int gap = 0;
+    const char *w;
+    while ((wn = next_token(s, n, &i, &gap, &w)) > 0)
+        c += clitic_cut(w, wn) < wn ? 2 : 1;
     return c;
 }
 
@@ -82,20 +94,10 @@ int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, u
     *off = (uint32_t)start_pool;
     *nw = 0;
     *gaps = 0;
-    size_t i = 0;
+    size_t i = 0, wn;
     int gap = 0;
-    while (i < n) {
-        if (is_sep(s[i])) {
-            if (s[i] != '_')
-                gap = 1;
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < n && !is_sep(s[j]))
-            j++;
-        const char *w = s + i;
-        size_t wn = j - i;
+    const char *w;
+    while ((wn = next_token(s, n, &i, &gap, &w)) > 0) {
         /* Split clitics the way the tokeniser does (Penn Treebank), so a
          * dictionary "DIDN'T", "VALENTINE'S" or "JOURNALISTS'" can meet
          * the tokens. */
@@ -119,7 +121,6 @@ int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, u
                 *gaps |= 1u << at;
             gap = 0;
         }
-        i = j;
     }
     if (*nw == 0)
         d->pool.n = start_pool;
