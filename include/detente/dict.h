@@ -147,6 +147,10 @@ typedef struct dt_dict_options {
     /* Warnings kept on the dicts object (0 = default 100000); further
      * ones are counted but only passed to on_warning. */
     uint32_t max_warnings;
+    /* Phrases one load may make by expansion (0 = DT_DICT_MAX_GENERATED,
+     * which is also the most allowed). A lower bound makes the load of an
+     * untrusted dictionary cheaper: the fuzz harnesses use 4,096. */
+    uint32_t max_generated;
 } dt_dict_options;
 
 typedef struct dt_dicts dt_dicts;

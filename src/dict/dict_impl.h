@@ -185,7 +185,8 @@ int dt__dict_check(const dt_dicts *d, char *why, size_t cap);
 /* Errors. */
 int dt__dict_oom(dt_dicts *d);
 /* Count one phrase about to be made by expansion (issue forms, agent
- * substitutions) against DT_DICT_MAX_GENERATED for the whole load: 0 to
+ * substitutions) against the load's bound (opt.max_generated, at most
+ * DT_DICT_MAX_GENERATED) for the whole load: 0 to
  * go on, 1 past the bound (reported once, at file:line). */
 int dt__dict_generate(dt_dicts *d, uint32_t file, uint32_t line);
 /* Record a warning at file:line (severity, kind, printf message). */

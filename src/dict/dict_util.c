@@ -33,13 +33,16 @@ int dt__dict_oom(dt_dicts *d)
 
 int dt__dict_generate(dt_dicts *d, uint32_t file, uint32_t line)
 {
-    if (d->generated++ == DT_DICT_MAX_GENERATED)
+    size_t max = d->opt.max_generated && d->opt.max_generated < DT_DICT_MAX_GENERATED
+                     ? d->opt.max_generated
+                     : DT_DICT_MAX_GENERATED;
+    if (d->generated++ == max)
         dt__dict_warn(d, file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
-                      "expansion makes more than %d phrases in all; the rest of this and "
+                      "expansion makes more than %zu phrases in all; the rest of this and "
                       "later expanded entries skipped",
-                      DT_DICT_MAX_GENERATED);
-    if (d->generated > DT_DICT_MAX_GENERATED) {
-        d->generated = (size_t)DT_DICT_MAX_GENERATED + 1; /* no wrap */
+                      max);
+    if (d->generated > max) {
+        d->generated = max + 1; /* no wrap */
         return 1;
     }
     return 0;

@@ -1300,6 +1300,24 @@ static void test_generated_bound(void)
     DT_CHECK(syn_has(d, "&D", "PLAIN"));
     DT_CHECK(syn_has(d, "&B", "W63 W63"));
     dt_dicts_free(d);
+
+    /* A caller may set a lower bound (the fuzz harnesses do); one above
+     * DT_DICT_MAX_GENERATED is lowered to it. */
+    const uint32_t bounds[3] = {1000, 1, DT_DICT_MAX_GENERATED + 5u};
+    const size_t want[3] = {1000, 1, DT_DICT_MAX_GENERATED};
+    for (int b = 0; b < 3; b++) {
+        o.max_generated = bounds[b];
+        d = NULL;
+        DT_CHECK_INT(dt_dicts_load(src, 1, &o, &d, &err), DT_OK);
+        if (!d)
+            return;
+        char msg[64];
+        snprintf(msg, sizeof msg, "more than %zu phrases in all", want[b]);
+        DT_CHECK_INT(warned_msg(d, msg), 1);
+        DT_CHECK_INT(dt_dict_issue_phrases(d)->nphrases, want[b] + LINES + 1);
+        DT_CHECK(issue_has(d, "PLAIN WORDS", "P"));
+        dt_dicts_free(d);
+    }
 }
 
 /* ---- words, tries, hashing, several sources ---- */
