@@ -593,7 +593,9 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
         /* Substitutions replace the plural rule: every listed form is
          * spelled out in the set (MAN, MEN, ...). */
         subst_walk w = {0, 0};
+        d->imemo_on = 1;
         (void)expand_subst(g, ph, pn, 0, line, ai, &w, 0);
+        d->imemo_on = 0;
     } else {
         if (agent_phrase(g, ph, pn, line, 0, ai))
             return;

@@ -98,6 +98,12 @@ struct dt_dicts {
     size_t overlap_pairs; /* date ranges of one actor compared, against a bound */
     size_t clash_pairs;   /* codes of actors sharing a name compared, the same */
     size_t generated;     /* phrases made by expansion, against DT_DICT_MAX_GENERATED */
+    /* While an agent's substitution sets are expanded (imemo_on): the
+     * last word interned at each slot by its raw bytes (dt__dict_intern),
+     * so the words every form of the expansion repeats are folded and
+     * looked up once. Load-time only, never in a cache. */
+    struct dt__imemo *imemo;
+    int imemo_on;
     DT__VEC(uint32_t) tmp_elems;
     DT__VEC(dt_dict_verb) verbs;
     DT__VEC(dt_dict_verb_form) vforms;

@@ -283,11 +283,26 @@ uint32_t dt__dict_word_id_hashed(const dt_dicts *d, const char *s, size_t n, uin
     return lookup(d, s, n, h);
 }
 
-uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
+/* The intern memo: direct-mapped by the FNV-1a hash of a word's raw
+ * bytes, words of up to IMEMO_BYTES bytes. An agent entry with
+ * substitution sets is re-read in each of its up to 4,096 forms (a
+ * marker's item may join the word before it, so the forms are text, not
+ * word lists), and folding every word of every form again was 42% of the
+ * instructions of the agents fuzz corpus. Only on during that expansion:
+ * over a plain file the raw hash costs more than the hits save (Phoenix
+ * load +1.6%). An id never changes once given, so a hit is exact. */
+#define IMEMO_SLOTS 512
+#define IMEMO_BYTES 55
+struct dt__imemo {
+    uint32_t h, id;
+    uint8_t n;
+    char s[IMEMO_BYTES];
+};
+
+/* The interning itself (n > 0): fold, look up, add. */
+static inline uint32_t intern_fold(dt_dicts *d, const char *s, size_t n)
 {
     char buf[DT_MAX_TOKEN_BYTES + 8];
-    if (n == 0)
-        return 0;
     /* Dictionary words take exactly the form tokens' `norm` takes, so the
      * coder can compare ids; dt_text_fold is the one definition of it. */
     size_t m = dt_text_fold(s, n, buf, sizeof buf);
@@ -342,6 +357,39 @@ uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
         i = (i + 1) & d->wtab_mask;
     d->wtab[i] = (uint64_t)h << 32 | id;
     return id;
+}
+
+/* A word of 1 to IMEMO_BYTES bytes while the memo is on. Kept out of
+ * line: in dt__dict_intern itself it cost every plain word a longer
+ * prologue (Phoenix load +1.4% instructions). */
+static __attribute__((noinline)) uint32_t intern_memo(dt_dicts *d, const char *s, size_t n)
+{
+    if (!d->imemo) {
+        d->imemo = dt_calloc(IMEMO_SLOTS, sizeof *d->imemo);
+        if (!d->imemo)
+            return intern_fold(d, s, n);
+    }
+    uint32_t h = hash_bytes(s, n);
+    struct dt__imemo *e = &d->imemo[h & (IMEMO_SLOTS - 1)];
+    if (e->n == n && e->h == h && memcmp(e->s, s, n) == 0)
+        return e->id;
+    uint32_t id = intern_fold(d, s, n);
+    if (!d->oom) {
+        e->h = h;
+        e->id = id;
+        e->n = (uint8_t)n;
+        memcpy(e->s, s, n);
+    }
+    return id;
+}
+
+uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (d->imemo_on && n <= IMEMO_BYTES)
+        return intern_memo(d, s, n);
+    return intern_fold(d, s, n);
 }
 
 const char *dt_dict_word(const dt_dicts *d, uint32_t id)
