@@ -97,7 +97,7 @@ struct dt_dicts {
     size_t syn_tabcap, syn_tabn;
     size_t overlap_pairs; /* date ranges of one actor compared, against a bound */
     size_t clash_pairs;   /* codes of actors sharing a name compared, the same */
-    size_t generated;     /* phrases made by expansion, against DT_DICT_MAX_GENERATED */
+    size_t generated;     /* phrases made by expansion, against opt.max_generated */
     /* While an agent's substitution sets are expanded (imemo_on): the
      * last word interned at each slot by its raw bytes (dt__dict_intern),
      * so the words every form of the expansion repeats are folded and
