@@ -98,10 +98,11 @@ struct dt_dicts {
     size_t overlap_pairs; /* date ranges of one actor compared, against a bound */
     size_t clash_pairs;   /* codes of actors sharing a name compared, the same */
     size_t generated;     /* phrases made by expansion, against opt.max_generated */
-    /* While an agent's substitution sets are expanded (imemo_on): the
-     * last word interned at each slot by its raw bytes (dt__dict_intern),
-     * so the words every form of the expansion repeats are folded and
-     * looked up once. Load-time only, never in a cache. */
+    /* While an agent's substitution sets or an issue's forms are
+     * expanded (imemo_on): the last word interned at each slot by its raw
+     * bytes (dt__dict_intern), so the words every form of the expansion
+     * repeats are folded and looked up once. Load-time only, never in a
+     * cache. */
     struct dt__imemo *imemo;
     int imemo_on;
     DT__VEC(uint32_t) tmp_elems;

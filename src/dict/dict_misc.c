@@ -395,7 +395,11 @@ static void read_issue(istate *is, const char *s, size_t n, uint32_t line)
     is->count = 0;
     is->limited = 0;
     size_t before = d->issue_set.ph.n;
+    /* A joined part ("PRE-SCHOOL") or a form over the word limit is read
+     * as text in each form it is in: through the intern memo. */
+    d->imemo_on = 1;
     (void)emit(is, ii, line, buf, 0, 0);
+    d->imemo_on = 0;
     if (d->issue_set.ph.n == before)
         d->issues.n--;
 }

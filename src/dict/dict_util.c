@@ -288,7 +288,8 @@ uint32_t dt__dict_word_id_hashed(const dt_dicts *d, const char *s, size_t n, uin
  * substitution sets is re-read in each of its up to 4,096 forms (a
  * marker's item may join the word before it, so the forms are text, not
  * word lists), and folding every word of every form again was 42% of the
- * instructions of the agents fuzz corpus. Only on during that expansion:
+ * instructions of the agents fuzz corpus; issue forms re-read their
+ * joined parts the same way. Only on during those expansions:
  * over plain files the hits are too few to pay for the raw hash (on for
  * every word, the Phoenix load took 1.6% more instructions). An id never
  * changes once given, so a hit is exact. */
