@@ -46,7 +46,8 @@ sched=()
 [ "$target" = text ] && sched=(-entropic=0)
 
 log="$work/$target.log"
-# One process (the machine is shared); memory and time limits keep a
+# One process unless -fork=N is passed (then N worker processes, whose
+# executions the parent adds up: one campaign with one corpus); memory and time limits keep a
 # runaway input from taking the machine down. -timeout is 60 s, not less:
 # a campaign may be paused (SIGSTOP) for about a minute while others take
 # quiet-window benchmarks, and libFuzzer's timer counts wall-clock time, so
@@ -67,6 +68,14 @@ cpu=$(tail -n 1 "$work/$target.times" | awk '{
     printf "%.1f", t }')
 done_line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1)
 execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
+# -fork=N: the parent prints "#RUNS: cov: ... oom/timeout/crash: A/B/C ..."
+# after each job (the jobs' own logs and final stats are not kept), so
+# the executions are the last such line's count.
+fork_line=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -n 1)
+if [ -n "$fork_line" ]; then
+    done_line=$fork_line
+    execs=$(printf '%s\n' "$fork_line" | sed -E 's/^#([0-9]+):.*/\1/')
+fi
 rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}' | tail -n 1)
 per_cpu=$(awk -v e="$execs" -v c="$cpu" 'BEGIN { if (c > 0) printf "%.0f", e / c; else print "?" }')
 echo "target=$target seconds=$secs status=$status execs=$execs exec/s=${rate:-?} cpu_s=$cpu exec/cpu_s=$per_cpu load=${load0:-?}..${load1:-?}"
