@@ -813,7 +813,7 @@ void dt_dicts_free(dt_dicts *d)
         return;
     }
     DT__VEC_FREE(d->src_kinds);
-    dt_free(d->imemo);
+    dt__dict_imemo_free(d);
     dt__dict_pset_free(&d->actor_set);
     dt__dict_pset_free(&d->agent_set);
     dt__dict_pset_free(&d->discard_set);

@@ -104,6 +104,7 @@ struct dt_dicts {
      * repeats are folded and looked up once. Load-time only, never in a
      * cache. */
     struct dt__imemo *imemo;
+    struct dt__imemo_long *imemo_long; /* the same for longer words */
     int imemo_on;
     DT__VEC(uint32_t) tmp_elems;
     DT__VEC(dt_dict_verb) verbs;
@@ -212,6 +213,8 @@ const char *dt__dict_codestr(dt_dicts *d, const char *s, size_t n);
 /* Intern a word: fold to the tokens' normal form (ASCII upper case,
  * accents stripped) and return its id; 0 on ENOMEM or empty word. */
 uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n);
+/* Free the intern memos (dt_dicts_free; also safe on a dicts without). */
+void dt__dict_imemo_free(dt_dicts *d);
 /* h[L-1] = the interner's hash of the prefix s[0..L), for L = 1..n. */
 void dt__dict_prefix_hashes(const char *s, size_t n, uint32_t *h);
 /* dt_dict_word_id with the hash already known (from the above). */

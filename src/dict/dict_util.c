@@ -300,6 +300,16 @@ struct dt__imemo {
     uint8_t n;
     char s[IMEMO_BYTES];
 };
+/* Longer words (up to IMEMO_LONG_MAX bytes) in a second, smaller memo
+ * whose keys live on the heap: rare in real dictionaries, but an expansion
+ * repeats them too, and folding them again was a fifth of the agents
+ * corpus' instructions after the memo above. */
+#define IMEMO_LONG_SLOTS 64
+#define IMEMO_LONG_MAX 4096
+struct dt__imemo_long {
+    uint32_t h, id, n, cap;
+    char *s;
+};
 
 /* The interning itself (n > 0): fold, look up, add. */
 static inline uint32_t intern_fold(dt_dicts *d, const char *s, size_t n)
@@ -385,12 +395,55 @@ static __attribute__((noinline)) uint32_t intern_memo(dt_dicts *d, const char *s
     return id;
 }
 
+/* The same for a word of IMEMO_BYTES + 1 to IMEMO_LONG_MAX bytes. A key
+ * buffer that cannot grow leaves its slot as it was: the memo is optional. */
+static __attribute__((noinline)) uint32_t intern_memo_long(dt_dicts *d, const char *s, size_t n)
+{
+    if (!d->imemo_long) {
+        d->imemo_long = dt_calloc(IMEMO_LONG_SLOTS, sizeof *d->imemo_long);
+        if (!d->imemo_long)
+            return intern_fold(d, s, n);
+    }
+    uint32_t h = hash_bytes(s, n);
+    struct dt__imemo_long *e = &d->imemo_long[h & (IMEMO_LONG_SLOTS - 1)];
+    if (e->n == n && e->h == h && memcmp(e->s, s, n) == 0)
+        return e->id;
+    uint32_t id = intern_fold(d, s, n);
+    if (d->oom)
+        return id;
+    if (e->cap < n) {
+        char *b = dt_realloc(e->s, n);
+        if (!b)
+            return id;
+        e->s = b;
+        e->cap = (uint32_t)n;
+    }
+    e->h = h;
+    e->id = id;
+    e->n = (uint32_t)n;
+    memcpy(e->s, s, n);
+    return id;
+}
+
+void dt__dict_imemo_free(dt_dicts *d)
+{
+    if (d->imemo_long)
+        for (size_t i = 0; i < IMEMO_LONG_SLOTS; i++)
+            dt_free(d->imemo_long[i].s);
+    dt_free(d->imemo_long);
+    dt_free(d->imemo);
+    d->imemo_long = NULL;
+    d->imemo = NULL;
+}
+
 uint32_t dt__dict_intern(dt_dicts *d, const char *s, size_t n)
 {
     if (n == 0)
         return 0;
     if (d->imemo_on && n <= IMEMO_BYTES)
         return intern_memo(d, s, n);
+    if (d->imemo_on && n <= IMEMO_LONG_MAX)
+        return intern_memo_long(d, s, n);
     return intern_fold(d, s, n);
 }
 

@@ -921,6 +921,90 @@ static void test_agent_subst_long_forms(void)
     dt_dicts_free(d);
 }
 
+/* FNV-1a, the hash the intern memos pick their slot by (dict_util.c). */
+static uint32_t fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Two words of n bytes, fill except their first two letters, that fall in
+ * the same slot of a memo of `slots` slots. */
+static int memo_pair(char *w1, char *w2, size_t n, char fill, uint32_t slots)
+{
+    static uint32_t seen[26 * 26];
+    memset(w1, fill, n);
+    w1[n] = '\0';
+    for (int i = 0; i < 26 * 26; i++) {
+        w1[0] = (char)('A' + i / 26);
+        w1[1] = (char)('A' + i % 26);
+        seen[i] = fnv1a(w1, n) & (slots - 1);
+        for (int j = 0; j < i; j++)
+            if (seen[j] == seen[i]) {
+                memcpy(w2, w1, n + 1);
+                w2[0] = (char)('A' + j / 26);
+                w2[1] = (char)('A' + j % 26);
+                return 0;
+            }
+    }
+    return -1;
+}
+
+/* The words of an expansion's forms go through the intern memos, direct
+ * mapped (512 slots for words of up to 55 bytes, 64 for longer ones):
+ * items of one length that share a slot, short, long and over 1,024
+ * bytes, each in every form, must keep their own words. */
+static void test_agent_subst_memo(void)
+{
+    enum { LONG = 70, HUGE = 1500 };
+    static char txt[4 * HUGE + 512];
+    char s1[3], s2[3], l1[LONG + 1], l2[LONG + 1];
+    static char h1[HUGE + 1], h2[HUGE + 1];
+    DT_CHECK_INT(memo_pair(s1, s2, 2, 'K', 512), 0);
+    DT_CHECK_INT(memo_pair(l1, l2, LONG, 'L', 64), 0);
+    DT_CHECK_INT(memo_pair(h1, h2, HUGE, 'H', 64), 0);
+    snprintf(txt, sizeof txt,
+             "!S! = %s, %s\n!L! = %s, %s\n!H! = %s, %s\n"
+             "!S! !L! [~GOV]\nX !H! [~MIL]\n",
+             s1, s2, l1, l2, h1, h2);
+    dt_dicts *d = load1(DT_DICT_AGENTS, txt);
+    if (!d)
+        return;
+    DT_CHECK_INT(dt_dict_agent_phrases(d)->nphrases, 6);
+    const char *sh[2] = {s1, s2}, *lo[2] = {l1, l2};
+    char ph[LONG + 8];
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            snprintf(ph, sizeof ph, "%s %s", sh[i], lo[j]);
+            DT_CHECK(agent_of(d, ph) != NULL);
+        }
+    DT_CHECK(dt_dict_word_id(d, s1, 2) != dt_dict_word_id(d, s2, 2));
+    DT_CHECK(dt_dict_word_id(d, l1, LONG) != dt_dict_word_id(d, l2, LONG));
+    /* Words over 1,024 bytes are cut when folded (the two differ in their
+     * first two bytes): X's two phrases end in two different words, each
+     * starting as its item does. */
+    const dt_dict_phrase_set *ps = dt_dict_agent_phrases(d);
+    uint32_t x = dt_dict_word_id(d, "X", 1), last[2] = {0, 0};
+    int nx = 0;
+    for (uint32_t i = 0; i < ps->nphrases; i++) {
+        const dt_dict_phrase *p = &ps->phrases[i];
+        const uint32_t *w = dt_dict_word_ids(d) + p->words;
+        if (p->nwords == 2 && w[0] == x && nx < 2)
+            last[nx++] = w[1];
+    }
+    DT_CHECK_INT(nx, 2);
+    DT_CHECK(last[0] && last[1] && last[0] != last[1]);
+    for (int i = 0; i < nx; i++) {
+        const char *t = dt_dict_word(d, last[i]);
+        DT_CHECK(t && strncmp(t, i ? h2 : h1, 2) == 0);
+    }
+    dt_dicts_free(d);
+}
+
 /* A phrase one word over DT_DICT_MAX_PHRASE_WORDS is refused with a
  * LIMIT error and the lines around it load. Before, the blank before the
  * extra word shifted a 32-bit gap mask by 32 (UBSan, F19). */
@@ -1542,6 +1626,7 @@ int main(void)
     DT_RUN(test_phrase_gap_bits);
     DT_RUN(test_agent_subst_loops);
     DT_RUN(test_agent_subst_long_forms);
+    DT_RUN(test_agent_subst_memo);
     DT_RUN(test_discards);
     DT_RUN(test_discard_long_tokens);
     DT_RUN(test_issues);
