@@ -419,12 +419,12 @@ static void define_marker(gstate *g, const char *s, size_t n, uint32_t line)
     g->mk[g->nmk++] = m;
 }
 
-static int agent_phrase(gstate *g, const char *s, size_t n, uint32_t line, uint32_t flags,
-                        uint32_t agent)
+/* Enter a phrase whose words were split already (rc, nw, gaps as
+ * dt__dict_phrase_words gave them, the ids at off in the pool). */
+static int agent_phrase_split(gstate *g, int rc, uint32_t off, uint32_t nw, uint32_t gaps,
+                              uint32_t line, uint32_t flags, uint32_t agent)
 {
     dt_dicts *d = g->d;
-    uint32_t off, nw, gaps;
-    int rc = dt__dict_phrase_words(d, s, n, &off, &nw, &gaps);
     if (rc == DT_ELIMIT) {
         dt__dict_warn(d, g->file, line, DT_DICT_SEV_ERROR, DT_DICTW_LIMIT,
                       "agent phrase with more than %d words; skipped", DT_DICT_MAX_PHRASE_WORDS);
@@ -441,12 +441,54 @@ static int agent_phrase(gstate *g, const char *s, size_t n, uint32_t line, uint3
     return dt__dict_pset_add(d, &d->agent_set, off, nw, gaps, flags, agent, src);
 }
 
+static int agent_phrase(gstate *g, const char *s, size_t n, uint32_t line, uint32_t flags,
+                        uint32_t agent)
+{
+    uint32_t off, nw, gaps;
+    int rc = dt__dict_phrase_words(g->d, s, n, &off, &nw, &gaps);
+    return agent_phrase_split(g, rc, off, nw, gaps, line, flags, agent);
+}
+
 /* One phrase's expansion: forms made so far, kept or not, and whether a
- * form too long for a line was reported. */
+ * form too long for a line was reported. Every form shares with the text
+ * at each depth of the walk the bytes before that depth's marker, so the
+ * words wholly before it are split once (snap[k], made when the first
+ * form below needs it) and each form splits only the rest: the same
+ * words, interned in the same order, as splitting each form whole. */
 typedef struct subst_walk {
     size_t count;
     int too_long;
+    const char *text[MAX_SUBST_DEPTH]; /* the text at depth k, its marker at mark[k] */
+    size_t mark[MAX_SUBST_DEPTH];
+    int valid[MAX_SUBST_DEPTH];
+    dt__pw_state snap[MAX_SUBST_DEPTH];
 } subst_walk;
+
+/* A form at depth `depth` (no marker left): its words, from the deepest
+ * snapshot, made first where missing. */
+static int subst_form(gstate *g, subst_walk *w, const char *s, size_t n, int depth, uint32_t line,
+                      uint32_t agent)
+{
+    dt_dicts *d = g->d;
+    static const dt__pw_state empty;
+    for (int k = 0; k < depth; k++) {
+        if (w->valid[k])
+            continue;
+        w->snap[k] = k ? w->snap[k - 1] : empty;
+        (void)dt__dict_phrase_resume(d, w->text[k], w->mark[k] + 1, w->mark[k], &w->snap[k]);
+        w->valid[k] = 1;
+    }
+    dt__pw_state st = depth ? w->snap[depth - 1] : empty;
+    int rc = dt__dict_phrase_resume(d, s, n, n, &st);
+    uint32_t off = (uint32_t)d->pool.n;
+    if (rc == 0)
+        for (uint32_t i = 0; i < st.nw; i++)
+            if (DT__VEC_PUSH(d, d->pool, st.id[i])) {
+                d->pool.n = off;
+                return DT_ENOMEM;
+            }
+    return agent_phrase_split(g, rc, off, st.nw, st.gaps, line, DT_PH_GENERATED, agent);
+}
 
 /* Counts one form, kept or not, against MAX_SUBST_EXPANSION; 1 (reported)
  * past it. A form that is not kept must count too: markers before one whose
@@ -474,7 +516,7 @@ static int expand_subst(gstate *g, const char *s, size_t n, size_t from, uint32_
     if (!b1) {
         if (subst_count(g, w, line) || dt__dict_generate(g->d, g->file, line))
             return 1;
-        return agent_phrase(g, s, n, line, DT_PH_GENERATED, agent);
+        return subst_form(g, w, s, n, depth, line, agent);
     }
     const char *b2 = memchr(b1 + 1, '!', n - (size_t)(b1 + 1 - s));
     if (!b2) {
@@ -500,6 +542,9 @@ static int expand_subst(gstate *g, const char *s, size_t n, size_t from, uint32_
     }
     char buf[DT_DICT_MAX_LINE];
     size_t pre = (size_t)(b1 - s), post = n - (size_t)(b2 + 1 - s);
+    w->text[depth] = s;
+    w->mark[depth] = pre;
+    w->valid[depth] = 0;
     for (size_t i = 0; i < m->nitems; i++) {
         if (pre + m->ilen[i] + post >= sizeof buf) {
             if (subst_count(g, w, line))
@@ -592,7 +637,9 @@ static void read_agent(gstate *g, const char *s, size_t n, uint32_t line)
     if (memchr(ph, '!', pn)) {
         /* Substitutions replace the plural rule: every listed form is
          * spelled out in the set (MAN, MEN, ...). */
-        subst_walk w = {0, 0};
+        subst_walk w;
+        w.count = 0;
+        w.too_long = 0;
         d->imemo_on = 1;
         (void)expand_subst(g, ph, pn, 0, line, ai, &w, 0);
         d->imemo_on = 0;

@@ -127,6 +127,51 @@ int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, u
     return 0;
 }
 
+/* push_word into a scan state instead of the pool. */
+static int push_state(dt_dicts *d, const char *w, size_t n, dt__pw_state *st)
+{
+    uint32_t id = dt__dict_intern(d, w, n);
+    if (!id)
+        return d->oom ? DT_ENOMEM : 0;
+    if (st->nw >= DT_DICT_MAX_PHRASE_WORDS)
+        return DT_ELIMIT;
+    st->id[st->nw++] = id;
+    return 0;
+}
+
+int dt__dict_phrase_resume(dt_dicts *d, const char *s, size_t n, size_t stop, dt__pw_state *st)
+{
+    while (!st->rc) {
+        size_t i = st->i;
+        int gap = st->gap;
+        const char *w;
+        size_t wn = next_token(s, n, &i, &gap, &w);
+        if (wn == 0)
+            break;
+        size_t end = (size_t)(w - s) + wn;
+        if (stop < n && end >= stop)
+            break; /* not a whole word before `stop`: left for the text that goes on */
+        /* the same steps as dt__dict_phrase_words */
+        size_t cut = clitic_cut(w, wn);
+        uint32_t at = st->nw;
+        int rc = push_state(d, w, cut, st);
+        if (rc == 0 && cut < wn)
+            rc = push_state(d, w + cut, wn - cut, st);
+        if (rc) {
+            st->rc = rc;
+            break;
+        }
+        if (st->nw > at) {
+            if (at > 0 && gap)
+                st->gaps |= 1u << at;
+            gap = 0;
+        }
+        st->i = end;
+        st->gap = gap;
+    }
+    return st->rc;
+}
+
 size_t dt__dict_phrase_text(const dt_dicts *d, uint32_t off, uint32_t nw, char *buf, size_t cap)
 {
     size_t o = 0;

@@ -257,6 +257,21 @@ size_t dt__dict_verb_ing(const char *w, size_t n, char *out);
  * Returns 0, or a negative DT_E* (DT_ELIMIT: too many words). */
 int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
                           uint32_t *gaps);
+/* dt__dict_phrase_words in steps, for texts that share a prefix (the
+ * forms of an agent's substitution sets): the scan's state after some
+ * whole words, kept to go on from in any text with the same bytes up to
+ * where the next word starts. */
+typedef struct dt__pw_state {
+    size_t i; /* where the scan goes on (the end of the last word taken) */
+    int gap;  /* a blank was seen since the last word pushed */
+    int rc;   /* 0, or DT_ELIMIT / DT_ENOMEM: the phrase ends so */
+    uint32_t nw, gaps;
+    uint32_t id[DT_DICT_MAX_PHRASE_WORDS];
+} dt__pw_state;
+/* Take the words of s[0..n) from st->i on, as dt__dict_phrase_words
+ * does, but only those that end before byte `stop` (stop >= n: all of
+ * them); the word ids go to st->id, not to the pool. Returns st->rc. */
+int dt__dict_phrase_resume(dt_dicts *d, const char *s, size_t n, size_t stop, dt__pw_state *st);
 /* How many words dt__dict_phrase_words would push for s, interning
  * nothing: the same split (blanks, '_', clitics), so exact, except that a
  * word folding to nothing is counted though it is not pushed. */

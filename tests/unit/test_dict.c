@@ -1005,6 +1005,79 @@ static void test_agent_subst_memo(void)
     dt_dicts_free(d);
 }
 
+/* Does d2 hold a phrase of the agents set with p's words and gaps (p
+ * from d1; the two loads intern in different orders, so by text)? */
+static int has_split(const dt_dicts *d1, const dt_dict_phrase *p, const dt_dicts *d2)
+{
+    const dt_dict_phrase_set *ps = dt_dict_agent_phrases(d2);
+    const uint32_t *w1 = dt_dict_word_ids(d1) + p->words;
+    for (uint32_t i = 0; i < ps->nphrases; i++) {
+        const dt_dict_phrase *q = &ps->phrases[i];
+        if (q->nwords != p->nwords || q->gaps != p->gaps || (q->flags & DT_PH_PLURAL))
+            continue;
+        const uint32_t *w2 = dt_dict_word_ids(d2) + q->words;
+        uint32_t k = 0;
+        while (k < p->nwords && strcmp(dt_dict_word(d1, w1[k]), dt_dict_word(d2, w2[k])) == 0)
+            k++;
+        if (k == p->nwords)
+            return 1;
+    }
+    return 0;
+}
+
+/* An expansion splits each form into words as the same text written out
+ * would be split: items glued to the words beside a marker, '_' and
+ * blanks (the gap mask) on either side, an item that folds to nothing (a
+ * byte order mark), and forms over the 32-word limit. (The forms share
+ * the split of the text before each marker, made once.) */
+static void test_agent_subst_split(void)
+{
+    static const char *const item[4] = {"X", "Y_Z", "\xEF\xBB\xBF", "W V"};
+    static char t1[4096], t2[8192];
+    size_t n1 = (size_t)snprintf(t1, sizeof t1, "!S! = X, Y_Z, \xEF\xBB\xBF, W V\n");
+    n1 += (size_t)snprintf(t1 + n1, sizeof t1 - n1, "A_B !S!C D_!S! E [~GOV]\n");
+    n1 += (size_t)snprintf(t1 + n1, sizeof t1 - n1, "!S!!S! [~MIL]\n");
+    /* 30 words, then two markers: 32 words and more */
+    for (int i = 0; i < 30; i++)
+        n1 += (size_t)snprintf(t1 + n1, sizeof t1 - n1, "P%d ", i);
+    n1 += (size_t)snprintf(t1 + n1, sizeof t1 - n1, "!S! Q !S! [~COP]\n");
+    /* a word glued to the marker; a blank, a word folding to nothing and
+     * '_' before it (the blank still makes the gap) */
+    snprintf(t1 + n1, sizeof t1 - n1, "A K!S! [~SPY]\nA \xEF\xBB\xBF_!S! [~BUS]\n");
+    size_t n2 = 0;
+    for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++)
+            n2 += (size_t)snprintf(t2 + n2, sizeof t2 - n2, "A_B %sC D_%s E [~GOV]\n", item[a],
+                                   item[b]);
+    for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++)
+            n2 += (size_t)snprintf(t2 + n2, sizeof t2 - n2, "%s%s [~MIL]\n", item[a], item[b]);
+    for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++) {
+            for (int i = 0; i < 30; i++)
+                n2 += (size_t)snprintf(t2 + n2, sizeof t2 - n2, "P%d ", i);
+            n2 += (size_t)snprintf(t2 + n2, sizeof t2 - n2, "%s Q %s [~COP]\n", item[a], item[b]);
+        }
+    for (int a = 0; a < 4; a++)
+        n2 += (size_t)snprintf(t2 + n2, sizeof t2 - n2, "A K%s [~SPY]\nA \xEF\xBB\xBF_%s [~BUS]\n",
+                               item[a], item[a]);
+    dt_dicts *d1 = load1(DT_DICT_AGENTS, t1), *d2 = load1(DT_DICT_AGENTS, t2);
+    if (d1 && d2) {
+        const dt_dict_phrase_set *ps = dt_dict_agent_phrases(d1);
+        uint32_t found = 0;
+        for (uint32_t i = 0; i < ps->nphrases; i++)
+            found += (uint32_t)has_split(d1, &ps->phrases[i], d2);
+        DT_CHECK(ps->nphrases > 20);
+        DT_CHECK_INT(found, ps->nphrases);
+        /* the same forms over the limit and the same empty ones */
+        DT_CHECK(warned(d1, DT_DICTW_LIMIT, 0) > 0);
+        DT_CHECK_INT(warned(d1, DT_DICTW_LIMIT, 0), warned(d2, DT_DICTW_LIMIT, 0));
+        DT_CHECK_INT(warned(d1, DT_DICTW_EMPTY_PHRASE, 0), warned(d2, DT_DICTW_EMPTY_PHRASE, 0));
+    }
+    dt_dicts_free(d1);
+    dt_dicts_free(d2);
+}
+
 /* A phrase one word over DT_DICT_MAX_PHRASE_WORDS is refused with a
  * LIMIT error and the lines around it load. Before, the blank before the
  * extra word shifted a 32-bit gap mask by 32 (UBSan, F19). */
@@ -1627,6 +1700,7 @@ int main(void)
     DT_RUN(test_agent_subst_loops);
     DT_RUN(test_agent_subst_long_forms);
     DT_RUN(test_agent_subst_memo);
+    DT_RUN(test_agent_subst_split);
     DT_RUN(test_discards);
     DT_RUN(test_discard_long_tokens);
     DT_RUN(test_issues);
