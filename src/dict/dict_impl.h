@@ -19,10 +19,13 @@
 
 /* Make room for `need` more elements; 0 or DT_ENOMEM. */
 int dt__dict_vec_reserve(void **p, size_t *cap, size_t n, size_t need, size_t elsize);
+/* The room test inline: a call per pushed element was 5% of a load of
+ * synset combinations (27 million word ids). */
 #define DT__VEC_PUSH(d, v, val)                                                                    \
-    (dt__dict_vec_reserve((void **)&(v).p, &(v).cap, (v).n, 1, sizeof *(v).p)                      \
-         ? dt__dict_oom(d)                                                                         \
-         : ((v).p[(v).n++] = (val), 0))
+    (((v).n < (v).cap ||                                                                           \
+      dt__dict_vec_reserve((void **)&(v).p, &(v).cap, (v).n, 1, sizeof *(v).p) == 0)               \
+         ? ((v).p[(v).n++] = (val), 0)                                                             \
+         : dt__dict_oom(d))
 #define DT__VEC_FREE(v) (dt_free((v).p), (v).p = NULL, (v).n = (v).cap = 0)
 
 /* A phrase set under construction, and its compiled form. */
