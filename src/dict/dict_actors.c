@@ -479,14 +479,10 @@ static int subst_form(gstate *g, subst_walk *w, const char *s, size_t n, int dep
         w->valid[k] = 1;
     }
     dt__pw_state st = depth ? w->snap[depth - 1] : empty;
+    uint32_t off = 0;
     int rc = dt__dict_phrase_resume(d, s, n, n, &st);
-    uint32_t off = (uint32_t)d->pool.n;
-    if (rc == 0)
-        for (uint32_t i = 0; i < st.nw; i++)
-            if (DT__VEC_PUSH(d, d->pool, st.id[i])) {
-                d->pool.n = off;
-                return DT_ENOMEM;
-            }
+    if (rc == 0 && dt__dict_phrase_push(d, &st, &off))
+        return DT_ENOMEM;
     return agent_phrase_split(g, rc, off, st.nw, st.gaps, line, DT_PH_GENERATED, agent);
 }
 

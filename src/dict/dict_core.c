@@ -31,19 +31,6 @@ static int is_sep(char c)
     return sep[(unsigned char)c];
 }
 
-static int push_word(dt_dicts *d, const char *w, size_t n, uint32_t *nw)
-{
-    uint32_t id = dt__dict_intern(d, w, n);
-    if (!id)
-        return d->oom ? DT_ENOMEM : 0;
-    if (*nw >= DT_DICT_MAX_PHRASE_WORDS)
-        return DT_ELIMIT;
-    if (DT__VEC_PUSH(d, d->pool, id))
-        return DT_ENOMEM;
-    (*nw)++;
-    return 0;
-}
-
 /* Where a word of n bytes is cut in two (the clitic's start), or n. */
 static size_t clitic_cut(const char *w, size_t wn)
 {
@@ -90,44 +77,39 @@ uint32_t dt__dict_phrase_count(const char *s, size_t n)
 int dt__dict_phrase_words(dt_dicts *d, const char *s, size_t n, uint32_t *off, uint32_t *nw,
                           uint32_t *gaps)
 {
-    size_t start_pool = d->pool.n;
-    *off = (uint32_t)start_pool;
+    *off = (uint32_t)d->pool.n;
     *nw = 0;
     *gaps = 0;
-    size_t i = 0, wn;
-    int gap = 0;
-    const char *w;
-    while ((wn = next_token(s, n, &i, &gap, &w)) > 0) {
-        /* Split clitics the way the tokeniser does (Penn Treebank), so a
-         * dictionary "DIDN'T", "VALENTINE'S" or "JOURNALISTS'" can meet
-         * the tokens. */
-        size_t cut = clitic_cut(w, wn);
-        uint32_t at = *nw;
-        int rc = push_word(d, w, cut, nw);
-        if (rc == 0 && cut < wn)
-            rc = push_word(d, w + cut, wn - cut, nw);
-        if (rc) {
-            d->pool.n = start_pool;
-            *nw = 0;
-            *gaps = 0;
-            return rc;
-        }
-        /* The gap goes on the word that was pushed (at < 32 then, F19). A
-         * token that folds to nothing (a lone combining accent, a byte
-         * order mark) pushes none: its blank waits for the next word, and
-         * no bit is set past the phrase's last word (F32). */
-        if (*nw > at) {
-            if (at > 0 && gap)
-                *gaps |= 1u << at;
-            gap = 0;
-        }
-    }
-    if (*nw == 0)
-        d->pool.n = start_pool;
+    dt__pw_state st; /* the scalars only: id[] is written as it fills */
+    st.i = 0;
+    st.gap = 0;
+    st.rc = 0;
+    st.nw = 0;
+    st.gaps = 0;
+    int rc = dt__dict_phrase_resume(d, s, n, n, &st);
+    if (rc == 0)
+        rc = dt__dict_phrase_push(d, &st, off);
+    if (rc)
+        return rc;
+    *nw = st.nw;
+    *gaps = st.gaps;
     return 0;
 }
 
-/* push_word into a scan state instead of the pool. */
+int dt__dict_phrase_push(dt_dicts *d, const dt__pw_state *st, uint32_t *off)
+{
+    size_t start = d->pool.n;
+    *off = (uint32_t)start;
+    for (uint32_t k = 0; k < st->nw; k++)
+        if (DT__VEC_PUSH(d, d->pool, st->id[k])) {
+            d->pool.n = start;
+            return DT_ENOMEM;
+        }
+    return 0;
+}
+
+/* Intern a word and add it to the scan's words; 0, or DT_ELIMIT past
+ * DT_DICT_MAX_PHRASE_WORDS, or DT_ENOMEM. */
 static int push_state(dt_dicts *d, const char *w, size_t n, dt__pw_state *st)
 {
     uint32_t id = dt__dict_intern(d, w, n);
@@ -151,7 +133,9 @@ int dt__dict_phrase_resume(dt_dicts *d, const char *s, size_t n, size_t stop, dt
         size_t end = (size_t)(w - s) + wn;
         if (stop < n && end >= stop)
             break; /* not a whole word before `stop`: left for the text that goes on */
-        /* the same steps as dt__dict_phrase_words */
+        /* Split clitics the way the tokeniser does (Penn Treebank), so a
+         * dictionary "DIDN'T", "VALENTINE'S" or "JOURNALISTS'" can meet
+         * the tokens. */
         size_t cut = clitic_cut(w, wn);
         uint32_t at = st->nw;
         int rc = push_state(d, w, cut, st);
@@ -161,6 +145,10 @@ int dt__dict_phrase_resume(dt_dicts *d, const char *s, size_t n, size_t stop, dt
             st->rc = rc;
             break;
         }
+        /* The gap goes on the word that was pushed (at < 32 then, F19). A
+         * token that folds to nothing (a lone combining accent, a byte
+         * order mark) pushes none: its blank waits for the next word, and
+         * no bit is set past the phrase's last word (F32). */
         if (st->nw > at) {
             if (at > 0 && gap)
                 st->gaps |= 1u << at;

@@ -275,6 +275,9 @@ typedef struct dt__pw_state {
  * does, but only those that end before byte `stop` (stop >= n: all of
  * them); the word ids go to st->id, not to the pool. Returns st->rc. */
 int dt__dict_phrase_resume(dt_dicts *d, const char *s, size_t n, size_t stop, dt__pw_state *st);
+/* Append a finished scan's word ids to the pool (*off: where); 0 or
+ * DT_ENOMEM (the pool as it was). */
+int dt__dict_phrase_push(dt_dicts *d, const dt__pw_state *st, uint32_t *off);
 /* How many words dt__dict_phrase_words would push for s, interning
  * nothing: the same split (blanks, '_', clitics), so exact, except that a
  * word folding to nothing is counted though it is not pushed. */
