@@ -921,17 +921,6 @@ static void test_agent_subst_long_forms(void)
     dt_dicts_free(d);
 }
 
-/* FNV-1a, the hash the intern memos pick their slot by (dict_util.c). */
-static uint32_t fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 /* Two words of n bytes, fill except their first two letters, that fall in
  * the same slot of a memo of `slots` slots. */
 static int memo_pair(char *w1, char *w2, size_t n, char fill, uint32_t slots)
@@ -942,7 +931,7 @@ static int memo_pair(char *w1, char *w2, size_t n, char fill, uint32_t slots)
     for (int i = 0; i < 26 * 26; i++) {
         w1[0] = (char)('A' + i / 26);
         w1[1] = (char)('A' + i % 26);
-        seen[i] = fnv1a(w1, n) & (slots - 1);
+        seen[i] = dt__dict_hash_bytes(w1, n) & (slots - 1); /* the memos' slot hash */
         for (int j = 0; j < i; j++)
             if (seen[j] == seen[i]) {
                 memcpy(w2, w1, n + 1);
